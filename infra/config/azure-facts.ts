@@ -1,0 +1,98 @@
+/**
+ * Facts about Azure that the config is validated against. Kept as data so that a new region or
+ * VM family is a one-line change.
+ */
+
+/** Azure regions we allow, with the short code used in names and whether they offer availability zones. */
+export const AZURE_REGIONS: Readonly<Record<string, { readonly short: string; readonly zones: boolean }>> = {
+  australiacentral: { short: 'auc', zones: false },
+  australiaeast: { short: 'aue', zones: true },
+  australiasoutheast: { short: 'ause', zones: false },
+  brazilsouth: { short: 'brs', zones: true },
+  canadacentral: { short: 'cac', zones: true },
+  canadaeast: { short: 'cae', zones: false },
+  centralindia: { short: 'inc', zones: true },
+  centralus: { short: 'cus', zones: true },
+  eastasia: { short: 'ea', zones: true },
+  eastus: { short: 'eus', zones: true },
+  eastus2: { short: 'eus2', zones: true },
+  francecentral: { short: 'frc', zones: true },
+  francesouth: { short: 'frs', zones: false },
+  germanywestcentral: { short: 'gwc', zones: true },
+  italynorth: { short: 'itn', zones: true },
+  japaneast: { short: 'jpe', zones: true },
+  japanwest: { short: 'jpw', zones: false },
+  koreacentral: { short: 'krc', zones: true },
+  northcentralus: { short: 'ncus', zones: false },
+  northeurope: { short: 'neu', zones: true },
+  norwayeast: { short: 'nwe', zones: true },
+  polandcentral: { short: 'plc', zones: true },
+  southafricanorth: { short: 'san', zones: true },
+  southcentralus: { short: 'scus', zones: true },
+  southeastasia: { short: 'sea', zones: true },
+  southindia: { short: 'ins', zones: false },
+  spaincentral: { short: 'spc', zones: true },
+  swedencentral: { short: 'sdc', zones: true },
+  switzerlandnorth: { short: 'szn', zones: true },
+  uaenorth: { short: 'uan', zones: true },
+  uksouth: { short: 'uks', zones: true },
+  ukwest: { short: 'ukw', zones: false },
+  westcentralus: { short: 'wcus', zones: false },
+  westeurope: { short: 'weu', zones: true },
+  westus: { short: 'wus', zones: false },
+  westus2: { short: 'wus2', zones: true },
+  westus3: { short: 'wus3', zones: true },
+};
+
+/**
+ * VM families we allow for node pools, with memory per vCPU. The vCPU count is read from the size name
+ * (`Standard_D4ds_v5` is 4 vCPUs of the D family); an `l` in the features means the low-memory variant.
+ * @see https://learn.microsoft.com/azure/virtual-machines/vm-naming-conventions
+ */
+export const VM_FAMILIES: Readonly<Record<string, { readonly memoryGiBPerVcpu: number; readonly description: string }>> = {
+  D: { memoryGiBPerVcpu: 4, description: 'general purpose' },
+  E: { memoryGiBPerVcpu: 8, description: 'memory optimized' },
+  F: { memoryGiBPerVcpu: 2, description: 'compute optimized' },
+  L: { memoryGiBPerVcpu: 8, description: 'storage optimized' },
+};
+
+const VM_SIZE_PATTERN = /^Standard_([A-Z]+)(\d+)(?:-\d+)?([a-z]*)_v(\d+)$/;
+
+/** What a VM size provides to Kubernetes, before AKS reservations. */
+export interface VmSize {
+  readonly family: string;
+  readonly vcpus: number;
+  readonly memoryGiB: number;
+}
+
+/** Parses a VM size name; returns a reason string when the name or its family is not allowed. */
+export function parseVmSize(name: string): VmSize | string {
+  const match = VM_SIZE_PATTERN.exec(name);
+  if (!match) {
+    return `must look like Standard_<family><vCPUs><features>_v<version>, e.g. Standard_D4ds_v5`;
+  }
+  const [, family, vcpuText, features] = match;
+  const facts = VM_FAMILIES[family];
+  if (!facts) {
+    return `VM family '${family}' is unknown; allowed families: ${Object.keys(VM_FAMILIES).join(', ')}`;
+  }
+  const vcpus = Number(vcpuText);
+  const perVcpu = features.includes('l') ? 2 : facts.memoryGiBPerVcpu;
+  return { family, vcpus, memoryGiB: vcpus * perVcpu };
+}
+
+/** AKS kube-reserved CPU by core count (millicores). @see https://learn.microsoft.com/azure/aks/node-resource-reservations */
+const KUBE_RESERVED_CPU_MILLIS: ReadonlyArray<[number, number]> = [
+  [1, 60], [2, 100], [4, 140], [8, 180], [16, 260], [32, 420], [64, 740],
+];
+
+/** Eviction threshold AKS sets on every node (memory.available<100Mi). */
+const EVICTION_HARD_MIB = 100;
+
+/** CPU and memory a node of this size offers to pods, after AKS reservations (AKS 1.29+ rules). */
+export function allocatable(size: VmSize, maxPods: number): { cpuMillis: number; memoryMiB: number } {
+  const reservedCpu = [...KUBE_RESERVED_CPU_MILLIS].reverse().find(([cores]) => size.vcpus >= cores)?.[1] ?? 60;
+  const memoryMiB = size.memoryGiB * 1024;
+  const reservedMemory = Math.min(20 * maxPods + 50, memoryMiB * 0.25) + EVICTION_HARD_MIB;
+  return { cpuMillis: size.vcpus * 1000 - reservedCpu, memoryMiB: Math.floor(memoryMiB - reservedMemory) };
+}

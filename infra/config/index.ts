@@ -1,0 +1,4 @@
+export * from './schema';
+export * from './load';
+export * from './validate';
+export * from './azure-facts';

@@ -1,0 +1,214 @@
+import { z } from 'zod';
+import { AZURE_REGIONS, parseVmSize } from './azure-facts';
+
+/*
+ * One schema validates every environment file (environments/<name>.yaml). Defaults are the secure,
+ * production-minded ones; a file states only what differs. Cross-field rules live in `refine` so that
+ * each message names the field, the value and what is allowed.
+ */
+
+/** A strict object whose error for a typo lists the keys that are allowed. */
+function strict<T extends z.ZodRawShape>(shape: T) {
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown key(s) ${issue.keys.map((k) => `'${k}'`).join(', ')}; allowed keys: ${Object.keys(shape).join(', ')}`
+        : undefined,
+  });
+}
+
+const int = (min: number, max: number) =>
+  z.number({ error: `must be a whole number from ${min} to ${max}` }).int(`must be a whole number from ${min} to ${max}`)
+    .min(min, `must be a whole number from ${min} to ${max}`).max(max, `must be a whole number from ${min} to ${max}`);
+
+const region = z.string().refine((r) => r in AZURE_REGIONS, {
+  error: `unknown Azure region; allowed: ${Object.keys(AZURE_REGIONS).join(', ')}`,
+});
+
+const kubernetesVersion = z.string().regex(/^1\.\d{1,2}(\.\d{1,3})?$/, {
+  error: `malformed Kubernetes version; expected <major>.<minor> or <major>.<minor>.<patch>, e.g. 1.32 or 1.32.4`,
+});
+
+const duration = z.string().regex(/^\d+(s|m|h)$/, { error: `must be a duration like 10s, 5m or 1h` });
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
+  error: 'must be a GUID like 00000000-0000-0000-0000-000000000000',
+});
+const percentOrCount = z.union([z.string().regex(/^(100|[1-9]?\d)%$/), z.number().int().min(0)], {
+  error: 'must be a percentage like "25%" or a whole number',
+});
+
+const vmSize = z.string().superRefine((value, ctx) => {
+  const parsed = parseVmSize(value);
+  if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+});
+
+const nodePool = strict({
+  /** VM size of every node, e.g. Standard_D4ds_v5. */
+  vmSize,
+  /** Cluster autoscaler lower bound. */
+  minCount: int(1, 1000),
+  /** Cluster autoscaler upper bound. */
+  maxCount: int(1, 1000),
+  /** Nodes at creation; the autoscaler owns the count afterwards. @default minCount */
+  nodeCount: int(1, 1000).optional(),
+  /** Availability zones to spread nodes over. @default all three where the region has zones */
+  zones: z.array(z.enum(['1', '2', '3'])).min(1).optional(),
+  /** Pods per node (Azure CNI overlay allows up to 250). */
+  maxPods: int(10, 250).default(110),
+  /** Ephemeral OS disks are faster and free, and reimage quicker on node-image upgrades. */
+  osDiskType: z.enum(['Ephemeral', 'Managed']).default('Ephemeral'),
+  osDiskSizeGb: int(30, 2048).default(64),
+  /** Extra nodes added during upgrades. */
+  maxSurge: z.string().regex(/^([1-9]\d?%|100%|[1-9]\d*)$/, { error: 'must be a percentage like "33%" or a node count' }).default('33%'),
+  /** Kubernetes version of the pool; never ahead of the control plane. @default the control plane's */
+  orchestratorVersion: kubernetesVersion.optional(),
+});
+
+const maintenance = strict({
+  dayOfWeek: z.enum(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']),
+  /** Start, 24-hour clock. */
+  startTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time HH:MM from 00:00 to 23:59' }),
+  /** AKS requires at least 4 hours. */
+  durationHours: int(4, 24).default(4),
+  utcOffset: z.string().regex(/^[+-](0\d|1[0-4]):[0-5]\d$/, { error: 'must be an offset like +00:00 or -05:00' }).default('+00:00'),
+});
+
+const alertRule = (threshold: z.ZodNumber, severity: number) =>
+  strict({ threshold, severity: int(0, 4).default(severity) });
+
+const kubernetes = strict({
+  version: kubernetesVersion,
+  skuTier: z.enum(['Free', 'Standard', 'Premium']).default('Standard'),
+  /** Control-plane and node-version upgrades. */
+  automaticUpgradeChannel: z.enum(['patch', 'stable', 'rapid', 'node-image', 'none']).default('patch'),
+  /** Entra ID groups that get cluster-admin via Azure RBAC. */
+  adminGroupObjectIds: z.array(uuid).min(1, 'needs at least one Entra ID group object ID'),
+  networkPolicy: z.enum(['azure', 'calico', 'cilium']).default('azure'),
+  systemPool: nodePool,
+  userPool: nodePool.extend({
+    name: z.string().regex(/^[a-z][a-z0-9]{0,11}$/, { error: 'must be 1-12 lowercase letters or digits, starting with a letter' }).default('apps'),
+  }),
+  autoscalerProfile: strict({
+    expander: z.enum(['least-waste', 'most-pods', 'priority', 'random']).default('least-waste'),
+    scanInterval: duration.default('10s'),
+    scaleDownDelayAfterAdd: duration.default('10m'),
+    scaleDownUnneeded: duration.default('10m'),
+    scaleDownUtilizationThreshold: z.number().min(0.01).max(1, 'must be a fraction from 0.01 to 1').default(0.5),
+  }).prefault({}),
+  maintenance,
+});
+
+const releaseStrategy = z.discriminatedUnion('strategy', [
+  strict({ strategy: z.literal('rolling'), tag: z.string() }),
+  strict({
+    strategy: z.literal('blueGreen'),
+    /** Colour the main Service sends traffic to. */
+    active: z.enum(['blue', 'green']),
+    blueTag: z.string(),
+    greenTag: z.string(),
+    /** How long the idle colour keeps its replicas after a switch, so a rollback is instant. */
+    scaleDownDelaySeconds: int(0, 86400).default(600),
+    /** When the switch happened (ISO 8601); the idle colour is scaled to zero once the delay has passed. */
+    switchedAt: z.iso.datetime({ error: 'must be an ISO 8601 UTC time like 2026-11-22T10:00:00Z' }).optional(),
+  }),
+  strict({
+    strategy: z.literal('canary'),
+    stableTag: z.string(),
+    canaryTag: z.string(),
+    /** Share of pods (and so of traffic) on the canary. */
+    canaryPercent: int(0, 100),
+  }),
+], { error: "release.strategy must be one of 'rolling', 'blueGreen', 'canary'" });
+
+const app = strict({
+  namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: 'must be a DNS-1123 label' }).default('photo-view'),
+  serviceAccountName: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: 'must be a DNS-1123 label' }).default('photo-view'),
+  /** Repository in the environment's registry. */
+  imageRepository: z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*$/, { error: 'must be a lowercase repository path' }).default('photo-view'),
+  release: releaseStrategy,
+  /** Pods when no autoscaler is configured (10, as in the original walkthrough). */
+  replicas: int(1, 1000).default(10),
+  maxSurge: percentOrCount.default('25%'),
+  maxUnavailable: percentOrCount.default('25%'),
+  containerPort: int(1024, 65535).default(8080),
+  healthPath: z.string().startsWith('/', 'must start with /').default('/healthz'),
+  resources: strict({
+    cpuRequestMillis: int(10, 64000).default(250),
+    cpuLimitMillis: int(10, 64000).default(500),
+    memoryRequestMiB: int(16, 262144).default(256),
+    memoryLimitMiB: int(16, 262144).default(512),
+  }).prefault({}),
+  autoscaling: strict({
+    minReplicas: int(2, 1000),
+    maxReplicas: int(2, 1000),
+    cpuUtilizationPercent: int(10, 100).default(70),
+    memoryUtilizationPercent: int(10, 100).optional(),
+  }).optional(),
+  /** Pods that may be down at once for voluntary disruptions (node drains). */
+  maxUnavailableDuringDisruption: percentOrCount.default(1),
+  /** The Service gets an internal Azure load balancer (no public IP). */
+  internalLoadBalancer: z.boolean().default(true),
+  /** Non-secret settings, mounted as a file and set as environment variables. */
+  settings: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/, { error: 'setting names must be UPPER_SNAKE_CASE' }), z.string()).default({}),
+  /**
+   * Secrets the app reads, by environment variable name; each value lives in Key Vault under the
+   * secret name derived from it (DB_PASSWORD -> db-password).
+   */
+  secretNames: z.array(z.string().regex(/^[A-Z][A-Z0-9_]*$/, { error: 'secret names must be UPPER_SNAKE_CASE' })).default([]),
+  /** How long `cdktf deploy` waits for the Deployment to become available before failing. */
+  rolloutTimeoutMinutes: int(1, 120).default(10),
+});
+
+export const environmentSchema = strict({
+  /** Azure subscription the environment lives in (not a secret). */
+  subscriptionId: uuid,
+  /** Entra ID tenant, for Key Vault and Entra ID integration. */
+  tenantId: uuid,
+  location: region,
+  /** Short workload name used in every resource name. */
+  workload: z.string().regex(/^[a-z][a-z0-9]{1,9}$/, { error: 'must be 2-10 lowercase letters or digits, starting with a letter' }).default('photoview'),
+  tags: z.record(z.string(), z.string()).default({}),
+  state: strict({
+    resourceGroupName: z.string().min(1),
+    storageAccountName: z.string().regex(/^[a-z0-9]{3,24}$/, { error: 'must be 3-24 lowercase letters or digits' }),
+    containerName: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, { error: 'must be 3-63 lowercase letters, digits or single hyphens' }).default('tfstate'),
+  }),
+  kubernetes,
+  registry: strict({
+    sku: z.enum(['Basic', 'Standard', 'Premium']).default('Standard'),
+    /** Extra regions the registry replicates to (Premium only). */
+    geoReplicationLocations: z.array(region).default([]),
+    /** Days untagged manifests are kept (Premium only). */
+    untaggedRetentionDays: int(0, 365).optional(),
+  }).prefault({}),
+  keyVault: strict({
+    sku: z.enum(['standard', 'premium']).default('standard'),
+    purgeProtection: z.boolean().default(true),
+    softDeleteRetentionDays: int(7, 90).default(90),
+  }).prefault({}),
+  monitoring: strict({
+    retentionInDays: int(30, 730).default(30),
+    actionGroup: strict({
+      shortName: z.string().regex(/^[A-Za-z0-9-]{1,12}$/, { error: 'must be 1-12 letters, digits or hyphens' }),
+      emailReceivers: z.array(strict({ name: z.string().min(1), email: z.email({ error: 'must be an e-mail address' }) })).min(1, 'needs at least one receiver'),
+    }),
+    alerts: strict({
+      nodeCpuPercent: alertRule(int(1, 100), 2).prefault({ threshold: 80 }),
+      nodeMemoryPercent: alertRule(int(1, 100), 2).prefault({ threshold: 80 }),
+      podsNotReady: alertRule(int(1, 10000), 2).prefault({ threshold: 1 }),
+      podRestarts: alertRule(int(1, 10000), 3).prefault({ threshold: 5 }),
+      autoscalerUnableToScale: alertRule(int(1, 10000), 2).prefault({ threshold: 1 }),
+      failedPods: alertRule(int(1, 10000), 2).prefault({ threshold: 1 }),
+    }).prefault({}),
+  }),
+  app,
+});
+
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+type Parsed = z.output<typeof environmentSchema>;
+
+/** A validated environment: the single source of truth for infra and workloads. */
+export interface EnvironmentConfig extends Parsed {
+  /** Environment name, from the file name (dev.yaml is 'dev'). */
+  readonly name: string;
+}

@@ -1,0 +1,81 @@
+import { AZURE_REGIONS } from './azure-facts';
+import type { EnvironmentConfig } from './schema';
+import { NamingError, resourceName, type NamingContext } from '../naming';
+
+/** One thing wrong in an environment file. */
+export interface ConfigProblem {
+  /** Dotted path of the field, e.g. `kubernetes.userPool.minCount`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Naming inputs of an environment. */
+export function namingContext(env: Pick<EnvironmentConfig, 'name' | 'workload' | 'location' | 'subscriptionId'>): NamingContext {
+  return { workload: env.workload, environment: env.name, location: env.location, subscriptionId: env.subscriptionId };
+}
+
+/** Compares dotted versions numerically (1.9 < 1.10). */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
+
+/** Rules that span fields; the schema has already checked each field on its own. */
+export function crossFieldProblems(env: EnvironmentConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const add = (path: string, message: string) => problems.push({ path, message });
+  const regionHasZones = AZURE_REGIONS[env.location].zones;
+
+  for (const poolKey of ['systemPool', 'userPool'] as const) {
+    const pool = env.kubernetes[poolKey];
+    const at = `kubernetes.${poolKey}`;
+    if (pool.minCount > pool.maxCount) {
+      add(`${at}.minCount`, `autoscaler minCount (${pool.minCount}) must be <= maxCount (${pool.maxCount})`);
+    }
+    if (pool.nodeCount !== undefined && (pool.nodeCount < pool.minCount || pool.nodeCount > pool.maxCount)) {
+      add(`${at}.nodeCount`, `nodeCount (${pool.nodeCount}) must be within minCount..maxCount (${pool.minCount}..${pool.maxCount})`);
+    }
+    if (pool.zones && !regionHasZones) {
+      add(`${at}.zones`, `zones [${pool.zones.join(', ')}] given, but region '${env.location}' has no availability zones; remove 'zones'`);
+    }
+    if (pool.orchestratorVersion && compareVersions(pool.orchestratorVersion, env.kubernetes.version) > 0) {
+      add(`${at}.orchestratorVersion`, `orchestratorVersion (${pool.orchestratorVersion}) must not be ahead of the control plane (kubernetes.version ${env.kubernetes.version})`);
+    }
+  }
+  if (env.kubernetes.systemPool.minCount < 2 && env.kubernetes.skuTier !== 'Free') {
+    // A single system node cannot be drained without taking CoreDNS and metrics-server down.
+    add('kubernetes.systemPool.minCount', `minCount (${env.kubernetes.systemPool.minCount}) must be >= 2 with skuTier '${env.kubernetes.skuTier}' so the system pool can be drained`);
+  }
+
+  const { registry } = env;
+  if (registry.sku !== 'Premium' && registry.geoReplicationLocations.length > 0) {
+    add('registry.geoReplicationLocations', `geo-replication needs sku 'Premium' (sku is '${registry.sku}')`);
+  }
+  if (registry.sku !== 'Premium' && registry.untaggedRetentionDays !== undefined) {
+    add('registry.untaggedRetentionDays', `untagged-manifest retention needs sku 'Premium' (sku is '${registry.sku}')`);
+  }
+  if (registry.geoReplicationLocations.includes(env.location)) {
+    add('registry.geoReplicationLocations', `'${env.location}' is the registry's home region; replicate to other regions only`);
+  }
+
+  const autoscaling = env.app.autoscaling;
+  if (autoscaling && autoscaling.minReplicas > autoscaling.maxReplicas) {
+    add('app.autoscaling.minReplicas', `HPA minReplicas (${autoscaling.minReplicas}) must be <= maxReplicas (${autoscaling.maxReplicas})`);
+  }
+
+  const ctx = namingContext(env);
+  for (const kind of ['containerRegistry', 'keyVault'] as const) {
+    try {
+      resourceName(kind, ctx);
+    } catch (error) {
+      if (!(error instanceof NamingError)) throw error;
+      add('workload', error.message);
+    }
+  }
+  return problems;
+}

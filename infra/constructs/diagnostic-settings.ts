@@ -1,0 +1,28 @@
+import { Construct } from 'constructs';
+import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
+
+/** Properties of {@link DiagnosticSettings}. */
+export interface DiagnosticSettingsProps {
+  /** Resource whose logs are sent. */
+  readonly targetResourceId: string;
+  readonly logAnalyticsWorkspaceId: string;
+  /** Log categories to send. @see https://learn.microsoft.com/azure/azure-monitor/reference/supported-logs/logs-index */
+  readonly logCategories: ReadonlyArray<string>;
+  /** Also send platform metrics. @default true */
+  readonly metrics?: boolean;
+}
+
+/** Sends a resource's logs (resource-specific tables) and metrics to Log Analytics. */
+export class DiagnosticSettings extends Construct {
+  constructor(scope: Construct, id: string, props: DiagnosticSettingsProps) {
+    super(scope, id);
+    new MonitorDiagnosticSetting(this, 'Resource', {
+      name: 'to-log-analytics',
+      targetResourceId: props.targetResourceId,
+      logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId,
+      logAnalyticsDestinationType: 'Dedicated',
+      enabledLog: props.logCategories.map((category) => ({ category })),
+      enabledMetric: props.metrics === false ? undefined : [{ category: 'AllMetrics' }],
+    });
+  }
+}

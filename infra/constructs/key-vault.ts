@@ -1,0 +1,59 @@
+import { Construct } from 'constructs';
+import { KeyVault as Vault } from '@cdktf/provider-azurerm/lib/key-vault';
+import type { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { DiagnosticSettings } from './diagnostic-settings';
+import { grantRole, type IPrincipal } from './role-assignment';
+import type { ResourceGroup } from './resource-group';
+
+/** Properties of a {@link KeyVault}. */
+export interface KeyVaultProps {
+  readonly resourceGroup: ResourceGroup;
+  /** Globally unique, 3-24 characters (see naming.ts). */
+  readonly name: string;
+  readonly tenantId: string;
+  /** @default 'standard' */
+  readonly sku?: 'standard' | 'premium';
+  /**
+   * Deleted vaults and secrets cannot be purged before the retention ends. Cannot be turned off again.
+   * @default true
+   */
+  readonly purgeProtection?: boolean;
+  /** Days a deleted vault or secret can be recovered. @default 90 */
+  readonly softDeleteRetentionDays?: number;
+  readonly logAnalyticsWorkspaceId: string;
+}
+
+/** Holds the app's secrets; access is Azure RBAC only (no access policies). */
+export class KeyVault extends Construct {
+  public readonly keyVaultId: string;
+  public readonly keyVaultUri: string;
+  public readonly keyVaultName: string;
+
+  constructor(scope: Construct, id: string, props: KeyVaultProps) {
+    super(scope, id);
+    const vault = new Vault(this, 'Resource', {
+      name: props.name,
+      resourceGroupName: props.resourceGroup.resourceGroupName,
+      location: props.resourceGroup.location,
+      tenantId: props.tenantId,
+      skuName: props.sku ?? 'standard',
+      rbacAuthorizationEnabled: true,
+      purgeProtectionEnabled: props.purgeProtection ?? true,
+      softDeleteRetentionDays: props.softDeleteRetentionDays ?? 90,
+    });
+    this.keyVaultId = vault.id;
+    this.keyVaultUri = vault.vaultUri;
+    this.keyVaultName = props.name;
+
+    new DiagnosticSettings(this, 'Diagnostics', {
+      targetResourceId: vault.id,
+      logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId,
+      logCategories: ['AuditEvent'],
+    });
+  }
+
+  /** Lets an identity read secret values ("Key Vault Secrets User"). */
+  public grantSecretsRead(identity: IPrincipal, id = 'SecretsUser'): RoleAssignment {
+    return grantRole(this, id, { role: 'Key Vault Secrets User', on: this.keyVaultId, principal: identity });
+  }
+}

@@ -1,0 +1,21 @@
+import * as path from 'node:path';
+import { App } from './cdktf';
+import { loadEnvironments } from './config';
+import { PlatformStack } from './stacks/platform-stack';
+import type { StateBackendMode } from './stacks/state-backend';
+
+// Wiring only: every environment file becomes its stacks.
+const stateBackend = (process.env.STATE_BACKEND ?? 'remote') as StateBackendMode;
+if (stateBackend !== 'remote' && stateBackend !== 'local') {
+  throw new Error(`STATE_BACKEND='${stateBackend}' is not allowed; use 'remote' (default) or 'local'`);
+}
+if (stateBackend === 'local') {
+  console.error('WARNING: STATE_BACKEND=local - Terraform state is kept on this machine, not in Azure Storage.');
+}
+
+const environments = loadEnvironments(path.resolve(process.env.ENVIRONMENTS_DIR ?? 'environments'));
+const app = new App({ skipValidation: false });
+for (const environment of environments) {
+  new PlatformStack(app, { environment, stateBackend });
+}
+app.synth();
