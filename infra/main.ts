@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { App } from './cdktf';
 import { loadEnvironments } from './config';
 import { PlatformStack } from './stacks/platform-stack';
@@ -13,7 +12,7 @@ if (stateBackend === 'local') {
   console.error('WARNING: STATE_BACKEND=local - Terraform state is kept on this machine, not in Azure Storage.');
 }
 
-const environments = loadEnvironments(path.resolve(process.env.ENVIRONMENTS_DIR ?? 'environments'));
+const environments = loadEnvironments(process.env.ENVIRONMENTS_DIR ?? 'environments');
 const app = new App({ skipValidation: false });
 for (const environment of environments) {
   new PlatformStack(app, { environment, stateBackend });

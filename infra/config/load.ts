@@ -40,7 +40,7 @@ export function parseEnvironment(name: string, input: unknown, file: string): En
   const env: EnvironmentConfig = { ...result.data, name };
   const problems = crossFieldProblems(env);
   if (problems.length > 0) {
-    throw new ConfigError(problems.map((p) => ({ ...where, ...p, value: valueAt(input, p.path.split('.')) })));
+    throw new ConfigError(problems.map((p) => ({ ...where, ...p, value: valueAt(env, p.path.split(".")) })));
   }
   return env;
 }

@@ -1,0 +1,113 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ConfigError, loadEnvironmentFile, loadEnvironments } from '../../infra/config';
+import { ENVIRONMENTS_DIR, environment } from './fixtures';
+
+/** The message of the ConfigError that `fn` throws. */
+function configErrorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('environment files', () => {
+  it('loads dev, staging and prod with defaults applied', () => {
+    const envs = loadEnvironments(ENVIRONMENTS_DIR);
+    expect(envs.map((e) => e.name)).toEqual(['dev', 'prod', 'staging']);
+    const dev = envs[0];
+    expect(dev.kubernetes.systemPool.osDiskType).toBe('Ephemeral');
+    expect(dev.kubernetes.autoscalerProfile.expander).toBe('least-waste');
+    expect(dev.app.replicas).toBe(10);
+    expect(dev.app.maxSurge).toBe('25%');
+    expect(dev.monitoring.alerts.nodeCpuPercent).toEqual({ threshold: 80, severity: 2 });
+  });
+
+  it('names the file, the environment, the field, the value and what is allowed', () => {
+    const message = configErrorOf(() => environment('dev', { location: 'atlantis' }));
+    expect(message).toContain("environments/dev.yaml (environment 'dev'): location = \"atlantis\": unknown Azure region; allowed: ");
+    expect(message).toContain('westeurope');
+  });
+
+  it('reports the problems of every file at once', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'envs-'));
+    for (const name of ['dev', 'prod']) {
+      const text = fs.readFileSync(path.join(ENVIRONMENTS_DIR, `${name}.yaml`), 'utf8');
+      fs.writeFileSync(path.join(dir, `${name}.yaml`), text.replace('location: westeurope', 'location: moon'));
+    }
+    const message = configErrorOf(() => loadEnvironments(dir));
+    expect(message).toMatch(/dev\.yaml \(environment 'dev'\): location = "moon"/);
+    expect(message).toMatch(/prod\.yaml \(environment 'prod'\): location = "moon"/);
+  });
+});
+
+describe('rejects bad input', () => {
+  const cases: Array<[string, Record<string, any>, RegExp]> = [
+    ['autoscaler minCount above maxCount', { kubernetes: { userPool: { minCount: 5, maxCount: 3 } } },
+      /kubernetes\.userPool\.minCount = 5: autoscaler minCount \(5\) must be <= maxCount \(3\)/],
+    ['autoscaler maxCount out of range', { kubernetes: { systemPool: { maxCount: 5000 } } },
+      /kubernetes\.systemPool\.maxCount = 5000: must be a whole number from 1 to 1000/],
+    ['autoscaler minCount of zero', { kubernetes: { userPool: { minCount: 0 } } },
+      /kubernetes\.userPool\.minCount = 0: must be a whole number from 1 to 1000/],
+    ['a node count outside min..max', { kubernetes: { userPool: { nodeCount: 7 } } },
+      /kubernetes\.userPool\.nodeCount = 7: nodeCount \(7\) must be within minCount\.\.maxCount \(1\.\.3\)/],
+    ['an unknown Azure region', { location: 'mars-north' }, /location = "mars-north": unknown Azure region; allowed: .*westeurope/],
+    ['a malformed Kubernetes version', { kubernetes: { version: 'v1.32' } },
+      /kubernetes\.version = "v1\.32": malformed Kubernetes version; expected <major>\.<minor>/],
+    ['an unknown VM size family', { kubernetes: { userPool: { vmSize: 'Standard_Q4s_v5' } } },
+      /kubernetes\.userPool\.vmSize = "Standard_Q4s_v5": VM family 'Q' is unknown; allowed families: D, E, F, L/],
+    ['a VM size that is not a size name', { kubernetes: { userPool: { vmSize: 'large' } } },
+      /kubernetes\.userPool\.vmSize = "large": must look like Standard_<family><vCPUs>/],
+    ['zones on a region without zones', { location: 'westus', kubernetes: { userPool: { zones: ['1', '2'] } } },
+      /kubernetes\.userPool\.zones = \["1","2"\]: zones \[1, 2\] given, but region 'westus' has no availability zones/],
+    ['a maintenance window on a bad day', { kubernetes: { maintenance: { dayOfWeek: 'Funday' } } },
+      /kubernetes\.maintenance\.dayOfWeek = "Funday": Invalid option: expected one of "Monday"\|"Tuesday"/],
+    ['a maintenance window at a bad time', { kubernetes: { maintenance: { startTime: '25:00' } } },
+      /kubernetes\.maintenance\.startTime = "25:00": must be a time HH:MM from 00:00 to 23:59/],
+    ['a maintenance window shorter than AKS allows', { kubernetes: { maintenance: { durationHours: 2 } } },
+      /kubernetes\.maintenance\.durationHours = 2: must be a whole number from 4 to 24/],
+    ['unknown keys (typos)', { kubernetes: { systemPool: { minCuont: 1 } } },
+      /kubernetes\.systemPool: unknown key\(s\) 'minCuont'; allowed keys: vmSize, minCount, maxCount/],
+    ['an unknown top-level key', { regoin: 'westeurope' }, /\(file\): unknown key\(s\) 'regoin'; allowed keys: subscriptionId/],
+    ['a node pool version ahead of the control plane', { kubernetes: { userPool: { orchestratorVersion: '1.33' } } },
+      /kubernetes\.userPool\.orchestratorVersion = "1\.33": orchestratorVersion \(1\.33\) must not be ahead of the control plane \(kubernetes\.version 1\.32\)/],
+    ['geo-replication without Premium', { registry: { geoReplicationLocations: ['northeurope'] } },
+      /registry\.geoReplicationLocations = \["northeurope"\]: geo-replication needs sku 'Premium' \(sku is 'Basic'\)/],
+    ['HPA minReplicas above maxReplicas', { app: { autoscaling: { minReplicas: 8, maxReplicas: 4 } } },
+      /app\.autoscaling\.minReplicas = 8: HPA minReplicas \(8\) must be <= maxReplicas \(4\)/],
+    ['an unknown release strategy', { app: { release: { strategy: 'yolo' } } },
+      /app\.release\.strategy = "yolo": release\.strategy must be one of 'rolling', 'blueGreen', 'canary'/],
+    ['a malformed subscription ID', { subscriptionId: 'my-sub' }, /subscriptionId = "my-sub": must be a GUID/],
+  ];
+  it.each(cases)('rejects %s', (_name, patch, expected) => {
+    expect(configErrorOf(() => environment('dev', patch))).toMatch(expected);
+  });
+
+  it('rejects an ACR or Key Vault name the naming rules cannot satisfy', () => {
+    // 'kv' + 'photoview' + 'integration1' + suffix is 27 characters even without hyphens; Key Vault allows 24.
+    const message = configErrorOf(() => loadEnvironmentFileAs('integration1'));
+    expect(message).toMatch(/environment 'integration1'\): workload = "photoview": keyVault name 'kvphotoviewintegration1\w{4}' \(27 characters\) cannot satisfy Azure's rule \(3-24 letters, digits and single hyphens, starting with a letter, at most 24\)/);
+  });
+
+  it('rejects a file name that is not a valid environment name', () => {
+    const message = configErrorOf(() => loadEnvironmentFileAs('Prod_EU'));
+    expect(message).toMatch(/Prod_EU\.yaml.*file name must be <environment>\.yaml where <environment> is 2-12 lowercase letters or digits/);
+  });
+
+  it('rejects YAML syntax errors with the line', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'envs-')), 'qa.yaml');
+    fs.writeFileSync(file, 'location: westeurope\nkubernetes: [unclosed\n');
+    expect(configErrorOf(() => loadEnvironmentFile(file))).toMatch(/qa\.yaml \(environment 'qa'\): \(file\): YAML syntax: .*line/);
+  });
+});
+
+/** Copies dev.yaml to a file of another name and loads it. */
+function loadEnvironmentFileAs(name: string) {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'envs-')), `${name}.yaml`);
+  fs.copyFileSync(path.join(ENVIRONMENTS_DIR, 'dev.yaml'), file);
+  return loadEnvironmentFile(file);
+}

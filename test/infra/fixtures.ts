@@ -1,0 +1,27 @@
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+import { parse } from 'yaml';
+import { parseEnvironment, type EnvironmentConfig } from '../../infra/config';
+
+export const ENVIRONMENTS_DIR = path.resolve(__dirname, '../../environments');
+export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
+
+/** Raw data of a shipped environment file. */
+export function rawEnvironment(name: string): Record<string, any> {
+  return parse(fs.readFileSync(path.join(ENVIRONMENTS_DIR, `${name}.yaml`), 'utf8'));
+}
+
+function merge(base: any, patch: any): any {
+  if (patch === undefined) return base;
+  if (patch && typeof patch === 'object' && !Array.isArray(patch) && base && typeof base === 'object') {
+    const out = { ...base };
+    for (const [k, v] of Object.entries(patch)) out[k] = v === undefined ? undefined : merge(base[k], v);
+    return out;
+  }
+  return patch;
+}
+
+/** A shipped environment with some fields changed, validated like a file would be. */
+export function environment(name: string, patch: Record<string, any> = {}): EnvironmentConfig {
+  return parseEnvironment(name, merge(rawEnvironment(name), patch), `environments/${name}.yaml`);
+}
