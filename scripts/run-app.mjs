@@ -12,6 +12,6 @@ process.setSourceMapsEnabled(true);
 try {
   createRequire(import.meta.url)(bundleEntry(entry));
 } catch (error) {
-  console.error(error?.name === 'ConfigError' || error?.name === 'ValidationError' ? error.message : error);
+  console.error(error?.name === 'ConfigError' || /^Validation failed/.test(error?.message) ? error.message : error);
   process.exit(1);
 }

@@ -27,7 +27,7 @@ try {
   console.log(`synthesized ${stacks.length} stacks (cdktf.out/stacks: ${stacks.join(', ')}) and ` +
     `${manifests.length} manifest sets (dist: ${manifests.join(', ')}) in ${Math.round(performance.now() - started)} ms`);
 } catch (error) {
-  const expected = error?.name === 'ConfigError' || error?.name === 'ValidationError';
+  const expected = error?.name === 'ConfigError' || /^Validation failed/.test(error?.message);
   console.error(expected ? error.message : error);
   console.error('synth failed; cdktf.out/ and dist/ were left as they were');
   process.exitCode = 1;

@@ -1,0 +1,83 @@
+import { canarySplit, type ReleaseStrategy, type Track } from './release-tracks';
+import { selects } from './labels';
+
+/*
+ * Synth-time checks of a web app: each returns the problems it finds as sentences naming the field,
+ * the value and what is allowed. The WebApp construct registers them as construct validations, so
+ * `app.synth()` fails before anything is written.
+ */
+
+/** Image tags that cannot be rolled back to, or that are not tags at all. */
+export function imageTagProblems(tracks: ReadonlyArray<Track>): string[] {
+  return tracks.flatMap((t) => {
+    if (t.tag.trim() === '') return [`image tag of track '${t.name}' is empty; set an immutable tag such as 1.4.2`];
+    if (t.tag === 'latest') return [`image tag of track '${t.name}' is 'latest'; use an immutable tag so rollouts and rollbacks are deterministic`];
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$/.test(t.tag)) return [`image tag '${t.tag}' of track '${t.name}' is not a valid tag (letters, digits, _ . -, at most 63)`];
+    return [];
+  });
+}
+
+/** A canary that gets no pods tests nothing; one that gets all of them is not a canary. */
+export function canaryProblems(release: ReleaseStrategy, baseline: number): string[] {
+  if (release.strategy !== 'canary') return [];
+  const split = canarySplit(baseline, release.canaryPercent);
+  if (split.canary === 0) return [`canaryPercent ${release.canaryPercent}% of ${baseline} replicas gives the canary 0 pods; raise it to at least ${Math.ceil(50 / baseline)}% or use the rolling strategy`];
+  if (split.stable === 0) return [`canaryPercent ${release.canaryPercent}% of ${baseline} replicas gives stable 0 pods; lower it, or promote the canary by making its tag the stable tag`];
+  return [];
+}
+
+/** HPA bounds must leave room to scale and keep two pods for availability. */
+export function autoscalingProblems(tracks: ReadonlyArray<Track>): string[] {
+  return tracks.flatMap((t) => {
+    const a = t.autoscaling;
+    if (!a) return [];
+    if (a.minReplicas > a.maxReplicas) return [`HPA of track '${t.name}': minReplicas (${a.minReplicas}) must be <= maxReplicas (${a.maxReplicas})`];
+    if (a.minReplicas < 2) return [`HPA of track '${t.name}': minReplicas (${a.minReplicas}) must be >= 2`];
+    return [];
+  });
+}
+
+/** A budget that allows no disruption blocks every node drain (upgrades, autoscaler scale-down). */
+export function disruptionBudgetProblems(maxUnavailable: string | number): string[] {
+  const blocks = maxUnavailable === 0 || maxUnavailable === '0%';
+  return blocks ? [`PodDisruptionBudget maxUnavailable (${maxUnavailable}) would block every node drain; allow at least 1 pod or 1%`] : [];
+}
+
+/** Total CPU and memory of the user pool at its maximum size. */
+export interface PoolCapacity {
+  readonly maxNodes: number;
+  readonly cpuMillisPerNode: number;
+  readonly memoryMiBPerNode: number;
+  /** e.g. "user pool 'apps' (3 x Standard_D4ds_v5)" */
+  readonly description: string;
+}
+
+/** The most pods the app can ask for must fit the pool at its maximum size. */
+export function capacityProblems(tracks: ReadonlyArray<Track>, requests: { cpuMillis: number; memoryMiB: number }, pool: PoolCapacity | undefined): string[] {
+  if (!pool) return [];
+  const pods = tracks.reduce((sum, t) => sum + (t.autoscaling?.maxReplicas ?? t.replicas), 0);
+  const perNodeByCpu = Math.floor(pool.cpuMillisPerNode / requests.cpuMillis);
+  const perNodeByMemory = Math.floor(pool.memoryMiBPerNode / requests.memoryMiB);
+  const fits = Math.min(perNodeByCpu, perNodeByMemory) * pool.maxNodes;
+  if (pods <= fits) return [];
+  return [`${pods} pods x (${requests.cpuMillis}m CPU, ${requests.memoryMiB}Mi memory) do not fit into ${pool.description}: ` +
+    `at most ${fits} fit (${pool.cpuMillisPerNode}m CPU and ${pool.memoryMiBPerNode}Mi allocatable per node); raise maxCount, use a larger VM size, or lower replicas or requests`];
+}
+
+/** What a Service should select: the tracks it must send traffic to, and nothing else. */
+export interface ServiceExpectation {
+  readonly service: string;
+  readonly selector: Readonly<Record<string, string>>;
+  readonly expectedTracks: ReadonlyArray<string>;
+}
+
+/** Each Service selects exactly the Deployments it is meant to: no empty selector, never the wrong colour. */
+export function selectorProblems(services: ReadonlyArray<ServiceExpectation>, deployments: ReadonlyArray<{ track: string; podLabels: Readonly<Record<string, string>> }>): string[] {
+  return services.flatMap((s) => {
+    const matched = deployments.filter((d) => selects(s.selector, d.podLabels)).map((d) => d.track).sort();
+    const expected = [...s.expectedTracks].sort();
+    if (matched.length === 0) return [`Service '${s.service}' selector ${JSON.stringify(s.selector)} matches no Deployment`];
+    if (matched.join() !== expected.join()) return [`Service '${s.service}' selects track(s) ${matched.join(', ')} but must select ${expected.join(', ')}`];
+    return [];
+  });
+}
