@@ -13,9 +13,11 @@ export function rawEnvironment(name: string): Record<string, any> {
 
 function merge(base: any, patch: any): any {
   if (patch === undefined) return base;
-  if (patch && typeof patch === 'object' && !Array.isArray(patch) && base && typeof base === 'object') {
+  // A release of another strategy replaces the release; other objects merge field by field.
+  const sameKind = !(patch?.strategy && base?.strategy && patch.strategy !== base.strategy);
+  if (patch && typeof patch === 'object' && !Array.isArray(patch) && base && typeof base === 'object' && sameKind) {
     const out = { ...base };
-    for (const [k, v] of Object.entries(patch)) out[k] = v === undefined ? undefined : merge(base[k], v);
+    for (const [k, v] of Object.entries(patch)) out[k] = merge(base[k], v);
     return out;
   }
   return patch;

@@ -215,7 +215,8 @@ export class WebApp extends Construct {
       );
       this.deployments.push({ track: track.name, deployment });
 
-      if (track.autoscaling) {
+      // Bounds kplus would reject are reported by the checks below, with the environment named.
+      if (track.autoscaling && track.autoscaling.minReplicas <= track.autoscaling.maxReplicas) {
         new kplus.HorizontalPodAutoscaler(trackScope, 'Autoscaler', {
           metadata: { name: objectName, namespace },
           target: deployment,

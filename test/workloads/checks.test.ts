@@ -1,0 +1,78 @@
+import { Testing } from 'cdk8s';
+import { environment } from '../infra/fixtures';
+import { WebApp, type WebAppProps } from '../../workloads/constructs/web-app';
+import { selectorProblems } from '../../workloads/constructs/checks';
+import { synthPhotoView } from './synth';
+
+const problemsOf = (patch: Record<string, any>) => synthPhotoView(environment('dev', patch)).problems;
+
+describe('synth-time checks reject', () => {
+  it('an empty image tag', () => {
+    expect(problemsOf({ app: { release: { strategy: 'rolling', tag: '' } } })).toEqual([
+      "environment 'dev': image tag of track 'main' is empty; set an immutable tag such as 1.4.2",
+    ]);
+  });
+
+  it('the latest tag', () => {
+    expect(problemsOf({ app: { release: { strategy: 'rolling', tag: 'latest' } } })).toEqual([
+      "environment 'dev': image tag of track 'main' is 'latest'; use an immutable tag so rollouts and rollbacks are deterministic",
+    ]);
+  });
+
+  it('a canary percentage that gives the canary zero replicas', () => {
+    expect(problemsOf({ app: { release: { strategy: 'canary', stableTag: '1', canaryTag: '2', canaryPercent: 4 } } })).toContain(
+      "environment 'dev': canaryPercent 4% of 10 replicas gives the canary 0 pods; raise it to at least 5% or use the rolling strategy",
+    );
+  });
+
+  it('a canary percentage that gives the canary all replicas', () => {
+    expect(problemsOf({ app: { release: { strategy: 'canary', stableTag: '1', canaryTag: '2', canaryPercent: 96 } } })).toContain(
+      "environment 'dev': canaryPercent 96% of 10 replicas gives stable 0 pods; lower it, or promote the canary by making its tag the stable tag",
+    );
+  });
+
+  it('a PodDisruptionBudget that would block every drain', () => {
+    expect(problemsOf({ app: { maxUnavailableDuringDisruption: 0 } })).toEqual([
+      "environment 'dev': PodDisruptionBudget maxUnavailable (0) would block every node drain; allow at least 1 pod or 1%",
+    ]);
+    expect(problemsOf({ app: { maxUnavailableDuringDisruption: '0%' } })).toHaveLength(1);
+  });
+
+  it('replicas x requests that cannot fit into the user pool at its maximum size', () => {
+    // dev: 3 x Standard_D4ds_v5, 3860m CPU allocatable per node -> 15 pods of 250m per node, 45 in all.
+    expect(problemsOf({ app: { replicas: 46 } })).toEqual([
+      "environment 'dev': 46 pods x (250m CPU, 256Mi memory) do not fit into user pool 'apps' (3 x Standard_D4ds_v5): at most 45 fit " +
+        '(3860m CPU and 14034Mi allocatable per node); raise maxCount, use a larger VM size, or lower replicas or requests',
+    ]);
+    expect(problemsOf({ app: { replicas: 45 } })).toEqual([]);
+  });
+
+  it('counts the autoscaler maximum, not the minimum, against the pool', () => {
+    expect(problemsOf({ app: { autoscaling: { minReplicas: 2, maxReplicas: 60 } } }).join()).toMatch(/60 pods x .* at most 45 fit/);
+  });
+
+  it('HPA minReplicas above maxReplicas (construct props, for apps other than photo-view)', () => {
+    const chart = Testing.chart();
+    const props: WebAppProps = {
+      name: 'other', context: "environment 'test'", registry: 'cr.azurecr.io', workloadIdentityClientId: 'id',
+      release: { strategy: 'rolling', tag: '1.0.0' }, autoscaling: { minReplicas: 5, maxReplicas: 3, cpuUtilizationPercent: 70 },
+    };
+    new WebApp(chart, 'App', props);
+    expect(chart.node.findAll().flatMap((c) => c.node.validate())).toEqual([
+      "environment 'test': HPA of track 'main': minReplicas (5) must be <= maxReplicas (3)",
+    ]);
+  });
+
+  it('a Service selector that matches no Deployment or the wrong colour', () => {
+    const deployments = [
+      { track: 'blue', podLabels: { app: 'pv', track: 'blue' } },
+      { track: 'green', podLabels: { app: 'pv', track: 'green' } },
+    ];
+    expect(selectorProblems([{ service: 'pv', selector: { app: 'pv', track: 'red' }, expectedTracks: ['blue'] }], deployments))
+      .toEqual(['Service \'pv\' selector {"app":"pv","track":"red"} matches no Deployment']);
+    expect(selectorProblems([{ service: 'pv', selector: { app: 'pv', track: 'green' }, expectedTracks: ['blue'] }], deployments))
+      .toEqual(["Service 'pv' selects track(s) green but must select blue"]);
+    expect(selectorProblems([{ service: 'pv', selector: { app: 'pv' }, expectedTracks: ['blue'] }], deployments))
+      .toEqual(["Service 'pv' selects track(s) blue, green but must select blue"]);
+  });
+});
