@@ -1,5 +1,6 @@
 import { App } from './cdktf';
 import { loadEnvironments } from './config';
+import { AppsStack, type KubeloginMode } from './stacks/apps-stack';
 import { PlatformStack } from './stacks/platform-stack';
 import type { StateBackendMode } from './stacks/state-backend';
 
@@ -12,9 +13,15 @@ if (stateBackend === 'local') {
   console.error('WARNING: STATE_BACKEND=local - Terraform state is kept on this machine, not in Azure Storage.');
 }
 
+const kubeloginMode = (process.env.KUBELOGIN_LOGIN ?? 'azurecli') as KubeloginMode;
+if (kubeloginMode !== 'azurecli' && kubeloginMode !== 'workloadidentity') {
+  throw new Error(`KUBELOGIN_LOGIN='${kubeloginMode}' is not allowed; use 'azurecli' (default) or 'workloadidentity'`);
+}
+
 const environments = loadEnvironments(process.env.ENVIRONMENTS_DIR ?? 'environments');
 const app = new App({ skipValidation: false });
 for (const environment of environments) {
-  new PlatformStack(app, { environment, stateBackend });
+  const platform = new PlatformStack(app, { environment, stateBackend });
+  new AppsStack(app, { environment, platform, stateBackend, kubeloginMode });
 }
 app.synth();
