@@ -1,16 +1,17 @@
-// Compiles a TypeScript entry point to one CommonJS file with esbuild (no type-checking: `npm run
+// Compiles TypeScript entry points to CommonJS files with esbuild (no type-checking: `npm run
 // typecheck` does that). Dependencies stay in node_modules, so only the provider files we import load.
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 
 export const BUILD_DIR = '.build';
 
-/** Bundles `entry` (e.g. infra/main.ts) and returns the absolute path of the bundle. */
-export function bundleEntry(entry) {
-  const outfile = path.resolve(BUILD_DIR, entry.replace(/\.ts$/, '.cjs'));
+/** Bundles the entries (e.g. infra/main.ts) in one esbuild run; returns the bundles' absolute paths in order. */
+export function bundleEntries(entries) {
   buildSync({
-    entryPoints: [entry],
-    outfile,
+    entryPoints: entries,
+    outdir: path.resolve(BUILD_DIR),
+    outbase: '.',
+    outExtension: { '.js': '.cjs' },
     bundle: true,
     packages: 'external',
     platform: 'node',
@@ -19,5 +20,5 @@ export function bundleEntry(entry) {
     sourcemap: 'inline',
     logLevel: 'warning',
   });
-  return outfile;
+  return entries.map((entry) => path.resolve(BUILD_DIR, entry.replace(/\.ts$/, '.cjs')));
 }

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
-import { bundleEntry } from './bundle.mjs';
+import { bundleEntries } from './bundle.mjs';
 
 const started = performance.now();
 const require = createRequire(import.meta.url);
@@ -22,7 +22,7 @@ const entries = ['infra/main.ts', 'workloads/main.ts'];
 process.setSourceMapsEnabled(true);
 try {
   fs.mkdirSync(staging, { recursive: true });
-  const bundles = entries.filter((e) => fs.existsSync(e)).map(bundleEntry);
+  const bundles = bundleEntries(entries);
   for (const [dir, variable] of Object.entries(outputs)) process.env[variable] = `${staging}/${dir}`;
   for (const bundle of bundles) require(bundle);
   for (const dir of Object.keys(outputs)) {
