@@ -115,7 +115,7 @@ const releaseStrategy = z.discriminatedUnion('strategy', [
     strategy: z.literal('canary'),
     stableTag: z.string(),
     canaryTag: z.string(),
-    /** Share of pods (and so of traffic) on the canary. */
+    /** Share of pods (and so of traffic) on the canary; 0 rolls the canary back. */
     canaryPercent: int(0, 100),
   }),
 ], { error: "release.strategy must be one of 'rolling', 'blueGreen', 'canary'" });

@@ -4,7 +4,9 @@ import { AppsStack, AKS_ENTRA_SERVER_ID } from '../../infra/stacks/apps-stack';
 import { escapeTemplates } from '../../infra/constructs/kubernetes-manifests';
 import { synthPhotoView, CLIENT_ID } from '../workloads/synth';
 import { environment, ENVIRONMENT_NAMES } from './fixtures';
-import type { EnvironmentConfig } from '../../infra/config';
+import { namingContext, type EnvironmentConfig } from '../../infra/config';
+import { resourceName } from '../../infra/naming';
+import { only, synthPlatform } from './synth';
 
 function synthApps(env: EnvironmentConfig, props: Partial<ConstructorParameters<typeof AppsStack>[1]> = {}) {
   const app = Testing.app();
@@ -30,8 +32,10 @@ describe.each(ENVIRONMENT_NAMES)('apps stack of %s', (name) => {
   });
 
   it('reads the cluster and the app identity by their derived names', () => {
-    expect(json.data.azurerm_kubernetes_cluster.Cluster).toMatchObject({ name: `aks-photoview-${name}-weu`, resource_group_name: `rg-photoview-${name}-weu` });
-    expect(json.data.azurerm_user_assigned_identity.AppIdentity).toMatchObject({ name: `id-photoview-${name}-weu-app` });
+    const naming = namingContext(env);
+    expect(json.data.azurerm_kubernetes_cluster.Cluster).toMatchObject({ name: resourceName('kubernetesCluster', naming), resource_group_name: resourceName('resourceGroup', naming) });
+    expect(json.data.azurerm_user_assigned_identity.AppIdentity).toMatchObject({ name: resourceName('managedIdentity', naming, 'app') });
+    expect(json.data.azurerm_kubernetes_cluster.Cluster.name).toBe(only(synthPlatform(env).json, 'azurerm_kubernetes_cluster').name);
   });
 
   it('authenticates the kubernetes provider with Entra ID through kubelogin, with no credentials in the output', () => {

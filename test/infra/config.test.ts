@@ -18,8 +18,9 @@ function configErrorOf(fn: () => unknown): string {
 describe('environment files', () => {
   it('loads dev, staging and prod with defaults applied', () => {
     const envs = loadEnvironments(ENVIRONMENTS_DIR);
-    expect(envs.map((e) => e.name)).toEqual(['dev', 'prod', 'staging']);
-    const dev = envs[0];
+    expect(envs.map((e) => e.name)).toEqual(expect.arrayContaining(['dev', 'prod', 'staging']));
+    const dev = envs.find((e) => e.name === 'dev')!;
+
     expect(dev.kubernetes.systemPool.osDiskType).toBe('Ephemeral');
     expect(dev.kubernetes.autoscalerProfile.expander).toBe('least-waste');
     expect(dev.app.replicas).toBe(10);

@@ -4,7 +4,8 @@ import { parse } from 'yaml';
 import { parseEnvironment, type EnvironmentConfig } from '../../infra/config';
 
 export const ENVIRONMENTS_DIR = path.resolve(__dirname, '../../environments');
-export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
+/** Every environment file; per-environment tests run for each, so a new file is tested too. */
+export const ENVIRONMENT_NAMES = fs.readdirSync(ENVIRONMENTS_DIR).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();
 
 /** Raw data of a shipped environment file. */
 export function rawEnvironment(name: string): Record<string, any> {

@@ -21,7 +21,7 @@ describe('synth-time checks reject', () => {
 
   it('a canary percentage that gives the canary zero replicas', () => {
     expect(problemsOf({ app: { release: { strategy: 'canary', stableTag: '1', canaryTag: '2', canaryPercent: 4 } } })).toContain(
-      "environment 'dev': canaryPercent 4% of 10 replicas gives the canary 0 pods; raise it to at least 5% or use the rolling strategy",
+      "environment 'dev': canaryPercent 4% of 10 replicas gives the canary 0 pods; raise it to at least 5%, or set 0 to roll the canary back",
     );
   });
 

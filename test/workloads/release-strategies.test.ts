@@ -77,6 +77,13 @@ describe('canary', () => {
     expect([tracks.stable.spec.replicas, tracks.canary.spec.replicas]).toEqual([7, 3]);
   });
 
+  it('rolling the canary back is setting the percentage to 0: the canary keeps no pods', () => {
+    const { manifests, problems } = canary(0);
+    const tracks = deploymentsByTrack(manifests);
+    expect(problems).toEqual([]);
+    expect([tracks.stable.spec.replicas, tracks.canary.spec.replicas]).toEqual([10, 0]);
+  });
+
   it('labels canary pods so Azure Monitor (KubePodInventory) can tell them apart', () => {
     const tracks = deploymentsByTrack(canary(10).manifests);
     expect(tracks.canary.spec.template.metadata.labels).toMatchObject({ [TRACK]: 'canary', 'app.kubernetes.io/version': '1.5.0' });

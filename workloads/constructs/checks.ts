@@ -17,11 +17,14 @@ export function imageTagProblems(tracks: ReadonlyArray<Track>): string[] {
   });
 }
 
-/** A canary that gets no pods tests nothing; one that gets all of them is not a canary. */
+/**
+ * A canary percentage that rounds to no pods tests nothing; one that takes all pods is not a canary.
+ * An explicit 0% is allowed: it is how a canary is rolled back.
+ */
 export function canaryProblems(release: ReleaseStrategy, baseline: number): string[] {
-  if (release.strategy !== 'canary') return [];
+  if (release.strategy !== 'canary' || release.canaryPercent === 0) return [];
   const split = canarySplit(baseline, release.canaryPercent);
-  if (split.canary === 0) return [`canaryPercent ${release.canaryPercent}% of ${baseline} replicas gives the canary 0 pods; raise it to at least ${Math.ceil(50 / baseline)}% or use the rolling strategy`];
+  if (split.canary === 0) return [`canaryPercent ${release.canaryPercent}% of ${baseline} replicas gives the canary 0 pods; raise it to at least ${Math.ceil(50 / baseline)}%, or set 0 to roll the canary back`];
   if (split.stable === 0) return [`canaryPercent ${release.canaryPercent}% of ${baseline} replicas gives stable 0 pods; lower it, or promote the canary by making its tag the stable tag`];
   return [];
 }
