@@ -9,7 +9,7 @@ const app = new App({ yamlOutputType: YamlOutputType.FILE_PER_CHART });
 const undeployed: string[] = [];
 for (const environment of loadEnvironments(process.env.ENVIRONMENTS_DIR ?? 'environments')) {
   const outputsFile = `platform-outputs/${environment.name}.json`;
-  const platform = readPlatformOutputs(outputsFile, platformStackName(environment.name));
+  const platform = readPlatformOutputs(outputsFile, environment.name, platformStackName(environment.name));
   if (!platform) undeployed.push(environment.name);
   new PhotoViewChart(app, { environment, platform: platform ?? { appIdentityClientId: UNDEPLOYED_CLIENT_ID } });
 }

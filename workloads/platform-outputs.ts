@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { ConfigError } from '../infra/config';
 
 /** Values the workloads need from the platform stack that only exist once it is deployed. */
 export interface PlatformOutputs {
@@ -6,25 +7,26 @@ export interface PlatformOutputs {
   readonly appIdentityClientId: string;
 }
 
-/** Written into manifests while the platform is not deployed yet; `npm run synth` warns when it is used. */
+/** Written into manifests while the platform is not deployed yet; `npm run synth` says when it is used. */
 export const UNDEPLOYED_CLIENT_ID = '00000000-0000-0000-0000-000000000000';
 
 /**
  * Reads `platform-outputs/<env>.json`, as written by
- * `npx cdktf output platform-<env> --outputs-file platform-outputs/<env>.json`.
+ * `npx cdktf output platform-<env> --outputs-file platform-outputs/<env>.json` (or `cdktf deploy --outputs-file`).
  * Returns undefined when the file does not exist (platform not deployed, or outputs not fetched).
  */
-export function readPlatformOutputs(file: string, stackName: string): PlatformOutputs | undefined {
+export function readPlatformOutputs(file: string, environment: string, stackName: string): PlatformOutputs | undefined {
   if (!fs.existsSync(file)) return undefined;
+  const fix = `regenerate it with: npx cdktf output ${stackName} --outputs-file ${file}`;
   let outputs: Record<string, Record<string, unknown>>;
   try {
     outputs = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`${file}: not valid JSON (${(error as Error).message}); regenerate it with npx cdktf output ${stackName} --outputs-file ${file}`);
+    throw new ConfigError([{ file, environment, path: '', message: `not valid JSON (${(error as Error).message}); ${fix}` }]);
   }
   const clientId = outputs?.[stackName]?.app_identity_client_id;
-  if (typeof clientId !== 'string' || !/^[0-9a-f-]{36}$/i.test(clientId)) {
-    throw new Error(`${file}: ${stackName}.app_identity_client_id must be a GUID (got ${JSON.stringify(clientId)}); regenerate it with npx cdktf output ${stackName} --outputs-file ${file}`);
+  if (typeof clientId !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(clientId)) {
+    throw new ConfigError([{ file, environment, path: `${stackName}.app_identity_client_id`, value: clientId, message: `must be a GUID; ${fix}` }]);
   }
   return { appIdentityClientId: clientId };
 }
