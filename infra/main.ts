@@ -1,5 +1,5 @@
 import { App } from './cdktf';
-import { loadEnvironments } from './config';
+import { InputError, loadEnvironments } from './config';
 import { AppsStack, type KubeloginMode } from './stacks/apps-stack';
 import { PlatformStack } from './stacks/platform-stack';
 import type { StateBackendMode } from './stacks/state-backend';
@@ -7,7 +7,7 @@ import type { StateBackendMode } from './stacks/state-backend';
 // Wiring only: every environment file becomes its stacks.
 const stateBackend = (process.env.STATE_BACKEND ?? 'remote') as StateBackendMode;
 if (stateBackend !== 'remote' && stateBackend !== 'local') {
-  throw new Error(`STATE_BACKEND='${stateBackend}' is not allowed; use 'remote' (default) or 'local'`);
+  throw new InputError(`STATE_BACKEND='${stateBackend}' is not allowed; use 'remote' (default) or 'local'`);
 }
 if (stateBackend === 'local') {
   console.error('WARNING: STATE_BACKEND=local - Terraform state is kept on this machine, not in Azure Storage.');
@@ -15,7 +15,7 @@ if (stateBackend === 'local') {
 
 const kubeloginMode = (process.env.KUBELOGIN_LOGIN ?? 'azurecli') as KubeloginMode;
 if (kubeloginMode !== 'azurecli' && kubeloginMode !== 'workloadidentity') {
-  throw new Error(`KUBELOGIN_LOGIN='${kubeloginMode}' is not allowed; use 'azurecli' (default) or 'workloadidentity'`);
+  throw new InputError(`KUBELOGIN_LOGIN='${kubeloginMode}' is not allowed; use 'azurecli' (default) or 'workloadidentity'`);
 }
 
 const environments = loadEnvironments(process.env.ENVIRONMENTS_DIR ?? 'environments');

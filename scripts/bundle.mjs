@@ -22,3 +22,9 @@ export function bundleEntries(entries) {
   });
   return entries.map((entry) => path.resolve(BUILD_DIR, entry.replace(/\.ts$/, '.cjs')));
 }
+
+/** Prints an error: bad input and failed checks as their message, anything else with its stack. */
+export function reportError(error) {
+  const expected = error?.isInputError === true || /^Validation failed/.test(error?.message ?? '');
+  console.error(expected ? error.message : error);
+}

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
-import { bundleEntries } from './bundle.mjs';
+import { bundleEntries, reportError } from './bundle.mjs';
 
 const started = performance.now();
 const require = createRequire(import.meta.url);
@@ -35,8 +35,7 @@ try {
   console.log(`synthesized ${stacks.length} stacks (cdktf.out/stacks: ${stacks.join(', ')}) and ` +
     `${manifests.length} manifest sets (dist: ${manifests.join(', ')}) in ${Math.round(performance.now() - started)} ms`);
 } catch (error) {
-  const expected = error?.name === 'ConfigError' || /^Validation failed/.test(error?.message);
-  console.error(expected ? error.message : error);
+  reportError(error);
   console.error('synth failed; cdktf.out/ and dist/ were left as they were');
   process.exitCode = 1;
 } finally {

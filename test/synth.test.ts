@@ -65,6 +65,13 @@ describe('npm run synth', () => {
     expect(fs.readdirSync(out).filter((f) => f.startsWith('.synth-staging'))).toEqual([]);
   });
 
+  it('rejects a bad STATE_BACKEND with what is allowed', () => {
+    const failed = synth(out, { STATE_BACKEND: 's3' });
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toContain("STATE_BACKEND='s3' is not allowed; use 'remote' (default) or 'local'");
+    expect(failed.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('rejects an unknown flag with its usage', () => {
     const bad = synth(out, {}, ['--out-dir', out]);
     expect(bad.status).toBe(2);

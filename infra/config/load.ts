@@ -7,8 +7,13 @@ import { crossFieldProblems, type ConfigProblem } from './validate';
 /** Environment names come from file names and end up in every resource name. */
 const ENVIRONMENT_FILE = /^([a-z][a-z0-9]{1,11})\.ya?ml$/;
 
+/** Bad input from a user (a file, a flag, an environment variable): reported as its message, without a stack trace. */
+export class InputError extends Error {
+  public readonly isInputError = true;
+}
+
 /** Every problem in one or more environment files, in one message. */
-export class ConfigError extends Error {
+export class ConfigError extends InputError {
   constructor(public readonly problems: ReadonlyArray<{ file: string; environment: string } & ConfigProblem & { value?: unknown }>) {
     super(
       'Invalid environment configuration:\n' +
