@@ -82,6 +82,15 @@ export function registryLoginServer(ctx: NamingContext): string {
   return `${resourceName('containerRegistry', ctx)}.azurecr.io`;
 }
 
+/** Stack name of an environment's platform; also its state key. */
+export const platformStackName = (env: string) => `platform-${env}`;
+
+/** Stack name of an environment's apps (photo-view on the cluster); also its state key. */
+export const appsStackName = (env: string) => `apps-${env}`;
+
+/** Node label the user pool carries, so workloads can be scheduled onto it and not the system pool. */
+export const USER_POOL_LABEL = 'photo-view.io/pool';
+
 /** Key Vault secret name for an environment variable name (DB_PASSWORD -> db-password). */
 export function keyVaultSecretName(variable: string): string {
   return variable.toLowerCase().replace(/_/g, '-');

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { ConfigError } from '../infra/config';
+import { ConfigError, GUID } from '../infra/config';
 
 /** Values the workloads need from the platform stack that only exist once it is deployed. */
 export interface PlatformOutputs {
@@ -25,7 +25,7 @@ export function readPlatformOutputs(file: string, environment: string, stackName
     throw new ConfigError([{ file, environment, path: '', message: `not valid JSON (${(error as Error).message}); ${fix}` }]);
   }
   const clientId = outputs?.[stackName]?.app_identity_client_id;
-  if (typeof clientId !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(clientId)) {
+  if (typeof clientId !== 'string' || !GUID.test(clientId)) {
     throw new ConfigError([{ file, environment, path: `${stackName}.app_identity_client_id`, value: clientId, message: `must be a GUID; ${fix}` }]);
   }
   return { appIdentityClientId: clientId };

@@ -10,14 +10,15 @@ export interface PlanSummary {
   readonly destroyed: string[];
 }
 
-const ANSI = /\u001b\[[0-9;]*m/g;
+/** Removes terminal colour codes. */
+export const stripAnsi = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
 
 /**
  * Reads the human output of `cdktf diff <stack>` (terraform plan lines, possibly prefixed with the
  * stack name). `exitCode` is the diff command's exit code.
  */
 export function summarizePlan(output: string, exitCode: number): PlanSummary {
-  const text = output.replace(ANSI, '');
+  const text = stripAnsi(output);
   const counts = /Plan: (\d+) to add, (\d+) to change, (\d+) to destroy/.exec(text);
   const addresses = (verb: RegExp) => [...text.matchAll(new RegExp(`# (\\S+) ${verb.source}`, 'g'))].map((m) => m[1]);
   const replaced = [...new Set(addresses(/(?:must be replaced|will be replaced)/))];

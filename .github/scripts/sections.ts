@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { Section } from './comment';
-import { summarizePlan } from './plan-summary';
+import { stripAnsi, summarizePlan } from './plan-summary';
 
 const count = (items: string[]) =>
   Object.entries(items.reduce<Record<string, number>>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {}))
@@ -41,7 +41,7 @@ export function planSection(stack: string, output: string, exitCode: number): Se
         ...(plan.replaced.length ? ['', ':warning: **Replaced** (destroyed and re-created):', ...plan.replaced.map((a) => `- \`${a}\``)] : []),
         ...(plan.destroyed.length ? ['', ':warning: **Destroyed**:', ...plan.destroyed.map((a) => `- \`${a}\``)] : []),
       ].join('\n');
-  return { title: `\`${stack}\``, summary, details: output.replace(/\u001b\[[0-9;]*m/g, '').trim(), detailsLabel: 'cdktf diff' };
+  return { title: `\`${stack}\``, summary, details: stripAnsi(output).trim(), detailsLabel: 'cdktf diff' };
 }
 
 /** Why no plan was made (no Azure credentials for this repository or a fork's pull request). */

@@ -30,9 +30,12 @@ const kubernetesVersion = z.string().regex(/^1\.\d{1,2}(\.\d{1,3})?$/, {
 });
 
 const duration = z.string().regex(/^\d+(s|m|h)$/, { error: `must be a duration like 10s, 5m or 1h` });
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
+/** An Entra ID / Azure GUID. */
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const uuid = z.string().regex(GUID, {
   error: 'must be a GUID like 00000000-0000-0000-0000-000000000000',
 });
+const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: 'must be a DNS-1123 label' });
 const percentOrCount = z.union([z.string().regex(/^(100|[1-9]?\d)%$/), z.number().int().min(0)], {
   error: 'must be a percentage like "25%" or a whole number',
 });
@@ -121,8 +124,8 @@ const releaseStrategy = z.discriminatedUnion('strategy', [
 ], { error: "release.strategy must be one of 'rolling', 'blueGreen', 'canary'" });
 
 const app = strict({
-  namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: 'must be a DNS-1123 label' }).default('photo-view'),
-  serviceAccountName: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: 'must be a DNS-1123 label' }).default('photo-view'),
+  namespace: dnsLabel.default('photo-view'),
+  serviceAccountName: dnsLabel.default('photo-view'),
   /** Repository in the environment's registry. */
   imageRepository: z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*$/, { error: 'must be a lowercase repository path' }).default('photo-view'),
   release: releaseStrategy,

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { KubernetesCluster as Cluster, type KubernetesClusterMaintenanceWindowAutoUpgrade } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool';
+import { USER_POOL_LABEL } from '../naming';
 import { DiagnosticSettings } from './diagnostic-settings';
 import type { IPrincipal } from './role-assignment';
 import type { ResourceGroup } from './resource-group';
@@ -76,8 +77,6 @@ export interface KubernetesClusterProps {
 /** Control-plane log categories worth their cost. @see https://learn.microsoft.com/azure/aks/monitor-aks-reference */
 export const CONTROL_PLANE_LOG_CATEGORIES = ['kube-audit-admin', 'guard', 'cluster-autoscaler', 'kube-controller-manager'] as const;
 
-/** Node pool label the user pool carries, so workloads can be scheduled onto it and not the system pool. */
-export const USER_POOL_LABEL = 'photo-view.io/pool';
 
 function autoscaledPool(pool: NodePoolProps, version: string) {
   return {

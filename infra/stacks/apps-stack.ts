@@ -6,7 +6,7 @@ import { DataAzurermUserAssignedIdentity } from '@cdktf/provider-azurerm/lib/dat
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Fn, TerraformStack } from '../cdktf';
 import { namingContext, type EnvironmentConfig } from '../config';
-import { resourceName } from '../naming';
+import { appsStackName, resourceName } from '../naming';
 import { KubernetesManifests } from '../constructs/kubernetes-manifests';
 import { PhotoViewChart } from '../../workloads/charts/photo-view';
 import { useStateBackend, type StateBackendMode } from './state-backend';
@@ -29,8 +29,6 @@ export interface AppsStackProps {
 
 /** Application ID of the AKS Entra ID server, the audience of cluster tokens. */
 export const AKS_ENTRA_SERVER_ID = '6dae42f8-4368-4678-94ff-3960e28e3630';
-
-export const appsStackName = (env: string) => `apps-${env}`;
 
 /**
  * photo-view on an environment's cluster: the same cdk8s chart as dist/, applied by Terraform.

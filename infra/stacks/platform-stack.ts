@@ -2,7 +2,7 @@ import type { Construct } from 'constructs';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { Aspects, TerraformOutput, TerraformStack } from '../cdktf';
 import { AZURE_REGIONS, namingContext, type EnvironmentConfig } from '../config';
-import { resourceName } from '../naming';
+import { platformStackName, resourceName } from '../naming';
 import { ClusterAlerts } from '../constructs/alerts';
 import { ContainerInsights } from '../constructs/container-insights';
 import { ContainerRegistry } from '../constructs/container-registry';
@@ -20,9 +20,6 @@ export interface PlatformStackProps {
   /** @default 'remote' */
   readonly stateBackend?: StateBackendMode;
 }
-
-/** Stack name of an environment's platform; also its state key. */
-export const platformStackName = (env: string) => `platform-${env}`;
 
 /**
  * Everything one environment runs on: resource group, registry, AKS, Key Vault, the app's workload

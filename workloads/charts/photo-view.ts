@@ -1,8 +1,7 @@
 import type { Construct } from 'constructs';
 import { Chart } from 'cdk8s';
 import { allocatable, namingContext, parseVmSize, type EnvironmentConfig, type VmSize } from '../../infra/config';
-import { keyVaultSecretName, registryLoginServer, resourceName } from '../../infra/naming';
-import { USER_POOL_LABEL } from '../../infra/constructs/kubernetes-cluster';
+import { keyVaultSecretName, registryLoginServer, resourceName, USER_POOL_LABEL } from '../../infra/naming';
 import { WebApp } from '../constructs/web-app';
 import type { PlatformOutputs } from '../platform-outputs';
 
