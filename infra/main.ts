@@ -1,5 +1,5 @@
 import { App } from './cdktf';
-import { InputError, loadEnvironments } from './config';
+import { InputError, loadEnvironments } from '../config';
 import { AppsStack, type KubeloginMode } from './stacks/apps-stack';
 import { PlatformStack } from './stacks/platform-stack';
 import type { StateBackendMode } from './stacks/state-backend';

@@ -1,6 +1,5 @@
 import { App, YamlOutputType } from 'cdk8s';
-import { loadEnvironments } from '../infra/config';
-import { platformStackName } from '../infra/naming';
+import { loadEnvironments, platformStackName } from '../config';
 import { PhotoViewChart } from './charts/photo-view';
 import { readPlatformOutputs, UNDEPLOYED_CLIENT_ID } from './platform-outputs';
 

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { ConfigError, GUID } from '../infra/config';
+import { ConfigError, GUID } from '../config';
 
 /** Values the workloads need from the platform stack that only exist once it is deployed. */
 export interface PlatformOutputs {

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { KubernetesCluster as Cluster, type KubernetesClusterMaintenanceWindowAutoUpgrade } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool';
-import { USER_POOL_LABEL } from '../naming';
+import { USER_POOL_LABEL } from '../../config';
 import { DiagnosticSettings } from './diagnostic-settings';
 import type { IPrincipal } from './role-assignment';
 import type { ResourceGroup } from './resource-group';

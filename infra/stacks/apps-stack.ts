@@ -5,8 +5,7 @@ import { DataAzurermKubernetesCluster } from '@cdktf/provider-azurerm/lib/data-a
 import { DataAzurermUserAssignedIdentity } from '@cdktf/provider-azurerm/lib/data-azurerm-user-assigned-identity';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Fn, TerraformStack } from '../cdktf';
-import { namingContext, type EnvironmentConfig } from '../config';
-import { appsStackName, resourceName } from '../naming';
+import { namingContext, type EnvironmentConfig, appsStackName, resourceName } from '../../config';
 import { KubernetesManifests } from '../constructs/kubernetes-manifests';
 import { PhotoViewChart } from '../../workloads/charts/photo-view';
 import { useStateBackend, type StateBackendMode } from './state-backend';

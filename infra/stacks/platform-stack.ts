@@ -1,8 +1,7 @@
 import type { Construct } from 'constructs';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { Aspects, TerraformOutput, TerraformStack } from '../cdktf';
-import { AZURE_REGIONS, namingContext, type EnvironmentConfig } from '../config';
-import { platformStackName, resourceName } from '../naming';
+import { AZURE_REGIONS, namingContext, type EnvironmentConfig, platformStackName, resourceName } from '../../config';
 import { ClusterAlerts } from '../constructs/alerts';
 import { ContainerInsights } from '../constructs/container-insights';
 import { ContainerRegistry } from '../constructs/container-registry';

@@ -1,6 +1,6 @@
 import type { TerraformStack } from '../cdktf';
 import { AzurermBackend, LocalBackend } from '../cdktf';
-import type { EnvironmentConfig } from '../config';
+import type { EnvironmentConfig } from '../../config';
 
 /**
  * Where Terraform state lives. `remote` (the default everywhere) is the azurerm backend with Entra ID

@@ -3,9 +3,8 @@ import { PlatformStack } from '../../infra/stacks/platform-stack';
 import { AppsStack, AKS_ENTRA_SERVER_ID } from '../../infra/stacks/apps-stack';
 import { escapeTemplates } from '../../infra/constructs/kubernetes-manifests';
 import { synthPhotoView, CLIENT_ID } from '../workloads/synth';
-import { environment, ENVIRONMENT_NAMES } from './fixtures';
-import { namingContext, type EnvironmentConfig } from '../../infra/config';
-import { resourceName } from '../../infra/naming';
+import { environment, ENVIRONMENT_NAMES } from '../config/fixtures';
+import { namingContext, type EnvironmentConfig, resourceName } from '../../config';
 import { only, synthPlatform } from './synth';
 
 function synthApps(env: EnvironmentConfig, props: Partial<ConstructorParameters<typeof AppsStack>[1]> = {}) {

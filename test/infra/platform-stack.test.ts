@@ -11,8 +11,8 @@ import { MonitorScheduledQueryRulesAlertV2 } from '@cdktf/provider-azurerm/lib/m
 import { MonitorDataCollectionRule } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule';
 import { MonitorDataCollectionRuleAssociation } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import { AZURE_REGIONS } from '../../infra/config';
-import { environment, ENVIRONMENT_NAMES } from './fixtures';
+import { AZURE_REGIONS } from '../../config';
+import { environment, ENVIRONMENT_NAMES } from '../config/fixtures';
 import { only, synthPlatform } from './synth';
 import { azurermProblems } from '../support/azurerm-schema';
 

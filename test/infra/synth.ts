@@ -1,5 +1,5 @@
 import { Testing } from '../../infra/cdktf';
-import type { EnvironmentConfig } from '../../infra/config';
+import type { EnvironmentConfig } from '../../config';
 import { PlatformStack } from '../../infra/stacks/platform-stack';
 
 /** Synthesized Terraform JSON of an environment's platform stack: the raw string (for cdktf matchers) and parsed. */

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { environment } from '../infra/fixtures';
+import { environment } from '../config/fixtures';
 import { WebApp, type WebAppProps } from '../../workloads/constructs/web-app';
 import { selectorProblems } from '../../workloads/constructs/checks';
 import { synthPhotoView } from './synth';

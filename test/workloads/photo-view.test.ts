@@ -1,4 +1,4 @@
-import { environment, ENVIRONMENT_NAMES } from '../infra/fixtures';
+import { environment, ENVIRONMENT_NAMES } from '../config/fixtures';
 import { only, synthPlatform } from '../infra/synth';
 import { kubernetesProblems } from '../support/kubernetes-schema';
 import { CLIENT_ID, synthPhotoView } from './synth';

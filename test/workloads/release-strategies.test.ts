@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { environment } from '../infra/fixtures';
+import { environment } from '../config/fixtures';
 import { kubernetesProblems } from '../support/kubernetes-schema';
 import { synthPhotoView, type Manifest } from './synth';
 

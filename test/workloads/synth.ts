@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import type { EnvironmentConfig } from '../../infra/config';
+import type { EnvironmentConfig } from '../../config';
 import { PhotoViewChart } from '../../workloads/charts/photo-view';
 
 export const CLIENT_ID = '12345678-1234-1234-1234-123456789abc';

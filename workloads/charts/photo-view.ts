@@ -1,7 +1,6 @@
 import type { Construct } from 'constructs';
 import { Chart } from 'cdk8s';
-import { allocatable, namingContext, parseVmSize, type EnvironmentConfig, type VmSize } from '../../infra/config';
-import { keyVaultSecretName, registryLoginServer, resourceName, USER_POOL_LABEL } from '../../infra/naming';
+import { allocatable, namingContext, parseVmSize, type EnvironmentConfig, type VmSize, keyVaultSecretName, registryLoginServer, resourceName, USER_POOL_LABEL } from '../../config';
 import { WebApp } from '../constructs/web-app';
 import type { PlatformOutputs } from '../platform-outputs';
 

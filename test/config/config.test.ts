@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigError, loadEnvironmentFile, loadEnvironments } from '../../infra/config';
-import { ENVIRONMENTS_DIR, environment } from './fixtures';
+import { ConfigError, loadEnvironmentFile, loadEnvironments } from '../../config';
+import { ENVIRONMENTS_DIR, environment } from '../config/fixtures';
 
 /** The message of the ConfigError that `fn` throws. */
 function configErrorOf(fn: () => unknown): string {

@@ -2,3 +2,4 @@ export * from './schema';
 export * from './load';
 export * from './validate';
 export * from './azure-facts';
+export * from './naming';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { AZURE_REGIONS } from './config/azure-facts';
+import { AZURE_REGIONS } from './azure-facts';
+import type { EnvironmentConfig } from './schema';
 
 /**
  * The one naming function for Azure resources: CAF abbreviations, each resource type's length and
@@ -14,6 +15,11 @@ export interface NamingContext {
   readonly environment: string;
   readonly location: string;
   readonly subscriptionId: string;
+}
+
+/** Naming inputs of an environment. */
+export function namingContext(env: Pick<EnvironmentConfig, 'name' | 'workload' | 'location' | 'subscriptionId'>): NamingContext {
+  return { workload: env.workload, environment: env.name, location: env.location, subscriptionId: env.subscriptionId };
 }
 
 interface NameRule {

@@ -1,17 +1,12 @@
 import { AZURE_REGIONS } from './azure-facts';
 import type { EnvironmentConfig } from './schema';
-import { NamingError, resourceName, type NamingContext } from '../naming';
+import { NamingError, namingContext, resourceName } from './naming';
 
 /** One thing wrong in an environment file. */
 export interface ConfigProblem {
   /** Dotted path of the field, e.g. `kubernetes.userPool.minCount`. */
   readonly path: string;
   readonly message: string;
-}
-
-/** Naming inputs of an environment. */
-export function namingContext(env: Pick<EnvironmentConfig, 'name' | 'workload' | 'location' | 'subscriptionId'>): NamingContext {
-  return { workload: env.workload, environment: env.name, location: env.location, subscriptionId: env.subscriptionId };
 }
 
 /** Compares dotted versions numerically (1.9 < 1.10). */

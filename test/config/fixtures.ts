@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { parse } from 'yaml';
-import { parseEnvironment, type EnvironmentConfig } from '../../infra/config';
+import { parseEnvironment, type EnvironmentConfig } from '../../config';
 
 export const ENVIRONMENTS_DIR = path.resolve(__dirname, '../../environments');
 /** Every environment file; per-environment tests run for each, so a new file is tested too. */
