@@ -12,7 +12,7 @@ function synthApps(env: EnvironmentConfig, props: Partial<ConstructorParameters<
   const platform = new PlatformStack(app, { environment: env });
   const stack = new AppsStack(app, { environment: env, platform, now: new Date('2026-11-22T12:00:00Z'), ...props });
   const json = JSON.parse(Testing.synth(stack, true));
-  const manifests = Object.values(json.resource.kubernetes_manifest) as any[];
+  const manifests = Object.values<any>(json.resource.kubernetes_manifest);
   return { stack, platform, json, manifests, text: JSON.stringify(json) };
 }
 

@@ -177,7 +177,7 @@ describe.each(ENVIRONMENT_NAMES)('platform stack of %s', (name) => {
   it('alerts the configured receivers on node pressure, unhealthy pods, autoscaler trouble and failed pods', () => {
     const receivers = env.monitoring.actionGroup.emailReceivers.map((r) => ({ name: r.name, email_address: r.email, use_common_alert_schema: true }));
     expect(text).toHaveResourceWithProperties(MonitorActionGroup, { short_name: env.monitoring.actionGroup.shortName, email_receiver: receivers });
-    const alerts = Object.values(json.resource.azurerm_monitor_metric_alert) as any[];
+    const alerts = Object.values(json.resource.azurerm_monitor_metric_alert);
     const byMetric = Object.fromEntries(alerts.map((a) => [a.criteria[0].metric_name, a]));
     const a = env.monitoring.alerts;
     expect(byMetric.node_cpu_usage_percentage).toMatchObject({ severity: a.nodeCpuPercent.severity, criteria: [{ threshold: a.nodeCpuPercent.threshold }] });

@@ -27,6 +27,7 @@ function clientNodeModels(): Models {
     buildSync({ entryPoints: [path.join(packageDir, 'dist/gen/models/ObjectSerializer.js')], bundle: true, format: 'cjs', platform: 'node', outfile: tmp, logLevel: 'error' });
     fs.renameSync(tmp, bundle);
   }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle is built at run time, so it cannot be a static import
   return require(bundle) as Models;
 }
 
@@ -46,13 +47,13 @@ function unknownFields(value: unknown, type: string, at: string, problems: strin
   }
   const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
   if (map) {
-    if (typeof value === 'object') for (const [k, v] of Object.entries(value as object)) unknownFields(v, map[1], `${at}.${k}`, problems);
+    if (typeof value === 'object') for (const [k, v] of Object.entries(value)) unknownFields(v, map[1], `${at}.${k}`, problems);
     return;
   }
   const attrs = attributes(type);
   if (!attrs || typeof value !== 'object' || Array.isArray(value)) return;
   const byName = new Map(attrs.map((a) => [a.baseName, a.type]));
-  for (const [key, child] of Object.entries(value as object)) {
+  for (const [key, child] of Object.entries(value)) {
     const childType = byName.get(key);
     if (childType === undefined) problems.push(`${at}.${key}: unknown field (not in ${type})`);
     else unknownFields(child, childType, `${at}.${key}`, problems);
@@ -98,7 +99,7 @@ export function kubernetesProblems(manifest: { apiVersion: string; kind: string;
   if (!attributes(typeName)) return [`${where}: no Kubernetes 1.32 schema for ${manifest.apiVersion} ${manifest.kind}`];
   const problems: string[] = [];
   unknownFields(manifest, typeName, where, problems);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module path depends on the manifest being checked
   const Model = require(`kubernetes-models/${manifest.apiVersion}`)[manifest.kind];
   try {
     new Model(manifest).validate();

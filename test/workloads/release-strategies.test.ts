@@ -1,4 +1,5 @@
 import { Testing } from 'cdk8s';
+import { PhotoViewChart } from '../../workloads/charts/photo-view';
 import { environment } from '../config/fixtures';
 import { kubernetesProblems } from '../support/kubernetes-schema';
 import { synthPhotoView, type Manifest } from './synth';
@@ -102,7 +103,6 @@ describe('canary', () => {
 describe('synth stops on a failed check', () => {
   it('app.synth() throws before writing the manifests', () => {
     const app = Testing.app();
-    const { PhotoViewChart } = require('../../workloads/charts/photo-view');
     new PhotoViewChart(app, { environment: environment('dev', { app: { release: { strategy: 'rolling', tag: 'latest' } } }), platform: { appIdentityClientId: 'x' } });
     expect(() => app.synth()).toThrow(/Validation failed[\s\S]*environment 'dev': image tag of track 'main' is 'latest'/);
   });
