@@ -42,8 +42,12 @@ describe('GitHub workflows', () => {
   });
 
   it('ci installs, type-checks and tests, synthesizes, and uploads Terraform JSON and manifests', () => {
-    const run = steps('ci.yml', 'build').map((s) => s.run).filter(Boolean);
-    expect(run).toEqual(['npm ci', 'npm test', 'npm run synth']);
+    // What matters is that each command runs, after the install; other steps may come and go around them.
+    const run: string[] = steps('ci.yml', 'build').map((s) => s.run).filter(Boolean);
+    const at = (command: string) => run.indexOf(command);
+    expect(at('npm ci')).toBeGreaterThanOrEqual(0);
+    expect(at('npm test')).toBeGreaterThan(at('npm ci'));
+    expect(at('npm run synth')).toBeGreaterThan(at('npm ci'));
     expect(workflow('ci.yml').on).toEqual({ pull_request: null, push: { branches: ['main'] } });
     expect(step('ci.yml', 'build', 'actions/upload-artifact').with.path).toMatch(/cdktf\.out\/\s+dist\//);
   });
