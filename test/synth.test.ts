@@ -1,26 +1,35 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ROOT, SYNTH_SECRET, runSynth, sharedSynth, type SynthRun } from './support/shared-synth';
 
 /*
  * End to end: `npm run synth` (scripts/synth.mjs) as users run it, into a temporary folder.
- * One successful run is shared by the tests that read its output.
+ * One successful run is shared by the tests that read its output (and by pr-comment.test.ts).
  */
-const ROOT = path.resolve(__dirname, '..');
-const SECRET = 'DefaultEndpointsProtocol=https;AccountKey=s3cr3t-Value-That-Must-Never-Leak==';
-
-function synth(outdir: string, env: Record<string, string> = {}, args: string[] = ['--outdir', outdir]) {
-  return spawnSync(process.execPath, ['scripts/synth.mjs', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
-}
+const synth = (outdir: string, env: Record<string, string> = {}, args: string[] = ['--outdir', outdir]) => runSynth(args, env);
 
 const files = (dir: string): string[] =>
   fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 
+/** An environments folder with only dev.yaml, its text changed (one environment synthesizes fastest). */
+function devEnvironmentWith(change: (dev: string) => string): string {
+  const envs = fs.mkdtempSync(path.join(os.tmpdir(), 'envs-'));
+  const dev = fs.readFileSync(path.join(ROOT, 'environments/dev.yaml'), 'utf8');
+  const changed = change(dev);
+  if (changed === dev) throw new Error('the change did not apply to dev.yaml');
+  fs.writeFileSync(path.join(envs, 'dev.yaml'), changed);
+  return envs;
+}
+
 describe('npm run synth', () => {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
+  let result: SynthRun;
+  let out: string;
   // Secret values in the environment of the synth must not end up anywhere it writes or prints.
-  const result = synth(out, { STORAGE_CONNECTION_STRING: SECRET, ARM_CLIENT_SECRET: SECRET });
+  beforeAll(async () => {
+    result = await sharedSynth();
+    out = result.outdir;
+  }, 120_000);
 
   it('synthesizes every environment: Terraform JSON per stack and manifests per environment', () => {
     expect(result.stderr).not.toMatch(/Error/);
@@ -36,44 +45,45 @@ describe('npm run synth', () => {
     const written = files(out).map((f) => fs.readFileSync(f, 'utf8'));
     expect(written.length).toBeGreaterThan(5);
     for (const text of [...written, result.stdout, result.stderr]) {
-      expect(text).not.toContain(SECRET);
+      expect(text).not.toContain(SYNTH_SECRET);
       expect(text).not.toContain('s3cr3t');
     }
   });
 
-  it('stops before writing anything when a config is invalid, leaving earlier output intact', () => {
-    const envs = fs.mkdtempSync(path.join(os.tmpdir(), 'envs-'));
-    const dev = fs.readFileSync(path.join(ROOT, 'environments/dev.yaml'), 'utf8');
-    fs.writeFileSync(path.join(envs, 'dev.yaml'), dev.replace('minCount: 1, maxCount: 3', 'minCount: 4, maxCount: 3'));
+  it('stops before writing anything when a config is invalid, leaving earlier output intact', async () => {
+    const envs = devEnvironmentWith((dev) => dev.replace('minCount: 1, maxCount: 3', 'minCount: 4, maxCount: 3'));
     const before = files(out).map((f) => [f, fs.readFileSync(f, 'utf8')]);
 
-    const failed = synth(out, { ENVIRONMENTS_DIR: envs });
+    const failed = await synth(out, { ENVIRONMENTS_DIR: envs });
     expect(failed.status).toBe(1);
     expect(failed.stderr).toContain(`${envs}/dev.yaml (environment 'dev'): kubernetes.userPool.minCount = 4: autoscaler minCount (4) must be <= maxCount (3)`);
     expect(failed.stderr).toContain('synth failed; cdktf.out/ and dist/ were left as they were');
     expect(failed.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
     expect(files(out).map((f) => [f, fs.readFileSync(f, 'utf8')])).toEqual(before);
-  });
+  }, 60_000);
 
-  it('stops on a failed workload check the same way', () => {
-    const envs = fs.mkdtempSync(path.join(os.tmpdir(), 'envs-'));
-    const dev = fs.readFileSync(path.join(ROOT, 'environments/dev.yaml'), 'utf8');
-    fs.writeFileSync(path.join(envs, 'dev.yaml'), dev.replace('tag: "1.4.2"', 'tag: latest'));
-    const failed = synth(out, { ENVIRONMENTS_DIR: envs });
+  it('stops on a failed workload check the same way: its message, no stack trace, earlier output intact', async () => {
+    const envs = devEnvironmentWith((dev) => dev.replace('tag: "1.4.2"', 'tag: latest'));
+    const before = files(out).map((f) => [f, fs.readFileSync(f, 'utf8')]);
+
+    const failed = await synth(out, { ENVIRONMENTS_DIR: envs });
     expect(failed.status).toBe(1);
     expect(failed.stderr).toContain("environment 'dev': image tag of track 'main' is 'latest'");
+    expect(failed.stderr).toContain('synth failed; cdktf.out/ and dist/ were left as they were');
+    expect(failed.stderr).not.toMatch(/\n\s+at /);
     expect(fs.readdirSync(out).filter((f) => f.startsWith('.synth-staging'))).toEqual([]);
-  });
+    expect(files(out).map((f) => [f, fs.readFileSync(f, 'utf8')])).toEqual(before);
+  }, 60_000);
 
-  it('rejects a bad STATE_BACKEND with what is allowed', () => {
-    const failed = synth(out, { STATE_BACKEND: 's3' });
+  it('rejects a bad STATE_BACKEND with what is allowed', async () => {
+    const failed = await synth(out, { STATE_BACKEND: 's3' });
     expect(failed.status).toBe(1);
     expect(failed.stderr).toContain("STATE_BACKEND='s3' is not allowed; use 'remote' (default) or 'local'");
     expect(failed.stderr).not.toMatch(/\n\s+at /);
-  });
+  }, 60_000);
 
-  it('rejects an unknown flag with its usage', () => {
-    const bad = synth(out, {}, ['--out-dir', out]);
+  it('rejects an unknown flag with its usage', async () => {
+    const bad = await synth(out, {}, ['--out-dir', out]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('usage: node scripts/synth.mjs [--outdir DIR] (got: --out-dir');
   });
