@@ -18,7 +18,14 @@ function synthApps(env: EnvironmentConfig, props: Partial<ConstructorParameters<
 
 describe.each(ENVIRONMENT_NAMES)('apps stack of %s', (name) => {
   const env = environment(name);
-  const { stack, platform, json, manifests, text } = synthApps(env);
+  let stack: AppsStack;
+  let platform: PlatformStack;
+  let json: any;
+  let manifests: any[];
+  let text: string;
+  beforeAll(() => {
+    ({ stack, platform, json, manifests, text } = synthApps(env));
+  });
   const byKind = (kind: string) => manifests.filter((m) => m.manifest.kind === kind);
 
   it('depends on the platform stack of the same environment', () => {

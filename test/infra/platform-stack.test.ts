@@ -16,13 +16,23 @@ import { environment, ENVIRONMENT_NAMES } from '../config/fixtures';
 import { only, synthPlatform } from './synth';
 import { azurermProblems } from '../support/azurerm-schema';
 
-const synthesized = Object.fromEntries(ENVIRONMENT_NAMES.map((name) => [name, synthPlatform(environment(name))]));
+// Synthesized in beforeAll, not while jest collects the tests.
+let synthesized: Record<string, ReturnType<typeof synthPlatform>>;
+beforeAll(() => {
+  synthesized = Object.fromEntries(ENVIRONMENT_NAMES.map((name) => [name, synthPlatform(environment(name))]));
+});
 
 describe.each(ENVIRONMENT_NAMES)('platform stack of %s', (name) => {
-  const { text, json } = synthesized[name];
   const env = environment(name);
-  const cluster = only(json, 'azurerm_kubernetes_cluster');
-  const userPool = only(json, 'azurerm_kubernetes_cluster_node_pool');
+  let text: string;
+  let json: ReturnType<typeof synthPlatform>['json'];
+  let cluster: any;
+  let userPool: any;
+  beforeAll(() => {
+    ({ text, json } = synthesized[name]);
+    cluster = only(json, 'azurerm_kubernetes_cluster');
+    userPool = only(json, 'azurerm_kubernetes_cluster_node_pool');
+  });
 
   it('is valid against the azurerm 4.55.0 schema (no unknown, read-only or missing arguments)', () => {
     expect(azurermProblems(json)).toEqual([]);

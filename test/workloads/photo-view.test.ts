@@ -5,8 +5,19 @@ import { CLIENT_ID, synthPhotoView } from './synth';
 
 describe.each(ENVIRONMENT_NAMES)('photo-view in %s', (name) => {
   const env = environment(name);
-  const { manifests, problems, find, one } = synthPhotoView(env);
-  const deployments = find('Deployment');
+  type Synth = ReturnType<typeof synthPhotoView>;
+  let manifests: Synth['manifests'];
+  let problems: Synth['problems'];
+  let find: Synth['find'];
+  let one: Synth['one'];
+  let deployments: Synth['manifests'];
+  /** The platform stack of the same environment, for names both must agree on. */
+  let platform: ReturnType<typeof synthPlatform>['json'];
+  beforeAll(() => {
+    ({ manifests, problems, find, one } = synthPhotoView(env));
+    deployments = find('Deployment');
+    platform = synthPlatform(env).json;
+  });
   const podSpec = (d: any) => d.spec.template.spec;
 
   it('passes its synth-time checks', () => {
@@ -31,7 +42,7 @@ describe.each(ENVIRONMENT_NAMES)('photo-view in %s', (name) => {
   });
 
   it('pulls the image from the registry the platform stack creates (one naming function)', () => {
-    const registry = `${only(synthPlatform(env).json, 'azurerm_container_registry').name}.azurecr.io`;
+    const registry = `${only(platform, 'azurerm_container_registry').name}.azurecr.io`;
     for (const d of deployments) expect(podSpec(d).containers[0].image).toMatch(new RegExp(`^${registry.replace(/\./g, '\\.')}/photo-view:\\d+\\.\\d+\\.\\d+$`));
   });
 
@@ -116,7 +127,7 @@ describe.each(ENVIRONMENT_NAMES)('photo-view in %s', (name) => {
   });
 
   it('takes secrets from the platform Key Vault through the CSI driver, as files and environment variables', () => {
-    const vault = only(synthPlatform(env).json, 'azurerm_key_vault').name;
+    const vault = only(platform, 'azurerm_key_vault').name;
     const spc = one('SecretProviderClass');
     expect(spc.spec.parameters).toMatchObject({ keyvaultName: vault, tenantId: env.tenantId, clientID: CLIENT_ID, usePodIdentity: 'false' });
     expect(spc.spec.parameters.objects).toContain('objectName: storage-connection-string');
