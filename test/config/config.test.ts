@@ -1,19 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigError, loadEnvironmentFile, loadEnvironments } from '../../config';
-import { ENVIRONMENTS_DIR, environment } from '../config/fixtures';
-
-/** The message of the ConfigError that `fn` throws. */
-function configErrorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { loadEnvironmentFile, loadEnvironments } from '../../config';
+import { configErrorOf, ENVIRONMENTS_DIR, environment } from '../config/fixtures';
 
 describe('environment files', () => {
   it('loads dev, staging and prod with defaults applied', () => {

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { parse } from 'yaml';
-import { parseEnvironment, type EnvironmentConfig } from '../../config';
+import { ConfigError, parseEnvironment, type EnvironmentConfig } from '../../config';
 
 export const ENVIRONMENTS_DIR = path.resolve(__dirname, '../../environments');
 /** Every environment file; per-environment tests run for each, so a new file is tested too. */
@@ -27,4 +27,15 @@ function merge(base: any, patch: any): any {
 /** A shipped environment with some fields changed, validated like a file would be. */
 export function environment(name: string, patch: Record<string, any> = {}): EnvironmentConfig {
   return parseEnvironment(name, merge(rawEnvironment(name), patch), `environments/${name}.yaml`);
+}
+
+/** The message of the ConfigError that `fn` throws. */
+export function configErrorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
 }
