@@ -33,16 +33,17 @@ describe('registry retention', () => {
 
 describe('registry geo-replication', () => {
   it("rejects a replica in the registry's home region", () => {
-    const message = configErrorOf(() => environment('prod', { location: 'westeurope', registry: { geoReplicationLocations: ['northeurope', 'westeurope'] } }));
+    const message = configErrorOf(() =>
+      environment('prod', { location: 'westeurope', registry: { geoReplicationLocations: ['northeurope', 'westeurope'] } }),
+    );
     expect(message).toContain(
       `registry.geoReplicationLocations = ["northeurope","westeurope"]: 'westeurope' is the registry's home region; replicate to other regions only`,
     );
   });
 
   it('accepts replicas in other regions', () => {
-    expect(environment('prod', { registry: { geoReplicationLocations: ['northeurope', 'swedencentral'] } }).registry.geoReplicationLocations).toEqual([
-      'northeurope',
-      'swedencentral',
-    ]);
+    expect(environment('prod', { registry: { geoReplicationLocations: ['northeurope', 'swedencentral'] } }).registry.geoReplicationLocations).toEqual(
+      ['northeurope', 'swedencentral'],
+    );
   });
 });

@@ -24,11 +24,21 @@ describe('tags', () => {
   });
 
   it('reach every resource that takes tags', () => {
-    for (const kind of ['resource_group', 'container_registry', 'kubernetes_cluster', 'kubernetes_cluster_node_pool', 'key_vault', 'log_analytics_workspace']) {
+    for (const kind of [
+      'resource_group',
+      'container_registry',
+      'kubernetes_cluster',
+      'kubernetes_cluster_node_pool',
+      'key_vault',
+      'log_analytics_workspace',
+    ]) {
       expect(resources.map((r) => r.address.split('.')[0])).toContain(`azurerm_${kind}`);
     }
     // Role assignments, diagnostic settings and federated credentials have no tags in azurerm.
-    for (const address of untaggable) expect(address).toMatch(/^azurerm_(role_assignment|monitor_diagnostic_setting|federated_identity_credential|monitor_data_collection_rule_association)\./);
+    for (const address of untaggable)
+      expect(address).toMatch(
+        /^azurerm_(role_assignment|monitor_diagnostic_setting|federated_identity_credential|monitor_data_collection_rule_association)\./,
+      );
   });
 
   it("keep the environment file's own tags", () => {
