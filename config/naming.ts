@@ -54,7 +54,7 @@ export type ResourceKind = keyof typeof RULES;
 export class NamingError extends Error {}
 
 /** Stable 4-character suffix: the same subscription, workload, environment and region always give the same one. */
-export function uniqueSuffix(ctx: NamingContext): string {
+function uniqueSuffix(ctx: NamingContext): string {
   const digest = createHash('sha256')
     .update([ctx.subscriptionId, ctx.workload, ctx.environment, ctx.location].join('/'))
     .digest();

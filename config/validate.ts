@@ -10,7 +10,7 @@ export interface ConfigProblem {
 }
 
 /** Compares dotted versions numerically (1.9 < 1.10). */
-export function compareVersions(a: string, b: string): number {
+function compareVersions(a: string, b: string): number {
   const pa = a.split('.').map(Number);
   const pb = b.split('.').map(Number);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {

@@ -13,8 +13,6 @@ export interface LogAnalyticsWorkspaceProps {
 /** The workspace every log and Container Insights record of the environment goes to. */
 export class LogAnalyticsWorkspace extends Construct {
   public readonly workspaceId: string;
-  /** The workspace's GUID (customer ID), used by query tools. */
-  public readonly workspaceCustomerId: string;
 
   constructor(scope: Construct, id: string, props: LogAnalyticsWorkspaceProps) {
     super(scope, id);
@@ -28,6 +26,5 @@ export class LogAnalyticsWorkspace extends Construct {
       localAuthenticationEnabled: false,
     });
     this.workspaceId = workspace.id;
-    this.workspaceCustomerId = workspace.workspaceId;
   }
 }

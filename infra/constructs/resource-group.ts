@@ -11,14 +11,12 @@ export interface ResourceGroupProps {
 /** The resource group that holds one environment's platform. */
 export class ResourceGroup extends Construct {
   public readonly resourceGroupName: string;
-  public readonly resourceGroupId: string;
   public readonly location: string;
 
   constructor(scope: Construct, id: string, props: ResourceGroupProps) {
     super(scope, id);
     const group = new AzureResourceGroup(this, 'Resource', { name: props.name, location: props.location });
     this.resourceGroupName = group.name;
-    this.resourceGroupId = group.id;
     this.location = props.location;
   }
 }
