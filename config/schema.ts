@@ -86,7 +86,14 @@ const kubernetes = strict({
   automaticUpgradeChannel: z.enum(['patch', 'stable', 'rapid', 'node-image', 'none']).default('patch'),
   /** Entra ID groups that get cluster-admin via Azure RBAC. */
   adminGroupObjectIds: z.array(uuid).min(1, 'needs at least one Entra ID group object ID'),
-  networkPolicy: z.enum(['azure', 'calico', 'cilium']).default('azure'),
+  /**
+   * Network policy engine. Only Cilium: Azure CNI powered by Cilium (overlay) is the data plane, and
+   * changing `network_data_plane` or `network_policy` later replaces the cluster; Azure Network Policy
+   * Manager is being retired. @see https://learn.microsoft.com/azure/aks/azure-cni-powered-by-cilium
+   */
+  networkPolicy: z.literal('cilium', {
+    error: "must be 'cilium': Azure CNI powered by Cilium is the data plane ('azure' Network Policy Manager is being retired, and changing the engine later replaces the cluster)",
+  }).default('cilium'),
   systemPool: nodePool,
   userPool: nodePool.extend({
     name: z.string().regex(/^[a-z][a-z0-9]{0,11}$/, { error: 'must be 1-12 lowercase letters or digits, starting with a letter' }).default('apps'),

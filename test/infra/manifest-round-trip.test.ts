@@ -52,6 +52,6 @@ describe.each(ENVIRONMENT_NAMES)('objects applied to %s survive the API server r
 
 it('keeps the replicas: 0 of an idle blue/green colour, which the server returns', () => {
   const manifests = synthAppsManifests(environment('staging', { app: { release: STRATEGIES['blue/green, green active, idle colour scaled to 0'] } }));
-  const blue = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'photo-view-blue') as { spec: { replicas: number } };
+  const blue = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'photo-view-blue') as unknown as { spec: { replicas: number } };
   expect(blue.spec.replicas).toBe(0);
 });
