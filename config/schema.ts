@@ -181,7 +181,8 @@ export const environmentSchema = strict({
   state: strict({
     resourceGroupName: z.string().min(1),
     storageAccountName: z.string().regex(/^[a-z0-9]{3,24}$/, { error: 'must be 3-24 lowercase letters or digits' }),
-    containerName: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, { error: 'must be 3-63 lowercase letters, digits or single hyphens' }).default('tfstate'),
+    /** Blob container of this environment's state; each environment's deploy identity may write only its own. @default tfstate-<environment> */
+    containerName: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, { error: 'must be 3-63 lowercase letters, digits or single hyphens' }).optional(),
   }),
   kubernetes,
   registry: strict({

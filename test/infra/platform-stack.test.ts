@@ -31,13 +31,12 @@ describe.each(ENVIRONMENT_NAMES)('platform stack of %s', (name) => {
     expect(text).toHaveProviderWithProperties(AzurermProvider, { subscription_id: env.subscriptionId, storage_use_azuread: true });
   });
 
-  it('keeps state in the azurerm backend with Entra ID auth, one key per stack', () => {
+  it("keeps state in the azurerm backend with Entra ID auth, in the environment's own container, one key per stack", () => {
     expect(json.terraform.backend.azurerm).toEqual({
       resource_group_name: env.state.resourceGroupName,
       storage_account_name: env.state.storageAccountName,
-      container_name: 'tfstate',
+      container_name: `tfstate-${name}`,
       key: `platform-${name}.tfstate`,
-      subscription_id: env.subscriptionId,
       tenant_id: env.tenantId,
       use_azuread_auth: true,
     });
