@@ -187,6 +187,12 @@ export const environmentSchema = strict({
   kubernetes,
   registry: strict({
     sku: z.enum(['Basic', 'Standard', 'Premium']).default('Standard'),
+    /**
+     * Spread the registry over availability zones (Premium only). Fixed at creation: changing it replaces
+     * the registry and its images, so a registry moved to Premium later should set `false`.
+     * @default true for Premium in a region with zones
+     */
+    zoneRedundancy: z.boolean().optional(),
     /** Extra regions the registry replicates to (Premium only). */
     geoReplicationLocations: z.array(region).default([]),
     /** Days untagged manifests are kept (Premium only). */

@@ -53,6 +53,12 @@ export function crossFieldProblems(env: EnvironmentConfig, today = new Date()): 
   if (registry.sku !== 'Premium' && registry.geoReplicationLocations.length > 0) {
     add('registry.geoReplicationLocations', `geo-replication needs sku 'Premium' (sku is '${registry.sku}')`);
   }
+  if (registry.sku !== 'Premium' && registry.zoneRedundancy === true) {
+    add('registry.zoneRedundancy', `zone redundancy needs sku 'Premium' (sku is '${registry.sku}')`);
+  }
+  if (registry.zoneRedundancy === true && !regionHasZones) {
+    add('registry.zoneRedundancy', `region '${env.location}' has no availability zones`);
+  }
   if (registry.sku !== 'Premium' && registry.untaggedRetentionDays !== undefined) {
     add('registry.untaggedRetentionDays', `untagged-manifest retention needs sku 'Premium' (sku is '${registry.sku}')`);
   }

@@ -78,6 +78,8 @@ describe('rejects bad input', () => {
       /kubernetes\.userPool\.orchestratorVersion = "1\.37": orchestratorVersion \(1\.37\) must not be ahead of the control plane \(kubernetes\.version 1\.36\)/],
     ['geo-replication without Premium', { registry: { geoReplicationLocations: ['northeurope'] } },
       /registry\.geoReplicationLocations = \["northeurope"\]: geo-replication needs sku 'Premium' \(sku is 'Basic'\)/],
+    ['zone redundancy without Premium', { registry: { zoneRedundancy: true } },
+      /registry\.zoneRedundancy = true: zone redundancy needs sku 'Premium' \(sku is 'Basic'\)/],
     ['HPA minReplicas above maxReplicas', { app: { autoscaling: { minReplicas: 8, maxReplicas: 4 } } },
       /app\.autoscaling\.minReplicas = 8: HPA minReplicas \(8\) must be <= maxReplicas \(4\)/],
     ['an unknown release strategy', { app: { release: { strategy: 'yolo' } } },

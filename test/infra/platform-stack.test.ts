@@ -275,6 +275,11 @@ describe('differences between environments are data', () => {
     expect(only(synthesized.dev.json, 'azurerm_key_vault').purge_protection_enabled).toBe(false);
   });
 
+  it('keeps a registry moved to Premium later without zone redundancy (it is fixed at creation; changing it replaces the registry)', () => {
+    const registry = only(synthPlatform(environment('staging', { registry: { sku: 'Premium', zoneRedundancy: false } })).json, 'azurerm_container_registry');
+    expect(registry).toMatchObject({ sku: 'Premium', zone_redundancy_enabled: false });
+  });
+
   it('omits zones in a region without availability zones', () => {
     const { json } = synthPlatform(environment('dev', { location: 'westus' }));
     expect(only(json, 'azurerm_kubernetes_cluster').default_node_pool).not.toHaveProperty('zones');
