@@ -62,7 +62,7 @@ export function loadEnvironmentFile(file: string): EnvironmentConfig {
     throw new ConfigError(doc.errors.map((e) => ({ file, environment: match[1], path: '', message: `YAML syntax: ${e.message}` })));
   }
   const env = parseEnvironment(match[1], doc.toJS(), file);
-  for (const w of configWarnings(env)) console.error(`warning: ${file} (environment '${env.name}'): ${w.path} = ${JSON.stringify(env.kubernetes.version)}: ${w.message}`);
+  for (const w of configWarnings(env)) console.error(`warning: ${file} (environment '${env.name}'): ${w.path} = ${JSON.stringify(w.value)}: ${w.message}`);
   return env;
 }
 

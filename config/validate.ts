@@ -115,7 +115,15 @@ export function kubernetesVersionProblems(env: EnvironmentConfig, today: Date): 
 }
 
 /** Warnings that do not stop synth: a Kubernetes version close to the end of its AKS support. */
-export function configWarnings(env: EnvironmentConfig, today = new Date()): ConfigProblem[] {
-  const warning = kubernetesVersionStatus(env.kubernetes.version, today).warning;
-  return warning ? [{ path: 'kubernetes.version', message: warning }] : [];
+export function configWarnings(env: EnvironmentConfig, today = new Date()): Array<ConfigProblem & { value: string }> {
+  const k8s = env.kubernetes;
+  const versions: Array<[string, string | undefined]> = [
+    ['kubernetes.version', k8s.version],
+    ['kubernetes.systemPool.orchestratorVersion', k8s.systemPool.orchestratorVersion],
+    ['kubernetes.userPool.orchestratorVersion', k8s.userPool.orchestratorVersion],
+  ];
+  return versions.flatMap(([path, value]) => {
+    const warning = value === undefined ? undefined : kubernetesVersionStatus(value, today).warning;
+    return warning && value !== undefined ? [{ path, value, message: warning }] : [];
+  });
 }

@@ -36,6 +36,11 @@ describe('AKS Kubernetes versions', () => {
   });
 });
 
+it('warns about a node pool pinned to a version near its end of support', () => {
+  const env = environment('dev', { kubernetes: { version: '1.35', userPool: { orchestratorVersion: '1.34' } } });
+  expect(configWarnings(env, TODAY)).toEqual([{ path: 'kubernetes.userPool.orchestratorVersion', value: '1.34', message: expect.stringMatching(/^Kubernetes 1\.34 leaves AKS support on 2026-11-30 \(in 7 days\)/) }]);
+});
+
 describe('environment files with versions AKS does not offer, or upgrade channels that fight the pin', () => {
   const reject = (patch: Record<string, unknown>) => {
     try {

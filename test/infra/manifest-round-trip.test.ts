@@ -1,3 +1,8 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, YamlOutputType } from 'cdk8s';
+import { PhotoViewChart } from '../../workloads/charts/photo-view';
 import { environment, ENVIRONMENT_NAMES } from '../config/fixtures';
 import { synthAppsManifests } from './synth';
 import { kubernetesProblems } from '../support/kubernetes-schema';
@@ -48,6 +53,20 @@ describe.each(ENVIRONMENT_NAMES)('objects applied to %s survive the API server r
     }
     expect(found).toEqual([]);
   });
+});
+
+it('writes the same clean objects to dist/ (cdk8s App synth, one file per chart)', () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'dist-'));
+  try {
+    const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
+    new PhotoViewChart(app, { environment: environment('prod'), platform: { appIdentityClientId: '12345678-1234-1234-1234-123456789abc' }, now: new Date('2026-11-22T12:00:00Z') });
+    app.synth();
+    const text = fs.readFileSync(path.join(outdir, 'photo-view-prod.k8s.yaml'), 'utf8');
+    expect(text).toContain('kind: Service');
+    expect(text).not.toMatch(/externalIPs|minReadySeconds|hostNetwork|: \[\]$/m);
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
 });
 
 it('keeps the replicas: 0 of an idle blue/green colour, which the server returns', () => {
