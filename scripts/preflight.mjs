@@ -66,13 +66,18 @@ function az(...azArgs) {
 }
 
 const objects = parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS());
+// The registry is found through Azure Resource Manager, in the environment's subscription (the CLI's
+// default subscription after a login with allow-no-subscriptions may be another one).
+const environmentFile = `${process.env.ENVIRONMENTS_DIR ?? 'environments'}/${environment}.yaml`;
+const subscriptionId = fs.existsSync(environmentFile) ? parse(fs.readFileSync(environmentFile, 'utf8'))?.subscriptionId : undefined;
+const inSubscription = typeof subscriptionId === 'string' ? ['--subscription', subscriptionId] : [];
 const images = requiredImages(objects);
 const secrets = requiredSecrets(objects);
 const vaults = [...new Set(secrets.map((s) => s.vault))];
 
 const started = performance.now();
 const [imageResults, vaultResults] = await Promise.all([
-  Promise.all(images.map((i) => az('acr', 'repository', 'show', '--name', i.registry, '--image', `${i.repository}:${i.tag}`, '--output', 'none'))),
+  Promise.all(images.map((i) => az('acr', 'repository', 'show', '--name', i.registry, '--image', `${i.repository}:${i.tag}`, ...inSubscription, '--output', 'none'))),
   Promise.all(vaults.map((vault) => az('keyvault', 'secret', 'list', '--vault-name', vault, '--query', '[?attributes.enabled].name', '--output', 'json'))),
 ]);
 

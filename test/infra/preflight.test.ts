@@ -49,7 +49,7 @@ function preflight(envName: string, world: World, release?: Record<string, unkno
     fs.writeFileSync(manifests, synthPhotoView(env).manifests.map((m) => stringify(m)).join('---\n'));
     const started = Date.now();
     const result = spawnSync(process.execPath, [path.join(ROOT, 'scripts/preflight.mjs'), envName, '--manifests', manifests], {
-      encoding: 'utf8', env: { ...process.env, PATH: `${path.join(dir, 'bin')}${path.delimiter}${process.env.PATH}`, FAKE_AZ_WORLD: worldDir },
+      cwd: ROOT, encoding: 'utf8', env: { ...process.env, PATH: `${path.join(dir, 'bin')}${path.delimiter}${process.env.PATH}`, FAKE_AZ_WORLD: worldDir },
     });
     const calls = fs.existsSync(path.join(worldDir, 'calls')) ? fs.readFileSync(path.join(worldDir, 'calls'), 'utf8') : '';
     return { ...result, seconds: (Date.now() - started) / 1000, calls };
@@ -88,6 +88,7 @@ describe('pre-flight before the apps deploy', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`secret ${SECRET} (for STORAGE_CONNECTION_STRING) is not in Key Vault ${VAULT}, or is disabled`);
     expect(result.calls).toContain(`keyvault secret list --vault-name ${VAULT} --query [?attributes.enabled].name`);
+    expect(result.calls).toContain(`acr repository show --name ${REGISTRY} --image photo-view:1.5.0 --subscription ${environment('prod').subscriptionId}`);
     expect(result.calls).not.toMatch(/secret show|--value|download/);
   });
 
