@@ -18,7 +18,7 @@ export const AKS_KUBERNETES_VERSIONS: ReadonlyArray<{ readonly minor: string; re
 ];
 
 /** How long before the end of support synth starts warning. */
-export const END_OF_SUPPORT_WARNING_DAYS = 60;
+const END_OF_SUPPORT_WARNING_DAYS = 60;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -1,7 +1,7 @@
 import { AZURE_REGIONS } from './azure-facts';
 import type { EnvironmentConfig } from './schema';
 import { NamingError, namingContext, resourceName } from './naming';
-import { kubernetesVersionStatus } from './kubernetes-versions';
+import { kubernetesVersionStatus, minorOf } from './kubernetes-versions';
 
 /** One thing wrong in an environment file. */
 export interface ConfigProblem {
@@ -101,7 +101,7 @@ export function kubernetesVersionProblems(env: EnvironmentConfig, today: Date): 
     if (problem) problems.push({ path, message: problem });
     const patchPinned = version.split('.').length === 3;
     if (k8s.automaticUpgradeChannel === 'patch' && patchPinned) {
-      problems.push({ path, message: `automaticUpgradeChannel 'patch' moves the cluster past patch ${version}, and the next plan would downgrade it; pin the minor version only ('${version.split('.').slice(0, 2).join('.')}')` });
+      problems.push({ path, message: `automaticUpgradeChannel 'patch' moves the cluster past patch ${version}, and the next plan would downgrade it; pin the minor version only ('${minorOf(version)}')` });
     }
   }
   if (k8s.automaticUpgradeChannel === 'stable' || k8s.automaticUpgradeChannel === 'rapid') {

@@ -59,7 +59,7 @@ const CLUSTER_METRICS = 'Microsoft.ContainerService/managedClusters';
 const WORKLOAD = 'extend Workload = iff(ControllerKind == "ReplicaSet", replace_regex(ControllerName, @"-[a-z0-9]+$", ""), ControllerName)';
 
 /** Container Insights' pod inventory (KubePodInventory: one row per container per pod, every minute). */
-export const POD_ALERT_QUERIES = {
+const POD_ALERT_QUERIES = {
   podsNotReady: [
     'KubePodInventory',
     '| where isnotempty(ControllerName)',

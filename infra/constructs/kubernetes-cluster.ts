@@ -78,7 +78,7 @@ export interface KubernetesClusterProps {
 
 /** Control-plane log categories worth their cost. @see https://learn.microsoft.com/azure/aks/monitor-aks-reference */
 /** The system (default) node pool. */
-export const SYSTEM_POOL_NAME = 'system';
+const SYSTEM_POOL_NAME = 'system';
 
 export const CONTROL_PLANE_LOG_CATEGORIES = ['kube-audit-admin', 'guard', 'cluster-autoscaler', 'kube-controller-manager'] as const;
 
@@ -88,7 +88,7 @@ export const CONTROL_PLANE_LOG_CATEGORIES = ['kube-audit-admin', 'guard', 'clust
  * `os_disk_*`; without it such a change fails ("temporary_name_for_rotation must be specified").
  * Linux pool names are at most 12 characters.
  */
-export const rotationPoolName = (pool: string) => `${pool.slice(0, 9)}tmp`;
+const rotationPoolName = (pool: string) => `${pool.slice(0, 9)}tmp`;
 
 function autoscaledPool(pool: NodePoolProps, name: string, version: string) {
   return {

@@ -15,7 +15,7 @@ export const LOCAL_STATE_DIR = '.state';
  * Local state file of a stack, relative to where Terraform runs (`cdktf.out/stacks/<stack>/`): three
  * levels up is the folder holding cdktf.out/. Relative, so synth output is the same on every machine.
  */
-export const localStatePath = (stackName: string) => `../../../${LOCAL_STATE_DIR}/${stackName}.tfstate`;
+const localStatePath = (stackName: string) => `../../../${LOCAL_STATE_DIR}/${stackName}.tfstate`;
 
 /**
  * Configures the state backend of a stack; the state key is the stack's name.

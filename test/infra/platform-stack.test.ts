@@ -113,11 +113,12 @@ describe.each(ENVIRONMENT_NAMES)('platform stack of %s', (name) => {
   });
 
   it('does not set a destination type on the Key Vault diagnostic setting (a diff on every plan), only where resource tables exist', () => {
-    const settings = Object.values(json.resource.azurerm_monitor_diagnostic_setting) as any[];
+    const settings = Object.values(json.resource.azurerm_monitor_diagnostic_setting) as Array<{ target_resource_id: string; log_analytics_destination_type?: string }>;
     const byTarget = (type: string) => settings.find((d) => d.target_resource_id.startsWith(`\${${type}.`));
+    expect(byTarget('azurerm_key_vault')).toEqual(expect.objectContaining({ enabled_log: [{ category: 'AuditEvent' }] }));
     expect(byTarget('azurerm_key_vault')).not.toHaveProperty('log_analytics_destination_type');
-    expect(byTarget('azurerm_container_registry').log_analytics_destination_type).toBe('Dedicated');
-    expect(byTarget('azurerm_kubernetes_cluster').log_analytics_destination_type).toBe('Dedicated');
+    expect(byTarget('azurerm_container_registry')?.log_analytics_destination_type).toBe('Dedicated');
+    expect(byTarget('azurerm_kubernetes_cluster')?.log_analytics_destination_type).toBe('Dedicated');
   });
 
   it('authenticates with Entra ID and Azure RBAC only', () => {
@@ -192,7 +193,7 @@ describe.each(ENVIRONMENT_NAMES)('platform stack of %s', (name) => {
   it('alerts the configured receivers on node pressure and autoscaler trouble (platform metrics)', () => {
     const receivers = env.monitoring.actionGroup.emailReceivers.map((r) => ({ name: r.name, email_address: r.email, use_common_alert_schema: true }));
     expect(text).toHaveResourceWithProperties(MonitorActionGroup, { short_name: env.monitoring.actionGroup.shortName, email_receiver: receivers });
-    const alerts = Object.values(json.resource.azurerm_monitor_metric_alert) as any[];
+    const alerts = Object.values(json.resource.azurerm_monitor_metric_alert) as Array<{ action: unknown; criteria: Array<{ metric_name: string; metric_namespace: string; threshold: number }> }>;
     const byMetric = Object.fromEntries(alerts.map((a) => [a.criteria[0].metric_name, a]));
     const a = env.monitoring.alerts;
     expect(byMetric.node_cpu_usage_percentage).toMatchObject({ severity: a.nodeCpuPercent.severity, criteria: [{ threshold: a.nodeCpuPercent.threshold, aggregation: 'Average' }] });
@@ -208,7 +209,7 @@ describe.each(ENVIRONMENT_NAMES)('platform stack of %s', (name) => {
   });
 
   it('alerts per workload on not-ready pods and restarts, and per namespace on failed pods, from KubePodInventory, resolving on their own', () => {
-    const rules = Object.fromEntries((Object.values(json.resource.azurerm_monitor_scheduled_query_rules_alert_v2) as any[]).map((r) => [r.name.replace(/^alert-photoview-\w+-weu-/, ''), r]));
+    const rules = Object.fromEntries((Object.values(json.resource.azurerm_monitor_scheduled_query_rules_alert_v2) as Array<{ name: string; criteria: Array<Record<string, unknown> & { query: string }> }>).map((r) => [r.name.replace(/^alert-photoview-\w+-weu-/, ''), r]));
     expect(Object.keys(rules).sort()).toEqual(['failed-pods', 'pod-restarts', 'pods-not-ready']);
     const a = env.monitoring.alerts;
     const expected = {
