@@ -55,6 +55,12 @@ describe.each(ENVIRONMENT_NAMES)('objects applied to %s survive the API server r
   });
 });
 
+it('sends resource quantities in the form the API server returns (1000m is 1, 1024Mi is 1Gi)', () => {
+  const manifests = synthAppsManifests(environment('dev', { app: { resources: { cpuLimitMillis: 1000, memoryLimitMiB: 1024, cpuRequestMillis: 500, memoryRequestMiB: 512 } } }));
+  const deployment = manifests.find((m) => m.kind === 'Deployment') as unknown as { spec: { template: { spec: { containers: Array<{ resources: unknown }> } } } };
+  expect(deployment.spec.template.spec.containers[0].resources).toEqual({ limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '500m', memory: '512Mi' } });
+});
+
 it('writes the same clean objects to dist/ (cdk8s App synth, one file per chart)', () => {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'dist-'));
   try {

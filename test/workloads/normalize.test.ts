@@ -1,4 +1,4 @@
-import { normalizeManifest } from '../../workloads/normalize';
+import { canonicalQuantity, normalizeManifest } from '../../workloads/normalize';
 
 const deployment = (spec: Record<string, unknown>) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec });
 
@@ -59,5 +59,33 @@ describe('normalizeManifest drops what the API server would not return', () => {
     const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { externalIPs: [] } };
     normalizeManifest(service);
     expect(service.spec.externalIPs).toEqual([]);
+  });
+});
+
+describe('canonicalQuantity writes quantities as the API server returns them', () => {
+  it.each([
+    ['1000m', '1'], ['2000m', '2'], ['1500m', '1500m'], ['250m', '250m'], ['0.5', '500m'], ['1.0', '1'], ['1000', '1k'], ['0', '0'],
+    ['1024Mi', '1Gi'], ['1536Mi', '1536Mi'], ['1.5Gi', '1536Mi'], ['512Mi', '512Mi'], ['2048Ki', '2Mi'], ['1Ki', '1Ki'], ['0.5Ki', '512'],
+    ['64Mi', '64Mi'], ['1e3', '1e3'], ['-1', '-1'],
+  ])('%s is %s', (written, returned) => {
+    expect(canonicalQuantity(written)).toBe(returned);
+  });
+
+  it('canonicalizes container resources, emptyDir size limits and HPA value targets', () => {
+    const d = normalizeManifest(deployment({ template: { spec: {
+      containers: [{ name: 'c', resources: { limits: { cpu: '1000m', memory: '1024Mi' }, requests: { cpu: '250m', memory: '256Mi' } } }],
+      volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '1024Mi' } }],
+    } } }));
+    expect(d.spec).toEqual({ template: { spec: {
+      containers: [{ name: 'c', resources: { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '250m', memory: '256Mi' } } }],
+      volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '1Gi' } }],
+    } } });
+    const hpa = { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'h' }, spec: { metrics: [{ type: 'Resource', resource: { name: 'memory', target: { type: 'AverageValue', averageValue: '2048Mi' } } }] } };
+    expect(normalizeManifest(hpa).spec.metrics[0].resource.target.averageValue).toBe('2Gi');
+  });
+
+  it('leaves other strings alone, even quantity-like ones (an environment variable value)', () => {
+    const d = normalizeManifest(deployment({ template: { spec: { containers: [{ name: 'c', env: [{ name: 'X', value: '1000m' }] }] } } }));
+    expect((d.spec as { template: { spec: { containers: Array<{ env: unknown }> } } }).template.spec.containers[0].env).toEqual([{ name: 'X', value: '1000m' }]);
   });
 });
