@@ -1,4 +1,5 @@
-import { canonicalQuantity, normalizeManifest } from '../../workloads/normalize';
+import { normalizeManifest } from '../../workloads/normalize';
+import { canonicalQuantity } from '../../workloads/quantity';
 
 const deployment = (spec: Record<string, unknown>) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec });
 
