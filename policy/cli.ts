@@ -60,19 +60,26 @@ function cdk8sPlusMinor(): number | undefined {
 
 const PROJECT_OUTPUT = ['cdktf.out', 'dist'];
 
-function main(): number {
+/** What the CLI prints: results to `out`, progress and problems to `err`. */
+export interface CliOutput {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly isTerminal: boolean;
+}
+
+/** Runs `npm run validate` with these arguments; returns the exit code. Bad input throws an InputError. */
+export function runValidate(args: ReadonlyArray<string>, io: CliOutput): number {
   const started = performance.now();
-  // `node scripts/run-app.mjs policy/cli.ts ARGS`: the entry itself is the first argument.
-  const { flags, paths } = parseArgs(process.argv.slice(process.argv[2]?.endsWith('cli.ts') ? 3 : 2));
+  const { flags, paths } = parseArgs(args);
   if (paths.length === 0 && PROJECT_OUTPUT.some((dir) => !fs.existsSync(dir))) {
-    console.error('validate: no synthesized output yet; running npm run synth first');
+    io.err('validate: no synthesized output yet; running npm run synth first');
     const synth = spawnSync(process.execPath, ['scripts/synth.mjs'], { stdio: ['ignore', 'inherit', 'inherit'] });
     if (synth.status !== 0) return 1;
   }
   const environmentsDir = process.env.ENVIRONMENTS_DIR ?? 'environments';
   const environments = loadEnvironmentFacts(environmentsDir);
   if (flags['--environment'] && !environments.some((e) => e.name === flags['--environment'])) {
-    console.error(`validate: --environment '${flags['--environment']}' has no file in ${environmentsDir}/; its files are checked without config or waivers`);
+    io.err(`validate: --environment '${flags['--environment']}' has no file in ${environmentsDir}/; its files are checked without config or waivers`);
   }
   const files = findInputFiles(paths.length > 0 ? paths : PROJECT_OUTPUT).map(readInputFile);
   if (files.length === 0) throw new InputError(`no Kubernetes YAML (*.yaml, *.yml) or Terraform JSON (*.tf.json) in ${paths.join(', ')}`);
@@ -89,21 +96,14 @@ function main(): number {
   const format = flags['--format'] ?? 'human';
   const text = format === 'json' ? JSON.stringify(toJsonReport(shown, fresh), null, 2)
     : format === 'sarif' ? JSON.stringify(toSarif(shown, { environmentFiles: new Map(environments.flatMap((e) => (e.file ? [[e.name, e.file] as const] : []))) }), null, 2)
-      : renderHuman(shown, { colour: !flags['--output'] && process.stdout.isTTY === true && !process.env.NO_COLOR, elapsedMs: Math.round(performance.now() - started) });
+      : renderHuman(shown, { colour: !flags['--output'] && io.isTerminal && !process.env.NO_COLOR, elapsedMs: Math.round(performance.now() - started) });
   if (flags['--output']) {
     fs.mkdirSync(path.dirname(path.resolve(flags['--output'])), { recursive: true });
     fs.writeFileSync(flags['--output'], `${text}\n`);
     const failed = failing(shown.findings).length;
-    console.error(`validate: wrote ${flags['--output']} (${shown.findings.length} findings, ${failed} failing)`);
+    io.err(`validate: wrote ${flags['--output']} (${shown.findings.length} findings, ${failed} failing)`);
   } else {
-    console.log(text);
+    io.out(text);
   }
   return failing(shown.findings).length > 0 ? 1 : 0;
-}
-
-try {
-  process.exitCode = main();
-} catch (error) {
-  console.error((error as { isInputError?: boolean }).isInputError ? (error as Error).message : error);
-  process.exitCode = 1;
 }
