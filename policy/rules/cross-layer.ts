@@ -183,7 +183,7 @@ export const CROSS_LAYER_RULES: Rule[] = [
     why: 'An apiVersion the cluster does not serve (removed, or newer than the cluster) fails at apply time, after the platform change has gone out.',
     fix: 'Upgrade the cluster (kubernetes.version), use the API version the cluster serves, or a cdk8s-plus major that matches the cluster.',
     docs: 'https://kubernetes.io/docs/reference/using-api/deprecation-guide/',
-    equivalents: { kubeScore: 'deprecated API (related)' },
+    equivalents: { kubeScore: 'stable-version (related)' },
     check: (env) => {
       const minor = clusterMinor(env);
       if (minor === undefined) return [];

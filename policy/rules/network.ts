@@ -33,7 +33,7 @@ export const NETWORK_RULES: Rule[] = [
     why: 'A pod no NetworkPolicy selects accepts traffic from every pod in the cluster.',
     fix: 'Add a default-deny NetworkPolicy (podSelector: {}) to the namespace and allow what the app needs.',
     docs: 'https://kubernetes.io/docs/concepts/services-networking/network-policies/',
-    equivalents: { checkov: 'CKV2_K8S_6 (related)', kubeScore: 'pod-networkpolicy' },
+    equivalents: { checkov: 'CKV2_K8S_6', kubeScore: 'pod-networkpolicy' },
     check: (env) => {
       const policies = ofKind(env.kubernetes, 'NetworkPolicy');
       return podOwners(env.kubernetes).filter((owner) => !policies.some((p) => namespaceOf(p.value) === namespaceOf(owner.object.value)

@@ -106,14 +106,14 @@ export const POD_SECURITY_RULES: Rule[] = [
     id: 'PSS005', title: 'No hostPath volumes',
     why: "A hostPath volume reads or writes the node's file system.",
     fix: 'Use an emptyDir, configMap, secret, CSI or persistentVolumeClaim volume instead.',
-    equivalents: { pss: 'baseline: HostPath Volumes', kubeLinter: 'host-mounts' },
+    equivalents: { pss: 'baseline: HostPath Volumes', kubeLinter: 'sensitive-host-mounts' },
     pod: (o) => arrayAt(o.spec, 'volumes').filter((v) => v.hostPath !== undefined).map((v) => `volume '${v.name}' is a hostPath volume`),
   }),
   podRule({
     id: 'PSS006', title: 'No host ports',
     why: "A host port binds the node's interface, bypassing Services and network policy, and limits scheduling.",
     fix: 'Remove hostPort; expose the port through a Service.',
-    equivalents: { pss: 'baseline: Host Ports', checkov: 'CKV_K8S_26', kubeLinter: 'host-port' },
+    equivalents: { pss: 'baseline: Host Ports', checkov: 'CKV_K8S_26' },
     container: (c) => {
       const ports = arrayAt(c, 'ports').filter((p) => typeof p.hostPort === 'number' && p.hostPort !== 0).map((p) => p.hostPort);
       return ports.length > 0 ? `hostPort ${ports.join(', ')}` : undefined;

@@ -76,7 +76,7 @@ export const WORKLOAD_RULES: Rule[] = [
     why: 'Without readiness a Service sends traffic to pods that cannot answer; without liveness a hung process is never restarted.',
     fix: 'Add readinessProbe and livenessProbe to every container of long-running workloads.',
     docs: 'https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/',
-    equivalents: { checkov: 'CKV_K8S_8, CKV_K8S_9', kubeLinter: 'no-liveness-probe, no-readiness-probe', kubeScore: 'container-probes' },
+    equivalents: { checkov: 'CKV_K8S_8, CKV_K8S_9', kubeLinter: 'no-liveness-probe, no-readiness-probe', kubeScore: 'pod-probes' },
     check: (env) => podOwners(env.kubernetes).filter((o) => LONG_RUNNING.includes(o.object.value.kind)).flatMap((owner) =>
       arrayAt(owner.spec, 'containers').flatMap((container) => {
         const missing = ['livenessProbe', 'readinessProbe'].filter((p) => container[p] === undefined);
@@ -130,7 +130,7 @@ export const WORKLOAD_RULES: Rule[] = [
     why: "A mounted token is the pod's Kubernetes API credential; a compromised app that does not need it should not have it.",
     fix: 'Set automountServiceAccountToken: false on the pod spec or its ServiceAccount; waive the rule for pods that call the API.',
     docs: 'https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting',
-    equivalents: { checkov: 'CKV_K8S_38', kubeLinter: 'automount-service-account-token (related)' },
+    equivalents: { checkov: 'CKV_K8S_38' },
     check: (env) => podOwners(env.kubernetes).flatMap((owner) => {
       const own = owner.spec.automountServiceAccountToken;
       if (own === false) return [];
@@ -145,7 +145,7 @@ export const WORKLOAD_RULES: Rule[] = [
     why: 'Images from public or foreign registries bypass the scanning, retention and access control of the environment registry.',
     fix: "Import or build the image into the environment's registry and reference it there.",
     docs: 'https://learn.microsoft.com/azure/container-registry/container-registry-import-images',
-    equivalents: { kubeLinter: 'latest-tag (related)' },
+    equivalents: {},
     check: (env) => env.registries.length === 0 ? [] : podOwners(env.kubernetes).flatMap((owner) => imagesOf(owner).flatMap(({ kind, container }) => {
       const { registry } = parseImage(String(container.image));
       return registry !== undefined && env.registries.includes(registry) ? []

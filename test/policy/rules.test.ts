@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { validate, type EnvironmentFacts } from '../../policy/engine';
 import { RULES } from '../../policy/rules';
 import { goodKubernetes, goodTerraform, inputFiles, PROD_FACTS } from './fixtures';
@@ -96,6 +98,15 @@ describe('policy rules', () => {
 
   it.each(Object.entries(FAILING))('%s rejects its failing fixture', (id, { change, also = [] }) => {
     expect(ruleIds(change)).toEqual([id, ...also].sort());
+  });
+
+  it('the README rule table lists every rule with its severity, title and documentation link', () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+    for (const rule of RULES) {
+      const row = readme.split('\n').find((line) => line.startsWith(`| [${rule.id}](`));
+      expect([rule.id, row]).toEqual([rule.id, expect.stringContaining(`| [${rule.id}](${rule.docs}) | ${rule.severity}`)]);
+      expect(row).toContain(` | ${rule.title.replace(/\|/g, '\\|')} | `);
+    }
   });
 
   it('documents every rule: title, why, fix and an https link', () => {
