@@ -1,7 +1,7 @@
 import { InputError } from '../config/load';
-import { failing, validate } from './engine';
+import { environmentOf, failing, validate } from './engine';
 import { loadEnvironmentFacts } from './environments';
-import { findInputFiles, readInputFile } from './inputs';
+import { findInputFiles, readInputFile, yamlUnit } from './inputs';
 import { renderHuman } from './report/human';
 import { isExpired, utcDate } from './waivers';
 
@@ -15,7 +15,14 @@ import { isExpired, utcDate } from './waivers';
  */
 const outputs = [process.env.CDKTF_OUTDIR, process.env.CDK8S_OUTDIR].filter((d): d is string => Boolean(d));
 const environments = loadEnvironmentFacts(process.env.ENVIRONMENTS_DIR ?? 'environments');
-const report = validate(findInputFiles(outputs).map(readInputFile), { environments });
+// The apps stacks carry the same chart as dist/ (kubernetes_manifest per object); reading them instead
+// of parsing dist/ YAML again keeps synth fast. dist/ files of environments without them are read.
+const paths = findInputFiles(outputs);
+const names = environments.map((e) => e.name);
+const terraform = paths.filter((p) => p.endsWith('.json')).map(readInputFile);
+const covered = new Set(terraform.filter((f) => f.kubernetes.length > 0).map((f) => environmentOf(f.unit, names)));
+const yaml = paths.filter((p) => !p.endsWith('.json') && !covered.has(environmentOf(yamlUnit(p), names))).map(readInputFile);
+const report = validate([...terraform, ...yaml], { environments });
 const errors = failing(report.findings);
 if (errors.length > 0) {
   throw new InputError(`Policy: ${errors.length} un-waived error finding(s); fix them or add a waiver to the environment file (README, "Guardrails"):\n` +

@@ -41,6 +41,9 @@ export function findInputFiles(paths: ReadonlyArray<string>): string[] {
   return [...new Set(paths.flatMap(walk))].sort();
 }
 
+/** What the environment of a YAML file is read from: its name without extensions (`photo-view-dev`). */
+export const yamlUnit = (file: string) => path.basename(file).replace(/(\.k8s)?\.ya?ml$/, '');
+
 function readKubernetesYaml(file: string, text: string): InputFile {
   const lines = new LineCounter();
   const documents = parseAllDocuments(text, { lineCounter: lines, prettyErrors: true });
@@ -57,8 +60,7 @@ function readKubernetesYaml(file: string, text: string): InputFile {
       kubernetes.push({ id: kubernetesId(item), value: { ...item, metadata: item.metadata ?? {} }, source: { file, line } });
     }
   }
-  const unit = path.basename(file).replace(/(\.k8s)?\.ya?ml$/, '');
-  return { file, unit, kubernetes, resources: [], outputs: [] };
+  return { file, unit: yamlUnit(file), kubernetes, resources: [], outputs: [] };
 }
 
 type Json = Record<string, unknown>;
