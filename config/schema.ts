@@ -168,7 +168,7 @@ const app = strict({
  */
 const waiver = strict({
   /** Rule id, e.g. AKS001 (README, "Guardrails"). */
-  rule: z.string().regex(/^[A-Z]+\d{3}$/, { error: 'must be a rule id like AKS001 (see the README, "Guardrails")' }),
+  rule: z.string().regex(/^[A-Z][A-Z0-9]*\d{3}$/, { error: 'must be a rule id like AKS001 or K8S003 (see the README, "Guardrails")' }),
   /** Object id as findings show it: `Kind/namespace/name` or a Terraform address; `*` matches any characters. */
   object: z.string().min(1, 'must name the object, e.g. Service/photo-view/photo-view or azurerm_kubernetes_cluster.*'),
   /** Why the finding is accepted, and what ends it. */
