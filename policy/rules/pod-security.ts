@@ -126,7 +126,7 @@ export const POD_SECURITY_RULES: Rule[] = [
     equivalents: { pss: 'baseline: AppArmor' },
     pod: (o) => [
       appArmorProblem('securityContext.', objectAt(podSecurityContext(o), 'appArmorProfile')),
-      ...Object.entries(o.metadata.annotations && typeof o.metadata.annotations === 'object' ? o.metadata.annotations as Record<string, string> : {})
+      ...Object.entries(objectAt(o.metadata, 'annotations')).map(([k, v]): [string, string] => [k, String(v)])
         .filter(([k, v]) => k.startsWith(APPARMOR_ANNOTATION) && v !== 'runtime/default' && !v.startsWith('localhost/'))
         .map(([k, v]) => `annotation ${k} is '${v}'; use runtime/default or localhost/<profile>`),
     ].filter((p): p is string => p !== undefined),

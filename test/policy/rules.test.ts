@@ -175,4 +175,16 @@ describe('production-only and environment-dependent rules', () => {
     expect(ruleIds((k) => { container(k).image = 'crshop.azurecr.io/shop:3f2a9c1'; })).toEqual([]);
     expect(ruleIds((k) => { container(k).image = 'crshop.azurecr.io/shop'; })).toEqual(['K8S010']);
   });
+
+  it('checks init and ephemeral containers and the AppArmor annotation too', () => {
+    const restricted = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
+    expect(ruleIds((k) => { pod(k).initContainers = [{ name: 'init', image: 'crshop.azurecr.io/init:1.0.0', resources: container(k).resources, securityContext: { allowPrivilegeEscalation: false } }]; }))
+      .toEqual(['PSS004']);
+    expect(ruleIds((k) => { pod(k).ephemeralContainers = [{ name: 'debug', image: 'crshop.azurecr.io/debug:1.0.0', securityContext: { ...restricted, privileged: true } }]; }))
+      .toEqual(['PSS003']);
+    const annotate = (value: string): Change => (k) => { k.deployment.spec.template.metadata.annotations = { 'container.apparmor.security.beta.kubernetes.io/shop': value }; };
+    expect(ruleIds(annotate('unconfined'))).toEqual(['PSS007']);
+    expect(ruleIds(annotate('runtime/default'))).toEqual([]);
+  });
 });
+
