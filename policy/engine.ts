@@ -11,6 +11,8 @@ export interface EnvironmentFacts {
   readonly file?: string;
   readonly registries: ReadonlyArray<string>;
   readonly secretEnvironmentVariables: ReadonlyArray<string>;
+  /** Blue/green releases: the active colour. */
+  readonly activeColour?: string;
   readonly waivers: ReadonlyArray<WaiverEntry>;
 }
 
@@ -66,6 +68,7 @@ function assemble(name: string | undefined, files: ReadonlyArray<InputFile>, fac
     outputs: files.flatMap((f) => f.outputs),
     registries: [...new Set([...(facts?.registries ?? []), ...stackRegistries])],
     secretEnvironmentVariables: facts?.secretEnvironmentVariables ?? [],
+    activeColour: facts?.activeColour,
     cdk8sPlusMinor,
   };
 }

@@ -24,6 +24,7 @@ export function environmentFacts(env: EnvironmentConfig, file: string): Environm
     file,
     registries: [registryLoginServer(namingContext(env))],
     secretEnvironmentVariables: env.app.secretNames,
+    activeColour: env.app.release.strategy === 'blueGreen' ? env.app.release.active : undefined,
     waivers,
   };
 }

@@ -60,6 +60,14 @@ export function allContainers(spec: Json): Array<{ kind: ContainerKind; containe
 /** `containers[web]`: names a container in messages. */
 export const containerLabel = (kind: ContainerKind, container: Container) => `${kind}[${container.name ?? '?'}]`;
 
+/**
+ * The release track of a workload or pod (`blue`, `green`, `stable`, `canary`, ...): the value of a label
+ * `track` or `<prefix>/track`, as this repository's release tracks set `photo-view.io/track`.
+ */
+export function trackOf(labels: Readonly<Record<string, string>>): string | undefined {
+  return Object.entries(labels).find(([k]) => k === 'track' || k.endsWith('/track'))?.[1];
+}
+
 export const podLabels = (owner: PodOwner): Record<string, string> => asObject(owner.metadata.labels) as Record<string, string>;
 export const namespaceOf = (object: KubernetesObject): string => object.metadata.namespace ?? 'default';
 

@@ -59,6 +59,8 @@ export interface EnvironmentInput {
   readonly registries: ReadonlyArray<string>;
   /** Environment variables the config asks to be read from Secrets. */
   readonly secretEnvironmentVariables: ReadonlyArray<string>;
+  /** Blue/green: the colour the config makes live (`app.release.active`). */
+  readonly activeColour?: string;
   /** Minor version of the cdk8s-plus library the manifests were built with (cdk8s-plus-28 is 28), when known. */
   readonly cdk8sPlusMinor?: number;
 }

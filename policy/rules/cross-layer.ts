@@ -2,7 +2,7 @@ import { allocatable, parseVmSize } from '../../config/azure-facts';
 import type { EnvironmentInput, KubernetesObject, PolicyObject, Rule, Violation } from '../model';
 import {
   allContainers, arrayAt, expectedReplicas, field, mapSelects, namespaceOf, objectAt, ofKind, parseQuantity, podLabels, podOwners,
-  selectorMatches, type PodOwner,
+  selectorMatches, trackOf, type PodOwner,
 } from '../kubernetes';
 import { nodePools, type NodePool } from '../terraform';
 
@@ -159,7 +159,7 @@ export const CROSS_LAYER_RULES: Rule[] = [
   {
     id: 'XL003', layer: 'cross-layer', severity: 'error', title: 'Service selectors match the intended Deployments',
     why: 'A selector that matches nothing is an outage; one that matches both blue and green, or only scaled-down pods, sends traffic to the wrong release.',
-    fix: 'Select the live track: its labels in the Service selector, one colour for blue/green, and a Deployment that runs pods.',
+    fix: 'Select the live track: its labels in the Service selector, one colour for blue/green (the active one for the load-balanced Service), and a Deployment that runs pods.',
     docs: 'https://kubernetes.io/docs/concepts/services-networking/service/#defining-a-service',
     equivalents: { kubeLinter: 'dangling-service', kubeScore: 'service-targets-pod' },
     check: (env) => {
@@ -170,8 +170,12 @@ export const CROSS_LAYER_RULES: Rule[] = [
         if (Object.keys(selector).length === 0 || field(service.value, 'spec', 'type') === 'ExternalName') return [];
         const matched = pods.filter((p) => namespaceOf(p.object.value) === namespaceOf(service.value) && mapSelects(selector, podLabels(p)));
         if (matched.length === 0) return [onObject(service, `selector ${JSON.stringify(selector)} matches no pods`)];
-        const colours = new Set(matched.flatMap((p) => Object.entries(podLabels(p)).filter(([k, v]) => (k === 'track' || k.endsWith('/track')) && (v === 'blue' || v === 'green')).map(([, v]) => v)));
-        if (colours.size > 1) return [onObject(service, `selector ${JSON.stringify(selector)} matches both blue and green`)];
+        const colours = [...new Set(matched.map((p) => trackOf(podLabels(p))).filter((t) => t === 'blue' || t === 'green'))];
+        if (colours.length > 1) return [onObject(service, `selector ${JSON.stringify(selector)} matches both blue and green`)];
+        // The load-balanced Service is the live one: it must send traffic to the colour the config makes active.
+        if (env.activeColour && colours.length === 1 && colours[0] !== env.activeColour && field(service.value, 'spec', 'type') === 'LoadBalancer') {
+          return [onObject(service, `sends traffic to ${colours[0]}, but the config makes ${env.activeColour} active`)];
+        }
         const running = all.filter((w) => w.max > 0 && matched.some((p) => p.object.id === w.owner.object.id));
         const kinds = matched.filter((p) => p.object.value.kind === 'Pod' || p.object.value.kind === 'DaemonSet');
         return running.length === 0 && kinds.length === 0 ? [onObject(service, `selects only workloads scaled to zero (${matched.map((p) => p.object.id).join(', ')})`)] : [];

@@ -1,7 +1,7 @@
 import type { EnvironmentInput, KubernetesObject, PolicyObject, Rule, Violation } from '../model';
 import {
   allContainers, arrayAt, autoscalerOf, containerLabel, expectedReplicas, field, namespaceOf, objectAt, ofKind, podLabels, podOwners,
-  selectorMatches, type PodOwner,
+  selectorMatches, trackOf, type PodOwner,
 } from '../kubernetes';
 
 /*
@@ -27,8 +27,7 @@ export const isNamespaced = (object: KubernetesObject) => !CLUSTER_SCOPED.has(ob
  * value `canary` on the workload or its pods, as the release tracks of this repository set it.
  */
 export function isCanary(owner: PodOwner): boolean {
-  const labels = { ...(owner.object.value.metadata.labels ?? {}), ...podLabels(owner) };
-  return Object.entries(labels).some(([k, v]) => (k === 'track' || k.endsWith('/track')) && v === 'canary');
+  return trackOf({ ...(owner.object.value.metadata.labels ?? {}), ...podLabels(owner) }) === 'canary';
 }
 
 /** Workloads that run pods now: scaled-to-zero ones (an idle blue/green colour) have nothing to protect. */

@@ -186,5 +186,14 @@ describe('production-only and environment-dependent rules', () => {
     expect(ruleIds(annotate('unconfined'))).toEqual(['PSS007']);
     expect(ruleIds(annotate('runtime/default'))).toEqual([]);
   });
+
+  it('rejects a load-balanced Service that sends traffic to the colour the config does not make active', () => {
+    const blue: Change = (k) => {
+      for (const labels of [k.deployment.spec.template.metadata.labels, k.deployment.spec.selector.matchLabels]) labels.track = 'blue';
+      k.service.spec.selector = { ...k.service.spec.selector, track: 'blue' };
+    };
+    expect(ruleIds(blue, { ...PROD_FACTS, activeColour: 'blue' })).toEqual([]);
+    expect(ruleIds(blue, { ...PROD_FACTS, activeColour: 'green' })).toEqual(['XL003']);
+  });
 });
 
