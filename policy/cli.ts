@@ -12,13 +12,13 @@ import { toSarif } from './report/sarif';
 import { utcDate } from './waivers';
 
 /*
- * npm run validate [-- [--format human|json|sarif] [--output FILE] [--environment NAME] [--today YYYY-MM-DD]
- *                      [--baseline REPORT.json] [FILE|FOLDER ...]]
+ * npm run validate [-- [--format human|json|sarif] [--output FILE] [--environment NAME] [--registry HOST[,HOST]]
+ *                      [--today YYYY-MM-DD] [--baseline REPORT.json] [FILE|FOLDER ...]]
  * Without files: the synthesized output (cdktf.out/ and dist/), synthesizing first if there is none.
  * Exit code 1 when an error finding is not waived (with --baseline: when a new one is not).
  */
-const USAGE = 'usage: npm run validate -- [--format human|json|sarif] [--output FILE] [--environment NAME] [--today YYYY-MM-DD] [--baseline REPORT.json] [FILE|FOLDER ...]';
-const FLAGS = ['--format', '--output', '--environment', '--today', '--baseline'] as const;
+const USAGE = 'usage: npm run validate -- [--format human|json|sarif] [--output FILE] [--environment NAME] [--registry HOST[,HOST]] [--today YYYY-MM-DD] [--baseline REPORT.json] [FILE|FOLDER ...]';
+const FLAGS = ['--format', '--output', '--environment', '--today', '--baseline', '--registry'] as const;
 type Flag = (typeof FLAGS)[number];
 
 export interface CliOptions {
@@ -88,6 +88,7 @@ export function runValidate(args: ReadonlyArray<string>, io: CliOutput): number 
     defaultEnvironment: flags['--environment'],
     today: flags['--today'] ?? utcDate(new Date()),
     cdk8sPlusMinor: cdk8sPlusMinor(),
+    registries: flags['--registry']?.split(',').map((r) => r.trim()).filter(Boolean),
   });
 
   const baseline = flags['--baseline'] ? readJsonReport(flags['--baseline']) : undefined;

@@ -25,6 +25,8 @@ export interface ValidateOptions {
   readonly today?: string;
   /** cdk8s-plus major the manifests were built with (28 for cdk8s-plus-28). @default not checked */
   readonly cdk8sPlusMinor?: number;
+  /** Registries images may come from in every environment, besides each environment's own (`--registry`). @default none */
+  readonly registries?: ReadonlyArray<string>;
   /** @default every rule */
   readonly rules?: ReadonlyArray<Rule>;
 }
@@ -51,7 +53,7 @@ export function environmentOf(unit: string, known: ReadonlyArray<string>, fallba
 export const fingerprint = (f: Pick<Finding, 'ruleId' | 'environment' | 'objectId' | 'message'>) =>
   createHash('sha256').update([f.ruleId, f.environment ?? '', f.objectId, f.message].join('\n')).digest('hex').slice(0, 20);
 
-function assemble(name: string | undefined, files: ReadonlyArray<InputFile>, facts: EnvironmentFacts | undefined, cdk8sPlusMinor?: number): EnvironmentInput {
+function assemble(name: string | undefined, files: ReadonlyArray<InputFile>, facts: EnvironmentFacts | undefined, options: ValidateOptions): EnvironmentInput {
   // The same object from dist/ YAML and from a kubernetes_manifest is checked once (YAML first).
   const kubernetes = new Map<string, PolicyObject<KubernetesObject>>();
   for (const f of [...files].sort((a, b) => Number(a.file.endsWith('.json')) - Number(b.file.endsWith('.json')))) {
@@ -66,10 +68,10 @@ function assemble(name: string | undefined, files: ReadonlyArray<InputFile>, fac
     kubernetes: [...kubernetes.values()],
     resources,
     outputs: files.flatMap((f) => f.outputs),
-    registries: [...new Set([...(facts?.registries ?? []), ...stackRegistries])],
+    registries: [...new Set([...(facts?.registries ?? []), ...stackRegistries, ...(options.registries ?? [])])],
     secretEnvironmentVariables: facts?.secretEnvironmentVariables ?? [],
     activeColour: facts?.activeColour,
-    cdk8sPlusMinor,
+    cdk8sPlusMinor: options.cdk8sPlusMinor,
   };
 }
 
@@ -93,7 +95,7 @@ export function validate(files: ReadonlyArray<InputFile>, options: ValidateOptio
   const used = new Set<WaiverEntry>();
   for (const [name, groupFiles] of groups) {
     const facts = known.find((k) => k.name === name);
-    const env = assemble(name, groupFiles, facts, options.cdk8sPlusMinor);
+    const env = assemble(name, groupFiles, facts, options);
     const waivers = facts?.waivers ?? [];
     for (const rule of rules) {
       for (const v of rule.check(env)) {

@@ -74,6 +74,12 @@ describe('npm run validate on foreign files', () => {
     expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toMatch(new RegExp(`^${FOREIGN}/`));
   });
 
+  it('--registry names the registries images may come from, for files of no environment', () => {
+    const withRegistry = validateCli('--format', 'json', '--registry', 'myregistry.azurecr.io', `${FOREIGN}/web.yaml`).json();
+    expect(withRegistry.findings.filter((f) => f.ruleId === 'K8S008').map((f) => f.message))
+      .toEqual(["containers[web]: image 'nginx:latest' is not from myregistry.azurecr.io"]);
+  });
+
   it('passes a clean file', () => {
     const clean = path.join(tmp, 'clean.yaml');
     fs.writeFileSync(clean, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: web\n');
