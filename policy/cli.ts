@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../config/load';
 import { newFindings, readJsonReport } from './baseline';
-import { failing, validate } from './engine';
+import { failing, validate, type Report, type ValidateOptions } from './engine';
 import { loadEnvironmentFacts } from './environments';
 import { findInputFiles, readInputFile } from './inputs';
 import { renderHuman } from './report/human';
@@ -60,6 +60,16 @@ function cdk8sPlusMinor(): number | undefined {
 
 const PROJECT_OUTPUT = ['cdktf.out', 'dist'];
 
+/**
+ * Validates files or folders with the environments' config and waivers: what `npm run validate` does,
+ * for code (the PR review diff calls it on the base and head outputs, then `newFindings`).
+ */
+export function validatePaths(paths: ReadonlyArray<string>, options: Omit<ValidateOptions, 'environments'> & { environmentsDir?: string } = {}): Report {
+  const files = findInputFiles(paths).map(readInputFile);
+  if (files.length === 0) throw new InputError(`no Kubernetes YAML (*.yaml, *.yml) or Terraform JSON (*.tf.json) in ${paths.join(', ')}`);
+  return validate(files, { cdk8sPlusMinor: cdk8sPlusMinor(), ...options, environments: loadEnvironmentFacts(options.environmentsDir ?? 'environments') });
+}
+
 /** What the CLI prints: results to `out`, progress and problems to `err`. */
 export interface CliOutput {
   readonly out: (text: string) => void;
@@ -81,13 +91,10 @@ export function runValidate(args: ReadonlyArray<string>, io: CliOutput): number 
   if (flags['--environment'] && !environments.some((e) => e.name === flags['--environment'])) {
     io.err(`validate: --environment '${flags['--environment']}' has no file in ${environmentsDir}/; its files are checked without config or waivers`);
   }
-  const files = findInputFiles(paths.length > 0 ? paths : PROJECT_OUTPUT).map(readInputFile);
-  if (files.length === 0) throw new InputError(`no Kubernetes YAML (*.yaml, *.yml) or Terraform JSON (*.tf.json) in ${paths.join(', ')}`);
-  const report = validate(files, {
-    environments,
+  const report = validatePaths(paths.length > 0 ? paths : PROJECT_OUTPUT, {
+    environmentsDir,
     defaultEnvironment: flags['--environment'],
     today: flags['--today'] ?? utcDate(new Date()),
-    cdk8sPlusMinor: cdk8sPlusMinor(),
     registries: flags['--registry']?.split(',').map((r) => r.trim()).filter(Boolean),
   });
 

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { runValidate } from '../../policy/cli';
+import { newFindings, runValidate, validatePaths } from '../../policy';
 import type { JsonReport } from '../../policy/report/json';
 
 /*
@@ -79,4 +79,16 @@ describe("the project's own output", () => {
     expect(result.stdout).toMatch(/environment prod[\s\S]*\n0 errors, \d+ warnings?, \d+ waived \(\d+ rules, \d+ files, waivers judged on 2026-11-23/);
     expect(result.status).toBe(0);
   });
+
+  it('lists the findings that are new in a head output compared with a base output (the PR review diff)', () => {
+    const head = fs.mkdtempSync(path.join(os.tmpdir(), 'policy-head-'));
+    fs.cpSync(out, head, { recursive: true });
+    const prod = path.join(head, 'dist/photo-view-prod.k8s.yaml');
+    fs.writeFileSync(prod, fs.readFileSync(prod, 'utf8').replace('azure-load-balancer-internal: "true"', 'azure-load-balancer-internal: "false"'));
+    const options = { environmentsDir: path.join(ROOT, 'environments'), today: '2026-11-23' };
+    const base = validatePaths([path.join(out, 'cdktf.out'), path.join(out, 'dist')], options);
+    const changed = validatePaths([path.join(head, 'cdktf.out'), path.join(head, 'dist')], options);
+    expect(newFindings(changed.findings, base.findings).map((f) => [f.environment, f.ruleId, f.objectId])).toEqual([['prod', 'NET004', 'Service/photo-view/photo-view']]);
+  });
 });
+
