@@ -82,7 +82,6 @@ export function toSarif(report: Report, options: SarifOptions = {}): Sarif.Log {
     $schema: SCHEMA,
     runs: [{
       tool: { driver: { name: TOOL_NAME, ...(options.informationUri ? { informationUri: options.informationUri } : {}), semanticVersion: options.version ?? '1.0.0', rules: descriptors } },
-      automationDetails: { id: 'policy/' },
       results,
     }],
   };
