@@ -93,12 +93,13 @@ export const POD_SECURITY_RULES: Rule[] = [
     why: 'Linux capabilities are slices of root; the restricted profile keeps none but binding low ports.',
     fix: "Set securityContext.capabilities.drop: [ALL] and add nothing but NET_BIND_SERVICE.",
     equivalents: { pss: 'baseline: Capabilities; restricted: Capabilities', checkov: 'CKV_K8S_28, CKV_K8S_37', kubeLinter: 'drop-net-raw-capability' },
-    container: (c) => {
+    container: (c, _kind, owner) => {
       const caps = objectAt(securityContext(c), 'capabilities');
       const drop = Array.isArray(caps.drop) ? caps.drop.map(String) : [];
       const added = (Array.isArray(caps.add) ? caps.add.map(String) : []).filter((cap) => cap !== 'NET_BIND_SERVICE');
       if (added.length > 0) return `capabilities.add has ${added.join(', ')}; only NET_BIND_SERVICE may be added`;
-      if (!drop.includes('ALL')) return `capabilities.drop does not include ALL (drops: ${drop.join(', ') || 'nothing'})`;
+      // Windows pods have no Linux capabilities to drop (PSS exempts pods with spec.os.name: windows).
+      if (!drop.includes('ALL') && !isWindows(owner)) return `capabilities.drop does not include ALL (drops: ${drop.join(', ') || 'nothing'})`;
       return undefined;
     },
   }),
