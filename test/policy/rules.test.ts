@@ -195,5 +195,15 @@ describe('production-only and environment-dependent rules', () => {
     expect(ruleIds(blue, { ...PROD_FACTS, activeColour: 'blue' })).toEqual([]);
     expect(ruleIds(blue, { ...PROD_FACTS, activeColour: 'green' })).toEqual(['XL003']);
   });
+
+  it('exempts Windows pods from the Linux-only controls (capabilities, privilege escalation, seccomp), as the standard does', () => {
+    const linuxOnly: Change = (k) => {
+      delete container(k).securityContext.capabilities;
+      delete container(k).securityContext.allowPrivilegeEscalation;
+      delete pod(k).securityContext.seccompProfile;
+    };
+    expect(ruleIds(linuxOnly)).toEqual(['PSS004', 'PSS012', 'PSS015']);
+    expect(ruleIds((k, t) => { linuxOnly(k, t); pod(k).os = { name: 'windows' }; })).toEqual([]);
+  });
 });
 
