@@ -42,6 +42,7 @@ const NODE24_MAJOR: Record<string, number> = {
   'actions/github-script': 8,
   'hashicorp/setup-terraform': 4,
   'azure/login': 3,
+  'github/codeql-action/upload-sarif': 4,
 };
 
 /** Every `uses:` of an action (not of a local reusable workflow), with its version comment. */
