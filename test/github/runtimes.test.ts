@@ -39,6 +39,7 @@ const NODE24_MAJOR: Record<string, number> = {
   'actions/checkout': 5,
   'actions/setup-node': 5,
   'actions/upload-artifact': 6,
+  'actions/download-artifact': 5,
   'actions/github-script': 8,
   'hashicorp/setup-terraform': 4,
   'azure/login': 3,
