@@ -5,7 +5,10 @@ import * as path from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 import { PHOTO_VIEW_CONTRACT } from '../../../workloads/photo-view/contract';
-import { get } from './support';
+import { environment, ENVIRONMENT_NAMES } from '../../config/fixtures';
+import { synthPhotoView } from '../synth';
+import { imageTarget } from '../../../workloads/photo-view/image-target';
+import { folderWith, get } from './support';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CONTEXT = path.join(ROOT, 'workloads/photo-view');
@@ -136,4 +139,41 @@ describe('the image build, without Docker', () => {
       child.kill('SIGKILL');
     }
   }, 20_000);
+});
+
+describe('image target (where the image workflow pushes)', () => {
+  const ENVIRONMENTS = path.join(ROOT, 'environments');
+  const APP_PACKAGE = path.join(CONTEXT, 'app/package.json');
+
+  it.each(ENVIRONMENT_NAMES)('%s: the registry and repository the chart pulls from, tagged with the app version', (name) => {
+    const target = imageTarget(ENVIRONMENTS, name, APP_PACKAGE);
+    const images = synthPhotoView(environment(name)).find('Deployment').map((d) => d.spec.template.spec.containers[0].image as string);
+    for (const image of images) expect(image.startsWith(`${target['login-server']}/${target.repository}:`)).toBe(true);
+    expect(target).toEqual({
+      subscription: environment(name).subscriptionId,
+      registry: target['login-server'].replace(/\.azurecr\.io$/, ''),
+      'login-server': expect.stringMatching(/^cr[a-z0-9]+\.azurecr\.io$/),
+      repository: 'photo-view',
+      tag: appPackage.version,
+    });
+  });
+
+  it('rejects an unknown environment, naming the file', () => {
+    expect(() => imageTarget(ENVIRONMENTS, 'qa', APP_PACKAGE)).toThrow(`${ENVIRONMENTS}/qa.yaml: no such environment file; environments are the files in ${ENVIRONMENTS}/`);
+  });
+
+  it('rejects an app version that cannot be a release tag, naming the file', () => {
+    const bad = folderWith({ 'package.json': JSON.stringify({ version: 'latest' }) });
+    try {
+      expect(() => imageTarget(ENVIRONMENTS, 'dev', path.join(bad.dir, 'package.json'))).toThrow(/package\.json: version = "latest": must be a release version like 2\.1\.0/);
+    } finally {
+      bad.remove();
+    }
+  });
+
+  it('prints the workflow step outputs as key=value lines (the command image.yml runs)', () => {
+    const result = spawnSync(process.execPath, ['scripts/run-app.mjs', 'workloads/photo-view/print-image-target.ts', 'dev'], { cwd: ROOT, encoding: 'utf8' });
+    const expected = imageTarget(ENVIRONMENTS, 'dev', APP_PACKAGE);
+    expect([result.status, result.stdout]).toEqual([0, Object.entries(expected).map(([k, v]) => `${k}=${v}\n`).join('')]);
+  });
 });
