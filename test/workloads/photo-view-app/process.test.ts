@@ -1,8 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as https from 'node:https';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { folderWith, get, RawClient, type RawResponse } from './support';
+import { gunzipSync } from 'node:zlib';
+import { folderWith, get, LOCAL_SECRET, RawClient, type RawResponse } from './support';
 
 // The app as `npm run app` starts it, in a child process, so real signals reach it. Only 127.0.0.1.
 const ROOT = path.resolve(__dirname, '../../..');
@@ -147,4 +149,58 @@ describe('SIGTERM under concurrent load', () => {
     expect(await app.exited).toBe(0);
     expect(await app.waitFor('stopped')).toMatchObject({ aborted: 0 });
   }, 30_000);
+});
+
+describe('telemetry with an Application Insights connection string secret file', () => {
+  // A stand-in for the ingestion endpoint on 127.0.0.1, over TLS (the exporter turns http:// into
+  // https://) with a throw-away certificate the child trusts through NODE_EXTRA_CA_CERTS. The real distro
+  // exports to it. Statsbeat is off and CLUSTER_RESOURCE_ID says "AKS", so the distro neither reports to
+  // Microsoft nor probes the VM metadata service; the connection string points live metrics here too.
+  it('exports a request span for each request, flushed on SIGTERM', async () => {
+    const tls = folderWith({});
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(tls.dir, 'key.pem'), '-out', path.join(tls.dir, 'cert.pem')], { stdio: 'ignore' });
+    const envelopes: Array<{ name: string; data?: { baseType?: string; baseData?: Record<string, unknown> } }> = [];
+    const ingestion = https.createServer({ key: fs.readFileSync(path.join(tls.dir, 'key.pem')), cert: fs.readFileSync(path.join(tls.dir, 'cert.pem')) }, (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const text = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body).toString();
+        if (req.url?.includes('/track')) {
+          const parsed = text.trim().startsWith('[') ? JSON.parse(text) : text.trim().split('\n').map((l) => JSON.parse(l));
+          envelopes.push(...parsed);
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ itemsReceived: parsed.length, itemsAccepted: parsed.length, errors: [] }));
+        } else {
+          res.writeHead(200).end('{}');
+        }
+      });
+    });
+    await new Promise<void>((r) => ingestion.listen(0, '127.0.0.1', r));
+    const port = (ingestion.address() as net.AddressInfo).port;
+    const secrets = folderWith({
+      STORAGE_CONNECTION_STRING: LOCAL_SECRET,
+      APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=00000000-0000-0000-0000-000000000001;IngestionEndpoint=https://127.0.0.1:${port}/;LiveEndpoint=https://127.0.0.1:${port}/`,
+    });
+    try {
+      const { app, port: appPort } = await ready({
+        PHOTO_VIEW_SECRETS_DIR: secrets.dir,
+        APPLICATIONINSIGHTS_STATSBEAT_DISABLED: 'true',
+        NODE_EXTRA_CA_CERTS: path.join(tls.dir, 'cert.pem'),
+        CLUSTER_RESOURCE_ID: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks-test',
+      });
+      expect(app.stdout()).toContain('"msg":"telemetry on: traces and request metrics go to Application Insights"');
+      expect((await get(appPort, '/version')).status).toBe(200);
+      app.child.kill('SIGTERM');
+      expect(await app.exited).toBe(0);
+      const requests = envelopes.filter((e) => e.data?.baseType === 'RequestData');
+      expect(requests.map((e) => e.data?.baseData?.url)).toContainEqual(expect.stringMatching(/\/version$/));
+      expect(app.stdout()).not.toContain('InstrumentationKey=');
+      expect(app.stdout()).not.toContain('telemetry flush failed');
+    } finally {
+      secrets.remove();
+      tls.remove();
+      ingestion.close();
+    }
+  }, 40_000);
 });
