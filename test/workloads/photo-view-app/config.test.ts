@@ -56,7 +56,13 @@ describe('photo-view configuration', () => {
 
   it('rejects a storage connection string without an account, without printing it', () => {
     const problems = problemsOf(() => load(SETTINGS, { STORAGE_CONNECTION_STRING: 'AccountKey=secret-do-not-print' }));
-    expect(problems).toEqual(['secret STORAGE_CONNECTION_STRING is not an Azure Storage connection string: it has no AccountName=... part (value not shown)']);
+    expect(problems).toEqual(['secret STORAGE_CONNECTION_STRING is not an Azure Storage connection string: it has neither AccountName=... nor BlobEndpoint=https://<account>.... (value not shown)']);
+    expect(problems.join()).not.toContain('secret-do-not-print');
+  });
+
+  it('accepts a SAS connection string, naming the account from its blob endpoint', () => {
+    const sas = 'BlobEndpoint=https://sasaccount.blob.core.windows.net/;SharedAccessSignature=sv=2024-11-04&sig=do-not-log';
+    expect(load(SETTINGS, { STORAGE_CONNECTION_STRING: sas }).storageAccount).toBe('sasaccount');
   });
 
   it('takes a setting from the environment variable (the ConfigMap via envFrom) over the file', () => {

@@ -68,6 +68,12 @@ function readFileIfPresent(file: string): string | undefined {
   }
 }
 
+/** The account an Azure Storage connection string names (key or SAS form), or '' if it names none. */
+function storageAccountOf(connectionString: string): string {
+  const part = (name: string) => new RegExp(`(?:^|;)\\s*${name}=([^;]+)`, 'i').exec(connectionString)?.[1]?.trim();
+  return part('AccountName') ?? /^https:\/\/([a-z0-9]{3,24})\./.exec(part('BlobEndpoint') ?? '')?.[1] ?? '';
+}
+
 /**
  * Reads and checks the configuration: settings from environment variables (the ConfigMap's `envFrom`)
  * or, failing that, the file of the same name in the settings folder (the ConfigMap mounted as files);
@@ -119,9 +125,9 @@ export function loadConfig(env: Env, contract: AppContract = PHOTO_VIEW_CONTRACT
   }
 
   const storage = secret('STORAGE_CONNECTION_STRING');
-  const storageAccount = storage ? /(?:^|;)\s*AccountName=([^;]+)/i.exec(storage.reveal())?.[1]?.trim() : undefined;
+  const storageAccount = storage ? storageAccountOf(storage.reveal()) : '';
   if (storage && !storageAccount) {
-    problems.push('secret STORAGE_CONNECTION_STRING is not an Azure Storage connection string: it has no AccountName=... part (value not shown)');
+    problems.push('secret STORAGE_CONNECTION_STRING is not an Azure Storage connection string: it has neither AccountName=... nor BlobEndpoint=https://<account>.... (value not shown)');
   }
 
   if (problems.length > 0) throw new StartupError(problems);
@@ -129,12 +135,12 @@ export function loadConfig(env: Env, contract: AppContract = PHOTO_VIEW_CONTRACT
     version,
     host: env.HOST || '127.0.0.1',
     port,
-    galleryTitle: setting('GALLERY_TITLE') as string,
+    galleryTitle: setting('GALLERY_TITLE') ?? '',
     logLevel,
     requestTimeoutMs,
     drainTimeoutMs,
     photosDir: env[ENVIRONMENT_VARIABLES.photosDir] || defaultPhotosDir,
-    storageAccount: storageAccount as string,
+    storageAccount,
     applicationInsightsConnectionString: secret(APPLICATION_INSIGHTS_SECRET),
   };
 }

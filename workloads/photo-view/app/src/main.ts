@@ -3,18 +3,25 @@
  * first (a missing setting or secret stops the app with a message naming it), telemetry starts before
  * the HTTP server module loads, and SIGTERM drains the server within the termination grace period.
  */
-import { loadConfig, StartupError } from './config';
+import { loadConfig, StartupError, type AppConfig } from './config';
 import { jsonLogger, type Logger } from './log';
 import { loadPhotos } from './photos';
 import { startTelemetry } from './telemetry';
 
-async function main(): Promise<void> {
-  let config;
+/** The configuration, or undefined after logging why the app cannot start. */
+function configOrReason(): AppConfig | undefined {
   try {
-    config = loadConfig(process.env);
+    return loadConfig(process.env);
   } catch (error) {
     if (!(error instanceof StartupError)) throw error;
     jsonLogger('info').log('error', error.message);
+    return undefined;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = configOrReason();
+  if (!config) {
     process.exitCode = 1;
     return;
   }
