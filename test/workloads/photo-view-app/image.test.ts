@@ -129,7 +129,7 @@ describe('the image build, without Docker', () => {
     try {
       let out = '';
       child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-      const deadline = Date.now() + 10_000;
+      const deadline = Date.now() + 30_000;
       while (!out.includes('"msg":"ready"') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
       const port = Number(/"msg":"listening".*?"port":(\d+)/.exec(out)?.[1]);
       const page = await get(port, '/');
@@ -138,7 +138,7 @@ describe('the image build, without Docker', () => {
     } finally {
       child.kill('SIGKILL');
     }
-  }, 20_000);
+  }, 45_000);
 });
 
 describe('image target (where the image workflow pushes)', () => {

