@@ -75,7 +75,7 @@ export class PhotoViewChart extends Chart {
 }
 
 /** Settings and secrets the image requires (the contract) that the environment does not supply. */
-export function missingAppInputs(env: EnvironmentConfig): string[] {
+function missingAppInputs(env: EnvironmentConfig): string[] {
   const where = `environment '${env.name}'`;
   return [
     ...PHOTO_VIEW_CONTRACT.requiredSettings.filter((name) => !env.app.settings[name]?.trim())
