@@ -2,6 +2,7 @@ import type { Construct } from 'constructs';
 import { Chart } from 'cdk8s';
 import { allocatable, namingContext, parseVmSize, type EnvironmentConfig, type VmSize, keyVaultSecretName, registryLoginServer, resourceName, USER_POOL_LABEL } from '../../config';
 import { WebApp } from '../constructs/web-app';
+import { normalizeManifest, type KubernetesObject } from '../normalize';
 import { PHOTO_VIEW_CONTRACT } from '../photo-view/contract';
 import type { PlatformOutputs } from '../platform-outputs';
 
@@ -71,6 +72,11 @@ export class PhotoViewChart extends Chart {
     });
     // The image refuses to start without these; say so at synth time, not in a crash-looping pod.
     this.node.addValidation({ validate: () => missingAppInputs(env) });
+  }
+
+  /** The objects as the API server returns them, for kubernetes_manifest and dist/ alike (see normalize.ts). */
+  public override toJson(): KubernetesObject[] {
+    return super.toJson().map(normalizeManifest);
   }
 }
 

@@ -83,8 +83,11 @@ export class RawClient {
       if (end >= 0) {
         const length = head ? 0 : Number(/\r\ncontent-length: *(\d+)/i.exec(this.data.subarray(0, end).toString('latin1'))?.[1] ?? 0);
         if (this.data.length - end - 4 >= length) {
-          // Give the server a moment to close, so `closed` says whether it kept the connection.
-          await new Promise((r) => setTimeout(r, 20));
+          // So that `closed` says whether the server closed the connection: wait for the close it
+          // announces (until the deadline), or a moment for one it does not.
+          const announced = /\r\nconnection: *close\r\n/i.test(this.data.subarray(0, end + 2).toString('latin1'));
+          const settle = announced ? deadline : Date.now() + 20;
+          while (!this.closed && Date.now() < settle) await new Promise((r) => setTimeout(r, 10));
           return parseResponse(this.data, this.closed);
         }
       }
