@@ -101,6 +101,12 @@ describe('Dockerfile rules', () => {
     expect(imports.filter((m) => !m.startsWith('node:') && !m.startsWith('.'))).toEqual(['@azure/monitor-opentelemetry', '@azure/monitor-opentelemetry']);
     expect(fs.readFileSync(path.join(dir, 'telemetry.ts'), 'utf8')).toContain("import('@azure/monitor-opentelemetry')");
   });
+
+  it('the app writes no files (the root filesystem is read-only; only the distro may use /tmp)', () => {
+    const dir = path.join(CONTEXT, 'app/src');
+    const source = fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
+    expect(source.match(/\b(writeFile|appendFile|mkdir|mkdtemp|createWriteStream|copyFile|rename|rm|unlink|symlink|chmod)(Sync)?\(/g)).toBeNull();
+  });
 });
 
 describe('the image build, without Docker', () => {
