@@ -10,7 +10,7 @@ import { only, synthPlatform } from './synth';
 function synthApps(env: EnvironmentConfig, props: Partial<ConstructorParameters<typeof AppsStack>[1]> = {}) {
   const app = Testing.app();
   const platform = new PlatformStack(app, { environment: env });
-  const stack = new AppsStack(app, { environment: env, platform, now: new Date('2026-11-22T12:00:00Z'), ...props });
+  const stack = new AppsStack(app, { environment: env, platform, ...props });
   const json = JSON.parse(Testing.synth(stack, true));
   const manifests = Object.values(json.resource.kubernetes_manifest) as any[];
   return { stack, platform, json, manifests, text: JSON.stringify(json) };
