@@ -83,7 +83,8 @@ export class AppTrack extends Construct {
     this.podLabels = { ...selector, 'app.kubernetes.io/component': 'web', ...versionLabel, 'azure.workload.identity/use': 'true' };
 
     this.deployment = this.addDeployment(objectName, selector, { ...selector, ...versionLabel }, traffic, props);
-    if (track.scale.owner === 'autoscaler') {
+    // Bounds kplus would reject are reported by the WebApp's checks, with the environment named.
+    if (track.scale.owner === 'autoscaler' && track.scale.autoscaling.minReplicas <= track.scale.autoscaling.maxReplicas) {
       const a = track.scale.autoscaling;
       new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
         metadata: { name: objectName, namespace: t.namespace, annotations: traffic },
