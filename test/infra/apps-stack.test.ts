@@ -7,17 +7,32 @@ import { Testing } from '../../infra/cdktf';
 import { PlatformStack } from '../../infra/stacks/platform-stack';
 import { AppsStack, AKS_ENTRA_SERVER_ID } from '../../infra/stacks/apps-stack';
 import { atLeastPattern, escapeTemplates } from '../../infra/constructs/kubernetes-manifests';
-import { synthPhotoView, CLIENT_ID } from '../workloads/synth';
+import { synthPhotoView, CLIENT_ID, type Manifest } from '../workloads/synth';
 import { environment, ENVIRONMENT_NAMES } from '../config/fixtures';
 import { namingContext, type EnvironmentConfig, resourceName } from '../../config';
 import { only, synthPlatform } from './synth';
 
+/** A synthesized kubernetes_manifest resource. */
+interface ManifestResource {
+  manifest: Manifest;
+  depends_on?: string[];
+  wait?: { rollout?: boolean; fields?: Record<string, string> };
+  timeouts?: { create: string; update: string };
+  lifecycle?: { create_before_destroy: boolean };
+}
+
+/** The apps stack's Terraform JSON, as far as these tests read it. */
+interface AppsStackJson {
+  resource: { kubernetes_manifest: Record<string, ManifestResource> };
+  [block: string]: any;
+}
+
 /** One kubernetes_manifest of the apps stack, as the dependency graph sees it. */
-interface Node { address: string; kind: string; name: string; role?: string; dependsOn: string[]; resource: any }
+interface Node { address: string; kind: string; name: string; role?: string; dependsOn: string[]; resource: ManifestResource }
 
 /** The apps stack's apply graph, parsed from the synthesized depends_on. */
-function applyGraph(json: any) {
-  const nodes: Node[] = Object.entries(json.resource.kubernetes_manifest as Record<string, any>).map(([key, r]) => ({
+function applyGraph(json: AppsStackJson) {
+  const nodes: Node[] = Object.entries(json.resource.kubernetes_manifest).map(([key, r]) => ({
     address: `kubernetes_manifest.${key}`, kind: r.manifest.kind, name: r.manifest.metadata.name,
     role: r.manifest.metadata.annotations?.['photo-view.io/traffic'], dependsOn: r.depends_on ?? [], resource: r,
   }));
@@ -39,8 +54,8 @@ function synthApps(env: EnvironmentConfig, props: Partial<ConstructorParameters<
   const app = Testing.app();
   const platform = new PlatformStack(app, { environment: env });
   const stack = new AppsStack(app, { environment: env, platform, ...props });
-  const json = JSON.parse(Testing.synth(stack, true));
-  const manifests = Object.values(json.resource.kubernetes_manifest) as any[];
+  const json = JSON.parse(Testing.synth(stack, true)) as AppsStackJson;
+  const manifests = Object.values(json.resource.kubernetes_manifest);
   return { stack, platform, json, manifests, text: JSON.stringify(json) };
 }
 
@@ -103,7 +118,7 @@ describe.each(ENVIRONMENT_NAMES)('apps stack of %s', (name) => {
 describe('apps stack options', () => {
   it('takes the rollout timeout from config', () => {
     const { manifests } = synthApps(environment('dev', { app: { rolloutTimeoutMinutes: 25 } }));
-    expect(manifests.find((m) => m.manifest.kind === 'Deployment').timeouts).toEqual({ create: '25m', update: '25m' });
+    expect(manifests.find((m) => m.manifest.kind === 'Deployment')?.timeouts).toEqual({ create: '25m', update: '25m' });
   });
 
   it('uses workload identity for kubelogin when asked (CI without the Azure CLI)', () => {
@@ -113,7 +128,7 @@ describe('apps stack options', () => {
 
   it('keeps manifest text literal: ${ and %{ in settings are escaped for Terraform', () => {
     const { manifests } = synthApps(environment('dev', { app: { settings: { GREETING: 'Hello ${USER} %{x}' } } }));
-    expect(manifests.find((m) => m.manifest.kind === 'ConfigMap').manifest.data.GREETING).toBe('Hello $${USER} %%{x}');
+    expect(manifests.find((m) => m.manifest.kind === 'ConfigMap')?.manifest.data.GREETING).toBe('Hello $${USER} %%{x}');
     expect(escapeTemplates({ a: ['${b}'] })).toEqual({ a: ['$${b}'] });
   });
 
@@ -162,7 +177,7 @@ describe('apply order by role: what a cluster sees during each release step', ()
   it('blue/green without autoscaling: the live colour waits for all its replicas before the switch', () => {
     const g = graphOf('staging', { release: { strategy: 'blueGreen', active: 'green', blueTag: '1.4.2', greenTag: '1.5.0', scaledDown: { colour: 'blue', replicas: 0 } } });
     const service = g.find('Service', 'photo-view');
-    expect(g.find('PodDisruptionBudget', 'photo-view-green').resource.wait.fields['status.currentHealthy']).toBe(atLeastPattern(10));
+    expect(g.find('PodDisruptionBudget', 'photo-view-green').resource.wait?.fields?.['status.currentHealthy']).toBe(atLeastPattern(10));
     expect(g.before(g.find('Deployment', 'photo-view-green'), service)).toBe(true);
     expect(g.before(service, g.find('Deployment', 'photo-view-blue'))).toBe(true);
   });
@@ -172,14 +187,14 @@ describe('apply order by role: what a cluster sees during each release step', ()
     const service = g.find('Service', 'photo-view');
     expect(g.before(g.find('Deployment', 'photo-view-stable'), service)).toBe(true);
     expect(g.before(g.find('PodDisruptionBudget', 'photo-view-stable'), service)).toBe(true);
-    expect(g.find('PodDisruptionBudget', 'photo-view-stable').resource.wait.fields['status.currentHealthy']).toBe(atLeastPattern(10));
+    expect(g.find('PodDisruptionBudget', 'photo-view-stable').resource.wait?.fields?.['status.currentHealthy']).toBe(atLeastPattern(10));
     expect(g.before(service, g.find('Deployment', 'photo-view-canary'))).toBe(true);
   });
 
   it('canary rollback (0%): stable is back at its full minimum before the canary is scaled to 0', () => {
     const g = canary({ canaryPercent: 0 });
     const stableBudget = g.find('PodDisruptionBudget', 'photo-view-stable');
-    expect(stableBudget.resource.wait.fields['status.currentHealthy']).toBe(atLeastPattern(10));
+    expect(stableBudget.resource.wait?.fields?.['status.currentHealthy']).toBe(atLeastPattern(10));
     expect(g.before(stableBudget, g.find('Deployment', 'photo-view-canary'))).toBe(true);
   });
 
@@ -187,7 +202,7 @@ describe('apply order by role: what a cluster sees during each release step', ()
     const g = canary({ canaryPercent: 30 });
     const service = g.find('Service', 'photo-view');
     for (const track of ['stable', 'canary']) expect(g.before(g.find('PodDisruptionBudget', `photo-view-${track}`), service)).toBe(true);
-    expect(g.find('PodDisruptionBudget', 'photo-view-canary').resource.wait.fields['status.currentHealthy']).toBe(atLeastPattern(3));
+    expect(g.find('PodDisruptionBudget', 'photo-view-canary').resource.wait?.fields?.['status.currentHealthy']).toBe(atLeastPattern(3));
   });
 
   it('deletes a removed ConfigMap or Deployment only after what depended on it was updated (create_before_destroy)', () => {
@@ -254,7 +269,7 @@ describeWithTerraform('apply order under a real Terraform (terraform_data stand-
   /** Applies the apps stack of `app` as stand-ins; returns the operations in the order Terraform ran them. */
   function apply(app: Record<string, unknown>): string[] {
     const { json } = synthApps(environment('staging', { app }));
-    const resources = Object.fromEntries(Object.entries(json.resource.kubernetes_manifest as Record<string, any>).map(([key, r]) => [key, {
+    const resources = Object.fromEntries(Object.entries(json.resource.kubernetes_manifest).map(([key, r]) => [key, {
       input: createHash('sha256').update(JSON.stringify(r.manifest)).digest('hex'),
       depends_on: (r.depends_on ?? []).map((d: string) => d.replace('kubernetes_manifest.', 'terraform_data.')),
       ...(r.lifecycle ? { lifecycle: r.lifecycle } : {}),
