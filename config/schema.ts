@@ -146,7 +146,7 @@ const releaseStrategy = z.discriminatedUnion('strategy', [
 ], { error: "release.strategy must be one of 'rolling', 'blueGreen', 'canary'" });
 
 /** How a Key Vault secret reaches the app. */
-export const SECRET_MODES = ['file', 'environment'] as const;
+const SECRET_MODES = ['file', 'environment'] as const;
 
 const app = strict({
   namespace: dnsLabel.default('photo-view'),

@@ -34,8 +34,6 @@ export const photoViewChartName = (env: string) => `${APP_NAME}-${env}`;
 /** photo-view in one environment: everything derived from that environment's config. */
 export class PhotoViewChart extends Chart {
   public readonly app: WebApp;
-  /** False when the manifests carry the placeholder client ID (platform outputs missing). */
-  public readonly deployable: boolean;
 
   constructor(scope: Construct, props: PhotoViewChartProps) {
     const env = props.environment;
@@ -83,8 +81,7 @@ export class PhotoViewChart extends Chart {
       progressDeadline: Duration.minutes(app.rolloutTimeoutMinutes),
     });
 
-    this.deployable = props.platform.appIdentityClientId !== UNDEPLOYED_CLIENT_ID;
-    if (!this.deployable) {
+    if (props.platform.appIdentityClientId === UNDEPLOYED_CLIENT_ID) {
       const reason = `placeholder workload identity client ID; run: npx cdktf output platform-${env.name} --outputs-file platform-outputs/${env.name}.json && npm run synth`;
       for (const child of this.node.findAll()) {
         if (child instanceof ApiObject) child.metadata.addAnnotation(NOT_DEPLOYABLE_ANNOTATION, reason);

@@ -8,7 +8,7 @@ import { AppServices } from './app-services';
 import { AppTrack, type ContainerContract, type ContainerResources, type TrackTemplate } from './app-track';
 import { KeyVaultSecrets } from './key-vault-secrets';
 import { appLabels } from './labels';
-import { planRelease, type Autoscaling, type ReleaseStrategy, type Track } from './release-tracks';
+import { planRelease, type Autoscaling, type ReleaseStrategy } from './release-tracks';
 import {
   autoscalingProblems, canaryProblems, capacityProblems, disruptionBudgetProblems, imageTagProblems, selectorProblems,
   type PoolCapacity,
@@ -77,7 +77,7 @@ export interface WebAppProps {
 }
 
 /** A ConfigMap name that changes with its content, so a change rolls the pods (and a rollback rolls them back). */
-export function contentHashedName(prefix: string, data: Readonly<Record<string, string>>): string {
+function contentHashedName(prefix: string, data: Readonly<Record<string, string>>): string {
   const canonical = JSON.stringify(Object.keys(data).sort().map((k) => [k, data[k]]));
   return `${prefix}-${createHash('sha256').update(canonical).digest('hex').slice(0, 10)}`;
 }
@@ -89,15 +89,10 @@ export function contentHashedName(prefix: string, data: Readonly<Record<string, 
  * account. Checks run at synth time.
  */
 export class WebApp extends Construct {
-  public readonly tracks: ReadonlyArray<Track>;
-  public readonly namespaceName: string;
-
   constructor(scope: Construct, id: string, props: WebAppProps) {
     super(scope, id);
-    this.namespaceName = props.namespace;
     const selectorBase = appLabels(props.name, props.instance);
     const plan = planRelease(props.release, props.replicas, props.autoscaling);
-    this.tracks = plan.tracks;
 
     const template = this.addSharedObjects(props, selectorBase);
     const tracks = plan.tracks.map((track) => new AppTrack(this, track.name, { track, template }));
