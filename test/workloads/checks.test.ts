@@ -10,7 +10,7 @@ const otherApp: WebAppProps = {
   name: 'other', instance: 'other', context: "environment 'test'", namespace: 'other', serviceAccountName: 'other',
   registry: 'cr.azurecr.io', repository: 'other', workloadIdentityClientId: 'id', release: { strategy: 'rolling', tag: '1.0.0' },
   replicas: 3, maxSurge: { percent: 25 }, maxUnavailable: { count: 0 }, maxUnavailableDuringDisruption: { count: 1 },
-  container: PHOTO_VIEW_CONTRACT, resources: { cpuRequestMillis: 100, cpuLimitMillis: 200, memoryRequestMiB: 64, memoryLimitMiB: 128 },
+  contract: PHOTO_VIEW_CONTRACT, resources: { cpuRequestMillis: 100, cpuLimitMillis: 200, memoryRequestMiB: 64, memoryLimitMiB: 128 },
   internalLoadBalancer: true, settings: {}, progressDeadline: Duration.minutes(5),
 };
 

@@ -51,6 +51,8 @@ describe.each(ENVIRONMENT_NAMES)('photo-view in %s', (name) => {
       expect(c.livenessProbe.httpGet).toMatchObject({ path: '/healthz', port: 8080 });
       expect(c.readinessProbe.httpGet).toMatchObject({ path: '/readyz', port: 8080 });
       expect(podSpec(d).terminationGracePeriodSeconds).toBe(30);
+      // Endpoints and the load balancer let go of the pod before SIGTERM.
+      expect(c.lifecycle).toEqual({ preStop: { sleep: { seconds: 5 } } });
     }
   });
 

@@ -58,7 +58,7 @@ export class PhotoViewChart extends Chart {
       replicas: app.replicas,
       maxSurge: app.maxSurge,
       maxUnavailable: app.maxUnavailable,
-      container: PHOTO_VIEW_CONTRACT,
+      contract: PHOTO_VIEW_CONTRACT,
       resources: app.resources,
       autoscaling: app.autoscaling,
       maxUnavailableDuringDisruption: app.maxUnavailableDuringDisruption,

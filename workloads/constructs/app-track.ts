@@ -6,21 +6,28 @@ import { parseImageVersion, type PercentOrCount } from '../../config';
 import { READY_BEFORE_TRAFFIC_ANNOTATION, TRACK_LABEL, TRAFFIC_ANNOTATION } from './labels';
 import type { Track } from './release-tracks';
 
-/** What the container image promises: where it listens, how it is probed, as whom it runs, where it reads. */
+/**
+ * What the container image promises: where it listens, how it is probed, as whom it runs, where it
+ * reads and writes, how it stops. Field names follow the photo-view app's contract module.
+ */
 export interface ContainerContract {
   readonly port: number;
   /** Answers 200 while the process is alive (liveness and startup probes). */
   readonly livenessPath: string;
   /** Answers 200 while the app should get traffic (readiness probe); fails while draining. */
   readonly readinessPath: string;
-  /** Non-root UID and GID the image runs as. */
-  readonly runAsUser: number;
+  /** Non-root UID (and GID) the image runs as. */
+  readonly uid: number;
   /** Where the settings ConfigMap is mounted as files. */
-  readonly settingsDirectory: string;
+  readonly settingsMountPath: string;
   /** Where Key Vault secrets are mounted as files (one file per secret, named like its variable). */
-  readonly secretsDirectory: string;
-  /** Seconds between SIGTERM and SIGKILL; the app drains in-flight requests within it. */
+  readonly secretsMountPath: string;
+  /** The one writable folder (read-only root filesystem). */
+  readonly tmpMountPath: string;
+  /** Seconds between the pod's deletion and SIGKILL; the pre-stop delay and the drain fit into it. */
   readonly terminationGracePeriodSeconds: number;
+  /** Pre-stop `sleep` before SIGTERM, so endpoints and the load balancer stop sending new connections first. */
+  readonly preStopDelaySeconds: number;
 }
 
 /** CPU and memory of one container. */
@@ -39,7 +46,7 @@ export interface TrackTemplate {
   readonly selectorBase: Readonly<Record<string, string>>;
   /** `<registry>/<repository>`, without tag. */
   readonly imageRepository: string;
-  readonly container: ContainerContract;
+  readonly contract: ContainerContract;
   readonly resources: ContainerResources;
   readonly maxSurge: PercentOrCount;
   readonly maxUnavailable: PercentOrCount;
@@ -56,6 +63,21 @@ export interface TrackTemplate {
 export interface AppTrackProps {
   readonly track: Track;
   readonly template: TrackTemplate;
+}
+
+/**
+ * Delays SIGTERM by a pre-stop `sleep`: endpoint removal reaches kube-proxy on every node only after the
+ * pod is marked terminating, so the app keeps serving meanwhile. The sleep action (KEP-3960, on by
+ * default since Kubernetes 1.30) needs no shell in the image. cdk8s-plus-28's 1.28 types lack it and
+ * drop unknown fields after JSON patches, so it is added to the serialized Deployment.
+ */
+function withPreStopSleep(deployment: ApiObject, seconds: number): void {
+  const serialize = deployment.toJson.bind(deployment);
+  deployment.toJson = () => {
+    const json = serialize();
+    for (const container of json.spec.template.spec.containers) container.lifecycle = { ...container.lifecycle, preStop: { sleep: { seconds } } };
+    return json;
+  };
 }
 
 /** The part of a synthesized Deployment the checks read. */
@@ -119,7 +141,7 @@ export class AppTrack extends Construct {
 
   private addDeployment(objectName: string, selector: Record<string, string>, labels: Record<string, string>, annotations: Record<string, string>, props: AppTrackProps) {
     const { track, template: t } = props;
-    const c = t.container;
+    const c = t.contract;
     const deployment = new kplus.Deployment(this, 'Deployment', {
       metadata: { name: objectName, namespace: t.namespace, labels, annotations },
       podMetadata: { labels: this.podLabels },
@@ -131,7 +153,7 @@ export class AppTrack extends Construct {
       terminationGracePeriod: Duration.seconds(c.terminationGracePeriodSeconds),
       serviceAccount: t.serviceAccount,
       automountServiceAccountToken: false,
-      securityContext: { ensureNonRoot: true, user: c.runAsUser, group: c.runAsUser, fsGroup: c.runAsUser },
+      securityContext: { ensureNonRoot: true, user: c.uid, group: c.uid, fsGroup: c.uid },
       containers: [{
         name: t.name,
         image: `${t.imageRepository}:${track.tag}`,
@@ -146,7 +168,7 @@ export class AppTrack extends Construct {
         readiness: kplus.Probe.fromHttpGet(c.readinessPath, { port: c.port, periodSeconds: Duration.seconds(5), failureThreshold: 3 }),
         liveness: kplus.Probe.fromHttpGet(c.livenessPath, { port: c.port, periodSeconds: Duration.seconds(10), failureThreshold: 3 }),
         securityContext: {
-          ensureNonRoot: true, user: c.runAsUser, group: c.runAsUser, privileged: false, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
+          ensureNonRoot: true, user: c.uid, group: c.uid, privileged: false, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
           capabilities: { drop: [kplus.Capability.ALL] },
           seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
         },
@@ -155,11 +177,11 @@ export class AppTrack extends Construct {
       }],
     });
     const container = deployment.containers[0];
-    // Read-only root filesystem: /tmp is the one writable place.
-    container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp', { sizeLimit: Size.mebibytes(64) }));
-    container.mount(c.settingsDirectory, kplus.Volume.fromConfigMap(this, 'SettingsVolume', t.configMap, { name: 'settings' }), { readOnly: true });
+    // Read-only root filesystem: the tmp mount is the one writable place.
+    container.mount(c.tmpMountPath, kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp', { sizeLimit: Size.mebibytes(64) }));
+    container.mount(c.settingsMountPath, kplus.Volume.fromConfigMap(this, 'SettingsVolume', t.configMap, { name: 'settings' }), { readOnly: true });
     if (t.secrets) {
-      container.mount(c.secretsDirectory, kplus.Volume.fromCsi(this, 'SecretsVolume', 'secrets-store.csi.k8s.io', {
+      container.mount(c.secretsMountPath, kplus.Volume.fromCsi(this, 'SecretsVolume', 'secrets-store.csi.k8s.io', {
         name: 'secrets', readOnly: true, attributes: { secretProviderClass: t.secrets.providerClassName },
       }), { readOnly: true });
     }
@@ -172,6 +194,7 @@ export class AppTrack extends Construct {
         maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector }, matchLabelKeys: ['pod-template-hash'],
       }))),
     );
+    withPreStopSleep(ApiObject.of(deployment), c.preStopDelaySeconds);
     return deployment;
   }
 

@@ -53,8 +53,8 @@ export interface WebAppProps {
   readonly maxSurge: PercentOrCount;
   /** Pods that may be unavailable during a rolling update. */
   readonly maxUnavailable: PercentOrCount;
-  /** What the image promises: port, probe paths, user, mount paths, grace period. */
-  readonly container: ContainerContract;
+  /** What the image promises: port, probe paths, user, mount paths, grace period and pre-stop delay. */
+  readonly contract: ContainerContract;
   readonly resources: ContainerResources;
   /** HorizontalPodAutoscaler bounds and targets. @default no autoscaler, fixed replicas */
   readonly autoscaling?: Autoscaling;
@@ -97,9 +97,9 @@ export class WebApp extends Construct {
     const template = this.addSharedObjects(props, selectorBase);
     const tracks = plan.tracks.map((track) => new AppTrack(this, track.name, { track, template }));
     const services = new AppServices(this, 'Services', {
-      name: props.name, namespace: props.namespace, selectorBase, plan, containerPort: props.container.port, internalLoadBalancer: props.internalLoadBalancer,
+      name: props.name, namespace: props.namespace, selectorBase, plan, containerPort: props.contract.port, internalLoadBalancer: props.internalLoadBalancer,
     });
-    new AppNetworkPolicies(this, 'NetworkPolicies', { name: props.name, namespace: props.namespace, podSelector: selectorBase, port: props.container.port });
+    new AppNetworkPolicies(this, 'NetworkPolicies', { name: props.name, namespace: props.namespace, podSelector: selectorBase, port: props.contract.port });
 
     this.node.addValidation({
       validate: () => [
@@ -145,7 +145,7 @@ export class WebApp extends Construct {
     return {
       name: props.name, namespace, selectorBase,
       imageRepository: `${props.registry}/${props.repository}`,
-      container: props.container, resources: props.resources,
+      contract: props.contract, resources: props.resources,
       maxSurge: props.maxSurge, maxUnavailable: props.maxUnavailable, maxUnavailableDuringDisruption: props.maxUnavailableDuringDisruption,
       progressDeadline: props.progressDeadline,
       serviceAccount, configMap,
