@@ -86,6 +86,9 @@ function waitFor(object: ObjectJson, tier: Tier): ManifestWait | undefined {
   const readyPods = object.metadata.annotations?.[READY_BEFORE_TRAFFIC_ANNOTATION];
   // A serving track's PDB counts its ready pods; the Services wait for it (the HPA scales a colour
   // going live up to its minimum only after its bounds changed, which a rollout wait does not see).
+  // On the Deployment itself this is not possible: with `rollout` set the provider ignores `fields`
+  // (terraform-provider-kubernetes manifest/provider/waiter.go, NewResourceWaiter). Fields are read from
+  // the object with its status (apply.go: TFTypeFromOpenAPI(..., true)); an absent one keeps waiting.
   if (tier === TIERS.servingBudget && readyPods !== undefined) return { fields: { 'status.currentHealthy': atLeastPattern(Number(readyPods)) } };
   return undefined;
 }
