@@ -3,6 +3,7 @@ import { ApiObject, Chart, Duration } from 'cdk8s';
 import { allocatable, namingContext, parseVmSize, type EnvironmentConfig, type VmSize, keyVaultSecretName, registryLoginServer, resourceName, USER_POOL_LABEL } from '../../config';
 import { WebApp } from '../constructs/web-app';
 import { READY_BEFORE_TRAFFIC_ANNOTATION, TRAFFIC_ANNOTATION } from '../constructs/labels';
+import { normalizeManifest, type KubernetesObject } from '../normalize';
 import { UNDEPLOYED_CLIENT_ID, type PlatformOutputs } from '../platform-outputs';
 import { PHOTO_VIEW_CONTRACT } from './photo-view-contract';
 
@@ -87,5 +88,10 @@ export class PhotoViewChart extends Chart {
         if (child instanceof ApiObject) child.metadata.addAnnotation(NOT_DEPLOYABLE_ANNOTATION, reason);
       }
     }
+  }
+
+  /** The objects as the API server returns them, for kubernetes_manifest and dist/ alike (see normalize.ts). */
+  public override toJson(): KubernetesObject[] {
+    return super.toJson().map(normalizeManifest);
   }
 }
