@@ -38,8 +38,9 @@ describe('synth is a pure function of the commit', () => {
 
     // A second checkout in another folder: the sources copied, the installed packages shared.
     const copy = path.join(tmp, 'elsewhere', 'checkout');
-    for (const entry of ['config', 'infra', 'workloads', 'scripts', 'package.json', 'cdktf.json']) {
-      if (fs.existsSync(path.join(ROOT, entry))) fs.cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
+    const generated = new Set(['node_modules', '.git', 'cdktf.out', 'dist', '.build', 'coverage', '.state', 'platform-outputs']);
+    for (const entry of fs.readdirSync(ROOT).filter((e) => !generated.has(e) && !e.startsWith('.synth-staging'))) {
+      fs.cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true, filter: (source) => !source.split(path.sep).includes('node_modules') });
     }
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
 
