@@ -63,12 +63,12 @@ describe('npm run synth', () => {
   }, 60_000);
 
   it('stops on a failed workload check the same way: its message, no stack trace, earlier output intact', async () => {
-    const envs = devEnvironmentWith((dev) => dev.replace('tag: "1.4.2"', 'tag: latest'));
+    const envs = devEnvironmentWith((dev) => dev.replace('tag: "1.4.2" }', 'tag: "1.4.2" }\n  replicas: 46'));
     const before = files(out).map((f) => [f, fs.readFileSync(f, 'utf8')]);
 
     const failed = await synth(out, { ENVIRONMENTS_DIR: envs });
     expect(failed.status).toBe(1);
-    expect(failed.stderr).toContain("environment 'dev': image tag of track 'main' is 'latest'");
+    expect(failed.stderr).toContain("environment 'dev': 46 pods x (250m CPU, 256Mi memory) do not fit");
     expect(failed.stderr).toContain('synth failed; cdktf.out/ and dist/ were left as they were');
     expect(failed.stderr).not.toMatch(/\n\s+at /);
     expect(fs.readdirSync(out).filter((f) => f.startsWith('.synth-staging'))).toEqual([]);
