@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { newFindings, runValidate, validatePaths } from '../../policy';
 import type { JsonReport } from '../../policy/report/json';
+import { sharedSynth, type SynthRun } from '../support/shared-synth';
 
 /*
  * The repository's own output: `npm run synth` into a temporary folder, then validate on it. The
@@ -16,7 +17,13 @@ const ENVIRONMENTS = ['dev', 'prod', 'staging'];
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'policy-synth-'));
 const synth = (outdir: string, env: Record<string, string> = {}) =>
   spawnSync(process.execPath, ['scripts/synth.mjs', '--outdir', outdir], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
-const synthesized = synth(out);
+let synthesized: SynthRun;
+// The run's one shared `npm run synth` (test/support/shared-synth.ts), copied: a test below synthesizes
+// into this folder again, which must not disturb the other files reading the shared output.
+beforeAll(async () => {
+  synthesized = await sharedSynth();
+  for (const dir of ['cdktf.out', 'dist']) fs.cpSync(path.join(synthesized.outdir, dir), path.join(out, dir), { recursive: true });
+}, 120_000);
 
 function validateJson(today: string): { status: number; report: JsonReport } {
   const printed: string[] = [];
