@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { compareOutputs, readSynthOutput } from './compare';
 import { ACTIONS, RISK_KINDS, type DiffReport } from './model';
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from './render-markdown';
@@ -6,7 +7,7 @@ import { renderText } from './render-text';
 import { DiffError, EXIT, headCommit, prepareSides, repositoryRoot, resolveBase, synthesize } from './workspace';
 
 /*
- * npm run diff -- [--base REF] [--format text|markdown|json] [--fail-on ACTION|RISK|LEVEL,...] [--max-length N]
+ * npm run diff -- [--base REF] [--format text|markdown|json] [--fail-on ACTION|RISK|LEVEL,...] [--max-length N] [--output-dir DIR]
  * Synthesizes the base and the working tree in a temporary folder (both in parallel) and prints what
  * changes, per environment, in both layers, risks first. See README, "Reading a pull request".
  */
@@ -17,13 +18,15 @@ const USAGE = `usage: npm run diff -- [--base <git ref>] [--format ${FORMATS.joi
   --base        what to compare with (default: the merge base with origin/main, else main)
   --format      text (default; colour on a terminal), markdown (pull-request comment), json
   --fail-on     exit 1 when a change has one of these: ${FAIL_ON.join(', ')}
-  --max-length  markdown only: trim to this many characters (default ${GITHUB_COMMENT_LIMIT}, GitHub's comment limit)`;
+  --max-length  markdown only: trim to this many characters (default ${GITHUB_COMMENT_LIMIT}, GitHub's comment limit)
+  --output-dir  also write diff.txt, diff.md and diff.json there (one run, every format; for CI artifacts)`;
 
 interface Options {
   readonly base?: string;
   readonly format: (typeof FORMATS)[number];
   readonly failOn: string[];
   readonly maxLength: number;
+  readonly outputDir?: string;
 }
 
 function parseArgs(args: ReadonlyArray<string>): Options {
@@ -32,6 +35,7 @@ function parseArgs(args: ReadonlyArray<string>): Options {
   let format: Options['format'] = 'text';
   const failOn: string[] = [];
   let maxLength = GITHUB_COMMENT_LIMIT;
+  let outputDir: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const flag = args[i];
     const value = () => {
@@ -56,9 +60,10 @@ function parseArgs(args: ReadonlyArray<string>): Options {
       const v = value();
       maxLength = Number(v);
       if (!Number.isInteger(maxLength) || maxLength < 1000) throw bad(`--max-length '${v}' must be a whole number of at least 1000`);
-    } else throw bad(`unknown argument '${flag}'`);
+    } else if (flag === '--output-dir') outputDir = value();
+    else throw bad(`unknown argument '${flag}'`);
   }
-  return { base, format, failOn, maxLength };
+  return { base, format, failOn, maxLength, outputDir };
 }
 
 /** The changes that match `--fail-on`, as one line each. */
@@ -84,10 +89,14 @@ async function main(): Promise<number> {
     if (failed.length) throw failed.length === 1 ? failed[0].reason : new DiffError(failed.map((f) => (f.reason as Error).message).join('\n\n'), EXIT.synth);
     const report = compareOutputs(readSynthOutput(sides.base.out), readSynthOutput(sides.head.out), { base, head });
     const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
-    const text = options.format === 'json' ? JSON.stringify(report, null, 2)
-      : options.format === 'markdown' ? renderMarkdown(report, options.maxLength)
-        : renderText(report, colour);
-    process.stdout.write(`${text}\n`);
+    const render = { json: () => JSON.stringify(report, null, 2), markdown: () => renderMarkdown(report, options.maxLength), text: () => renderText(report, colour) };
+    process.stdout.write(`${render[options.format]()}\n`);
+    if (options.outputDir) {
+      fs.mkdirSync(options.outputDir, { recursive: true });
+      fs.writeFileSync(path.join(options.outputDir, 'diff.json'), `${render.json()}\n`);
+      fs.writeFileSync(path.join(options.outputDir, 'diff.md'), `${render.markdown()}\n`);
+      fs.writeFileSync(path.join(options.outputDir, 'diff.txt'), `${renderText(report, false)}\n`);
+    }
     const hits = gate(report, options.failOn);
     if (hits.length) {
       console.error(`npm run diff: --fail-on ${options.failOn.join(',')} matched:\n${hits.map((h) => `  ${h}`).join('\n')}`);

@@ -77,7 +77,8 @@ export function terraformRisks(change: Draft, context: TerraformRiskContext): Ri
   else if (exposure.length) add('public-exposure', 'medium', `${label}: network exposure changes: ${exposure.map((a) => `${a.path} ${oldNew(a)}`).join('; ')}`);
 
   const identity = change.attributes.filter((a) => IDENTITY_ARGUMENT.test(argument(a)));
-  if (IDENTITY_TYPE.test(change.type)) {
+  const beyondTags = change.attributes.some((a) => !argument(a).startsWith('tags'));
+  if (IDENTITY_TYPE.test(change.type) && (change.action !== 'update' || beyondTags)) {
     const role = context.after?.role_definition_name;
     add('identity', 'medium', `${label}: ${change.type.replace(/^azurerm_/, '').replace(/_/g, ' ')} ${change.action === 'move' ? 'moved' : `${change.action}d`}${typeof role === 'string' ? ` (role ${role})` : ''}`);
   } else if (identity.length) {

@@ -69,7 +69,7 @@ function copyWorkingTree(repo: string, dir: string): void {
   for (const file of listed.out.split('\0').filter(Boolean)) {
     const source = path.join(repo, file);
     const stat = fs.lstatSync(source, { throwIfNoEntry: false });
-    if (!stat || stat.isDirectory()) continue;
+    if (!stat || stat.isDirectory() || file.split('/')[0] === 'node_modules') continue;
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     fs.cpSync(source, path.join(dir, file), { verbatimSymlinks: true });
   }
