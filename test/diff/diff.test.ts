@@ -152,12 +152,14 @@ describe('npm run diff', () => {
     expect(repo.git('status', '--porcelain')).toBe('');
   });
 
-  describe('a construct ID renamed (commit 2 on a second branch, base found by itself)', () => {
+  describe('a construct ID renamed, an environment added and one removed (commit 2 on a second branch, base found by itself)', () => {
     let renamed: DiffRun;
     let moves: DiffReport;
     beforeAll(() => {
       repo.git('checkout', '--quiet', '-b', 'rename', base);
       repo.replaceIn('infra/stacks/platform-stack.ts', "new ContainerRegistry(this, 'Registry',", "new ContainerRegistry(this, 'ImageRegistry',");
+      fs.copyFileSync(path.join(repo.dir, 'environments/dev.yaml'), path.join(repo.dir, 'environments/qa.yaml'));
+      fs.rmSync(path.join(repo.dir, 'environments/staging.yaml'));
       repo.commit('rename');
       renamed = repo.diff('--format', 'json');
       moves = JSON.parse(renamed.stdout || '{}') as DiffReport;
@@ -169,8 +171,19 @@ describe('npm run diff', () => {
       expect(moves.base).toEqual({ ref: 'merge base with main', commit: base });
     });
 
+    it('shows an added and a removed environment as such', () => {
+      expect(moves.environments.map((e) => [e.name, e.status])).toEqual([['dev', 'changed'], ['prod', 'changed'], ['qa', 'added'], ['staging', 'removed']]);
+      expect(moves.risks[0]).toEqual(expect.objectContaining({ kind: 'environment-removed', level: 'high', environment: 'staging', message: expect.stringMatching(/^environment staging is removed: \d+ Terraform resources in apps-staging, platform-staging, \d+ Kubernetes objects destroyed$/) }));
+      expect(moves.risks).toContainEqual(expect.objectContaining({ kind: 'environment-added', level: 'medium', environment: 'qa' }));
+      // One line per whole environment, not one per resource.
+      expect(moves.risks.filter((r) => r.environment === 'qa' || r.environment === 'staging')).toHaveLength(2);
+      const actions = (env: string) => [...new Set(moves.changes.filter((c) => c.environment === env).map((c) => `${c.layer} ${c.action}`))].sort();
+      expect(actions('qa')).toEqual(['kubernetes create', 'terraform create']);
+      expect(actions('staging')).toEqual(['kubernetes delete', 'terraform delete']);
+    });
+
     it('shows the stateful resource as moved, with the moved block to add', () => {
-      for (const env of ['dev', 'staging', 'prod']) {
+      for (const env of ['dev', 'prod']) {
         const registry = find(moves, env, ofType('azurerm_container_registry'));
         expect(registry).toMatchObject({ action: 'move', from: expect.stringMatching(/^azurerm_container_registry\.Registry_/), attributes: [] });
         const risk = registry.risks.find((r) => r.kind === 'address-changed');
@@ -178,7 +191,7 @@ describe('npm run diff', () => {
         expect(risk?.message).toContain(`moved { from = ${registry.from}  to = ${registry.address} }`);
       }
       // What points at the registry moves with it and shows no change of its own.
-      expect(moves.changes.filter((c) => c.action !== 'move')).toEqual([]);
+      expect(moves.changes.filter((c) => ['dev', 'prod'].includes(c.environment) && c.action !== 'move')).toEqual([]);
     });
   });
 
