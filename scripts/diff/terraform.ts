@@ -50,7 +50,7 @@ function renameReferences(body: JsonObject, moves: ReadonlyMap<string, string>):
   return JSON.parse(text) as JsonObject;
 }
 
-const REFERENCE = /\$\{([a-z][a-z0-9_]*)\.([\w-]+)\.([a-z0-9_]+)\}/g;
+const REFERENCE = /\$\{([a-z][a-z0-9_]*)\.([\w-]+)\.([a-z0-9_]+)((?:\[\d+\]|\.[a-z0-9_]+)*)\}/g;
 
 /**
  * Replaces references to literal arguments of other resources by their values (a registry's
@@ -60,10 +60,10 @@ const REFERENCE = /\$\{([a-z][a-z0-9_]*)\.([\w-]+)\.([a-z0-9_]+)\}/g;
 function resolve(resources: ReadonlyMap<string, Resource>, recreated: ReadonlySet<string>): Map<string, Resource> {
   const literal = (value: Json | undefined) => typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
   const substitute = (text: string, depth: number): string =>
-    text.replace(REFERENCE, (match, type: string, name: string, attribute: string) => {
+    text.replace(REFERENCE, (match, type: string, name: string, attribute: string, rest: string) => {
       const address = `${type}.${name}`;
       const target = resources.get(address)?.body[attribute];
-      if (literal(target) && depth < 8) return substitute(String(target), depth + 1);
+      if (!rest && literal(target) && depth < 8) return substitute(String(target), depth + 1);
       if (recreated.has(address)) return KNOWN_AFTER_APPLY;
       return match;
     });
@@ -84,21 +84,37 @@ function ignoredPaths(body: JsonObject | undefined): string[] {
   return Array.isArray(ignore) ? ignore.map((p) => String(p).replace(/\[\d+\]/g, '')) : [];
 }
 
+const isIgnored = (argument: string, ignored: ReadonlyArray<string>) => ignored.some((p) => p === '' || argument === p || argument.startsWith(`${p}.`));
+
+/** Arguments that, with the Azure name, identify what a resource is attached to. */
+const IDENTITY_ARGUMENTS = ['name', 'resource_group_name', 'target_resource_id', 'scope', 'parent_id', 'kubernetes_cluster_id', 'key_vault_id', 'principal_id', 'role_definition_name', 'role_definition_id'];
+
 /** Pairs removed and added resources of one type that are the same Azure resource under a new address. */
 function detectMoves(base: ReadonlyMap<string, Resource>, head: ReadonlyMap<string, Resource>, declared: ReadonlyMap<string, string>) {
   const moves = new Map(declared);
   const removed = [...base.values()].filter((r) => !head.has(r.address) && !moves.has(r.address) && r.type !== MANIFEST);
   const added = [...head.values()].filter((r) => !base.has(r.address) && ![...moves.values()].includes(r.address) && r.type !== MANIFEST);
   const same = [
-    // The same Azure name is the same Azure resource; otherwise identical arguments.
-    (a: Resource, b: Resource) => typeof a.body.name === 'string' && !a.body.name.includes('${') && a.body.name === b.body.name,
+    // The same Azure name, attached to the same things, is the same Azure resource; otherwise identical arguments.
+    (a: Resource, b: Resource) => {
+      if (typeof a.body.name !== 'string' || a.body.name.includes('${')) return false;
+      const renamed = renameReferences(a.body, moves);
+      return IDENTITY_ARGUMENTS.every((k) => isDeepStrictEqual(renamed[k], b.body[k]));
+    },
     (a: Resource, b: Resource) => isDeepStrictEqual(renameReferences(a.body, moves), b.body),
   ];
-  for (const test of same) {
-    for (const old of removed) {
-      if (moves.has(old.address)) continue;
-      const match = added.find((n) => n.type === old.type && ![...moves.values()].includes(n.address) && test(old, n));
-      if (match) moves.set(old.address, match.address);
+  // Repeat until nothing new pairs: a moved registry makes its diagnostic setting's target match.
+  for (let found = true; found;) {
+    found = false;
+    for (const test of same) {
+      for (const old of removed) {
+        if (moves.has(old.address)) continue;
+        const match = added.find((n) => n.type === old.type && ![...moves.values()].includes(n.address) && test(old, n));
+        if (match) {
+          moves.set(old.address, match.address);
+          found = true;
+        }
+      }
     }
   }
   return moves;
@@ -154,7 +170,7 @@ export function compareStack({ environment, stack, base, head }: StackComparison
       const resource = (after ?? before) as Resource;
       if (resource.type === MANIFEST && (!before || !after)) return [];
       const ignored = ignoredPaths(after?.body);
-      const leaves = diffValues(before?.body, after?.body).filter((l) => !ignored.some((p) => p === '' || argumentPath(l.keys).startsWith(p)));
+      const leaves = diffValues(before?.body, after?.body).filter((l) => !isIgnored(argumentPath(l.keys), ignored));
       const movedFrom = from.get(address);
       if (before && after && leaves.length === 0 && !movedFrom) return [];
       const attributes = classify(resource.type, leaves);
