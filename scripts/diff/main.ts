@@ -4,7 +4,7 @@ import { compareOutputs, readSynthOutput } from './compare';
 import { ACTIONS, RISK_KINDS, type DiffReport } from './model';
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from './render-markdown';
 import { renderText } from './render-text';
-import { DiffError, EXIT, headCommit, prepareSides, repositoryRoot, resolveBase, synthesize } from './workspace';
+import { DiffError, EXIT, headCommit, headLabel, prepareSides, repositoryRoot, resolveBase, synthesize } from './workspace';
 
 /*
  * npm run diff -- [--base REF] [--format text|markdown|json] [--fail-on ACTION|RISK|LEVEL,...] [--max-length N] [--output-dir DIR]
@@ -80,7 +80,7 @@ async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(entry >= 0 ? entry + 1 : 2));
   const repo = repositoryRoot(process.cwd());
   const base = resolveBase(repo, options.base);
-  const head = { ref: 'working tree', commit: headCommit(repo) };
+  const head = { ref: headLabel(repo), commit: headCommit(repo) };
   const sides = await prepareSides(repo, base.commit, `base ${base.ref} (${base.commit.slice(0, 7)})`);
   try {
     // Both synths at once: each is one Node process, mostly CPU-bound.

@@ -27,7 +27,7 @@ function table(changes: ReadonlyArray<Change>): string[] {
 
 function environmentDetails(report: DiffReport, env: DiffReport['environments'][number]): string {
   const changes = report.changes.filter((c) => c.environment === env.name);
-  const parts = [`<details><summary><b>${env.name}</b>: ${changes.length} changes</summary>`, ''];
+  const parts = [`<details><summary><b>${env.name}</b>: ${changes.length} ${changes.length === 1 ? 'change' : 'changes'}</summary>`, ''];
   for (const stack of env.stacks) {
     const own = changes.filter((c) => c.stack === stack);
     if (own.length) parts.push(`#### \`${stack}\``, '', ...table(own), '');

@@ -34,6 +34,9 @@ const commitOf = (repo: string, ref: string) => {
 /** The commit the working tree is on ('' in a repository without commits). */
 export const headCommit = (repo: string) => commitOf(repo, 'HEAD') ?? '';
 
+/** How the head side is named: the working tree, and whether it has uncommitted changes. */
+export const headLabel = (repo: string) => (git(repo, ['status', '--porcelain', '--untracked-files=normal']).out ? 'working tree with uncommitted changes' : 'working tree');
+
 /** The base to compare with: the given ref, else the merge base with origin/main, else with main. */
 export function resolveBase(repo: string, ref: string | undefined): { ref: string; commit: string } {
   if (ref !== undefined) {

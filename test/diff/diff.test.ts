@@ -152,23 +152,27 @@ describe('npm run diff', () => {
     expect(repo.git('status', '--porcelain')).toBe('');
   });
 
-  describe('a construct ID renamed, an environment added and one removed (commit 2 on a second branch, base found by itself)', () => {
+  describe('a construct ID renamed (commit 2 on a second branch, base found by itself), an environment added and one removed (uncommitted)', () => {
     let renamed: DiffRun;
     let moves: DiffReport;
     beforeAll(() => {
       repo.git('checkout', '--quiet', '-b', 'rename', base);
       repo.replaceIn('infra/stacks/platform-stack.ts', "new ContainerRegistry(this, 'Registry',", "new ContainerRegistry(this, 'ImageRegistry',");
+      repo.commit('rename');
+      // Not committed: the diff compares with the working tree as it is.
       fs.copyFileSync(path.join(repo.dir, 'environments/dev.yaml'), path.join(repo.dir, 'environments/qa.yaml'));
       fs.rmSync(path.join(repo.dir, 'environments/staging.yaml'));
-      repo.commit('rename');
       renamed = repo.diff('--format', 'json');
       moves = JSON.parse(renamed.stdout || '{}') as DiffReport;
+      repo.git('reset', '--quiet', '--hard');
+      repo.git('clean', '--quiet', '-fd');
     });
 
     it('exits 0 when it ran, compares with the merge base with main', () => {
       expect(renamed.stderr).toBe('');
       expect(renamed.status).toBe(0);
       expect(moves.base).toEqual({ ref: 'merge base with main', commit: base });
+      expect(moves.head).toEqual({ ref: 'working tree with uncommitted changes', commit: repo.git('rev-parse', 'rename') });
     });
 
     it('shows an added and a removed environment as such', () => {
