@@ -4,7 +4,7 @@ import { compareOutputs, readSynthOutput } from './compare';
 import { ACTIONS, RISK_KINDS, type DiffReport } from './model';
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from './render-markdown';
 import { renderText } from './render-text';
-import { DiffError, EXIT, headCommit, headLabel, prepareSides, repositoryRoot, resolveBase, synthesize } from './workspace';
+import { DiffError, EXIT, headCommit, headLabel, prepareSides, repositoryRoot, resolveBase, synthesizeBoth } from './workspace';
 
 /*
  * npm run diff -- [--base REF] [--format text|markdown|json] [--fail-on ACTION|RISK|LEVEL,...] [--max-length N] [--output-dir DIR]
@@ -83,10 +83,7 @@ async function main(): Promise<number> {
   const head = { ref: headLabel(repo), commit: headCommit(repo) };
   const sides = await prepareSides(repo, base.commit, `base ${base.ref} (${base.commit.slice(0, 7)})`);
   try {
-    // Both synths at once: each is one Node process, mostly CPU-bound.
-    const results = await Promise.allSettled([synthesize(sides.base), synthesize(sides.head)]);
-    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed.length) throw failed.length === 1 ? failed[0].reason : new DiffError(failed.map((f) => (f.reason as Error).message).join('\n\n'), EXIT.synth);
+    await synthesizeBoth([sides.base, sides.head]);
     const report = compareOutputs(readSynthOutput(sides.base.out), readSynthOutput(sides.head.out), { base, head });
     const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
     const render = { json: () => JSON.stringify(report, null, 2), markdown: () => renderMarkdown(report, options.maxLength), text: () => renderText(report, colour) };

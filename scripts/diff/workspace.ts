@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -111,19 +111,32 @@ export async function prepareSides(repo: string, baseCommit: string, baseLabel: 
   return { base, head, root };
 }
 
-/** Runs the side's own `scripts/synth.mjs --outdir`; rejects with the side named and the synth's message. */
-export function synthesize(s: Side): Promise<void> {
-  const script = path.join(s.tree, 'scripts', 'synth.mjs');
-  if (!fs.existsSync(script)) return Promise.reject(new DiffError(`npm run diff: the ${s.label} has no scripts/synth.mjs to synthesize with`, EXIT.synth));
-  return new Promise((resolve, reject) => {
+/**
+ * Synthesizes both sides at once, each with its own `scripts/synth.mjs --outdir` (one Node process
+ * each, mostly CPU-bound). When one fails, the other is stopped: the error names the failed side and
+ * carries the end of its synth's message.
+ */
+export function synthesizeBoth(sides: ReadonlyArray<Side>): Promise<void> {
+  const children: Array<{ child: ChildProcess; closed: Promise<void> }> = [];
+  const run = (s: Side) => new Promise<void>((resolve, reject) => {
+    const script = path.join(s.tree, 'scripts', 'synth.mjs');
+    if (!fs.existsSync(script)) return reject(new DiffError(`npm run diff: the ${s.label} has no scripts/synth.mjs to synthesize with`, EXIT.synth));
     const child = spawn(process.execPath, [script, '--outdir', s.out], { cwd: s.tree, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push({ child, closed: new Promise((done) => child.on('close', () => done())) });
     let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('close', (code) => {
+    child.stdout?.on('data', (d) => (output += d));
+    child.stderr?.on('data', (d) => (output += d));
+    child.on('close', (code, signal) => {
       if (code === 0) return resolve();
+      if (signal) return reject(new DiffError(`npm run diff: synth of the ${s.label} was stopped (${signal})`, EXIT.synth));
       const tail = output.trim().split('\n').slice(-25).join('\n');
       reject(new DiffError(`npm run diff: synth of the ${s.label} failed (exit code ${code}):\n${tail}`, EXIT.synth));
     });
+  });
+  return Promise.all(sides.map(run)).then(() => undefined, async (error: unknown) => {
+    // Stopped and gone before the caller removes the folders they write to.
+    for (const { child } of children) if (child.exitCode === null) child.kill();
+    await Promise.all(children.map((c) => c.closed));
+    throw error;
   });
 }
