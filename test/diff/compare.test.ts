@@ -74,6 +74,19 @@ describe('Terraform comparison', () => {
     expect(changes.map((c) => c.address)).toEqual([moved.to]);
   });
 
+  it('flags lowered node pool capacity, a Kubernetes version change and API server exposure', () => {
+    const head = platform();
+    only(head.resource, 'azurerm_kubernetes_cluster_node_pool').max_count = 2;
+    const cluster = only(head.resource, 'azurerm_kubernetes_cluster');
+    cluster.kubernetes_version = '1.99';
+    cluster.api_server_access_profile = { authorized_ip_ranges: ['0.0.0.0/0'] };
+    const changes = compare(head);
+    const [pool] = byType(changes, 'azurerm_kubernetes_cluster_node_pool');
+    expect(pool.risks).toContainEqual(expect.objectContaining({ kind: 'capacity-lowered', message: expect.stringContaining('max_count 3 → 2') }));
+    const [aks] = byType(changes, 'azurerm_kubernetes_cluster');
+    expect(aks.risks.map((r) => r.kind).sort()).toEqual(['kubernetes-version', 'public-exposure']);
+  });
+
   it('flags a state backend change', () => {
     const head = platform();
     ((head.terraform.backend as JsonObject).azurerm as JsonObject).key = 'elsewhere.tfstate';
@@ -113,6 +126,15 @@ describe('Kubernetes comparison', () => {
     for (const address of ['Deployment/photo-view/photo-view', 'Service/photo-view/photo-view']) {
       expect(changes.find((c) => c.address === address)).toMatchObject({ action: 'delete', level: 'high', risks: expect.arrayContaining([expect.objectContaining({ kind: 'serving-deleted' })]) });
     }
+  });
+
+  it('flags fewer pods behind a Service as lowered capacity', () => {
+    const head = objects('dev');
+    const spec = find(head, 'Deployment', 'photo-view').spec as JsonObject;
+    expect(typeof spec.replicas).toBe('number');
+    spec.replicas = (spec.replicas as number) - 1;
+    const risks = compareObjects('dev', output.objects.get('dev') ?? [], head).flatMap((c) => c.risks);
+    expect(risks).toContainEqual(expect.objectContaining({ kind: 'capacity-lowered', address: 'Service/photo-view/photo-view' }));
   });
 
   it('says which colour goes live when blue/green flips', () => {
