@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { compareObjects } from '../../scripts/diff/kubernetes';
 import type { Change, JsonObject } from '../../scripts/diff/model';
-import { readSynthOutput } from '../../scripts/diff/compare';
+import { compareOutputs, readSynthOutput } from '../../scripts/diff/compare';
+import { renderText } from '../../scripts/diff/render-text';
 import { compareStack, KNOWN_AFTER_APPLY, type StackJson } from '../../scripts/diff/terraform';
 
 /*
@@ -161,5 +162,25 @@ describe('Kubernetes comparison', () => {
     const text = JSON.stringify(changes);
     expect(text).toContain('API_TOKEN');
     expect(text).not.toMatch(/tok-123|plain-but-secret/);
+  });
+});
+
+describe('terminal format', () => {
+  const head = { stacks: new Map(output.stacks), objects: new Map(output.objects) };
+  const changed = copy(output.stacks.get('platform-prod') as StackJson) as StackJson & { resource: Resources };
+  only(changed.resource, 'azurerm_container_registry').location = 'northeurope';
+  head.stacks.set('platform-prod', changed);
+  const report = compareOutputs(output, head, { base: { ref: 'main', commit: 'a'.repeat(40) }, head: { ref: 'working tree', commit: 'b'.repeat(40) } });
+
+  it('lists risks first, then each environment with old → new and why', () => {
+    const text = renderText(report, false);
+    expect(text.indexOf('Risks')).toBeLessThan(text.indexOf('prod (changed)'));
+    expect(text).toMatch(/HIGH +prod platform-prod: azurerm_container_registry\.\S+ \(\S+\) is destroyed and re-created: location "westeurope" → "northeurope"/);
+    expect(text).toMatch(/location: "westeurope" → "northeurope" {2}replace {2}\(azurerm 4\.55\.0 docs, location: /);
+    expect(text).not.toContain('\u001b[');
+  });
+
+  it('is coloured only when asked (stdout is a terminal)', () => {
+    expect(renderText(report, true)).toContain('\u001b[31m');
   });
 });
