@@ -72,6 +72,30 @@ describe('GitHub workflows', () => {
     expect(terraform.with).toEqual({ terraform_version: expect.stringMatching(/^\d+\.\d+\.\d+$/), terraform_wrapper: false });
   });
 
+  it('deploys a new environment in order: platform, pre-flight (image and secrets present), then apps', () => {
+    const all = steps('deploy-environment.yml', 'deploy');
+    const at = (predicate: (s: any, i: number) => boolean) => all.findIndex(predicate);
+    const platform = at((s) => /reviewed-plan-command\.ts apply "platform-\$ENVIRONMENT"/.test(s.run ?? ''));
+    const synth = at((s, i) => s.run === 'npm run synth' && i > platform);
+    const login = at((s) => s.uses?.startsWith('azure/login@'));
+    const preflight = at((s) => s.run === 'node scripts/preflight.mjs "$ENVIRONMENT"');
+    const apps = at((s) => /reviewed-plan-command\.ts apply "apps-\$ENVIRONMENT"/.test(s.run ?? ''));
+    expect([platform, synth, login, preflight, apps].every((i) => i >= 0)).toBe(true);
+    expect(platform).toBeLessThan(synth);
+    expect(synth).toBeLessThan(login);
+    expect(login).toBeLessThan(preflight);
+    expect(preflight).toBeLessThan(apps);
+  });
+
+  it('gives the apps deploy cluster credentials that cannot expire mid-deploy: kubelogin workload identity with a re-requested federated token', () => {
+    const apps = steps('deploy-environment.yml', 'deploy').find((s) => /reviewed-plan-command\.ts apply "apps-\$ENVIRONMENT"/.test(s.run ?? ''));
+    expect(apps.env).toMatchObject({ KUBELOGIN_LOGIN: 'workloadidentity', AZURE_FEDERATED_TOKEN_FILE: expect.stringContaining('runner.temp'), AZURE_CLIENT_ID: '${{ vars.AZURE_CLIENT_ID }}' });
+    expect(apps.run).toContain('audience=api://AzureADTokenExchange');
+    expect(apps.run).toMatch(/while sleep (\d+); do request_token \|\| echo/);
+    expect(Number(/while sleep (\d+)/.exec(apps.run)![1])).toBeLessThan(300);
+    expect(text('deploy-environment.yml')).not.toMatch(/--login azurecli|KUBELOGIN_LOGIN: azurecli/);
+  });
+
   it('deploy applies what was reviewed: plans before the approval gate, applies only that plan after it', () => {
     const jobs = workflow('deploy-environment.yml').jobs;
     expect(jobs.plan.environment).toBeUndefined();
@@ -79,13 +103,17 @@ describe('GitHub workflows', () => {
     const planRun = steps('deploy-environment.yml', 'plan').map((s) => s.run ?? '').join('\n');
     expect(planRun).toContain('reviewed-plan-command.ts plan "platform-$ENVIRONMENT" --dir reviewed');
     expect(planRun).toContain('reviewed-plan-command.ts plan "apps-$ENVIRONMENT" --dir reviewed');
-    const names = steps('deploy-environment.yml', 'deploy').map((s) => s.name ?? s.uses ?? s.run);
-    const applyPlatform = steps('deploy-environment.yml', 'deploy').find((s) => s.name === 'Apply the reviewed platform plan');
-    const applyApps = steps('deploy-environment.yml', 'deploy').find((s) => s.name === 'Apply the reviewed apps plan');
-    expect(applyPlatform.run).toContain('apply "platform-$ENVIRONMENT" --dir reviewed');
-    expect(applyApps.run).toContain('apply "apps-$ENVIRONMENT" --dir reviewed');
-    expect(names.indexOf('Apply the reviewed platform plan')).toBeLessThan(names.indexOf('Apply the reviewed apps plan'));
-    expect(text('deploy-environment.yml')).not.toMatch(/--auto-approve/);
+    const deploy = steps('deploy-environment.yml', 'deploy');
+    const download = deploy.findIndex((s) => s.uses?.startsWith('actions/download-artifact@'));
+    expect(deploy[download].with.name).toBe(steps('deploy-environment.yml', 'plan').find((s) => s.uses?.startsWith('actions/upload-artifact@')).with.name);
+    const platform = deploy.findIndex((s) => /apply "platform-\$ENVIRONMENT" --dir reviewed/.test(s.run ?? ''));
+    const apps = deploy.findIndex((s) => /apply "apps-\$ENVIRONMENT" --dir reviewed\s+\\\s+--deferred-after "platform-\$ENVIRONMENT"/.test(s.run ?? ''));
+    expect([download, platform, apps].every((i) => i >= 0)).toBe(true);
+    expect(download).toBeLessThan(platform);
+    expect(platform).toBeLessThan(apps);
+    // The apps stack is synthesized in the mode it is applied with, right before it is planned again.
+    expect(deploy[apps].run.indexOf('npm run synth')).toBeLessThan(deploy[apps].run.indexOf('apply "apps-'));
+    expect(text('deploy-environment.yml')).not.toMatch(/--auto-approve|cdktf deploy/);
   });
 
   it('pr-review puts the offline diff first and plans only with Azure OIDC on a same-repository pull request', () => {
