@@ -1,7 +1,7 @@
 import { highestLevel, type AttributeChange, type Change, type JsonObject } from './model';
 import { kubernetesRisks } from './kubernetes-risks';
 import { mustRedact, redactLeaf } from './redact';
-import { diffValues, isObject, objectAddress, type LeafChange } from './values';
+import { diffValues, isObject, objectAddress, shownValues, type LeafChange } from './values';
 
 
 /** A name that ends in a content hash (`photo-view-settings-2a891f1b4c`): a new name is a new version of the same object. */
@@ -36,8 +36,7 @@ function classify(kind: string, before: JsonObject | undefined, leaves: Readonly
       : renamed && leaf.path === 'metadata.name' ? 'content-hashed name: the new version is created under the new name and the old one pruned; workloads that use it roll out'
         : 'updated in place (server-side apply)';
     const shown = mustRedact(leaf, { kubernetesKind: kind }) ? redactLeaf(leaf) : leaf;
-    const { keys: _keys, ...rest } = shown;
-    return { ...rest, effect: immutable ? 'immutable' : 'in-place', basis };
+    return { ...shownValues(shown), effect: immutable ? 'immutable' : 'in-place', basis };
   });
 }
 

@@ -3,7 +3,7 @@ import { highestLevel, type Action, type AttributeChange, type Change, type Json
 import { argumentPath, mustRedact, redactLeaf } from './redact';
 import { predict } from './replacements';
 import { terraformRisks } from './risks';
-import { diffValues, isObject, type LeafChange } from './values';
+import { diffValues, isObject, shownValues, type LeafChange } from './values';
 
 /** The parts of a synthesized `cdk.tf.json` the diff reads. */
 export interface StackJson {
@@ -29,7 +29,8 @@ function resourcesOf(stack: StackJson | undefined): Map<string, Resource> {
   const map = new Map<string, Resource>();
   for (const [type, byName] of Object.entries(stack?.resource ?? {})) {
     for (const [name, raw] of Object.entries(byName)) {
-      const { '//': _metadata, ...body } = raw;
+      const body = { ...raw };
+      delete body['//'];
       if (type === MANIFEST) {
         delete body.manifest;
         delete body.depends_on;
@@ -126,8 +127,7 @@ function classify(type: string, leaves: ReadonlyArray<LeafChange>): AttributeCha
     const unknown = leaf.new === KNOWN_AFTER_APPLY;
     const basis = unknown ? `${prediction.basis}; the value is known only after the resource it refers to is re-created` : prediction.basis;
     const shown = mustRedact(leaf, { terraformType: type }) ? redactLeaf(leaf) : leaf;
-    const { keys: _keys, ...rest } = shown;
-    return { ...rest, effect: prediction.effect, basis };
+    return { ...shownValues(shown), effect: prediction.effect, basis };
   });
 }
 
@@ -205,6 +205,6 @@ function backendChanges(environment: string, stack: string, base: StackJson | un
   };
   return [{
     layer: 'terraform', environment, stack, address, type: 'backend', action: 'update', level: 'high', risks: [risk],
-    attributes: leaves.map(({ keys: _keys, ...l }) => ({ ...l, effect: 'in-place', basis: 'Terraform backend: where the state is kept' })),
+    attributes: leaves.map((l) => ({ ...shownValues(l), effect: 'in-place', basis: 'Terraform backend: where the state is kept' })),
   }];
 }

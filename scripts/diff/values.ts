@@ -54,10 +54,20 @@ export function diffValues(a: Json | undefined, b: Json | undefined, path = '', 
   return [{ path, keys, ...(a === undefined ? {} : { old: a }), ...(b === undefined ? {} : { new: b }) }];
 }
 
+/** A leaf as the report shows it: path and values, without the lookup keys. */
+export function shownValues(leaf: LeafChange & { redacted?: true }): { path: string; old?: Json; new?: Json; redacted?: true } {
+  return {
+    path: leaf.path,
+    ...(leaf.old === undefined ? {} : { old: leaf.old }),
+    ...(leaf.new === undefined ? {} : { new: leaf.new }),
+    ...(leaf.redacted ? { redacted: true as const } : {}),
+  };
+}
+
 /** A short, one-line rendering of a value for text and Markdown. */
 export function formatValue(value: Json | undefined, max = 120): string {
   if (value === undefined) return '(none)';
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value);
+  const text = JSON.stringify(value);
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
