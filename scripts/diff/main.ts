@@ -83,8 +83,8 @@ async function main(): Promise<number> {
   const head = { ref: headLabel(repo), commit: headCommit(repo) };
   const sides = await prepareSides(repo, base.commit, `base ${base.ref} (${base.commit.slice(0, 7)})`);
   try {
-    await synthesizeBoth([sides.base, sides.head]);
-    const report = compareOutputs(readSynthOutput(sides.base.out), readSynthOutput(sides.head.out), { base, head });
+    const [before, after] = await synthesizeBoth([sides.base, sides.head], readSynthOutput);
+    const report = compareOutputs(before, after, { base, head });
     const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
     const render = { json: () => JSON.stringify(report, null, 2), markdown: () => renderMarkdown(report, options.maxLength), text: () => renderText(report, colour) };
     process.stdout.write(`${render[options.format]()}\n`);

@@ -113,10 +113,11 @@ export async function prepareSides(repo: string, baseCommit: string, baseLabel: 
 
 /**
  * Synthesizes both sides at once, each with its own `scripts/synth.mjs --outdir` (one Node process
- * each, mostly CPU-bound). When one fails, the other is stopped: the error names the failed side and
+ * each, mostly CPU-bound), and reads each side's output with `read` as soon as its synth is done, while
+ * the other may still run. When one fails, the other is stopped: the error names the failed side and
  * carries the end of its synth's message.
  */
-export function synthesizeBoth(sides: ReadonlyArray<Side>): Promise<void> {
+export function synthesizeBoth<T>(sides: ReadonlyArray<Side>, read: (out: string) => T): Promise<T[]> {
   const children: Array<{ child: ChildProcess; closed: Promise<void> }> = [];
   const run = (s: Side) => new Promise<void>((resolve, reject) => {
     const script = path.join(s.tree, 'scripts', 'synth.mjs');
@@ -133,7 +134,7 @@ export function synthesizeBoth(sides: ReadonlyArray<Side>): Promise<void> {
       reject(new DiffError(`npm run diff: synth of the ${s.label} failed (exit code ${code}):\n${tail}`, EXIT.synth));
     });
   });
-  return Promise.all(sides.map(run)).then(() => undefined, async (error: unknown) => {
+  return Promise.all(sides.map((s) => run(s).then(() => read(s.out)))).then((outputs) => outputs, async (error: unknown) => {
     // Stopped and gone before the caller removes the folders they write to.
     for (const { child } of children) if (child.exitCode === null) child.kill();
     await Promise.all(children.map((c) => c.closed));
