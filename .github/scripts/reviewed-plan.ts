@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Json } from '../../scripts/diff/model';
+import { diffValues } from '../../scripts/diff/values';
 
 /*
  * Apply what was reviewed: plan before the approval gate, keep a hash of the planned changes, and after
@@ -33,18 +35,23 @@ const canonical = (value: unknown): unknown =>
 
 const idle = (actions: ReadonlyArray<string>) => actions.every((a) => a === 'no-op' || a === 'read');
 
+/** The values a change touches: each leaf where before and after differ, old and new. */
+const touched = (before: unknown, after: unknown) =>
+  diffValues((before ?? undefined) as Json | undefined, (after ?? undefined) as Json | undefined).map((l) => [l.path, l.old ?? null, l.new ?? null]);
+
 /**
- * A hash of what a plan will do: each resource and output that changes, with its actions and its
- * before / after values (from `terraform show -json`). Timestamps and unchanged resources are left
+ * A hash of what a plan will do: each resource and output that changes, with its actions, the values
+ * it changes (old and new) and what stays unknown until apply (from `terraform show -json`). Timestamps,
+ * unchanged resources and unchanged attributes (a computed version AKS moved on by itself) are left
  * out, so planning the same thing twice gives the same hash, and any difference in what would be
  * applied (configuration, state, or real infrastructure read during refresh) gives another.
  */
 export function planHash(plan: PlanJson): string {
   const resources = (plan.resource_changes ?? []).filter((r) => !idle(r.change.actions))
-    .map((r) => ({ address: r.address, actions: r.change.actions, before: r.change.before, after: r.change.after, after_unknown: r.change.after_unknown }))
+    .map((r) => ({ address: r.address, actions: r.change.actions, values: touched(r.change.before, r.change.after), after_unknown: r.change.after_unknown }))
     .sort((a, b) => a.address.localeCompare(b.address));
   const outputs = Object.entries(plan.output_changes ?? {}).filter(([, o]) => !idle(o.actions)).sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, o]) => ({ name, actions: o.actions, before: o.before, after: o.after, after_unknown: o.after_unknown }));
+    .map(([name, o]) => ({ name, actions: o.actions, values: touched(o.before, o.after), after_unknown: o.after_unknown }));
   return createHash('sha256').update(JSON.stringify(canonical({ resources, outputs }))).digest('hex');
 }
 

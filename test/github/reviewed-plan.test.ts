@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { applyReviewed, reviewPlan, type PlanRecord } from '../../.github/scripts/reviewed-plan';
+import { applyReviewed, planHash, reviewPlan, type PlanRecord } from '../../.github/scripts/reviewed-plan';
 
 /*
  * Apply what was reviewed, with the real terraform (1.11) on stacks laid out as cdktf.out/ lays them out.
@@ -25,6 +25,24 @@ function writeStack(stack: string, input: string): void {
 }
 const record = (stack: string) => JSON.parse(fs.readFileSync(path.join(reviewed, `${stack}.json`), 'utf8')) as PlanRecord;
 const state = (stack: string) => fs.readFileSync(path.join(root, `${stack}.tfstate`), 'utf8');
+
+describe('plan hash', () => {
+  // The shape of `terraform show -json` (format 1.2): an in-place update of one tag.
+  const plan = (currentVersion: string, tag: string) => ({
+    resource_changes: [
+      { address: 'azurerm_kubernetes_cluster.c', change: { actions: ['update'], before: { current_kubernetes_version: currentVersion, tags: { a: 'x' } }, after: { current_kubernetes_version: currentVersion, tags: { a: tag } }, after_unknown: {} } },
+      { address: 'azurerm_resource_group.r', change: { actions: ['no-op'], before: { name: 'rg' }, after: { name: 'rg' } } },
+    ],
+  });
+
+  it('ignores values the plan does not change (AKS moving its patch version by itself)', () => {
+    expect(planHash(plan('1.33.1', 'y'))).toBe(planHash(plan('1.33.2', 'y')));
+  });
+
+  it('changes with any value the plan applies', () => {
+    expect(planHash(plan('1.33.1', 'y'))).not.toBe(planHash(plan('1.33.1', 'z')));
+  });
+});
 
 describe('apply what was reviewed', () => {
   let errors: jest.SpyInstance;
