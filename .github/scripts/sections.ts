@@ -10,6 +10,9 @@ const count = (items: string[]) =>
 
 /** What `npm run synth` produced: Terraform resources per stack and Kubernetes objects per environment. */
 export function synthSection(cdktfOut: string, dist: string): Section {
+  if (!fs.existsSync(path.join(cdktfOut, 'manifest.json'))) {
+    return { title: 'Synthesized', summary: '**Synthesis failed**: nothing to show or plan. The offline diff above carries the error; the run log has it in full.' };
+  }
   const stacks = Object.keys(JSON.parse(fs.readFileSync(path.join(cdktfOut, 'manifest.json'), 'utf8')).stacks).sort();
   const rows = stacks.map((stack) => {
     const tf = JSON.parse(fs.readFileSync(path.join(cdktfOut, 'stacks', stack, 'cdk.tf.json'), 'utf8'));

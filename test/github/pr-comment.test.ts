@@ -112,6 +112,16 @@ describe('pr-comment command', () => {
     fs.rmSync(offline, { recursive: true, force: true });
   });
 
+  it('says synthesis failed instead of failing itself when there is no output', () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'nothing-'));
+    const file = path.join(out, 'comment-failed.md');
+    const r = spawnSync(process.execPath, ['scripts/run-app.mjs', '.github/scripts/pr-comment.ts', '--cdktf-out', path.join(empty, 'cdktf.out'), '--dist', path.join(empty, 'dist'),
+      '--out', file, '--no-plan-reason', 'no Azure.'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(fs.readFileSync(file, 'utf8')).toContain('### Synthesized\n\n**Synthesis failed**');
+    fs.rmSync(empty, { recursive: true, force: true });
+  });
+
   it('rejects an unknown flag', () => {
     const bad = run('--out', path.join(out, 'x.md'), '--difs', 'd');
     expect(bad.status).toBe(2);

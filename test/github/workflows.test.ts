@@ -124,8 +124,11 @@ describe('GitHub workflows', () => {
     const all = steps('pr-review.yml', 'review');
     const guarded = all.filter((s) => s.uses?.match(/setup-terraform|azure\/login/) || s.name === 'cdktf diff every stack');
     expect(guarded).toHaveLength(3);
-    for (const s of guarded) expect(s.if).toBe("env.CAN_PLAN == 'true'");
+    for (const s of guarded) expect(s.if).toMatch(/^env\.CAN_PLAN == 'true'( && steps\.synth\.outcome == 'success')?$/);
     expect(step('pr-review.yml', 'review', 'actions/checkout').with['fetch-depth']).toBe(0);
+    // A pull request that does not synthesize still gets its comment, and a red run.
+    expect(all.find((s) => s.id === 'synth')).toMatchObject({ run: 'npm run synth', 'continue-on-error': true });
+    expect(all.at(-1)).toMatchObject({ if: "steps.synth.outcome == 'failure'", run: expect.stringContaining('exit 1') });
     const diff = all.find((s) => s.name === 'Offline diff of both layers');
     expect(diff.if).toBeUndefined();
     expect(diff.run).toContain('npm run --silent diff -- --base "$BASE_SHA" --format markdown');
