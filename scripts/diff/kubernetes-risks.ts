@@ -148,6 +148,7 @@ export function kubernetesRisks(environment: string, baseList: ReadonlyArray<Jso
     }
     if (/^(Cluster)?Role(Binding)?$/.test(d.type)) add('identity', 'medium', d.address, `${d.address}: Kubernetes RBAC ${d.action}d`, [d.address]);
     if (d.type === 'NetworkPolicy' && d.action !== 'create') add('public-exposure', 'medium', d.address, `${d.address}: network policy ${d.action}d: which pods may be reached changes`, [d.address]);
+    if (['Ingress', 'Gateway', 'HTTPRoute'].includes(d.type)) add('public-exposure', 'medium', d.address, `${d.address}: ${d.type} ${d.action}d: which hosts and paths reach the app changes`, [d.address]);
   }
   return out;
 }

@@ -52,7 +52,10 @@ export function resolveBase(repo: string, ref: string | undefined): { ref: strin
   throw new DiffError(`npm run diff: no --base given and neither origin/main nor main exists in ${repo}; pass --base <git ref>`, EXIT.input);
 }
 
-/** Extracts a commit's files into `dir` (git archive: the user's index and worktrees are not touched). */
+/**
+ * Extracts a commit's files into `dir` (git archive: the user's index and worktrees are not touched).
+ * Files marked `export-ignore` in .gitattributes would be left out; this repository marks none.
+ */
 async function exportCommit(repo: string, commit: string, dir: string): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
   await new Promise<void>((resolve, reject) => {
