@@ -4,7 +4,7 @@ import { compareOutputs, readSynthOutput } from './compare';
 import { ACTIONS, RISK_KINDS, type DiffReport } from './model';
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from './render-markdown';
 import { renderText } from './render-text';
-import { DiffError, EXIT, headCommit, headLabel, prepareSides, repositoryRoot, resolveBase, synthesizeBoth } from './workspace';
+import { DiffError, EXIT, headCommit, headLabel, prepareSides, repositoryRoot, resolveBase, stopSynths, synthesizeBoth } from './workspace';
 
 /*
  * npm run diff -- [--base REF] [--format text|markdown|json] [--fail-on ACTION|RISK|LEVEL,...] [--max-length N] [--output-dir DIR]
@@ -82,6 +82,14 @@ async function main(): Promise<number> {
   const base = resolveBase(repo, options.base);
   const head = { ref: headLabel(repo), commit: headCommit(repo) };
   const sides = await prepareSides(repo, base.commit, `base ${base.ref} (${base.commit.slice(0, 7)})`);
+  // Ctrl-C: the synths get the signal too; the temporary folder must not stay behind.
+  const interrupted = (signal: NodeJS.Signals) => {
+    stopSynths();
+    fs.rmSync(sides.root, { recursive: true, force: true });
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     const [before, after] = await synthesizeBoth([sides.base, sides.head], readSynthOutput);
     const report = compareOutputs(before, after, { base, head });
@@ -101,6 +109,8 @@ async function main(): Promise<number> {
     }
     return EXIT.ok;
   } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     fs.rmSync(sides.root, { recursive: true, force: true });
   }
 }

@@ -114,6 +114,14 @@ export async function prepareSides(repo: string, baseCommit: string, baseLabel: 
   return { base, head, root };
 }
 
+/** Synth processes still running, so an interrupted diff can stop them before removing their folders. */
+const running = new Set<ChildProcess>();
+
+/** Stops every synth still running (on Ctrl-C). */
+export function stopSynths(): void {
+  for (const child of running) child.kill();
+}
+
 /**
  * Synthesizes both sides at once, each with its own `scripts/synth.mjs --outdir` (one Node process
  * each, mostly CPU-bound), and reads each side's output with `read` as soon as its synth is done, while
@@ -126,11 +134,13 @@ export function synthesizeBoth<T>(sides: ReadonlyArray<Side>, read: (out: string
     const script = path.join(s.tree, 'scripts', 'synth.mjs');
     if (!fs.existsSync(script)) return reject(new DiffError(`npm run diff: the ${s.label} has no scripts/synth.mjs to synthesize with`, EXIT.synth));
     const child = spawn(process.execPath, [script, '--outdir', s.out], { cwd: s.tree, stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
     children.push({ child, closed: new Promise((done) => child.on('close', () => done())) });
     let output = '';
     child.stdout?.on('data', (d) => (output += d));
     child.stderr?.on('data', (d) => (output += d));
     child.on('close', (code, signal) => {
+      running.delete(child);
       if (code === 0) return resolve();
       if (signal) return reject(new DiffError(`npm run diff: synth of the ${s.label} was stopped (${signal})`, EXIT.synth));
       const tail = output.trim().split('\n').slice(-25).join('\n');
