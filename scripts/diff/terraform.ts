@@ -121,9 +121,16 @@ function detectMoves(base: ReadonlyMap<string, Resource>, head: ReadonlyMap<stri
   return moves;
 }
 
-function classify(type: string, leaves: ReadonlyArray<LeafChange>): AttributeChange[] {
+function classify(type: string, leaves: ReadonlyArray<LeafChange>, before?: JsonObject, after?: JsonObject): AttributeChange[] {
+  const present = (body: JsonObject | undefined, prefix: string) => {
+    const value = prefix.split('.').reduce<Json | undefined>((node, key) => {
+      const item = Array.isArray(node) ? node[0] : node;
+      return isObject(item) ? item[key] : undefined;
+    }, body);
+    return value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
+  };
   return leaves.map((leaf) => {
-    const prediction = predict(type, argumentPath(leaf.keys), leaf.old, leaf.new);
+    const prediction = predict(type, argumentPath(leaf.keys), leaf.old, leaf.new, (prefix) => present(before, prefix) && present(after, prefix));
     const unknown = leaf.new === KNOWN_AFTER_APPLY;
     const basis = unknown ? `${prediction.basis}; the value is known only after the resource it refers to is re-created` : prediction.basis;
     const shown = mustRedact(leaf, { terraformType: type }) ? redactLeaf(leaf) : leaf;
@@ -173,7 +180,7 @@ export function compareStack({ environment, stack, base, head }: StackComparison
       const leaves = diffValues(before?.body, after?.body).filter((l) => !isIgnored(argumentPath(l.keys), ignored));
       const movedFrom = from.get(address);
       if (before && after && leaves.length === 0 && !movedFrom) return [];
-      const attributes = classify(resource.type, leaves);
+      const attributes = classify(resource.type, leaves, before?.body, after?.body);
       const action: Action = !before ? 'create' : !after ? 'delete' : actionOf(attributes, movedFrom !== undefined);
       const name = typeof resource.body.name === 'string' ? resource.body.name : undefined;
       const change = {

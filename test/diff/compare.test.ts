@@ -44,6 +44,20 @@ describe('Terraform comparison', () => {
     expect(byType(changes, 'azurerm_role_assignment').some((c) => c.address.includes('Registry'))).toBe(false);
   });
 
+  it('replaces for a block the docs say forces a new resource only when the block is added or removed', () => {
+    const head = platform();
+    const cluster = only(head.resource, 'azurerm_kubernetes_cluster');
+    const network = cluster.network_profile as JsonObject;
+    expect(network.outbound_type).toBeDefined();
+    network.outbound_type = 'userDefinedRouting';
+    const [inBlock] = byType(compare(head), 'azurerm_kubernetes_cluster');
+    expect(inBlock.action).toBe('update');
+    expect(inBlock.attributes).toEqual([expect.objectContaining({ path: 'network_profile.outbound_type', effect: 'in-place', basis: expect.stringContaining('network_profile forces a new resource when it is added or removed') })]);
+    delete cluster.network_profile;
+    const [removed] = byType(compare(head), 'azurerm_kubernetes_cluster');
+    expect(removed.action).toBe('replace');
+  });
+
   it('says the apply fails when a pool must rotate without temporary_name_for_rotation', () => {
     const head = platform();
     const pool = only(head.resource, 'azurerm_kubernetes_cluster_node_pool');
