@@ -56,6 +56,15 @@ export class GitFixture {
     fs.writeFileSync(file, doc.toString());
   }
 
+  /** Adds a policy waiver (README, "Guardrails") to an environment file, for a change the policy would refuse. */
+  addWaiver(env: string, rule: string, object: string): void {
+    const file = path.join(this.dir, 'environments', `${env}.yaml`);
+    const doc = parseDocument(fs.readFileSync(file, 'utf8'));
+    if (!doc.hasIn(['waivers'])) doc.setIn(['waivers'], []);
+    doc.addIn(['waivers'], { rule, object, reason: 'accepted in this test of npm run diff, not in any real environment', owner: 'test', expires: '2099-12-31' });
+    fs.writeFileSync(file, doc.toString());
+  }
+
   /** Replaces text in a file; fails when the text is not there, so a test never passes on a no-op. */
   replaceIn(file: string, from: string, to: string): void {
     const full = path.join(this.dir, file);
