@@ -112,7 +112,7 @@ export function reviewPlan(stack: string, dir: string, cdktfOut: string): number
   fs.writeFileSync(path.join(dir, `${stack}.json`), `${JSON.stringify(record, null, 2)}\n`);
   fs.writeFileSync(path.join(dir, `${stack}.txt`), text);
   fs.rmSync(path.join(stackDir, 'reviewed.tfplan'), { force: true });
-  summarize(`Plan for review: \`${stack}\``, record, text);
+  summarize(`Plan: \`${stack}\``, record, text);
   console.log(record.status === 'failed' ? `${stack}: could not be planned:\n${record.error}` : `${stack}: ${record.status}, ${record.add} to add, ${record.change} to change, ${record.destroy} to destroy (hash ${record.hash})`);
   return record.status === 'failed' ? 1 : 0;
 }

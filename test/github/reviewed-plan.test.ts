@@ -64,7 +64,7 @@ describe('apply what was reviewed', () => {
     const first = record('platform-dev');
     expect(first).toMatchObject({ stack: 'platform-dev', status: 'changes', add: 1, change: 0, destroy: 0, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(fs.readFileSync(path.join(reviewed, 'platform-dev.txt'), 'utf8')).toContain('terraform_data.config will be created');
-    expect(fs.readFileSync(summary, 'utf8')).toContain('### Plan for review: `platform-dev`\n\n**1 to add, 0 to change, 0 to destroy.**');
+    expect(fs.readFileSync(summary, 'utf8')).toContain('### Plan: `platform-dev`\n\n**1 to add, 0 to change, 0 to destroy.**');
     // Planning the same thing again (another timestamp) gives the same hash.
     expect(reviewPlan('platform-dev', reviewed, cdktfOut)).toBe(0);
     expect(record('platform-dev').hash).toBe(first.hash);
