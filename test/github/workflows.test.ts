@@ -135,7 +135,7 @@ describe('GitHub workflows', () => {
     expect(all.indexOf(diff)).toBeLessThan(all.findIndex((s) => s.name === 'cdktf diff every stack'));
     const build = all.find((s) => s.name === 'Build the comment');
     expect(build.if).toBeUndefined();
-    expect(build.run.match(/--offline-diff review\/offline-diff/g)).toHaveLength(3);
+    expect(build.run.match(/--offline-diff "\$RUNNER_TEMP\/offline-diff"/g)).toHaveLength(3);
     expect(build.run).toContain('--no-plan-reason');
     // This workflow never writes to the pull request; the follow-up does.
     expect(text('pr-review.yml')).not.toMatch(/createComment|updateComment|pull-requests: write|pull_request_target/);
