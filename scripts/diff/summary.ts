@@ -20,4 +20,5 @@ export function describeEffect(a: AttributeChange): string {
   return a.effect;
 }
 
-export const sideLabel = (side: DiffReport['base']) => (side.commit ? `${side.ref} (${side.commit.slice(0, 7)})` : side.ref);
+export const sideLabel = (side: DiffReport['base']) =>
+  !side.commit ? side.ref : side.ref === side.commit ? side.commit.slice(0, 7) : `${side.ref} (${side.commit.slice(0, 7)})`;
