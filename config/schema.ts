@@ -140,8 +140,7 @@ const app = strict({
   replicas: int(1, 1000).default(10),
   maxSurge: percentOrCount.default('25%'),
   maxUnavailable: percentOrCount.default('25%'),
-  containerPort: int(1024, 65535).default(8080),
-  healthPath: z.string().startsWith('/', 'must start with /').default('/healthz'),
+  // Port, probe paths, UID and mount paths are not config: the image defines them, in workloads/photo-view/contract.ts.
   resources: strict({
     cpuRequestMillis: int(10, 64000).default(250),
     cpuLimitMillis: int(10, 64000).default(500),

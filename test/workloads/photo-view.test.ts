@@ -46,7 +46,8 @@ describe.each(ENVIRONMENT_NAMES)('photo-view in %s', (name) => {
     for (const d of deployments) {
       const c = podSpec(d).containers[0];
       expect(c.resources).toEqual({ requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } });
-      for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) expect(c[probe].httpGet).toMatchObject({ path: '/healthz', port: 8080 });
+      for (const probe of ['startupProbe', 'livenessProbe']) expect(c[probe].httpGet).toMatchObject({ path: '/healthz', port: 8080 });
+      expect(c.readinessProbe.httpGet).toMatchObject({ path: '/readyz', port: 8080 });
     }
   });
 

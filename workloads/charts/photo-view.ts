@@ -3,6 +3,7 @@ import { Chart } from 'cdk8s';
 import { allocatable, namingContext, parseVmSize, type EnvironmentConfig, type VmSize, keyVaultSecretName, registryLoginServer, resourceName, USER_POOL_LABEL } from '../../config';
 import { WebApp } from '../constructs/web-app';
 import { normalizeManifest, type KubernetesObject } from '../normalize';
+import { PHOTO_VIEW_CONTRACT } from '../photo-view/contract';
 import type { PlatformOutputs } from '../platform-outputs';
 
 /** Properties of a {@link PhotoViewChart}. */
@@ -48,8 +49,7 @@ export class PhotoViewChart extends Chart {
       replicas: env.app.replicas,
       maxSurge: env.app.maxSurge,
       maxUnavailable: env.app.maxUnavailable,
-      containerPort: env.app.containerPort,
-      healthPath: env.app.healthPath,
+      contract: PHOTO_VIEW_CONTRACT,
       resources: env.app.resources,
       autoscaling: env.app.autoscaling,
       maxUnavailableDuringDisruption: env.app.maxUnavailableDuringDisruption,
@@ -70,10 +70,23 @@ export class PhotoViewChart extends Chart {
       },
       now: props.now,
     });
+    // The image refuses to start without these; say so at synth time, not in a crash-looping pod.
+    this.node.addValidation({ validate: () => missingAppInputs(env) });
   }
 
   /** The objects as the API server returns them, for kubernetes_manifest and dist/ alike (see normalize.ts). */
   public override toJson(): KubernetesObject[] {
     return super.toJson().map(normalizeManifest);
   }
+}
+
+/** Settings and secrets the image requires (the contract) that the environment does not supply. */
+function missingAppInputs(env: EnvironmentConfig): string[] {
+  const where = `environment '${env.name}'`;
+  return [
+    ...PHOTO_VIEW_CONTRACT.requiredSettings.filter((name) => !env.app.settings[name]?.trim())
+      .map((name) => `${where}: app.settings.${name} is required by the photo-view image (workloads/photo-view/contract.ts)`),
+    ...PHOTO_VIEW_CONTRACT.requiredSecrets.filter((name) => !env.app.secretNames.includes(name))
+      .map((name) => `${where}: app.secretNames must include ${name}, which the photo-view image requires (workloads/photo-view/contract.ts)`),
+  ];
 }

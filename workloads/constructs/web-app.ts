@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IntOrString, KubeNetworkPolicy, KubePodDisruptionBudget } from 'cdk8s-plus-28/lib/imports/k8s';
+import type { AppContract } from '../photo-view/contract';
 import { KeyVaultSecrets } from './key-vault-secrets';
 import { appLabels, TRACK_LABEL } from './labels';
 import { planRelease, type ReleaseStrategy, type Track } from './release-tracks';
@@ -48,10 +49,11 @@ export interface WebAppProps {
   readonly maxSurge?: string | number;
   /** Pods that may be unavailable during a rolling update. @default '25%' */
   readonly maxUnavailable?: string | number;
-  /** @default 8080 */
-  readonly containerPort?: number;
-  /** Path answering 200 when the app is healthy (probes and the Azure load balancer). @default '/healthz' */
-  readonly healthPath?: string;
+  /**
+   * What the image promises: port, liveness and readiness paths, UID, mount paths, termination grace
+   * period and pre-stop delay. The pods are built from it, never from values of their own.
+   */
+  readonly contract: AppContract;
   /** @default 250m/500m CPU, 256Mi/512Mi memory */
   readonly resources?: ContainerResources;
   /** HorizontalPodAutoscaler bounds and targets. @default no autoscaler, fixed replicas */
@@ -78,11 +80,25 @@ export interface WebAppProps {
   readonly now?: Date;
 }
 
-const UID = 10001;
-
 const percentOrAbsolute = (v: string | number) =>
   typeof v === 'number' ? kplus.PercentOrAbsolute.absolute(v) : kplus.PercentOrAbsolute.percent(Number(v.replace('%', '')));
 const intOrString = (v: string | number) => (typeof v === 'number' ? IntOrString.fromNumber(v) : IntOrString.fromString(v));
+
+/**
+ * Delays SIGTERM by a pre-stop `sleep`: endpoint removal reaches kube-proxy on every node only after the
+ * pod is marked terminating, so the app keeps serving meanwhile and stops listening after the delay.
+ * The sleep action (beta and on by default since Kubernetes 1.30, KEP-3960) needs no shell in the image.
+ * cdk8s-plus-28's Kubernetes 1.28 types have no `sleep`, and they drop unknown fields after JSON patches,
+ * so it is added to the serialized Deployment.
+ */
+function withPreStopSleep(deployment: ApiObject, seconds: number): void {
+  const serialize = deployment.toJson.bind(deployment);
+  deployment.toJson = () => {
+    const json = serialize();
+    for (const container of json.spec.template.spec.containers) container.lifecycle = { ...container.lifecycle, preStop: { sleep: { seconds } } };
+    return json;
+  };
+}
 
 /** A ConfigMap name that changes with its content, so a change rolls the pods (and a rollback rolls them back). */
 export function contentHashedName(prefix: string, data: Readonly<Record<string, string>>): string {
@@ -107,8 +123,9 @@ export class WebApp extends Construct {
     const name = props.name;
     const namespace = props.namespace ?? name;
     const instance = props.instance ?? name;
-    const port = props.containerPort ?? 8080;
-    const healthPath = props.healthPath ?? '/healthz';
+    const contract = props.contract;
+    const port = contract.port;
+    const uid = contract.uid;
     const resources = props.resources ?? { cpuRequestMillis: 250, cpuLimitMillis: 500, memoryRequestMiB: 256, memoryLimitMiB: 512 };
     const replicas = props.replicas ?? 10;
     const maxUnavailableDuringDisruption = props.maxUnavailableDuringDisruption ?? 1;
@@ -169,7 +186,9 @@ export class WebApp extends Construct {
         progressDeadline: props.progressDeadline ?? Duration.minutes(10),
         serviceAccount,
         automountServiceAccountToken: false,
-        securityContext: { ensureNonRoot: true, user: UID, group: UID, fsGroup: UID },
+        securityContext: { ensureNonRoot: true, user: uid, group: uid, fsGroup: uid },
+        // The pre-stop sleep and the app's drain after SIGTERM both fit into it (see the contract).
+        terminationGracePeriod: Duration.seconds(contract.terminationGracePeriodSeconds),
         containers: [{
           name,
           image: `${props.registry}/${props.repository ?? name}:${track.tag}`,
@@ -180,11 +199,12 @@ export class WebApp extends Construct {
             cpu: { request: kplus.Cpu.millis(resources.cpuRequestMillis), limit: kplus.Cpu.millis(resources.cpuLimitMillis) },
             memory: { request: Size.mebibytes(resources.memoryRequestMiB), limit: Size.mebibytes(resources.memoryLimitMiB) },
           },
-          startup: kplus.Probe.fromHttpGet(healthPath, { port, periodSeconds: Duration.seconds(2), failureThreshold: 30 }),
-          readiness: kplus.Probe.fromHttpGet(healthPath, { port, periodSeconds: Duration.seconds(5), failureThreshold: 3 }),
-          liveness: kplus.Probe.fromHttpGet(healthPath, { port, periodSeconds: Duration.seconds(10), failureThreshold: 3 }),
+          startup: kplus.Probe.fromHttpGet(contract.livenessPath, { port, periodSeconds: Duration.seconds(2), failureThreshold: 30 }),
+          // Readiness fails until the app has loaded its configuration, and from SIGTERM on.
+          readiness: kplus.Probe.fromHttpGet(contract.readinessPath, { port, periodSeconds: Duration.seconds(5), failureThreshold: 3 }),
+          liveness: kplus.Probe.fromHttpGet(contract.livenessPath, { port, periodSeconds: Duration.seconds(10), failureThreshold: 3 }),
           securityContext: {
-            ensureNonRoot: true, user: UID, group: UID, privileged: false, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
+            ensureNonRoot: true, user: uid, group: uid, privileged: false, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
             capabilities: { drop: [kplus.Capability.ALL] },
             seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
           },
@@ -195,10 +215,10 @@ export class WebApp extends Construct {
       });
       const container = deployment.containers[0];
       // Read-only root filesystem: /tmp is the one writable place.
-      container.mount('/tmp', kplus.Volume.fromEmptyDir(trackScope, 'Tmp', 'tmp', { sizeLimit: Size.mebibytes(64) }));
-      container.mount(`/etc/${name}`, kplus.Volume.fromConfigMap(trackScope, 'SettingsVolume', configMap, { name: 'settings' }), { readOnly: true });
+      container.mount(contract.tmpMountPath, kplus.Volume.fromEmptyDir(trackScope, 'Tmp', 'tmp', { sizeLimit: Size.mebibytes(64) }));
+      container.mount(contract.settingsMountPath, kplus.Volume.fromConfigMap(trackScope, 'SettingsVolume', configMap, { name: 'settings' }), { readOnly: true });
       if (secrets) {
-        container.mount('/mnt/secrets', kplus.Volume.fromCsi(trackScope, 'SecretsVolume', 'secrets-store.csi.k8s.io', {
+        container.mount(contract.secretsMountPath, kplus.Volume.fromCsi(trackScope, 'SecretsVolume', 'secrets-store.csi.k8s.io', {
           name: 'secrets', readOnly: true, attributes: { secretProviderClass: secrets.secretProviderClassName },
         }), { readOnly: true });
       }
@@ -213,6 +233,7 @@ export class WebApp extends Construct {
           maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector }, matchLabelKeys: ['pod-template-hash'],
         }))),
       );
+      withPreStopSleep(ApiObject.of(deployment), contract.preStopDelaySeconds);
       this.deployments.push({ track: track.name, deployment });
 
       // Bounds kplus would reject are reported by the checks below, with the environment named.
@@ -241,7 +262,7 @@ export class WebApp extends Construct {
         name, namespace,
         annotations: {
           'service.beta.kubernetes.io/azure-load-balancer-internal': String(props.internalLoadBalancer ?? true),
-          'service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path': healthPath,
+          'service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path': contract.livenessPath,
         },
       },
       type: kplus.ServiceType.LOAD_BALANCER,
