@@ -3,4 +3,5 @@ export * from './load';
 export * from './validate';
 export * from './azure-facts';
 export * from './naming';
+export * from './image';
 export * from './kubernetes-versions';
