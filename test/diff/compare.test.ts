@@ -170,7 +170,7 @@ describe('Kubernetes comparison', () => {
   it('redacts a secret-looking environment variable value and Secret data', () => {
     const head = objects('dev');
     const container = (((find(head, 'Deployment', 'photo-view').spec as JsonObject).template as JsonObject).spec as JsonObject).containers as JsonObject[];
-    (container[0].env as JsonObject[]).push({ name: 'API_TOKEN', value: 'tok-123-must-not-show' });
+    container[0].env = [...((container[0].env as JsonObject[] | undefined) ?? []), { name: 'API_TOKEN', value: 'tok-123-must-not-show' }];
     head.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'extra', namespace: 'photo-view' }, stringData: { anything: 'plain-but-secret-456' } });
     const changes = compareObjects('dev', output.objects.get('dev') ?? [], head);
     const text = JSON.stringify(changes);
