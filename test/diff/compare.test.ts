@@ -1,22 +1,21 @@
-import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { compareObjects } from '../../scripts/diff/kubernetes';
 import type { Change, JsonObject } from '../../scripts/diff/model';
 import { compareOutputs, readSynthOutput } from '../../scripts/diff/compare';
 import { renderText } from '../../scripts/diff/render-text';
+import { sharedSynth, type SynthRun } from '../support/shared-synth';
 import { compareStack, KNOWN_AFTER_APPLY, type StackJson } from '../../scripts/diff/terraform';
 
 /*
  * The comparison rules on this project's real synthesized output, changed in memory the way a commit
  * would change it: one synth, many cases.
  */
-const ROOT = path.resolve(__dirname, '../..');
-const out = fs.mkdtempSync(path.join(os.tmpdir(), 'diff-compare-'));
-const synth = spawnSync(process.execPath, ['scripts/synth.mjs', '--outdir', out], { cwd: ROOT, encoding: 'utf8' });
-const output = readSynthOutput(out);
-afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+// The run's one shared `npm run synth` (test/support/shared-synth.ts), read in beforeAll; nothing here writes to it.
+let synth: SynthRun;
+let output: ReturnType<typeof readSynthOutput>;
+beforeAll(async () => {
+  synth = await sharedSynth();
+  output = readSynthOutput(synth.outdir);
+}, 120_000);
 
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 type Resources = Record<string, Record<string, JsonObject>>;
@@ -180,11 +179,14 @@ describe('Kubernetes comparison', () => {
 });
 
 describe('terminal format', () => {
-  const head = { stacks: new Map(output.stacks), objects: new Map(output.objects) };
-  const changed = copy(output.stacks.get('platform-prod') as StackJson) as StackJson & { resource: Resources };
-  only(changed.resource, 'azurerm_container_registry').location = 'northeurope';
-  head.stacks.set('platform-prod', changed);
-  const report = compareOutputs(output, head, { base: { ref: 'main', commit: 'a'.repeat(40) }, head: { ref: 'working tree', commit: 'b'.repeat(40) } });
+  let report: ReturnType<typeof compareOutputs>;
+  beforeAll(() => {
+    const head = { stacks: new Map(output.stacks), objects: new Map(output.objects) };
+    const changed = copy(output.stacks.get('platform-prod') as StackJson) as StackJson & { resource: Resources };
+    only(changed.resource, 'azurerm_container_registry').location = 'northeurope';
+    head.stacks.set('platform-prod', changed);
+    report = compareOutputs(output, head, { base: { ref: 'main', commit: 'a'.repeat(40) }, head: { ref: 'working tree', commit: 'b'.repeat(40) } });
+  });
 
   it('lists risks first, then each environment with old → new and why', () => {
     const text = renderText(report, false);
