@@ -3,3 +3,4 @@ export * from './load';
 export * from './validate';
 export * from './azure-facts';
 export * from './naming';
+export * from './secrets';

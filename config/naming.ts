@@ -94,6 +94,19 @@ export const platformStackName = (env: string) => `platform-${env}`;
 /** Stack name of an environment's apps (photo-view on the cluster); also its state key. */
 export const appsStackName = (env: string) => `apps-${env}`;
 
+/** Tags the project puts on every resource, over the environment's own `tags`. */
+export function projectTags(env: Pick<EnvironmentConfig, 'name' | 'workload'>): Record<string, string> {
+  return { environment: env.name, workload: env.workload, 'managed-by': 'cdktf' };
+}
+
+/** Keys of {@link projectTags}: they count against Azure's 50-tag limit. */
+export const PROJECT_TAG_KEYS = Object.keys(projectTags({ name: '', workload: '' }));
+
+/** The system node pool's name, and the temporary name AKS gives it while rotating it; no user pool may take either. */
+export const SYSTEM_POOL_NAME = 'system';
+export const SYSTEM_POOL_ROTATION_NAME = 'systemtmp';
+export const SYSTEM_POOL_NAMES: ReadonlyArray<string> = [SYSTEM_POOL_NAME, SYSTEM_POOL_ROTATION_NAME];
+
 /** Node label the user pool carries, so workloads can be scheduled onto it and not the system pool. */
 export const USER_POOL_LABEL = 'photo-view.io/pool';
 

@@ -1,43 +1,129 @@
 // `npm run synth`: every environment, both layers. Terraform JSON goes to cdktf.out/, Kubernetes YAML
-// to dist/. Both are written to a staging folder first and swapped in only when everything succeeded,
-// so a bad config or a failed check leaves the previous output intact.
+// to dist/. Both are written to a staging folder first and swapped in only when everything succeeded
+// (scripts/output.mjs), so a bad config or a failed check leaves the previous output intact.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createRequire } from 'node:module';
-import { bundleEntries, reportError } from './bundle.mjs';
+import { projectRoot, reportError, requireAs, runEntries } from './bundle.mjs';
+import { createStaging, linkTree, OUTPUTS, recoverAndClean, removeStaging, swapIn, withLock } from './output.mjs';
 
 const started = performance.now();
-const require = createRequire(import.meta.url);
-const args = process.argv.slice(2);
-const outdirFlag = args.indexOf('--outdir');
-if (args.some((a, i) => a !== '--outdir' && i !== outdirFlag + 1) || (outdirFlag >= 0 && !args[outdirFlag + 1])) {
-  console.error(`usage: node scripts/synth.mjs [--outdir DIR] (got: ${args.join(' ')}); DIR holds cdktf.out/ and dist/, default '.'`);
+const USAGE = `usage: npm run synth -- [--env NAMES] [--strict] [--outdir DIR] [--help]
+
+Synthesizes every environment in environments/ (or ENVIRONMENTS_DIR): Terraform JSON per stack in
+cdktf.out/stacks/, Kubernetes YAML per environment in dist/. Nothing is replaced unless all of it succeeds.
+
+  --env NAMES    only these environments, comma-separated (e.g. dev,prod); the other environments'
+                 output is kept as it was
+  --strict       refuse what synth otherwise only warns about (placeholder subscription, tenant or
+                 group IDs); for deploy paths. Same as SYNTH_STRICT=1
+  --outdir DIR   folder that holds cdktf.out/ and dist/ (default: the current folder)
+  --help         this text`;
+
+/** Parses the command line; unknown flags and missing values are errors, never ignored. */
+function parseArgs(args) {
+  const options = { outdir: '.', env: undefined, strict: false, help: false };
+  const valued = { '--env': 'env', '--outdir': 'outdir' };
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].startsWith('--') && args[i].includes('=') ? args[i].split(/=(.*)/s) : [args[i], undefined];
+    if (flag === '--help' || flag === '-h') options.help = true;
+    else if (flag === '--strict' && inline === undefined) options.strict = true;
+    else if (valued[flag]) {
+      const value = inline ?? args[++i];
+      if (!value || value.startsWith('--')) return { error: `${flag} needs a value` };
+      options[valued[flag]] = value;
+    } else {
+      return { error: `unknown argument '${args[i]}'` };
+    }
+  }
+  if (options.env !== undefined) {
+    options.env = [...new Set(options.env.split(',').map((e) => e.trim()).filter(Boolean))];
+    if (options.env.length === 0) return { error: '--env needs at least one environment name' };
+  }
+  return { options };
+}
+
+const { options, error: argError } = parseArgs(process.argv.slice(2));
+if (argError) {
+  console.error(`${argError}\n\n${USAGE}`);
   process.exit(2);
 }
-const root = outdirFlag >= 0 ? args[outdirFlag + 1] : '.';
-const staging = path.join(root, `.synth-staging-${process.pid}`);
-const outputs = { 'cdktf.out': 'CDKTF_OUTDIR', dist: 'CDK8S_OUTDIR' };
-const entries = ['infra/main.ts', 'workloads/main.ts'];
+if (options.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
-process.setSourceMapsEnabled(true);
-try {
-  fs.mkdirSync(staging, { recursive: true });
-  const bundles = bundleEntries(entries);
-  for (const [dir, variable] of Object.entries(outputs)) process.env[variable] = `${staging}/${dir}`;
-  for (const bundle of bundles) require(bundle);
-  for (const dir of Object.keys(outputs)) {
-    if (!fs.existsSync(`${staging}/${dir}`)) continue;
-    fs.rmSync(path.join(root, dir), { recursive: true, force: true });
-    fs.renameSync(`${staging}/${dir}`, path.join(root, dir));
+const root = options.outdir;
+const project = projectRoot();
+if (options.strict) process.env.SYNTH_STRICT = '1';
+if (options.env) process.env.SYNTH_ENVIRONMENTS = options.env.join(',');
+
+/** With --env, the new output gets the other environments' stacks and manifests from the current output. */
+function keepOtherEnvironments(staging) {
+  const next = (folder) => path.join(staging, 'new', folder);
+  const current = (folder) => path.join(root, folder);
+  if (fs.existsSync(path.join(current('cdktf.out'), 'stacks'))) {
+    const manifestFile = path.join(current('cdktf.out'), 'manifest.json');
+    const oldManifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+    const newManifest = JSON.parse(fs.readFileSync(path.join(next('cdktf.out'), 'manifest.json'), 'utf8'));
+    for (const stack of fs.readdirSync(path.join(current('cdktf.out'), 'stacks'))) {
+      if (newManifest.stacks[stack]) continue;
+      linkTree(path.join(current('cdktf.out'), 'stacks', stack), path.join(next('cdktf.out'), 'stacks', stack));
+      if (oldManifest.stacks?.[stack]) newManifest.stacks[stack] = oldManifest.stacks[stack];
+    }
+    // cdktf writes its manifest with json-stable-stringify; the same writer keeps the file byte-identical to a full synth.
+    const stringify = requireAs(project, 'cdktf', 'json-stable-stringify');
+    fs.writeFileSync(path.join(next('cdktf.out'), 'manifest.json'), stringify(newManifest, { space: 2 }));
   }
-  const stacks = fs.readdirSync(path.join(root, 'cdktf.out/stacks'));
-  const manifests = fs.existsSync(path.join(root, 'dist')) ? fs.readdirSync(path.join(root, 'dist')) : [];
-  console.log(`synthesized ${stacks.length} stacks (cdktf.out/stacks: ${stacks.join(', ')}) and ` +
-    `${manifests.length} manifest sets (dist: ${manifests.join(', ')}) in ${Math.round(performance.now() - started)} ms`);
+  if (fs.existsSync(current('dist'))) {
+    fs.mkdirSync(next('dist'), { recursive: true });
+    const fresh = new Set(fs.readdirSync(next('dist')));
+    for (const file of fs.readdirSync(current('dist'))) {
+      if (!fresh.has(file)) linkTree(path.join(current('dist'), file), path.join(next('dist'), file));
+    }
+  }
+}
+
+/** The closing line: the stacks and manifests of a few environments by name, a count for many. */
+function summary(staged) {
+  const ms = Math.round(performance.now() - started);
+  const scope = options.env ? `; other environments' output kept as it was` : '';
+  if (staged.stacks.length > 8) {
+    return `synthesized ${staged.stacks.length} stacks into cdktf.out/stacks and ${staged.manifests.length} manifest sets into dist/ ` +
+      `(${staged.manifests.length} environments) in ${ms} ms${scope}`;
+  }
+  return `synthesized ${staged.stacks.length} stacks (cdktf.out/stacks: ${staged.stacks.join(', ')}) and ${staged.manifests.length} manifest sets ` +
+    `(dist: ${staged.manifests.join(', ')}) in ${ms} ms${scope}`;
+}
+
+let staging;
+let replaced = [];
+let entry;
+try {
+  fs.mkdirSync(root, { recursive: true });
+  const restored = withLock(root, () => recoverAndClean(root));
+  if (restored.length > 0) console.error(`finished replacing ${restored.join(', ')} left by a synth that was stopped`);
+  staging = createStaging(root);
+  process.env.CDKTF_OUTDIR = path.join(staging, 'new', 'cdktf.out');
+  process.env.CDK8S_OUTDIR = path.join(staging, 'new', 'dist');
+  entry = await runEntries(project, ['infra/main.ts', 'workloads/main.ts'], {
+    onBuild: () => console.error('bundling infra/main.ts and workloads/main.ts (first run, or sources changed since the last build)'),
+  });
+  const list = (dir) => (fs.existsSync(path.join(staging, 'new', dir)) ? fs.readdirSync(path.join(staging, 'new', dir)).sort() : []);
+  const staged = { stacks: list('cdktf.out/stacks'), manifests: list('dist') };
+  withLock(root, () => {
+    recoverAndClean(root);
+    if (options.env) keepOtherEnvironments(staging);
+    replaced = swapIn(root, staging);
+  });
+  console.log(summary(staged));
 } catch (error) {
-  reportError(error);
-  console.error('synth failed; cdktf.out/ and dist/ were left as they were');
+  replaced = error?.replaced ?? replaced;
+  reportError(error, error?.bundleEntry ?? entry, project);
+  const kept = OUTPUTS.filter((f) => !replaced.includes(f)).map((f) => `${f}/`);
+  console.error(replaced.length === 0
+    ? 'synth failed; cdktf.out/ and dist/ were left as they were'
+    : `synth failed while replacing the output: ${replaced.map((f) => `${f}/`).join(' and ')} replaced, ${kept.join(' and ')} left as it was`);
   process.exitCode = 1;
 } finally {
-  fs.rmSync(staging, { recursive: true, force: true });
+  if (staging) removeStaging(staging);
 }

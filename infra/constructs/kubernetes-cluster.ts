@@ -1,15 +1,15 @@
 import { Construct } from 'constructs';
 import { KubernetesCluster as Cluster, type KubernetesClusterMaintenanceWindowAutoUpgrade } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool';
-import { USER_POOL_LABEL } from '../../config';
+import { SYSTEM_POOL_NAME, SYSTEM_POOL_ROTATION_NAME, USER_POOL_LABEL, type VmSize } from '../../config';
 import { DiagnosticSettings } from './diagnostic-settings';
 import type { IPrincipal } from './role-assignment';
 import type { ResourceGroup } from './resource-group';
 
 /** One node pool, always under the cluster autoscaler. */
 export interface NodePoolProps {
-  /** VM size, e.g. Standard_D4ds_v5. */
-  readonly vmSize: string;
+  /** VM size, e.g. Standard_D4ds_v5, as parsed by the config. */
+  readonly vmSize: VmSize;
   /** Autoscaler lower bound. */
   readonly minCount: number;
   /** Autoscaler upper bound. */
@@ -80,7 +80,7 @@ export const CONTROL_PLANE_LOG_CATEGORIES = ['kube-audit-admin', 'guard', 'clust
 
 function autoscaledPool(pool: NodePoolProps, version: string) {
   return {
-    vmSize: pool.vmSize,
+    vmSize: pool.vmSize.name,
     autoScalingEnabled: true,
     minCount: pool.minCount,
     maxCount: pool.maxCount,
@@ -134,9 +134,9 @@ export class KubernetesCluster extends Construct {
       skuTier: props.skuTier ?? 'Standard',
       identity: { type: 'SystemAssigned' },
       defaultNodePool: {
-        name: 'system',
+        name: SYSTEM_POOL_NAME,
         onlyCriticalAddonsEnabled: true,
-        temporaryNameForRotation: 'systemtmp',
+        temporaryNameForRotation: SYSTEM_POOL_ROTATION_NAME,
         ...autoscaledPool(props.systemPool, version),
       },
       autoScalerProfile: {

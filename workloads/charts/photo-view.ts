@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import { Chart } from 'cdk8s';
-import { allocatable, namingContext, parseVmSize, type EnvironmentConfig, type VmSize, keyVaultSecretName, registryLoginServer, resourceName, USER_POOL_LABEL } from '../../config';
+import { allocatable, namingContext, type EnvironmentConfig, keyVaultSecretName, registryLoginServer, resourceName, USER_POOL_LABEL } from '../../config';
 import { WebApp } from '../constructs/web-app';
 import type { PlatformOutputs } from '../platform-outputs';
 
@@ -33,7 +33,7 @@ export class PhotoViewChart extends Chart {
     });
     const naming = namingContext(env);
     const pool = env.kubernetes.userPool;
-    const node = allocatable(parseVmSize(pool.vmSize) as VmSize, pool.maxPods);
+    const node = allocatable(pool.vmSize, pool.maxPods);
 
     this.app = new WebApp(this, 'App', {
       name: APP_NAME,
@@ -65,7 +65,7 @@ export class PhotoViewChart extends Chart {
         maxNodes: pool.maxCount,
         cpuMillisPerNode: node.cpuMillis,
         memoryMiBPerNode: node.memoryMiB,
-        description: `user pool '${pool.name}' (${pool.maxCount} x ${pool.vmSize})`,
+        description: `user pool '${pool.name}' (${pool.maxCount} x ${pool.vmSize.name})`,
       },
       now: props.now,
     });
