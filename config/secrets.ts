@@ -1,6 +1,7 @@
 /**
  * Recognises values that must not be in an environment file (app settings, tags): they would be stored
- * in git, in a ConfigMap and in Azure in plain text. Reasons never contain the value itself.
+ * in git, in a ConfigMap and in Azure in plain text. Reasons never contain the value itself. Every
+ * quantifier is bounded or anchored, so a 1 MiB value is scanned in linear time.
  */
 
 /** Value shapes that are credentials whatever their key. */
@@ -9,7 +10,7 @@ const SECRET_SHAPES: ReadonlyArray<[RegExp, string]> = [
   [/(^|;)\s*(AccountKey|SharedAccessKey|SharedAccessSignature)\s*=/i, 'a storage or Service Bus connection string with a key'],
   [/(^|;)\s*(Password|Pwd)\s*=\s*[^;\s]/i, 'a connection string with a password'],
   [/[?&]sig=[A-Za-z0-9%+/=]{16,}/, 'a SAS token'],
-  [/[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, 'a URL with a password'],
+  [/\b[a-z][a-z0-9+.-]{0,20}:\/\/[^/\s:@]{1,256}:[^/\s@]{1,256}@/i, 'a URL with a password'],
   [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/, 'a JSON Web Token'],
   [/\b(gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})\b/, 'a GitHub token'],
   [/\bxox[abposr]-[A-Za-z0-9-]{10,}/, 'a Slack token'],

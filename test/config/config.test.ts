@@ -17,7 +17,7 @@ function configErrorOf(fn: () => unknown): string {
 
 describe('environment files', () => {
   it('loads dev, staging and prod with defaults applied', () => {
-    const envs = loadEnvironments(ENVIRONMENTS_DIR);
+    const envs = loadEnvironments(ENVIRONMENTS_DIR, { warn: () => undefined });
     expect(envs.map((e) => e.name)).toEqual(expect.arrayContaining(['dev', 'prod', 'staging']));
     const dev = envs.find((e) => e.name === 'dev')!;
 
@@ -40,7 +40,7 @@ describe('environment files', () => {
       const text = fs.readFileSync(path.join(ENVIRONMENTS_DIR, `${name}.yaml`), 'utf8');
       fs.writeFileSync(path.join(dir, `${name}.yaml`), text.replace('location: westeurope', 'location: moon'));
     }
-    const message = configErrorOf(() => loadEnvironments(dir));
+    const message = configErrorOf(() => loadEnvironments(dir, { warn: () => undefined }));
     expect(message).toMatch(/dev\.yaml \(environment 'dev'\): location = "moon"/);
     expect(message).toMatch(/prod\.yaml \(environment 'prod'\): location = "moon"/);
   });
