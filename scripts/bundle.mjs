@@ -243,12 +243,17 @@ export function mapStack(stack, entry, root) {
   }
   const mapDir = path.join(root, CACHE_DIR, 'entry');
   const escaped = entry.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return stack.replace(new RegExp(`${escaped}:(\\d+):(\\d+)`, 'g'), (whole, line, column) => {
-    const found = map.findEntry(Number(line) - 1, Number(column) - 1);
-    if (!found?.originalSource) return whole;
+  const frame = new RegExp(`^(\\s+at .*?)\\(?${escaped}:(\\d+):(\\d+)\\)?$`);
+  return stack.split('\n').flatMap((line) => {
+    const match = frame.exec(line);
+    if (!match) return [line];
+    const found = map.findEntry(Number(match[2]) - 1, Number(match[3]) - 1);
+    // No source: esbuild's own module wrappers, noise in a stack trace.
+    if (!found?.originalSource || found.originalSource.endsWith(BUNDLE)) return [];
     const source = path.relative(root, path.resolve(mapDir, found.originalSource));
-    return `${source}:${found.originalLine + 1}:${found.originalColumn + 1}`;
-  });
+    const location = `${source}:${found.originalLine + 1}:${found.originalColumn + 1}`;
+    return [match[1].endsWith(' ') ? `${match[1]}(${location})` : `${match[1]}${location}`];
+  }).join('\n');
 }
 
 /** Bad input (InputError, ConfigError) and failed checks print their message; anything else its stack, mapped to the sources. */
