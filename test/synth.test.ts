@@ -19,8 +19,12 @@ const files = (dir: string): string[] =>
 
 describe('npm run synth', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
+  let result: ReturnType<typeof synth>;
   // Secret values in the environment of the synth must not end up anywhere it writes or prints.
-  const result = synth(out, { STORAGE_CONNECTION_STRING: SECRET, ARM_CLIENT_SECRET: SECRET });
+  beforeAll(() => {
+    result = synth(out, { STORAGE_CONNECTION_STRING: SECRET, ARM_CLIENT_SECRET: SECRET });
+  }, 60_000);
+  afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
 
   it('synthesizes every environment: Terraform JSON per stack and manifests per environment', () => {
     expect(result.stderr).not.toMatch(/Error/);
@@ -72,9 +76,58 @@ describe('npm run synth', () => {
     expect(failed.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('rejects an unknown flag with its usage', () => {
-    const bad = synth(out, {}, ['--out-dir', out]);
-    expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('usage: node scripts/synth.mjs [--outdir DIR] (got: --out-dir');
+  it('rejects an unknown flag with its usage, writing nothing', () => {
+    const before = files(out).map((f) => [f, fs.readFileSync(f, 'utf8')]);
+    for (const flag of ['--out-dir', '--dry-run']) {
+      const bad = synth(out, {}, [flag, out]);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toContain(`unknown argument '${flag}'`);
+      expect(bad.stderr).toContain('usage: npm run synth -- [--env NAMES] [--strict] [--outdir DIR] [--help]');
+    }
+    expect(synth(out, {}, ['--env']).stderr).toContain('--env needs a value');
+    expect(files(out).map((f) => [f, fs.readFileSync(f, 'utf8')])).toEqual(before);
+  });
+
+  it('prints its usage with --help', () => {
+    const help = synth(out, {}, ['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('--env NAMES    only these environments, comma-separated (e.g. dev,prod)');
+    expect(help.stdout).toContain('--strict');
+  });
+
+  it('warns about placeholder IDs, and --strict refuses them', () => {
+    expect(result.stderr).toContain("warning: environments/dev.yaml (environment 'dev'): subscriptionId, tenantId, kubernetes.adminGroupObjectIds.0: are placeholders");
+    const strict = synth(out, {}, ['--outdir', out, '--strict']);
+    expect(strict.status).toBe(1);
+    expect(strict.stderr).toContain(`environments/dev.yaml (environment 'dev'): tenantId = "00000000-0000-0000-0000-000000000000": is a placeholder, not a real ID`);
+    expect(strict.stderr).toContain('synth failed; cdktf.out/ and dist/ were left as they were');
+  });
+
+  it('runs from the build cache when no source changed', () => {
+    const again = synth(out);
+    expect(again.status).toBe(0);
+    expect(again.stderr).not.toContain('bundling');
+  });
+
+  it('--env synthesizes only those environments and keeps the others\' output as it was', () => {
+    const before = new Map(files(out).map((f) => [path.relative(out, f), fs.readFileSync(f, 'utf8')]));
+    const envs = fs.mkdtempSync(path.join(os.tmpdir(), 'envs-'));
+    for (const name of ['dev', 'prod', 'staging']) {
+      const text = fs.readFileSync(path.join(ROOT, `environments/${name}.yaml`), 'utf8');
+      fs.writeFileSync(path.join(envs, `${name}.yaml`), text.replace(/costCenter: [\w-]+/, 'costCenter: changed'));
+    }
+    const only = synth(out, { ENVIRONMENTS_DIR: envs }, ['--outdir', out, '--env', 'dev,prod']);
+    expect(only.status).toBe(0);
+    expect(only.stdout).toMatch(/synthesized 4 stacks \(cdktf\.out\/stacks: apps-dev, apps-prod, platform-dev, platform-prod\) and 2 manifest sets .*; other environments' output kept as it was/);
+    const after = new Map(files(out).map((f) => [path.relative(out, f), fs.readFileSync(f, 'utf8')]));
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+    const changed = [...after.keys()].filter((f) => after.get(f) !== before.get(f)).sort();
+    expect(changed).toEqual(['cdktf.out/stacks/platform-dev/cdk.tf.json', 'cdktf.out/stacks/platform-prod/cdk.tf.json']);
+    // The merged manifest is byte for byte what a full synth writes.
+    expect(after.get('cdktf.out/manifest.json')).toBe(before.get('cdktf.out/manifest.json'));
+
+    const unknown = synth(out, {}, ['--outdir', out, '--env', 'qa']);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain("unknown environment(s) 'qa'; environments in 'environments': dev, prod, staging");
   });
 });
