@@ -215,8 +215,10 @@ function withCheapCaptures(run) {
 /** Runs a bundle in this process, as `require` would, with `root` as where its requires resolve from. */
 export function runBundle(entry, root) {
   const codeCache = codeCacheFile(entry);
+  // A worker thread receives the bytes as a plain Uint8Array.
+  const code = Buffer.isBuffer(entry.code) ? entry.code : Buffer.from(entry.code.buffer, entry.code.byteOffset, entry.code.byteLength);
   // esbuild escapes non-ASCII, so the bundle is ASCII and latin1 decoding is exact (and fast).
-  const source = isAscii(entry.code) ? entry.code.toString('latin1') : entry.code.toString('utf8');
+  const source = isAscii(code) ? code.toString('latin1') : code.toString('utf8');
   const script = new vm.Script(Module.wrap(source), { filename: entry.file, cachedData: codeCache.data });
   const module = { exports: {} };
   withCheapCaptures(() => script.runInThisContext()

@@ -2,8 +2,10 @@
 // to dist/. Both are written to a staging folder first and swapped in only when everything succeeded
 // (scripts/output.mjs), so a bad config or a failed check leaves the previous output intact.
 import * as fs from 'node:fs';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
-import { projectRoot, reportError, requireAs, runEntries } from './bundle.mjs';
+import { Worker } from 'node:worker_threads';
+import { bundleFor, projectRoot, reportError, requireAs, runBundle } from './bundle.mjs';
 import { createStaging, linkTree, OUTPUTS, recoverAndClean, removeStaging, swapIn, withLock } from './output.mjs';
 
 const started = performance.now();
@@ -57,6 +59,49 @@ const project = projectRoot();
 if (options.strict) process.env.SYNTH_STRICT = '1';
 if (options.env) process.env.SYNTH_ENVIRONMENTS = options.env.join(',');
 
+/** From this many environments on, two worker threads share them (synth is CPU-bound and single-threaded). */
+const PARALLEL_FROM = 8;
+
+/** Environment names as files name them (the loader checks the files themselves), or those of --env. */
+function environmentNames() {
+  if (options.env) return options.env;
+  const dir = process.env.ENVIRONMENTS_DIR ?? 'environments';
+  try {
+    return fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => f.replace(/\.ya?ml$/, ''));
+  } catch {
+    return []; // the loader says what is wrong with the folder
+  }
+}
+
+/** Runs the bundle in a worker thread for some environments, writing into `outdir`. */
+function runInWorker(entry, environments, outdir) {
+  fs.mkdirSync(outdir, { recursive: true });
+  const env = { ...process.env, SYNTH_ENVIRONMENTS: environments.join(','), CDKTF_OUTDIR: path.join(outdir, 'cdktf.out'), CDK8S_OUTDIR: path.join(outdir, 'dist') };
+  const worker = new Worker(new URL('./synth-worker.mjs', import.meta.url), { workerData: { entry, root: project }, env });
+  return new Promise((resolve, reject) => {
+    worker.once('message', (message) => (message.error ? reject(Object.assign(new Error(message.error.message), message.error)) : resolve()));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`synth worker exited with code ${code}`)));
+  });
+}
+
+/** Moves the stacks and manifests of several partial outputs into one, with one cdktf manifest. */
+function mergeParts(parts, into) {
+  const stringify = requireAs(project, 'cdktf', 'json-stable-stringify');
+  fs.mkdirSync(path.join(into, 'cdktf.out', 'stacks'), { recursive: true });
+  fs.mkdirSync(path.join(into, 'dist'), { recursive: true });
+  let manifest;
+  for (const part of parts) {
+    const partManifest = JSON.parse(fs.readFileSync(path.join(part, 'cdktf.out', 'manifest.json'), 'utf8'));
+    manifest = manifest ? { ...manifest, stacks: { ...manifest.stacks, ...partManifest.stacks } } : partManifest;
+    for (const stack of fs.readdirSync(path.join(part, 'cdktf.out', 'stacks'))) {
+      fs.renameSync(path.join(part, 'cdktf.out', 'stacks', stack), path.join(into, 'cdktf.out', 'stacks', stack));
+    }
+    for (const file of fs.readdirSync(path.join(part, 'dist'))) fs.renameSync(path.join(part, 'dist', file), path.join(into, 'dist', file));
+  }
+  fs.writeFileSync(path.join(into, 'cdktf.out', 'manifest.json'), stringify(manifest, { space: 2 }));
+}
+
 /** With --env, the new output gets the other environments' stacks and manifests from the current output. */
 function keepOtherEnvironments(staging) {
   const next = (folder) => path.join(staging, 'new', folder);
@@ -103,11 +148,20 @@ try {
   const restored = withLock(root, () => recoverAndClean(root));
   if (restored.length > 0) console.error(`finished replacing ${restored.join(', ')} left by a synth that was stopped`);
   staging = createStaging(root);
-  process.env.CDKTF_OUTDIR = path.join(staging, 'new', 'cdktf.out');
-  process.env.CDK8S_OUTDIR = path.join(staging, 'new', 'dist');
-  entry = await runEntries(project, ['infra/main.ts', 'workloads/main.ts'], {
+  entry = await bundleFor(project, ['infra/main.ts', 'workloads/main.ts'], {
     onBuild: () => console.error('bundling infra/main.ts and workloads/main.ts (first run, or sources changed since the last build)'),
   });
+  const names = environmentNames();
+  if (names.length >= PARALLEL_FROM && availableParallelism() > 1) {
+    const shares = [names.filter((_, i) => i % 2 === 0), names.filter((_, i) => i % 2 === 1)];
+    const parts = shares.map((_, i) => path.join(staging, `part-${i}`));
+    await Promise.all(shares.map((share, i) => runInWorker(entry, share, parts[i])));
+    mergeParts(parts, path.join(staging, 'new'));
+  } else {
+    process.env.CDKTF_OUTDIR = path.join(staging, 'new', 'cdktf.out');
+    process.env.CDK8S_OUTDIR = path.join(staging, 'new', 'dist');
+    runBundle(entry, project);
+  }
   const list = (dir) => (fs.existsSync(path.join(staging, 'new', dir)) ? fs.readdirSync(path.join(staging, 'new', dir)).sort() : []);
   const staged = { stacks: list('cdktf.out/stacks'), manifests: list('dist') };
   withLock(root, () => {
