@@ -1,16 +1,23 @@
-// Runs one CDK app written in TypeScript: `node scripts/run-app.mjs infra/main.ts`. This is the `app`
-// command of cdktf.json (cdktf synth/diff/deploy) and cdk8s.yaml; they set CDKTF_OUTDIR / CDK8S_OUTDIR.
-// It uses the same build cache as `npm run synth` (scripts/bundle.mjs), so it is as fast.
+// Runs a program written in TypeScript: `node scripts/run-app.mjs <entry.ts> [args...]`. For the CDK
+// apps this is the `app` command of cdktf.json (cdktf synth/diff/deploy) and cdk8s.yaml, which set
+// CDKTF_OUTDIR / CDK8S_OUTDIR; they use the same build cache as `npm run synth` (scripts/bundle.mjs), so
+// they are as fast. Other programs get a cached bundle with their dependencies left in node_modules.
 import { projectRoot, reportError, runEntries } from './bundle.mjs';
 
+/** Entry points that are CDK apps: bundled with their dependencies and run like `npm run synth` runs them. */
+const CDK_APPS = ['infra/main.ts', 'workloads/main.ts'];
+
 const entry = process.argv[2];
-if (!entry || !entry.endsWith('.ts') || process.argv.length > 3) {
-  console.error(`usage: node scripts/run-app.mjs <entry.ts> (got '${process.argv.slice(2).join(' ')}')`);
+if (!entry || !entry.endsWith('.ts')) {
+  console.error(`usage: node scripts/run-app.mjs <entry.ts> [args...] (got '${process.argv.slice(2).join(' ')}')`);
   process.exit(2);
 }
 const root = projectRoot();
 try {
-  await runEntries(root, [entry], { onBuild: () => console.error(`bundling ${entry} (sources changed since the last build)`) });
+  await runEntries(root, [entry], {
+    mode: CDK_APPS.includes(entry) ? 'cdk' : 'app',
+    onBuild: () => console.error(`bundling ${entry} (first run, or sources changed since the last build)`),
+  });
 } catch (error) {
   reportError(error, error?.bundleEntry, root);
   process.exit(1);

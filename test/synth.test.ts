@@ -24,7 +24,8 @@ describe('npm run synth', () => {
   beforeAll(() => {
     result = synth(out, { STORAGE_CONNECTION_STRING: SECRET, ARM_CLIENT_SECRET: SECRET });
   }, 60_000);
-  afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-envs-'));
+  afterAll(() => [out, scratch].forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
   it('synthesizes every environment: Terraform JSON per stack and manifests per environment', () => {
     expect(result.stderr).not.toMatch(/Error/);
@@ -46,7 +47,7 @@ describe('npm run synth', () => {
   });
 
   it('stops before writing anything when a config is invalid, leaving earlier output intact', () => {
-    const envs = fs.mkdtempSync(path.join(os.tmpdir(), 'envs-'));
+    const envs = fs.mkdtempSync(path.join(scratch, 'envs-'));
     const dev = fs.readFileSync(path.join(ROOT, 'environments/dev.yaml'), 'utf8');
     fs.writeFileSync(path.join(envs, 'dev.yaml'), dev.replace('minCount: 1, maxCount: 3', 'minCount: 4, maxCount: 3'));
     const before = files(out).map((f) => [f, fs.readFileSync(f, 'utf8')]);
@@ -60,7 +61,7 @@ describe('npm run synth', () => {
   });
 
   it('stops on a failed workload check the same way', () => {
-    const envs = fs.mkdtempSync(path.join(os.tmpdir(), 'envs-'));
+    const envs = fs.mkdtempSync(path.join(scratch, 'envs-'));
     const dev = fs.readFileSync(path.join(ROOT, 'environments/dev.yaml'), 'utf8');
     fs.writeFileSync(path.join(envs, 'dev.yaml'), dev.replace('tag: "1.4.2"', 'tag: latest'));
     const failed = synth(out, { ENVIRONMENTS_DIR: envs });
@@ -111,7 +112,7 @@ describe('npm run synth', () => {
 
   it('--env synthesizes only those environments and keeps the others\' output as it was', () => {
     const before = new Map(files(out).map((f) => [path.relative(out, f), fs.readFileSync(f, 'utf8')]));
-    const envs = fs.mkdtempSync(path.join(os.tmpdir(), 'envs-'));
+    const envs = fs.mkdtempSync(path.join(scratch, 'envs-'));
     for (const name of ['dev', 'prod', 'staging']) {
       const text = fs.readFileSync(path.join(ROOT, `environments/${name}.yaml`), 'utf8');
       fs.writeFileSync(path.join(envs, `${name}.yaml`), text.replace(/costCenter: [\w-]+/, 'costCenter: changed'));

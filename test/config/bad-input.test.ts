@@ -10,7 +10,7 @@ import { ENVIRONMENTS_DIR, environment } from './fixtures';
  */
 
 /** The message of the error `fn` throws (a ConfigError unless another InputError is expected). */
-function errorOf(fn: () => unknown, type: typeof InputError = ConfigError): string {
+function errorOf(fn: () => unknown, type: new (...args: never[]) => Error = ConfigError): string {
   try {
     fn();
   } catch (error) {
