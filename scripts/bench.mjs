@@ -10,18 +10,22 @@ const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
 const progress = (text) => process.stderr.write(`${text}\n`);
 
-/** Runs a command once; wall seconds and peak RSS (MB, the largest process, where /usr/bin/time exists). */
+/**
+ * Runs a command once: wall seconds, CPU seconds (user + system, all threads and children) and peak RSS
+ * (MB, the largest process), the last two where /usr/bin/time exists. CPU time says more than wall time
+ * on a machine that other work keeps busy.
+ */
 function runOnce(command, args, env = {}) {
   const started = performance.now();
   const options = { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 };
-  const result = TIME ? spawnSync(TIME, ['-f', 'BENCH %M', command, ...args], options) : spawnSync(command, args, options);
+  const result = TIME ? spawnSync(TIME, ['-f', 'BENCH %M %U %S', command, ...args], options) : spawnSync(command, args, options);
   const seconds = (performance.now() - started) / 1000;
   if (result.status !== 0) {
     console.error(result.stdout, result.stderr);
     throw new Error(`${command} ${args.join(' ')} failed with exit code ${result.status}`);
   }
-  const rss = /BENCH (\d+)/.exec(result.stderr ?? '')?.[1];
-  return { seconds, peakMB: rss ? Math.round(Number(rss) / 1024) : undefined };
+  const [, rss, user, system] = /BENCH (\d+) ([\d.]+) ([\d.]+)/.exec(result.stderr ?? '') ?? [];
+  return { seconds, cpu: user ? Number(user) + Number(system) : undefined, peakMB: rss ? Math.round(Number(rss) / 1024) : undefined };
 }
 
 /** Runs a command `runs` times (after `before`, if given), printing each sample; best, median and peak memory. */
@@ -31,15 +35,17 @@ function measure(label, command, args, { runs, before, env } = {}) {
     before?.();
     process.stderr.write(`  ${label}: run ${i + 1}/${runs} ... `);
     const sample = runOnce(command, args, env);
-    progress(`${sample.seconds.toFixed(2)} s${sample.peakMB ? `, ${sample.peakMB} MB` : ''}`);
+    progress(`${sample.seconds.toFixed(2)} s${sample.cpu === undefined ? '' : `, CPU ${sample.cpu.toFixed(2)} s`}${sample.peakMB ? `, ${sample.peakMB} MB` : ''}`);
     samples.push(sample);
   }
   const sorted = samples.map((s) => s.seconds).sort((a, b) => a - b);
+  const cpu = samples.map((s) => s.cpu ?? NaN).sort((a, b) => a - b);
   return {
     label,
     runs,
     best: sorted[0].toFixed(2),
     median: sorted[Math.floor(sorted.length / 2)].toFixed(2),
+    cpu: Number.isNaN(cpu[0]) ? 'n/a' : cpu[Math.floor(cpu.length / 2)].toFixed(2),
     peakMB: Math.max(...samples.map((s) => s.peakMB ?? 0)) || 'n/a',
   };
 }
@@ -74,8 +80,8 @@ rows.push(measure('jest, cold (jest cache cleared)', bin('jest'), ['--silent'], 
 progress('jest, warm');
 rows.push(measure('jest, warm', bin('jest'), ['--silent'], { runs: 3 }));
 
-const header = ['what', 'runs', 'best s', 'median s', 'peak MB'];
-const table = [header, ...rows.map((r) => [r.label, r.runs, r.best, r.median, r.peakMB].map(String))];
+const header = ['what', 'runs', 'best s', 'median s', 'median CPU s', 'peak MB'];
+const table = [header, ...rows.map((r) => [r.label, r.runs, r.best, r.median, r.cpu, r.peakMB].map(String))];
 const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
 console.log(`${os.cpus().length} CPUs, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)}${TIME ? '' : ' (no /usr/bin/time: peak memory not measured)'}`);
 for (const [i, row] of table.entries()) {

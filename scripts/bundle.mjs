@@ -196,9 +196,9 @@ export async function bundleFor(root, entries, { onBuild, mode = 'cdk' } = {}) {
 function codeCacheFile(entry) {
   const prefix = `code-${process.versions.v8.replace(/[^\w.]/g, '_')}-`;
   const name = fs.readdirSync(entry.dir).find((n) => n.startsWith(prefix) && n.endsWith('.bin'));
-  if (!name) return { prefix };
-  const data = readOrNull(path.join(entry.dir, name));
-  return { prefix, data: data && sha256(data).slice(0, 16) === name.slice(prefix.length, -4) ? data : undefined };
+  const data = name ? readOrNull(path.join(entry.dir, name)) : null;
+  const valid = data !== null && sha256(data).slice(0, 16) === name.slice(prefix.length, -4);
+  return { prefix, data: valid ? data : undefined, rejectedOrMissing: !valid };
 }
 
 /**
@@ -222,15 +222,14 @@ function withCheapCaptures(run) {
 /** Runs a bundle in this process, as `require` would, with `root` as where its requires resolve from. */
 export function runBundle(entry, root) {
   const codeCache = codeCacheFile(entry);
-  // A worker thread receives the bytes as a plain Uint8Array.
-  const code = Buffer.isBuffer(entry.code) ? entry.code : Buffer.from(entry.code.buffer, entry.code.byteOffset, entry.code.byteLength);
-  // esbuild escapes non-ASCII, so the bundle is ASCII and latin1 decoding is exact (and fast).
-  const source = isAscii(code) ? code.toString('latin1') : code.toString('utf8');
-  const script = new vm.Script(Module.wrap(source), { filename: entry.file, cachedData: codeCache.data });
+  const script = compile(entry, codeCache.data);
+  // The bundle's bytes and its code cache are not needed once compiled: ~8 MB less at the peak of the run.
+  entry.code = undefined;
+  codeCache.data = undefined;
   const module = { exports: {} };
   withCheapCaptures(() => script.runInThisContext()
     .call(module.exports, module.exports, createRequire(path.join(root, 'package.json')), module, entry.file, entry.dir));
-  if (!codeCache.data || script.cachedDataRejected) {
+  if (codeCache.rejectedOrMissing || script.cachedDataRejected) {
     // Created after the run, so it holds every function the synth compiled, not only the top level.
     try {
       const data = script.createCachedData();
@@ -239,6 +238,14 @@ export function runBundle(entry, root) {
       // An entry pruned by a concurrent build: the next run makes its own code cache.
     }
   }
+}
+
+function compile(entry, cachedData) {
+  // A worker thread receives the bytes as a plain Uint8Array.
+  const code = Buffer.isBuffer(entry.code) ? entry.code : Buffer.from(entry.code.buffer, entry.code.byteOffset, entry.code.byteLength);
+  // esbuild escapes non-ASCII, so the bundle is ASCII and latin1 decoding is exact (and fast).
+  const source = isAscii(code) ? code.toString('latin1') : code.toString('utf8');
+  return new vm.Script(Module.wrap(source), { filename: entry.file, cachedData });
 }
 
 /** Rewrites stack frames in the bundle to the TypeScript source locations they came from. */
