@@ -59,7 +59,7 @@ const project = projectRoot();
 if (options.strict) process.env.SYNTH_STRICT = '1';
 if (options.env) process.env.SYNTH_ENVIRONMENTS = options.env.join(',');
 
-/** From this many environments on, two worker threads share them (synth is CPU-bound and single-threaded). */
+/** From this many environments on, a worker thread takes half of them (synth is CPU-bound and single-threaded). */
 const PARALLEL_FROM = 8;
 
 /** Environment names as files name them (the loader checks the files themselves), or those of --env. */
@@ -73,16 +73,22 @@ function environmentNames() {
   }
 }
 
-/** Runs the bundle in a worker thread for some environments, writing into `outdir`. */
-function runInWorker(entry, environments, outdir) {
+/** Environment variables that make the bundle synthesize `environments` into `outdir`. */
+function shareVariables(environments, outdir) {
   fs.mkdirSync(outdir, { recursive: true });
-  const env = { ...process.env, SYNTH_ENVIRONMENTS: environments.join(','), CDKTF_OUTDIR: path.join(outdir, 'cdktf.out'), CDK8S_OUTDIR: path.join(outdir, 'dist') };
+  return { SYNTH_ENVIRONMENTS: environments.join(','), CDKTF_OUTDIR: path.join(outdir, 'cdktf.out'), CDK8S_OUTDIR: path.join(outdir, 'dist') };
+}
+
+/** Starts the bundle in a worker thread for some environments, writing into `outdir`. */
+function startWorker(entry, environments, outdir) {
+  const env = { ...process.env, ...shareVariables(environments, outdir) };
   const worker = new Worker(new URL('./synth-worker.mjs', import.meta.url), { workerData: { entry, root: project }, env });
-  return new Promise((resolve, reject) => {
+  const done = new Promise((resolve, reject) => {
     worker.once('message', (message) => (message.error ? reject(Object.assign(new Error(message.error.message), message.error)) : resolve()));
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`synth worker exited with code ${code}`)));
   });
+  return { worker, done };
 }
 
 /** Moves the stacks and manifests of several partial outputs into one, with one cdktf manifest. */
@@ -153,13 +159,22 @@ try {
   });
   const names = environmentNames();
   if (names.length >= PARALLEL_FROM && availableParallelism() > 1) {
+    // Half the environments in a worker thread, half in this one; then one output from the two.
     const shares = [names.filter((_, i) => i % 2 === 0), names.filter((_, i) => i % 2 === 1)];
     const parts = shares.map((_, i) => path.join(staging, `part-${i}`));
-    await Promise.all(shares.map((share, i) => runInWorker(entry, share, parts[i])));
+    const other = startWorker(entry, shares[0], parts[0]);
+    try {
+      Object.assign(process.env, shareVariables(shares[1], parts[1]));
+      runBundle(entry, project);
+    } catch (error) {
+      other.done.catch(() => undefined);
+      await other.worker.terminate();
+      throw error;
+    }
+    await other.done;
     mergeParts(parts, path.join(staging, 'new'));
   } else {
-    process.env.CDKTF_OUTDIR = path.join(staging, 'new', 'cdktf.out');
-    process.env.CDK8S_OUTDIR = path.join(staging, 'new', 'dist');
+    Object.assign(process.env, { CDKTF_OUTDIR: path.join(staging, 'new', 'cdktf.out'), CDK8S_OUTDIR: path.join(staging, 'new', 'dist') });
     runBundle(entry, project);
   }
   const list = (dir) => (fs.existsSync(path.join(staging, 'new', dir)) ? fs.readdirSync(path.join(staging, 'new', dir)).sort() : []);

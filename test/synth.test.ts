@@ -21,8 +21,11 @@ describe('npm run synth', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
   let result: ReturnType<typeof synth>;
   // Secret values in the environment of the synth must not end up anywhere it writes or prints.
+  /** What the first run wrote, by path relative to `out` (later tests change `out`). */
+  const original = new Map<string, string>();
   beforeAll(() => {
     result = synth(out, { STORAGE_CONNECTION_STRING: SECRET, ARM_CLIENT_SECRET: SECRET });
+    for (const f of files(out)) original.set(path.relative(out, f), fs.readFileSync(f, 'utf8'));
   }, 60_000);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-envs-'));
   afterAll(() => [out, scratch].forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
@@ -130,5 +133,33 @@ describe('npm run synth', () => {
     const unknown = synth(out, {}, ['--outdir', out, '--env', 'qa']);
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toContain("unknown environment(s) 'qa'; environments in 'environments': dev, prod, staging");
+  });
+
+  it('shares many environments between two workers, with the same output per environment and a summarised closing line', () => {
+    const envs = fs.mkdtempSync(path.join(scratch, 'envs-'));
+    for (const name of ['dev', 'prod', 'staging']) fs.copyFileSync(path.join(ROOT, `environments/${name}.yaml`), path.join(envs, `${name}.yaml`));
+    for (let i = 1; i <= 5; i++) fs.copyFileSync(path.join(ROOT, 'environments/dev.yaml'), path.join(envs, `qa${i}.yaml`));
+    const many = fs.mkdtempSync(path.join(scratch, 'many-'));
+    const run = synth(many, { ENVIRONMENTS_DIR: envs });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^synthesized 16 stacks into cdktf\.out\/stacks and 8 manifest sets into dist\/ \(8 environments\) in \d+ ms\n$/);
+    const manifest = JSON.parse(fs.readFileSync(path.join(many, 'cdktf.out/manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.stacks)).toHaveLength(16);
+    for (const file of ['cdktf.out/stacks/platform-prod/cdk.tf.json', 'cdktf.out/stacks/apps-staging/cdk.tf.json', 'dist/photo-view-dev.k8s.yaml']) {
+      expect(fs.readFileSync(path.join(many, file), 'utf8')).toBe(original.get(file));
+    }
+  });
+
+  it('runs the CDK apps through cdktf.json\'s app command (scripts/run-app.mjs) with the same output', () => {
+    const app = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdktf.json'), 'utf8')).app.split(' ');
+    const outdir = fs.mkdtempSync(path.join(scratch, 'cdktf-'));
+    const run = spawnSync(app[0] === 'node' ? process.execPath : app[0], app.slice(1), {
+      cwd: ROOT, encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: path.join(outdir, 'cdktf.out') },
+    });
+    expect(run.status).toBe(0);
+    for (const stack of ['platform-dev', 'apps-prod']) {
+      const file = `cdktf.out/stacks/${stack}/cdk.tf.json`;
+      expect(fs.readFileSync(path.join(outdir, file), 'utf8')).toBe(original.get(file));
+    }
   });
 });

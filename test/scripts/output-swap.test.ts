@@ -147,11 +147,16 @@ describe('output swap', () => {
     fs.mkdirSync(outdir);
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
     fs.writeFileSync(path.join(outdir, '.synth.lock'), `${holder.pid}\n`);
-    const run = exited(start(outdir, A));
-    await new Promise((r) => setTimeout(r, 1000));
-    fs.rmSync(path.join(outdir, '.synth.lock')); // the holder finishes its swap
+    const child = start(outdir, A);
+    const run = exited(child);
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    // Release the lock once the run is waiting for it, as its holder would after its swap.
+    while (!stderr.includes('waiting for another synth')) await new Promise((r) => setTimeout(r, 50));
+    expect(fs.readdirSync(outdir).filter((n) => n.startsWith('.synth-staging'))).toEqual([]);
+    fs.rmSync(path.join(outdir, '.synth.lock'));
     holder.kill('SIGKILL');
-    const { code, stderr } = await run;
+    const { code } = await run;
     expect(code).toBe(0);
     expect(stderr).toContain(`waiting for another synth (pid ${holder.pid}) to finish writing ${outdir}`);
     expect(outputOf(outdir)).toEqual(expected.A);
