@@ -78,7 +78,7 @@ rows.push(measure('type-check (tsc 7)', 'node_modules/typescript-native/bin/tsc'
 progress('jest, cold: jest cache cleared before the run');
 rows.push(measure('jest, cold (jest cache cleared)', bin('jest'), ['--silent'], { runs: 1, before: () => spawnSync(bin('jest'), ['--clearCache']) }));
 progress('jest, warm');
-rows.push(measure('jest, warm', bin('jest'), ['--silent'], { runs: 3 }));
+rows.push(measure('jest, warm', bin('jest'), ['--silent'], { runs: 2 }));
 
 const header = ['what', 'runs', 'best s', 'median s', 'median CPU s', 'peak MB'];
 const table = [header, ...rows.map((r) => [r.label, r.runs, r.best, r.median, r.cpu, r.peakMB].map(String))];
