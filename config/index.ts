@@ -4,3 +4,4 @@ export * from './validate';
 export * from './azure-facts';
 export * from './naming';
 export * from './secrets';
+export * from './kubernetes-versions';

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { environmentSchema, type EnvironmentConfig } from './schema';
-import { configWarnings, crossFieldProblems, type ConfigProblem } from './validate';
+import { configWarnings, crossFieldProblems, placeholderIdWarnings, type ConfigProblem } from './validate';
 
 /** Environment names come from file names and end up in every resource name. */
 const ENVIRONMENT_FILE = /^([a-z][a-z0-9]{1,11})\.ya?ml$/;
@@ -159,14 +159,18 @@ export function loadEnvironments(dir: string, options: LoadOptions = {}): Enviro
   for (const file of files.filter((f) => !options.only || options.only.includes(f.replace(/\.ya?ml$/, '')))) {
     try {
       const env = loadEnvironmentFile(path.join(dir, file));
-      const warnings = configWarnings(env).map((w) => ({ file: path.join(dir, file), environment: env.name, ...w, value: valueAt(env, w.path.split('.')) }));
-      if (options.strict) problems.push(...warnings);
-      else if (warnings.length > 0) {
-        // One line per file: the example files have several placeholders each.
-        const text = `warning: ${path.join(dir, file)} (environment '${env.name}'): ${warnings.map((w) => w.path).join(', ')}: ` +
-          `${warnings.length === 1 ? 'is a placeholder' : 'are placeholders'}, not real IDs; fine for synth, refused by --strict (deploy)`;
+      const where = { file: path.join(dir, file), environment: env.name };
+      const warn = (text: string) => {
         if (!warned.has(text)) (options.warn ?? console.error)(text);
         warned.add(text);
+      };
+      for (const w of configWarnings(env)) warn(`warning:${describeProblem({ ...where, ...w }).slice(1)}`);
+      const placeholders = placeholderIdWarnings(env).map((w) => ({ ...where, ...w, value: valueAt(env, w.path.split('.')) }));
+      if (options.strict) problems.push(...placeholders);
+      else if (placeholders.length > 0) {
+        // One line per file: the example files have several placeholders each.
+        warn(`warning: ${where.file} (environment '${env.name}'): ${placeholders.map((w) => w.path).join(', ')}: ` +
+          `${placeholders.length === 1 ? 'is a placeholder' : 'are placeholders'}, not real IDs; fine for synth, refused by --strict (deploy)`);
       }
       envs.push(env);
     } catch (error) {

@@ -102,13 +102,26 @@ export function projectTags(env: Pick<EnvironmentConfig, 'name' | 'workload'>): 
 /** Keys of {@link projectTags}: they count against Azure's 50-tag limit. */
 export const PROJECT_TAG_KEYS = Object.keys(projectTags({ name: '', workload: '' }));
 
-/** The system node pool's name, and the temporary name AKS gives it while rotating it; no user pool may take either. */
+/** The system (default) node pool. */
 export const SYSTEM_POOL_NAME = 'system';
-export const SYSTEM_POOL_ROTATION_NAME = 'systemtmp';
-export const SYSTEM_POOL_NAMES: ReadonlyArray<string> = [SYSTEM_POOL_NAME, SYSTEM_POOL_ROTATION_NAME];
+
+/**
+ * Name of the pool AKS creates while it rotates a pool to a changed `vm_size`, `zones`, `max_pods` or
+ * `os_disk_*`; without it such a change fails ("temporary_name_for_rotation must be specified").
+ * Linux pool names are at most 12 characters.
+ */
+export const rotationPoolName = (pool: string) => `${pool.slice(0, 9)}tmp`;
+
+/** Names no user pool may take: the system pool's, and the one it has while it rotates. */
+export const SYSTEM_POOL_NAMES: ReadonlyArray<string> = [SYSTEM_POOL_NAME, rotationPoolName(SYSTEM_POOL_NAME)];
 
 /** Node label the user pool carries, so workloads can be scheduled onto it and not the system pool. */
 export const USER_POOL_LABEL = 'photo-view.io/pool';
+
+/** Blob container holding an environment's Terraform state: one per environment in the shared state account. */
+export function stateContainerName(env: Pick<EnvironmentConfig, 'name' | 'state'>): string {
+  return env.state.containerName ?? `tfstate-${env.name}`;
+}
 
 /** Key Vault secret name for an environment variable name (DB_PASSWORD -> db-password). */
 export function keyVaultSecretName(variable: string): string {

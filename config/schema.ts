@@ -91,7 +91,14 @@ const kubernetes = strict({
   automaticUpgradeChannel: z.enum(['patch', 'stable', 'rapid', 'node-image', 'none']).default('patch'),
   /** Entra ID groups that get cluster-admin via Azure RBAC. */
   adminGroupObjectIds: z.array(uuid).min(1, 'needs at least one Entra ID group object ID'),
-  networkPolicy: z.enum(['azure', 'calico', 'cilium']).default('azure'),
+  /**
+   * Network policy engine. Only Cilium: Azure CNI powered by Cilium (overlay) is the data plane, and
+   * changing `network_data_plane` or `network_policy` later replaces the cluster; Azure Network Policy
+   * Manager is being retired. @see https://learn.microsoft.com/azure/aks/azure-cni-powered-by-cilium
+   */
+  networkPolicy: z.literal('cilium', {
+    error: "must be 'cilium': Azure CNI powered by Cilium is the data plane ('azure' Network Policy Manager is being retired, and changing the engine later replaces the cluster)",
+  }).default('cilium'),
   systemPool: nodePool,
   userPool: nodePool.extend({
     name: z.string().regex(/^[a-z][a-z0-9]{0,11}$/, { error: 'must be 1-12 lowercase letters or digits, starting with a letter' }).default('apps'),
@@ -172,6 +179,23 @@ const app = strict({
   rolloutTimeoutMinutes: int(1, 120).default(10),
 });
 
+/**
+ * A decision to accept one policy finding (`npm run validate`) for a while. Checked by the policy:
+ * an expired waiver fails, one that matches nothing warns.
+ */
+const waiver = strict({
+  /** Rule id, e.g. AKS001 (README, "Guardrails"). */
+  rule: z.string().regex(/^[A-Z][A-Z0-9]*\d{3}$/, { error: 'must be a rule id like AKS001 or K8S003 (see the README, "Guardrails")' }),
+  /** Object id as findings show it: `Kind/namespace/name` or a Terraform address; `*` matches any characters. */
+  object: z.string().min(1, 'must name the object, e.g. Service/photo-view/photo-view or azurerm_kubernetes_cluster.*'),
+  /** Why the finding is accepted, and what ends it. */
+  reason: z.string().min(20, 'must say why the finding is accepted and what ends it (at least 20 characters)'),
+  /** Who decided and answers for it (a team or person). */
+  owner: z.string().min(1, 'must name who answers for the decision'),
+  /** Last day the waiver holds (YYYY-MM-DD); after it, validate fails. */
+  expires: z.iso.date({ error: 'must be a date YYYY-MM-DD' }),
+});
+
 export const environmentSchema = strict({
   /** Azure subscription the environment lives in (not a secret). */
   subscriptionId: uuid,
@@ -184,11 +208,18 @@ export const environmentSchema = strict({
   state: strict({
     resourceGroupName: z.string().min(1),
     storageAccountName: z.string().regex(/^[a-z0-9]{3,24}$/, { error: 'must be 3-24 lowercase letters or digits' }),
-    containerName: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, { error: 'must be 3-63 lowercase letters, digits or single hyphens' }).default('tfstate'),
+    /** Blob container of this environment's state; each environment's deploy identity may write only its own. @default tfstate-<environment> */
+    containerName: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, { error: 'must be 3-63 lowercase letters, digits or single hyphens' }).optional(),
   }),
   kubernetes,
   registry: strict({
     sku: z.enum(['Basic', 'Standard', 'Premium']).default('Standard'),
+    /**
+     * Spread the registry over availability zones (Premium only). Fixed at creation: changing it replaces
+     * the registry and its images, so a registry moved to Premium later should set `false`.
+     * @default true for Premium in a region with zones
+     */
+    zoneRedundancy: z.boolean().optional(),
     /** Extra regions the registry replicates to (Premium only). */
     geoReplicationLocations: z.array(region).default([]),
     /** Days untagged manifests are kept (Premium only). */
@@ -215,6 +246,8 @@ export const environmentSchema = strict({
     }).prefault({}),
   }),
   app,
+  /** Accepted policy findings, each with a reason, an owner and an expiry date. @default none */
+  waivers: z.array(waiver).default([]),
 });
 
 export type EnvironmentInput = z.input<typeof environmentSchema>;

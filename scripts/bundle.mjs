@@ -96,7 +96,13 @@ function loadEntry(dir, mode) {
   }
   const code = readOrNull(path.join(dir, BUNDLE));
   if (!code || code.length !== meta.size || sha256(code) !== meta.sha256) return undefined;
-  return { dir, file: path.join(dir, BUNDLE), code, mode };
+  return { dir, file: path.join(dir, BUNDLE), code, mode, entries: meta.entries };
+}
+
+function entryModule(entries, mode) {
+  const load = (e) => `require(${JSON.stringify(`./${e}`)})`;
+  if (mode !== 'cdk') return entries.map((e) => `${load(e)};`).join('\n');
+  return `module.exports = {\n${entries.map((e) => `  ${JSON.stringify(e)}: () => ${load(e)},`).join('\n')}\n};`;
 }
 
 /** Bundles the entries with esbuild and stores the result; esbuild is loaded only here, on a cache miss. */
@@ -105,8 +111,9 @@ async function buildEntry(root, entries, mode) {
   const sources = new Map();
   const inProject = (file) => !path.relative(root, file).split(path.sep).includes('node_modules');
   const result = await build({
-    // One file runs every entry in order; each entry stays a lazily initialised module.
-    stdin: { contents: entries.map((e) => `require(${JSON.stringify(`./${e}`)});`).join('\n'), resolveDir: root, loader: 'js', sourcefile: 'entries.js' },
+    // One file for all entries, each a lazily initialised module: a CDK bundle exports a function per
+    // entry (the caller runs them, in its order); an app bundle runs its entry when loaded.
+    stdin: { contents: entryModule(entries, mode), resolveDir: root, loader: 'js', sourcefile: 'entries.js' },
     outfile: path.join(root, CACHE_DIR, 'entry', BUNDLE),
     absWorkingDir: root,
     bundle: true,
@@ -155,7 +162,7 @@ async function buildEntry(root, entries, mode) {
   }
   writeAtomically(paths.index, JSON.stringify({ entries, sources: [...sources.keys()].sort() }));
   pruneEntries(paths, dir);
-  return { dir, file: path.join(dir, BUNDLE), code, mode };
+  return { dir, file: path.join(dir, BUNDLE), code, mode, entries };
 }
 
 /** Keeps the newest entries of a set of entry points, and removes temporary folders of runs that died. */
@@ -219,25 +226,38 @@ function withCheapCaptures(run) {
   }
 }
 
-/** Runs a bundle in this process, as `require` would, with `root` as where its requires resolve from. */
-export function runBundle(entry, root) {
+/**
+ * Loads a CDK bundle in this process, with `root` as where its requires resolve from; `run(entry)` runs
+ * one of its entries, `saveCodeCache()` (after the runs) stores V8's code cache when there was none.
+ */
+export function loadBundle(entry, root) {
   const codeCache = codeCacheFile(entry);
   const script = compile(entry, codeCache.data);
   // The bundle's bytes and its code cache are not needed once compiled: ~8 MB less at the peak of the run.
   entry.code = undefined;
   codeCache.data = undefined;
   const module = { exports: {} };
-  withCheapCaptures(() => script.runInThisContext()
-    .call(module.exports, module.exports, createRequire(path.join(root, 'package.json')), module, entry.file, entry.dir));
-  if (codeCache.rejectedOrMissing || script.cachedDataRejected) {
-    // Created after the run, so it holds every function the synth compiled, not only the top level.
-    try {
-      const data = script.createCachedData();
-      writeAtomically(path.join(entry.dir, `${codeCache.prefix}${sha256(data).slice(0, 16)}.bin`), data);
-    } catch {
-      // An entry pruned by a concurrent build: the next run makes its own code cache.
-    }
-  }
+  script.runInThisContext().call(module.exports, module.exports, createRequire(path.join(root, 'package.json')), module, entry.file, entry.dir);
+  return {
+    run: (name) => withCheapCaptures(() => module.exports[name]()),
+    saveCodeCache() {
+      if (!codeCache.rejectedOrMissing && !script.cachedDataRejected) return;
+      // Created after the runs, so it holds every function the synth compiled, not only the top level.
+      try {
+        const data = script.createCachedData();
+        writeAtomically(path.join(entry.dir, `${codeCache.prefix}${sha256(data).slice(0, 16)}.bin`), data);
+      } catch {
+        // An entry pruned by a concurrent build: the next run makes its own code cache.
+      }
+    },
+  };
+}
+
+/** Runs entries of a CDK bundle in order (by default all of them). */
+export function runBundle(entry, root, names = entry.entries) {
+  const bundle = loadBundle(entry, root);
+  for (const name of names) bundle.run(name);
+  bundle.saveCodeCache();
 }
 
 function compile(entry, cachedData) {

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { bundleFor, projectRoot, reportError, requireAs, runBundle } from './bundle.mjs';
+import { bundleFor, loadBundle, projectRoot, reportError, requireAs } from './bundle.mjs';
 import { createStaging, linkTree, OUTPUTS, recoverAndClean, removeStaging, swapIn, withLock } from './output.mjs';
 
 const started = performance.now();
@@ -59,6 +59,11 @@ const project = projectRoot();
 if (options.strict) process.env.SYNTH_STRICT = '1';
 if (options.env) process.env.SYNTH_ENVIRONMENTS = options.env.join(',');
 
+/** The two CDK apps, then policy/gate.ts (guard, issue 13) on what they wrote to the staging folder: output
+ * that breaks an un-waived error rule is never swapped in. Keep the gate last, whatever else changes here. */
+const APPS = ['infra/main.ts', 'workloads/main.ts'];
+const GATE = 'policy/gate.ts';
+
 /** From this many environments on, a worker thread takes half of them (synth is CPU-bound and single-threaded). */
 const PARALLEL_FROM = 8;
 
@@ -82,7 +87,7 @@ function shareVariables(environments, outdir) {
 /** Starts the bundle in a worker thread for some environments, writing into `outdir`. */
 function startWorker(entry, environments, outdir) {
   const env = { ...process.env, ...shareVariables(environments, outdir) };
-  const worker = new Worker(new URL('./synth-worker.mjs', import.meta.url), { workerData: { entry, root: project }, env });
+  const worker = new Worker(new URL('./synth-worker.mjs', import.meta.url), { workerData: { entry, root: project, entries: APPS }, env });
   const done = new Promise((resolve, reject) => {
     worker.once('message', (message) => (message.error ? reject(Object.assign(new Error(message.error.message), message.error)) : resolve()));
     worker.once('error', reject);
@@ -154,29 +159,35 @@ try {
   const restored = withLock(root, () => recoverAndClean(root));
   if (restored.length > 0) console.error(`finished replacing ${restored.join(', ')} left by a synth that was stopped`);
   staging = createStaging(root);
-  entry = await bundleFor(project, ['infra/main.ts', 'workloads/main.ts'], {
-    onBuild: () => console.error('bundling infra/main.ts and workloads/main.ts (first run, or sources changed since the last build)'),
+  entry = await bundleFor(project, [...APPS, GATE], {
+    onBuild: () => console.error('bundling infra/main.ts, workloads/main.ts and policy/gate.ts (first run, or sources changed since the last build)'),
   });
   const names = environmentNames();
-  if (names.length >= PARALLEL_FROM && availableParallelism() > 1) {
-    // Half the environments in a worker thread, half in this one; then one output from the two.
-    const shares = [names.filter((_, i) => i % 2 === 0), names.filter((_, i) => i % 2 === 1)];
-    const parts = shares.map((_, i) => path.join(staging, `part-${i}`));
-    const other = startWorker(entry, shares[0], parts[0]);
-    try {
-      Object.assign(process.env, shareVariables(shares[1], parts[1]));
-      runBundle(entry, project);
-    } catch (error) {
-      other.done.catch(() => undefined);
-      await other.worker.terminate();
-      throw error;
-    }
-    await other.done;
-    mergeParts(parts, path.join(staging, 'new'));
-  } else {
-    Object.assign(process.env, { CDKTF_OUTDIR: path.join(staging, 'new', 'cdktf.out'), CDK8S_OUTDIR: path.join(staging, 'new', 'dist') });
-    runBundle(entry, project);
+  const output = path.join(staging, 'new');
+  const outputVariables = { CDKTF_OUTDIR: path.join(output, 'cdktf.out'), CDK8S_OUTDIR: path.join(output, 'dist') };
+  const parallel = names.length >= PARALLEL_FROM && availableParallelism() > 1;
+  // Half the environments in a worker thread, half in this one; then one output from the two.
+  const shares = parallel ? [names.filter((_, i) => i % 2 === 0), names.filter((_, i) => i % 2 === 1)] : [];
+  const parts = shares.map((_, i) => path.join(staging, `part-${i}`));
+  const other = parallel ? startWorker(entry, shares[0], parts[0]) : undefined;
+  const bundle = loadBundle(entry, project);
+  try {
+    Object.assign(process.env, parallel ? shareVariables(shares[1], parts[1]) : outputVariables);
+    for (const app of APPS) bundle.run(app);
+  } catch (error) {
+    other?.done.catch(() => undefined);
+    await other?.worker.terminate();
+    throw error;
   }
+  if (other) {
+    await other.done;
+    mergeParts(parts, output);
+    Object.assign(process.env, outputVariables);
+    if (options.env) process.env.SYNTH_ENVIRONMENTS = options.env.join(',');
+    else delete process.env.SYNTH_ENVIRONMENTS;
+  }
+  bundle.run(GATE);
+  bundle.saveCodeCache();
   const list = (dir) => (fs.existsSync(path.join(staging, 'new', dir)) ? fs.readdirSync(path.join(staging, 'new', dir)).sort() : []);
   const staged = { stacks: list('cdktf.out/stacks'), manifests: list('dist') };
   withLock(root, () => {

@@ -11,15 +11,11 @@ export interface KeyVaultProps {
   /** Globally unique, 3-24 characters (see naming.ts). */
   readonly name: string;
   readonly tenantId: string;
-  /** @default 'standard' */
-  readonly sku?: 'standard' | 'premium';
-  /**
-   * Deleted vaults and secrets cannot be purged before the retention ends. Cannot be turned off again.
-   * @default true
-   */
-  readonly purgeProtection?: boolean;
-  /** Days a deleted vault or secret can be recovered. @default 90 */
-  readonly softDeleteRetentionDays?: number;
+  readonly sku: 'standard' | 'premium';
+  /** Deleted vaults and secrets cannot be purged before the retention ends. Cannot be turned off again. */
+  readonly purgeProtection: boolean;
+  /** Days a deleted vault or secret can be recovered (7-90; cannot be changed after creation). */
+  readonly softDeleteRetentionDays: number;
   readonly logAnalyticsWorkspaceId: string;
 }
 
@@ -36,10 +32,10 @@ export class KeyVault extends Construct {
       resourceGroupName: props.resourceGroup.resourceGroupName,
       location: props.resourceGroup.location,
       tenantId: props.tenantId,
-      skuName: props.sku ?? 'standard',
+      skuName: props.sku,
       rbacAuthorizationEnabled: true,
-      purgeProtectionEnabled: props.purgeProtection ?? true,
-      softDeleteRetentionDays: props.softDeleteRetentionDays ?? 90,
+      purgeProtectionEnabled: props.purgeProtection,
+      softDeleteRetentionDays: props.softDeleteRetentionDays,
     });
     this.keyVaultId = vault.id;
     this.keyVaultUri = vault.vaultUri;
@@ -49,6 +45,8 @@ export class KeyVault extends Construct {
       targetResourceId: vault.id,
       logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId,
       logCategories: ['AuditEvent'],
+      // Key Vault has no resource-specific tables: setting a destination type shows a diff on every plan.
+      resourceSpecificTables: false,
     });
   }
 

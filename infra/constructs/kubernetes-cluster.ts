@@ -1,12 +1,12 @@
 import { Construct } from 'constructs';
 import { KubernetesCluster as Cluster, type KubernetesClusterMaintenanceWindowAutoUpgrade } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool';
-import { SYSTEM_POOL_NAME, SYSTEM_POOL_ROTATION_NAME, USER_POOL_LABEL, type VmSize } from '../../config';
+import { rotationPoolName, SYSTEM_POOL_NAME, USER_POOL_LABEL, type VmSize } from '../../config';
 import { DiagnosticSettings } from './diagnostic-settings';
 import type { IPrincipal } from './role-assignment';
 import type { ResourceGroup } from './resource-group';
 
-/** One node pool, always under the cluster autoscaler. */
+/** One node pool, always under the cluster autoscaler. The config supplies every value without a `@default`. */
 export interface NodePoolProps {
   /** VM size, e.g. Standard_D4ds_v5, as parsed by the config. */
   readonly vmSize: VmSize;
@@ -18,14 +18,12 @@ export interface NodePoolProps {
   readonly nodeCount?: number;
   /** Availability zones. @default no zones */
   readonly zones?: ReadonlyArray<string>;
-  /** @default 110 */
-  readonly maxPods?: number;
-  /** @default 'Ephemeral' */
-  readonly osDiskType?: 'Ephemeral' | 'Managed';
-  /** @default 64 */
-  readonly osDiskSizeGb?: number;
-  /** Extra nodes during upgrades. @default '33%' (the AKS recommendation for production) */
-  readonly maxSurge?: string;
+  /** Pods per node. */
+  readonly maxPods: number;
+  readonly osDiskType: 'Ephemeral' | 'Managed';
+  readonly osDiskSizeGb: number;
+  /** Extra nodes during upgrades, e.g. '33%' (the AKS recommendation for production). */
+  readonly maxSurge: string;
   /** @default the control plane's version */
   readonly orchestratorVersion?: string;
 }
@@ -55,15 +53,19 @@ export interface KubernetesClusterProps {
   readonly name: string;
   readonly nodeResourceGroupName: string;
   readonly kubernetesVersion: string;
-  /** @default 'Standard' (financially backed API server SLA) */
-  readonly skuTier?: 'Free' | 'Standard' | 'Premium';
-  /** @default 'patch' */
-  readonly automaticUpgradeChannel?: 'patch' | 'stable' | 'rapid' | 'node-image' | 'none';
+  /** 'Standard' has the financially backed API server SLA. */
+  readonly skuTier: 'Free' | 'Standard' | 'Premium';
+  /** Control-plane upgrades; 'none' leaves the cluster where `kubernetesVersion` puts it. */
+  readonly automaticUpgradeChannel: 'patch' | 'stable' | 'rapid' | 'node-image' | 'none';
   readonly tenantId: string;
   /** Entra ID groups with cluster-admin through Azure RBAC. */
   readonly adminGroupObjectIds: ReadonlyArray<string>;
-  /** @default 'azure' */
-  readonly networkPolicy?: 'azure' | 'calico' | 'cilium';
+  /**
+   * Network policy engine: Cilium, on Azure CNI powered by Cilium (overlay). Changing the data plane or
+   * the engine later replaces the cluster, and Azure Network Policy Manager is being retired.
+   * @see https://learn.microsoft.com/azure/aks/azure-cni-powered-by-cilium
+   */
+  readonly networkPolicy: 'cilium';
   /** Runs only critical add-ons (CriticalAddonsOnly taint). */
   readonly systemPool: NodePoolProps;
   /** Runs the applications. */
@@ -77,21 +79,22 @@ export interface KubernetesClusterProps {
 /** Control-plane log categories worth their cost. @see https://learn.microsoft.com/azure/aks/monitor-aks-reference */
 export const CONTROL_PLANE_LOG_CATEGORIES = ['kube-audit-admin', 'guard', 'cluster-autoscaler', 'kube-controller-manager'] as const;
 
-
-function autoscaledPool(pool: NodePoolProps, version: string) {
+function autoscaledPool(pool: NodePoolProps, name: string, version: string) {
   return {
+    name,
+    temporaryNameForRotation: rotationPoolName(name),
     vmSize: pool.vmSize.name,
     autoScalingEnabled: true,
     minCount: pool.minCount,
     maxCount: pool.maxCount,
     nodeCount: pool.nodeCount ?? pool.minCount,
     zones: pool.zones ? [...pool.zones] : undefined,
-    maxPods: pool.maxPods ?? 110,
-    osDiskType: pool.osDiskType ?? 'Ephemeral',
-    osDiskSizeGb: pool.osDiskSizeGb ?? 64,
+    maxPods: pool.maxPods,
+    osDiskType: pool.osDiskType,
+    osDiskSizeGb: pool.osDiskSizeGb,
     osSku: 'AzureLinux',
     orchestratorVersion: pool.orchestratorVersion ?? version,
-    upgradeSettings: { maxSurge: pool.maxSurge ?? '33%' },
+    upgradeSettings: { maxSurge: pool.maxSurge },
   };
 }
 
@@ -121,8 +124,10 @@ export class KubernetesCluster extends Construct {
   constructor(scope: Construct, id: string, props: KubernetesClusterProps) {
     super(scope, id);
     const version = props.kubernetesVersion;
-    const channel = props.automaticUpgradeChannel ?? 'patch';
-    const networkPolicy = props.networkPolicy ?? 'azure';
+    const channel = props.automaticUpgradeChannel;
+    if (rotationPoolName(props.userPool.name) === rotationPoolName(SYSTEM_POOL_NAME)) {
+      throw new Error(`user pool '${props.userPool.name}' would rotate through the system pool's temporary pool '${rotationPoolName(SYSTEM_POOL_NAME)}'; choose another name`);
+    }
 
     const cluster = new Cluster(this, 'Resource', {
       name: props.name,
@@ -131,13 +136,11 @@ export class KubernetesCluster extends Construct {
       nodeResourceGroup: props.nodeResourceGroupName,
       dnsPrefix: props.name,
       kubernetesVersion: version,
-      skuTier: props.skuTier ?? 'Standard',
+      skuTier: props.skuTier,
       identity: { type: 'SystemAssigned' },
       defaultNodePool: {
-        name: SYSTEM_POOL_NAME,
         onlyCriticalAddonsEnabled: true,
-        temporaryNameForRotation: SYSTEM_POOL_ROTATION_NAME,
-        ...autoscaledPool(props.systemPool, version),
+        ...autoscaledPool(props.systemPool, SYSTEM_POOL_NAME, version),
       },
       autoScalerProfile: {
         expander: props.autoscalerProfile.expander,
@@ -150,8 +153,8 @@ export class KubernetesCluster extends Construct {
       networkProfile: {
         networkPlugin: 'azure',
         networkPluginMode: 'overlay',
-        networkPolicy,
-        networkDataPlane: networkPolicy === 'cilium' ? 'cilium' : 'azure',
+        networkDataPlane: 'cilium',
+        networkPolicy: props.networkPolicy,
         loadBalancerSku: 'standard',
         outboundType: 'loadBalancer',
       },
@@ -168,6 +171,7 @@ export class KubernetesCluster extends Construct {
       keyVaultSecretsProvider: { secretRotationEnabled: true, secretRotationInterval: '2m' },
       imageCleanerEnabled: true,
       imageCleanerIntervalHours: 48,
+      // Left out, the provider sends the API's 'none' (azurerm kubernetes_cluster_resource.go: UpgradeChannelNone).
       automaticUpgradeChannel: channel === 'none' ? undefined : channel,
       // NodeImage: AKS reimages nodes with patched images in the window; replaces kured-style reboots.
       nodeOsUpgradeChannel: 'NodeImage',
@@ -178,11 +182,10 @@ export class KubernetesCluster extends Construct {
     });
 
     const userPool = new KubernetesClusterNodePool(this, 'UserPool', {
-      name: props.userPool.name,
       kubernetesClusterId: cluster.id,
       mode: 'User',
       nodeLabels: { [USER_POOL_LABEL]: props.userPool.name },
-      ...autoscaledPool(props.userPool, version),
+      ...autoscaledPool(props.userPool, props.userPool.name, version),
       lifecycle: { ignoreChanges: ['node_count'] },
     });
 
@@ -190,6 +193,7 @@ export class KubernetesCluster extends Construct {
       targetResourceId: cluster.id,
       logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId,
       logCategories: CONTROL_PLANE_LOG_CATEGORIES,
+      resourceSpecificTables: true,
     });
 
     this.clusterId = cluster.id;

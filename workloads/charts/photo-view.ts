@@ -2,6 +2,7 @@ import type { Construct } from 'constructs';
 import { Chart } from 'cdk8s';
 import { allocatable, namingContext, type EnvironmentConfig, keyVaultSecretName, registryLoginServer, resourceName, USER_POOL_LABEL } from '../../config';
 import { WebApp } from '../constructs/web-app';
+import { normalizeManifest, type KubernetesObject } from '../normalize';
 import type { PlatformOutputs } from '../platform-outputs';
 
 /** Properties of a {@link PhotoViewChart}. */
@@ -69,5 +70,10 @@ export class PhotoViewChart extends Chart {
       },
       now: props.now,
     });
+  }
+
+  /** The objects as the API server returns them, for kubernetes_manifest and dist/ alike (see normalize.ts). */
+  public override toJson(): KubernetesObject[] {
+    return super.toJson().map(normalizeManifest);
   }
 }
