@@ -8,7 +8,7 @@
 // swap from the killed run's staging folder under the same lock, then removes the leftovers.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isAlive } from './bundle.mjs';
+import { isAlive, requireAs } from './bundle.mjs';
 
 export const OUTPUTS = ['cdktf.out', 'dist'];
 const STAGING_PREFIX = '.synth-staging-';
@@ -161,6 +161,52 @@ export function linkTree(from, to) {
       fs.linkSync(from, to);
     } catch {
       fs.copyFileSync(from, to);
+    }
+  }
+}
+
+/** Writes cdktf's manifest.json as cdktf does (json-stable-stringify, cdktf's own copy), so a merged one is byte-identical to a full synth's. */
+function writeCdktfManifest(project, cdktfOut, manifest) {
+  const stringify = requireAs(project, 'cdktf', 'json-stable-stringify');
+  fs.writeFileSync(path.join(cdktfOut, 'manifest.json'), stringify(manifest, { space: 2 }));
+}
+
+const readJson = (file) => JSON.parse(fs.readFileSync(file, 'utf8'));
+
+/** Moves the stacks and manifests of partial outputs (one per worker) into one output with one cdktf manifest. */
+export function mergeParts(project, parts, into) {
+  fs.mkdirSync(path.join(into, 'cdktf.out', 'stacks'), { recursive: true });
+  fs.mkdirSync(path.join(into, 'dist'), { recursive: true });
+  let manifest;
+  for (const part of parts) {
+    const partManifest = readJson(path.join(part, 'cdktf.out', 'manifest.json'));
+    manifest = manifest ? { ...manifest, stacks: { ...manifest.stacks, ...partManifest.stacks } } : partManifest;
+    for (const stack of fs.readdirSync(path.join(part, 'cdktf.out', 'stacks'))) {
+      fs.renameSync(path.join(part, 'cdktf.out', 'stacks', stack), path.join(into, 'cdktf.out', 'stacks', stack));
+    }
+    for (const file of fs.readdirSync(path.join(part, 'dist'))) fs.renameSync(path.join(part, 'dist', file), path.join(into, 'dist', file));
+  }
+  writeCdktfManifest(project, path.join(into, 'cdktf.out'), manifest);
+}
+
+/** With --env: the staged output (`next`) gets the other environments' stacks and manifests from the current output in `root`. */
+export function keepOtherEnvironments(project, root, next) {
+  const current = (folder) => path.join(root, folder);
+  if (exists(path.join(current('cdktf.out'), 'stacks'))) {
+    const oldManifest = readJson(path.join(current('cdktf.out'), 'manifest.json'));
+    const newManifest = readJson(path.join(next, 'cdktf.out', 'manifest.json'));
+    for (const stack of fs.readdirSync(path.join(current('cdktf.out'), 'stacks'))) {
+      if (newManifest.stacks[stack]) continue;
+      linkTree(path.join(current('cdktf.out'), 'stacks', stack), path.join(next, 'cdktf.out', 'stacks', stack));
+      if (oldManifest.stacks?.[stack]) newManifest.stacks[stack] = oldManifest.stacks[stack];
+    }
+    writeCdktfManifest(project, path.join(next, 'cdktf.out'), newManifest);
+  }
+  if (exists(current('dist'))) {
+    fs.mkdirSync(path.join(next, 'dist'), { recursive: true });
+    const fresh = new Set(fs.readdirSync(path.join(next, 'dist')));
+    for (const file of fs.readdirSync(current('dist'))) {
+      if (!fresh.has(file)) linkTree(path.join(current('dist'), file), path.join(next, 'dist', file));
     }
   }
 }

@@ -5,8 +5,8 @@ import * as fs from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { bundleFor, loadBundle, projectRoot, reportError, requireAs } from './bundle.mjs';
-import { createStaging, linkTree, OUTPUTS, recoverAndClean, removeStaging, swapIn, withLock } from './output.mjs';
+import { bundleFor, loadBundle, projectRoot, reportError } from './bundle.mjs';
+import { createStaging, keepOtherEnvironments, mergeParts, OUTPUTS, recoverAndClean, removeStaging, swapIn, withLock } from './output.mjs';
 
 const started = performance.now();
 const USAGE = `usage: npm run synth -- [--env NAMES] [--strict] [--outdir DIR] [--help]
@@ -96,49 +96,6 @@ function startWorker(entry, environments, outdir) {
   return { worker, done };
 }
 
-/** Moves the stacks and manifests of several partial outputs into one, with one cdktf manifest. */
-function mergeParts(parts, into) {
-  const stringify = requireAs(project, 'cdktf', 'json-stable-stringify');
-  fs.mkdirSync(path.join(into, 'cdktf.out', 'stacks'), { recursive: true });
-  fs.mkdirSync(path.join(into, 'dist'), { recursive: true });
-  let manifest;
-  for (const part of parts) {
-    const partManifest = JSON.parse(fs.readFileSync(path.join(part, 'cdktf.out', 'manifest.json'), 'utf8'));
-    manifest = manifest ? { ...manifest, stacks: { ...manifest.stacks, ...partManifest.stacks } } : partManifest;
-    for (const stack of fs.readdirSync(path.join(part, 'cdktf.out', 'stacks'))) {
-      fs.renameSync(path.join(part, 'cdktf.out', 'stacks', stack), path.join(into, 'cdktf.out', 'stacks', stack));
-    }
-    for (const file of fs.readdirSync(path.join(part, 'dist'))) fs.renameSync(path.join(part, 'dist', file), path.join(into, 'dist', file));
-  }
-  fs.writeFileSync(path.join(into, 'cdktf.out', 'manifest.json'), stringify(manifest, { space: 2 }));
-}
-
-/** With --env, the new output gets the other environments' stacks and manifests from the current output. */
-function keepOtherEnvironments(staging) {
-  const next = (folder) => path.join(staging, 'new', folder);
-  const current = (folder) => path.join(root, folder);
-  if (fs.existsSync(path.join(current('cdktf.out'), 'stacks'))) {
-    const manifestFile = path.join(current('cdktf.out'), 'manifest.json');
-    const oldManifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
-    const newManifest = JSON.parse(fs.readFileSync(path.join(next('cdktf.out'), 'manifest.json'), 'utf8'));
-    for (const stack of fs.readdirSync(path.join(current('cdktf.out'), 'stacks'))) {
-      if (newManifest.stacks[stack]) continue;
-      linkTree(path.join(current('cdktf.out'), 'stacks', stack), path.join(next('cdktf.out'), 'stacks', stack));
-      if (oldManifest.stacks?.[stack]) newManifest.stacks[stack] = oldManifest.stacks[stack];
-    }
-    // cdktf writes its manifest with json-stable-stringify; the same writer keeps the file byte-identical to a full synth.
-    const stringify = requireAs(project, 'cdktf', 'json-stable-stringify');
-    fs.writeFileSync(path.join(next('cdktf.out'), 'manifest.json'), stringify(newManifest, { space: 2 }));
-  }
-  if (fs.existsSync(current('dist'))) {
-    fs.mkdirSync(next('dist'), { recursive: true });
-    const fresh = new Set(fs.readdirSync(next('dist')));
-    for (const file of fs.readdirSync(current('dist'))) {
-      if (!fresh.has(file)) linkTree(path.join(current('dist'), file), path.join(next('dist'), file));
-    }
-  }
-}
-
 /** The closing line: the stacks and manifests of a few environments by name, a count for many. */
 function summary(staged) {
   const ms = Math.round(performance.now() - started);
@@ -181,7 +138,7 @@ try {
   }
   if (other) {
     await other.done;
-    mergeParts(parts, output);
+    mergeParts(project, parts, output);
     Object.assign(process.env, outputVariables);
     if (options.env) process.env.SYNTH_ENVIRONMENTS = options.env.join(',');
     else delete process.env.SYNTH_ENVIRONMENTS;
@@ -192,7 +149,7 @@ try {
   const staged = { stacks: list('cdktf.out/stacks'), manifests: list('dist') };
   withLock(root, () => {
     recoverAndClean(root);
-    if (options.env) keepOtherEnvironments(staging);
+    if (options.env) keepOtherEnvironments(project, root, path.join(staging, 'new'));
     replaced = swapIn(root, staging);
   });
   console.log(summary(staged));
