@@ -85,7 +85,7 @@ function breakStaleLock(lock, deadOwner) {
     try {
       fs.linkSync(aside, lock);
     } catch {
-      // A third run holds the lock now; the run whose lock this was keeps its staging folder and retries nothing.
+      // A third run took the lock in the meantime; it holds it now (releases check the owner's pid).
     }
   }
   fs.rmSync(aside, { force: true });
