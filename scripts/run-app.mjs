@@ -14,9 +14,11 @@ if (!entry || !entry.endsWith('.ts')) {
 }
 const root = projectRoot();
 try {
+  const cdk = CDK_APPS.includes(entry);
   await runEntries(root, [entry], {
-    mode: CDK_APPS.includes(entry) ? 'cdk' : 'app',
-    onBuild: () => console.error(`bundling ${entry} (first run, or sources changed since the last build)`),
+    mode: cdk ? 'cdk' : 'app',
+    // Other programs own their output (a server logs JSON lines), so only the CDK apps say they are bundling.
+    onBuild: cdk ? () => console.error(`bundling ${entry} (first run, or sources changed since the last build)`) : undefined,
   });
 } catch (error) {
   reportError(error, error?.bundleEntry, root);
