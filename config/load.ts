@@ -60,8 +60,7 @@ export function parseEnvironment(name: string, input: unknown, file: string): En
  * The text of a file that must be UTF-8. A UTF-16 file or a stray byte (a Latin-1 'é' from an old
  * editor) is refused with where it is, instead of silently becoming U+FFFD; the content is never printed.
  */
-function readUtf8(file: string, environment: string): string {
-  const bytes = fs.readFileSync(file);
+function readUtf8(file: string, environment: string, bytes: Buffer): string {
   const problem = (message: string) => new ConfigError([{ file, environment, path: '', message }]);
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff) || bytes.includes(0)) {
     throw problem('the file is UTF-16 (or binary), not UTF-8 text; save it as UTF-8');
@@ -88,6 +87,12 @@ function firstInvalidUtf8(bytes: Buffer): number {
   return 0;
 }
 
+/**
+ * Environment files already parsed in this process, by path and content: one synth runs the infra and
+ * workloads apps and the policy gate in one process, and each loads every file.
+ */
+const parsed = new Map<string, { readonly bytes: Buffer; readonly env: EnvironmentConfig }>();
+
 /** Reads and validates one `environments/<name>.yaml`. */
 export function loadEnvironmentFile(file: string): EnvironmentConfig {
   const base = path.basename(file);
@@ -104,7 +109,12 @@ export function loadEnvironmentFile(file: string): EnvironmentConfig {
   }
   if (!stat.isFile()) throw problem('is a directory, not an environment file; rename or remove it');
 
-  const doc = parseDocument(readUtf8(file, environment), { prettyErrors: true, uniqueKeys: true });
+  const bytes = fs.readFileSync(file);
+  const key = `${path.resolve(file)}\0${environment}`;
+  const known = parsed.get(key);
+  // A copy, so no app can change what another one reads.
+  if (known?.bytes.equals(bytes)) return structuredClone(known.env);
+  const doc = parseDocument(readUtf8(file, environment, bytes), { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(doc.errors.map((e) => ({ file, environment, path: '', message: `YAML syntax: ${e.message}` })));
   }
@@ -115,7 +125,9 @@ export function loadEnvironmentFile(file: string): EnvironmentConfig {
     if (!(error instanceof ReferenceError)) throw error;
     throw problem(`YAML aliases (*name) expand to more than ${MAX_YAML_ALIASES} copies; write the values out instead (${error.message})`);
   }
-  return parseEnvironment(environment, data, file);
+  const env = parseEnvironment(environment, data, file);
+  parsed.set(key, { bytes, env: structuredClone(env) });
+  return env;
 }
 
 /** What `loadEnvironments` reads, and how strictly. */
