@@ -73,6 +73,8 @@ progress('synth, warm: what an edit-free run costs (6 stacks + 3 manifest sets)'
 rows.push(measure('npm run synth, warm (6 stacks + 3 manifest sets)', npm, synthArgs(path.join(tmp, 'warm')), { runs: 7 }));
 progress('synth, 30 environments (60 stacks + 30 manifest sets), warm');
 rows.push(measure('npm run synth, 30 environments, warm', npm, synthArgs(path.join(tmp, 'thirty')), { runs: 3, env: { ENVIRONMENTS_DIR: thirtyEnvironments() } }));
+progress('diff: base and working tree synthesized in parallel, both layers (npm run diff)');
+rows.push(measure('diff (npm run diff --base HEAD --format json)', process.execPath, ['scripts/run-app.mjs', 'scripts/diff/main.ts', '--base', 'HEAD', '--format', 'json'], { runs: 3 }));
 progress('type-check (tsc 7)');
 rows.push(measure('type-check (tsc 7)', 'node_modules/typescript-native/bin/tsc', ['--noEmit', '-p', '.'], { runs: 3 }));
 progress('jest, cold: jest cache cleared before the run');
