@@ -23,7 +23,7 @@ export interface SynthRun {
 }
 
 /** Runs scripts/synth.mjs with the given arguments and extra environment variables. */
-export function runSynth(args: string[], env: Record<string, string> = {}): Promise<Omit<SynthRun, 'outdir'>> {
+function runSynth(args: string[], env: Record<string, string> = {}): Promise<Omit<SynthRun, 'outdir'>> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['scripts/synth.mjs', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
     let stdout = '';

@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import { ApiObject, Chart, Duration } from 'cdk8s';
-import { allocatable, namingContext, parseVmSize, type EnvironmentConfig, type VmSize, keyVaultSecretName, registryLoginServer, resourceName, USER_POOL_LABEL } from '../../config';
+import { allocatable, namingContext, type EnvironmentConfig, keyVaultSecretName, registryLoginServer, resourceName, USER_POOL_LABEL } from '../../config';
 import { WebApp } from '../constructs/web-app';
 import { READY_BEFORE_TRAFFIC_ANNOTATION, TRAFFIC_ANNOTATION } from '../constructs/labels';
 import { normalizeManifest, type KubernetesObject } from '../normalize';
@@ -44,7 +44,7 @@ export class PhotoViewChart extends Chart {
     });
     const naming = namingContext(env);
     const pool = env.kubernetes.userPool;
-    const node = allocatable(parseVmSize(pool.vmSize) as VmSize, pool.maxPods);
+    const node = allocatable(pool.vmSize, pool.maxPods);
     const app = env.app;
 
     this.app = new WebApp(this, 'App', {
@@ -77,7 +77,7 @@ export class PhotoViewChart extends Chart {
         maxNodes: pool.maxCount,
         cpuMillisPerNode: node.cpuMillis,
         memoryMiBPerNode: node.memoryMiB,
-        description: `user pool '${pool.name}' (${pool.maxCount} x ${pool.vmSize})`,
+        description: `user pool '${pool.name}' (${pool.maxCount} x ${pool.vmSize.name})`,
       },
       progressDeadline: Duration.minutes(app.rolloutTimeoutMinutes),
     });
