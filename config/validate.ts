@@ -1,6 +1,7 @@
 import { AZURE_REGIONS } from './azure-facts';
 import type { EnvironmentConfig } from './schema';
 import { NamingError, namingContext, resourceName } from './naming';
+import { addOnProblems, networkProblems } from './network-validate';
 
 /** One thing wrong in an environment file. */
 export interface ConfigProblem {
@@ -72,5 +73,6 @@ export function crossFieldProblems(env: EnvironmentConfig): ConfigProblem[] {
       add('workload', error.message);
     }
   }
+  problems.push(...networkProblems(env), ...addOnProblems(env));
   return problems;
 }
