@@ -10,10 +10,14 @@ import type { EnvironmentConfig } from './schema';
 export const SUBNET_ROLES = ['systemNodes', 'userNodes', 'apiServer', 'privateEndpoints', 'internalLoadBalancers'] as const;
 export type SubnetRole = (typeof SUBNET_ROLES)[number];
 
+/** The short word that tells a role's subnet and NSG apart in their names. */
+export const SUBNET_QUALIFIERS: Readonly<Record<SubnetRole, string>> = {
+  systemNodes: 'system', userNodes: 'user', apiServer: 'apiserver', privateEndpoints: 'pep', internalLoadBalancers: 'ilb',
+};
+
 /** Name of a created subnet, e.g. snet-photoview-prod-weu-ilb. */
 export function subnetName(env: EnvironmentConfig, role: SubnetRole): string {
-  const qualifier = { systemNodes: 'system', userNodes: 'user', apiServer: 'apiserver', privateEndpoints: 'pep', internalLoadBalancers: 'ilb' }[role];
-  return resourceName('subnet', namingContext(env), qualifier);
+  return resourceName('subnet', namingContext(env), SUBNET_QUALIFIERS[role]);
 }
 
 /**

@@ -3,6 +3,7 @@ import { KeyVault as Vault } from '@cdktf/provider-azurerm/lib/key-vault';
 import type { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { DiagnosticSettings } from './diagnostic-settings';
 import { grantRole, type IPrincipal } from './role-assignment';
+import { keyVaultNetworkArguments, type ServiceNetworkAccess } from './service-network-access';
 import type { ResourceGroup } from './resource-group';
 
 /** Properties of a {@link KeyVault}. */
@@ -21,6 +22,8 @@ export interface KeyVaultProps {
   /** Days a deleted vault or secret can be recovered. @default 90 */
   readonly softDeleteRetentionDays?: number;
   readonly logAnalyticsWorkspaceId: string;
+  /** Public access and firewall (see service-network-access.ts). */
+  readonly networkAccess: ServiceNetworkAccess;
 }
 
 /** Holds the app's secrets; access is Azure RBAC only (no access policies). */
@@ -40,6 +43,7 @@ export class KeyVault extends Construct {
       rbacAuthorizationEnabled: true,
       purgeProtectionEnabled: props.purgeProtection ?? true,
       softDeleteRetentionDays: props.softDeleteRetentionDays ?? 90,
+      ...keyVaultNetworkArguments(props.networkAccess),
     });
     this.keyVaultId = vault.id;
     this.keyVaultUri = vault.vaultUri;

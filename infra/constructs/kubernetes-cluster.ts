@@ -2,6 +2,10 @@ import { Construct } from 'constructs';
 import { KubernetesCluster as Cluster, type KubernetesClusterMaintenanceWindowAutoUpgrade } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool';
 import { USER_POOL_LABEL } from '../../config';
+import type { ITerraformDependable } from '../cdktf';
+import { clusterAddOnArguments, type ClusterAddOns } from './cluster-add-ons';
+import type { ClusterIdentityArguments } from './cluster-identities';
+import { clusterNetworkArguments, type ClusterNetwork } from './cluster-network';
 import { DiagnosticSettings } from './diagnostic-settings';
 import type { IPrincipal } from './role-assignment';
 import type { ResourceGroup } from './resource-group';
@@ -72,6 +76,21 @@ export interface KubernetesClusterProps {
   readonly maintenance: MaintenanceSchedule;
   /** Container Insights and control-plane logs go here. */
   readonly logAnalyticsWorkspaceId: string;
+
+  // Network, identity, encryption and add-ons (issue 14; see the files these types come from).
+  /** Subnets, address ranges, outbound type and API server access. */
+  readonly network: ClusterNetwork;
+  /** User-assigned control-plane and kubelet identities (ClusterIdentities.clusterArguments()). */
+  readonly identities: ClusterIdentityArguments;
+  /**
+   * Encrypt temp disks and OS/data disk caches on the VM hosts of every pool. Changing it rotates
+   * the pools; needs the Microsoft.Compute/EncryptionAtHost feature registered in the subscription.
+   * @see https://learn.microsoft.com/azure/aks/enable-host-encryption
+   */
+  readonly hostEncryption: boolean;
+  readonly addOns: ClusterAddOns;
+  /** What must exist before the cluster is created (role assignments on subnets, NSG associations). */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /** Control-plane log categories worth their cost. @see https://learn.microsoft.com/azure/aks/monitor-aks-reference */
@@ -123,6 +142,7 @@ export class KubernetesCluster extends Construct {
     const version = props.kubernetesVersion;
     const channel = props.automaticUpgradeChannel ?? 'patch';
     const networkPolicy = props.networkPolicy ?? 'azure';
+    const network = clusterNetworkArguments(props.network);
 
     const cluster = new Cluster(this, 'Resource', {
       name: props.name,
@@ -132,12 +152,14 @@ export class KubernetesCluster extends Construct {
       dnsPrefix: props.name,
       kubernetesVersion: version,
       skuTier: props.skuTier ?? 'Standard',
-      identity: { type: 'SystemAssigned' },
+      ...props.identities,
       defaultNodePool: {
         name: 'system',
         onlyCriticalAddonsEnabled: true,
         temporaryNameForRotation: 'systemtmp',
         ...autoscaledPool(props.systemPool, version),
+        vnetSubnetId: props.network.systemNodesSubnetId,
+        hostEncryptionEnabled: props.hostEncryption,
       },
       autoScalerProfile: {
         expander: props.autoscalerProfile.expander,
@@ -153,8 +175,13 @@ export class KubernetesCluster extends Construct {
         networkPolicy,
         networkDataPlane: networkPolicy === 'cilium' ? 'cilium' : 'azure',
         loadBalancerSku: 'standard',
-        outboundType: 'loadBalancer',
+        ...network.networkProfile,
       },
+      privateClusterEnabled: network.privateClusterEnabled,
+      privateDnsZoneId: network.privateDnsZoneId,
+      privateClusterPublicFqdnEnabled: network.privateClusterPublicFqdnEnabled,
+      apiServerAccessProfile: network.apiServerAccessProfile,
+      ...clusterAddOnArguments(props.addOns),
       roleBasedAccessControlEnabled: true,
       azureActiveDirectoryRoleBasedAccessControl: {
         azureRbacEnabled: true,
@@ -175,6 +202,7 @@ export class KubernetesCluster extends Construct {
       maintenanceWindowNodeOs: maintenanceWindow(props.maintenance),
       omsAgent: { logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId, msiAuthForMonitoringEnabled: true },
       lifecycle: { ignoreChanges: ['default_node_pool[0].node_count'] },
+      dependsOn: props.dependsOn,
     });
 
     const userPool = new KubernetesClusterNodePool(this, 'UserPool', {
@@ -183,6 +211,10 @@ export class KubernetesCluster extends Construct {
       mode: 'User',
       nodeLabels: { [USER_POOL_LABEL]: props.userPool.name },
       ...autoscaledPool(props.userPool, version),
+      vnetSubnetId: props.network.userNodesSubnetId,
+      hostEncryptionEnabled: props.hostEncryption,
+      // Pool changes that rotate nodes (host encryption, subnet) go through a temporary pool, not a replacement.
+      temporaryNameForRotation: `${props.userPool.name.slice(0, 9)}tmp`,
       lifecycle: { ignoreChanges: ['node_count'] },
     });
 

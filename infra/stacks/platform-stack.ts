@@ -11,6 +11,7 @@ import { LogAnalyticsWorkspace } from '../constructs/log-analytics';
 import { ResourceGroup } from '../constructs/resource-group';
 import { TagsAspect } from '../constructs/tags';
 import { WorkloadIdentity } from '../constructs/workload-identity';
+import { platformNetwork } from './platform-network';
 import { useStateBackend, type StateBackendMode } from './state-backend';
 
 /** Properties of a {@link PlatformStack}. */
@@ -58,6 +59,8 @@ export class PlatformStack extends TerraformStack {
     });
     const zonesByDefault = AZURE_REGIONS[env.location].zones ? ['1', '2', '3'] : undefined;
     const k8s = env.kubernetes;
+    // VNet or existing subnets, cluster identities, Key Vault/registry network access (issue 14).
+    const network = platformNetwork(this, env, rg);
 
     this.registry = new ContainerRegistry(this, 'Registry', {
       resourceGroup: rg,
@@ -67,6 +70,7 @@ export class PlatformStack extends TerraformStack {
       geoReplicationLocations: env.registry.geoReplicationLocations,
       untaggedRetentionDays: env.registry.untaggedRetentionDays,
       logAnalyticsWorkspaceId: workspace.workspaceId,
+      networkAccess: network.serviceAccess,
     });
 
     this.cluster = new KubernetesCluster(this, 'Cluster', {
@@ -84,6 +88,15 @@ export class PlatformStack extends TerraformStack {
       autoscalerProfile: k8s.autoscalerProfile,
       maintenance: k8s.maintenance,
       logAnalyticsWorkspaceId: workspace.workspaceId,
+      network: network.cluster,
+      identities: network.identities.clusterArguments(),
+      hostEncryption: env.security.hostEncryption,
+      addOns: {
+        managedPrometheus: env.managedPrometheus.enabled,
+        defenderLogAnalyticsWorkspaceId: env.security.defenderForContainers ? workspace.workspaceId : undefined,
+        costAnalysis: k8s.skuTier !== 'Free',
+      },
+      dependsOn: network.clusterDependsOn,
     });
     this.registry.grantPull(this.cluster.kubeletIdentity, 'KubeletAcrPull');
 
@@ -102,7 +115,9 @@ export class PlatformStack extends TerraformStack {
       purgeProtection: env.keyVault.purgeProtection,
       softDeleteRetentionDays: env.keyVault.softDeleteRetentionDays,
       logAnalyticsWorkspaceId: workspace.workspaceId,
+      networkAccess: network.serviceAccess,
     });
+    network.connectPrivately({ registryId: this.registry.registryId, keyVaultId: this.keyVault.keyVaultId });
 
     this.appIdentity = new WorkloadIdentity(this, 'AppIdentity', {
       resourceGroup: rg,

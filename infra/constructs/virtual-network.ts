@@ -1,0 +1,111 @@
+import { Construct } from 'constructs';
+import { VirtualNetwork as Vnet } from '@cdktf/provider-azurerm/lib/virtual-network';
+import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
+import { NetworkSecurityGroup } from '@cdktf/provider-azurerm/lib/network-security-group';
+import { SubnetNetworkSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/subnet-network-security-group-association';
+import { NatGateway } from '@cdktf/provider-azurerm/lib/nat-gateway';
+import { NatGatewayPublicIpAssociation } from '@cdktf/provider-azurerm/lib/nat-gateway-public-ip-association';
+import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
+import { SubnetNatGatewayAssociation } from '@cdktf/provider-azurerm/lib/subnet-nat-gateway-association';
+import type { SubnetRole } from '../../config';
+import type { ITerraformDependable } from '../cdktf';
+import type { ResourceGroup } from './resource-group';
+
+/** One subnet of a created VNet. */
+export interface SubnetSpec {
+  readonly name: string;
+  /** CIDR inside the VNet's address space. */
+  readonly addressPrefix: string;
+  /** NSG name; every subnet gets one (Azure's default rules: VNet and load balancer in, internet in denied). */
+  readonly networkSecurityGroupName: string;
+}
+
+/** Properties of a {@link VirtualNetwork}. */
+export interface VirtualNetworkProps {
+  readonly resourceGroup: ResourceGroup;
+  readonly name: string;
+  readonly addressSpace: string;
+  readonly subnets: Readonly<Record<SubnetRole, SubnetSpec>>;
+  /**
+   * A NAT gateway (Standard, with one static public IP) for the node subnets' outbound traffic, for
+   * the cluster's `userAssignedNATGateway` outbound type.
+   * @default none (outbound through the cluster's load balancer)
+   */
+  readonly natGateway?: { readonly name: string; readonly publicIpName: string };
+}
+
+/**
+ * Delegation AKS requires on the API server VNet integration subnet.
+ * @see https://learn.microsoft.com/azure/aks/api-server-vnet-integration
+ */
+const API_SERVER_DELEGATION = { name: 'aks-apiserver', serviceDelegation: { name: 'Microsoft.ContainerService/managedClusters', actions: ['Microsoft.Network/virtualNetworks/subnets/join/action'] } };
+
+/**
+ * The environment's VNet: one subnet per role (system nodes, user nodes, API server, private endpoints,
+ * internal load balancers), each with an NSG, and optionally a NAT gateway for node egress. Subnets are
+ * separate resources (not inline blocks) so role assignments and associations can target them.
+ */
+export class VirtualNetwork extends Construct {
+  public readonly virtualNetworkId: string;
+  /** Subnet resource IDs by role. */
+  public readonly subnetIds: Readonly<Record<SubnetRole, string>>;
+  /** What must exist before the cluster uses the subnets (NSG and NAT associations). */
+  public readonly dependables: ITerraformDependable[] = [];
+
+  constructor(scope: Construct, id: string, props: VirtualNetworkProps) {
+    super(scope, id);
+    const rg = props.resourceGroup;
+    const vnet = new Vnet(this, 'Resource', {
+      name: props.name,
+      resourceGroupName: rg.resourceGroupName,
+      location: rg.location,
+      addressSpace: [props.addressSpace],
+    });
+    const subnetIds = {} as Record<SubnetRole, string>;
+    const subnets = {} as Record<SubnetRole, Subnet>;
+    for (const [role, spec] of Object.entries(props.subnets) as Array<[SubnetRole, SubnetSpec]>) {
+      const subnet = new Subnet(this, role, {
+        name: spec.name,
+        resourceGroupName: rg.resourceGroupName,
+        virtualNetworkName: vnet.name,
+        addressPrefixes: [spec.addressPrefix],
+        // Nothing leaves through Azure's implicit default outbound IPs (retired for new VNets in 2025).
+        defaultOutboundAccessEnabled: false,
+        delegation: role === 'apiServer' ? [API_SERVER_DELEGATION] : undefined,
+        // NSGs and route tables apply to private endpoints too.
+        privateEndpointNetworkPolicies: role === 'privateEndpoints' ? 'Enabled' : undefined,
+      });
+      const nsg = new NetworkSecurityGroup(this, `${role}Nsg`, {
+        name: spec.networkSecurityGroupName,
+        resourceGroupName: rg.resourceGroupName,
+        location: rg.location,
+      });
+      this.dependables.push(new SubnetNetworkSecurityGroupAssociation(this, `${role}NsgAssociation`, { subnetId: subnet.id, networkSecurityGroupId: nsg.id }));
+      subnetIds[role] = subnet.id;
+      subnets[role] = subnet;
+    }
+
+    if (props.natGateway) {
+      const nat = new NatGateway(this, 'NatGateway', {
+        name: props.natGateway.name,
+        resourceGroupName: rg.resourceGroupName,
+        location: rg.location,
+        skuName: 'Standard',
+        idleTimeoutInMinutes: 4,
+      });
+      const ip = new PublicIp(this, 'NatGatewayIp', {
+        name: props.natGateway.publicIpName,
+        resourceGroupName: rg.resourceGroupName,
+        location: rg.location,
+        allocationMethod: 'Static',
+        sku: 'Standard',
+      });
+      this.dependables.push(new NatGatewayPublicIpAssociation(this, 'NatGatewayIpAssociation', { natGatewayId: nat.id, publicIpAddressId: ip.id }));
+      for (const role of ['systemNodes', 'userNodes'] as const) {
+        this.dependables.push(new SubnetNatGatewayAssociation(this, `${role}NatGateway`, { subnetId: subnets[role].id, natGatewayId: nat.id }));
+      }
+    }
+    this.virtualNetworkId = vnet.id;
+    this.subnetIds = subnetIds;
+  }
+}
