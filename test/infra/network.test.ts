@@ -69,7 +69,7 @@ describe('prod: nothing reachable from the internet', () => {
 
   it('creates the VNet with one subnet per role, each with its NSG, and the API server subnet delegated to AKS', () => {
     expect(only(json, 'azurerm_virtual_network')).toMatchObject({ name: 'vnet-photoview-prod-weu', address_space: ['10.20.0.0/16'] });
-    const subnets = Object.fromEntries(all(json, 'azurerm_subnet').map((s) => [s.name, s]));
+    const subnets: Record<string, any> = Object.fromEntries(all(json, 'azurerm_subnet').map((s) => [s.name, s]));
     expect(Object.fromEntries(Object.entries(subnets).map(([n, s]) => [n, s.address_prefixes]))).toEqual({
       'snet-photoview-prod-weu-system': ['10.20.0.0/24'],
       'snet-photoview-prod-weu-user': ['10.20.1.0/24'],
@@ -114,7 +114,7 @@ describe('prod: nothing reachable from the internet', () => {
   });
 
   it('reaches Key Vault and the registry through private endpoints with private DNS zones linked to the VNet', () => {
-    const endpoints = Object.fromEntries(all(json, 'azurerm_private_endpoint').map((e) => [e.private_service_connection.subresource_names[0], e]));
+    const endpoints: Record<string, any> = Object.fromEntries(all(json, 'azurerm_private_endpoint').map((e) => [e.private_service_connection.subresource_names[0], e]));
     expect(Object.keys(endpoints).sort()).toEqual(['registry', 'vault']);
     expect(endpoints.vault).toMatchObject({
       name: 'pep-photoview-prod-weu-kv', subnet_id: subnetRef(json, 'privateEndpoints'),
