@@ -11,6 +11,7 @@ import { LogAnalyticsWorkspace } from '../constructs/log-analytics';
 import { ResourceGroup } from '../constructs/resource-group';
 import { TagsAspect } from '../constructs/tags';
 import { WorkloadIdentity } from '../constructs/workload-identity';
+import { platformAddOns } from './platform-add-ons';
 import { platformNetwork } from './platform-network';
 import { useStateBackend, type StateBackendMode } from './state-backend';
 
@@ -128,7 +129,7 @@ export class PlatformStack extends TerraformStack {
     });
     this.keyVault.grantSecretsRead(this.appIdentity, 'AppSecretsUser');
 
-    new ClusterAlerts(this, 'Alerts', {
+    const alerts = new ClusterAlerts(this, 'Alerts', {
       resourceGroup: rg,
       namePrefix: name('alert'),
       actionGroupName: name('actionGroup'),
@@ -138,6 +139,7 @@ export class PlatformStack extends TerraformStack {
       logAnalyticsWorkspaceId: workspace.workspaceId,
       ...env.monitoring.alerts,
     });
+    platformAddOns(this, env, { resourceGroup: rg, cluster: this.cluster, actionGroupId: alerts.actionGroupId });
 
     // What the workloads and people need; never a kubeconfig or a key.
     const outputs: Record<string, [string, string]> = {

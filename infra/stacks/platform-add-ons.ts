@@ -1,0 +1,49 @@
+import type { Construct } from 'constructs';
+import { namingContext, resourceName, type EnvironmentConfig } from '../../config';
+import { DefenderForContainers } from '../constructs/defender';
+import type { KubernetesCluster } from '../constructs/kubernetes-cluster';
+import { ManagedPrometheus } from '../constructs/managed-prometheus';
+import { PodSecurityPolicy } from '../constructs/pod-security-policy';
+import type { ResourceGroup } from '../constructs/resource-group';
+
+/** What the add-ons attach to. */
+export interface PlatformAddOnTargets {
+  readonly resourceGroup: ResourceGroup;
+  readonly cluster: KubernetesCluster;
+  /** Where Prometheus alerts go (the environment's action group). */
+  readonly actionGroupId: string;
+}
+
+/**
+ * The environment's optional security and observability add-ons: managed Prometheus (and Grafana),
+ * the pod security restricted initiative, and Defender for Containers. The cluster-side switches
+ * (`monitor_metrics`, `microsoft_defender`) are set on the cluster from the same config.
+ */
+export function platformAddOns(scope: Construct, env: EnvironmentConfig, targets: PlatformAddOnTargets): void {
+  const naming = namingContext(env);
+  const { cluster } = targets;
+  if (env.managedPrometheus.enabled) {
+    new ManagedPrometheus(scope, 'Prometheus', {
+      resourceGroup: targets.resourceGroup,
+      workspaceName: resourceName('monitorWorkspace', naming),
+      endpointName: resourceName('dataCollectionEndpoint', naming, 'prom'),
+      ruleName: resourceName('dataCollectionRule', naming, 'prom'),
+      ruleGroupPrefix: resourceName('alert', naming, 'prom'),
+      clusterId: cluster.clusterId,
+      clusterName: cluster.clusterName,
+      actionGroupId: targets.actionGroupId,
+      alertThresholds: env.monitoring.alerts,
+      grafana: env.managedPrometheus.grafana
+        ? { name: resourceName('grafana', naming), adminGroupObjectIds: env.kubernetes.adminGroupObjectIds }
+        : undefined,
+    });
+  }
+  if (env.security.podSecurityPolicy !== 'off') {
+    new PodSecurityPolicy(scope, 'PodSecurity', {
+      clusterId: cluster.clusterId,
+      name: 'pod-security-restricted',
+      effect: env.security.podSecurityPolicy,
+    });
+  }
+  if (env.security.defenderForContainers) new DefenderForContainers(scope, 'Defender');
+}

@@ -1,0 +1,117 @@
+import { KUBERNETES_RECORDING_RULES, NODE_RECORDING_RULES } from '../../infra/constructs/prometheus-rules';
+import { environment, ENVIRONMENT_NAMES } from '../config/fixtures';
+import { azurermProblems } from '../support/azurerm-schema';
+import { only, synthPlatform } from './synth';
+
+type Json = ReturnType<typeof synthPlatform>['json'];
+const all = (json: Json, type: string): any[] => Object.values(json.resource[type] ?? {});
+const ref = (json: Json, type: string, attribute = 'id') => `\${${type}.${Object.keys(json.resource[type])[0]}.${attribute}}`;
+
+const synthesized = Object.fromEntries(ENVIRONMENT_NAMES.map((name) => [name, synthPlatform(environment(name))]));
+
+describe.each(ENVIRONMENT_NAMES)('add-ons of %s', (name) => {
+  const { json } = synthesized[name];
+  const env = environment(name);
+  const cluster = only(json, 'azurerm_kubernetes_cluster');
+
+  it('sends Prometheus metrics to an Azure Monitor workspace through a DCE, DCR and association', () => {
+    expect(env.managedPrometheus.enabled).toBe(true);
+    expect(cluster.monitor_metrics).toEqual({});
+    expect(only(json, 'azurerm_monitor_workspace').name).toBe(`amw-photoview-${name}-weu`);
+    const rule = all(json, 'azurerm_monitor_data_collection_rule').find((r) => r.name === `dcr-photoview-${name}-weu-prom`);
+    expect(rule).toMatchObject({
+      kind: 'Linux',
+      data_collection_endpoint_id: ref(json, 'azurerm_monitor_data_collection_endpoint'),
+      destinations: { monitor_account: [{ name: 'workspace', monitor_account_id: ref(json, 'azurerm_monitor_workspace') }] },
+      data_flow: [{ streams: ['Microsoft-PrometheusMetrics'], destinations: ['workspace'] }],
+      data_sources: { prometheus_forwarder: [{ name: 'PrometheusDataSource', streams: ['Microsoft-PrometheusMetrics'] }] },
+    });
+    const associations = all(json, 'azurerm_monitor_data_collection_rule_association').filter((a) => a.name === 'ama-metrics' || a.name === 'configurationAccessEndpoint');
+    expect(associations.map((a) => a.target_resource_id)).toEqual([ref(json, 'azurerm_kubernetes_cluster'), ref(json, 'azurerm_kubernetes_cluster')]);
+    expect(associations.find((a) => a.name === 'configurationAccessEndpoint').data_collection_endpoint_id).toBe(ref(json, 'azurerm_monitor_data_collection_endpoint'));
+  });
+
+  it('records the recommended node and Kubernetes series, scoped to the workspace and the cluster', () => {
+    const groups = Object.fromEntries(all(json, 'azurerm_monitor_alert_prometheus_rule_group').map((g) => [g.name.replace(/^alert-photoview-\w+-weu-prom-/, ''), g]));
+    expect(Object.keys(groups).sort()).toEqual(['alerts', 'kubernetes-recording', 'node-recording']);
+    for (const group of Object.values(groups) as any[]) {
+      expect(group).toMatchObject({ cluster_name: ref(json, 'azurerm_kubernetes_cluster', 'name'), interval: 'PT1M', rule_group_enabled: true });
+      expect(group.scopes).toEqual([ref(json, 'azurerm_monitor_workspace'), ref(json, 'azurerm_kubernetes_cluster')]);
+    }
+    expect(groups['node-recording'].rule.map((r: any) => r.record)).toEqual(NODE_RECORDING_RULES.map((r) => r.record));
+    expect(groups['kubernetes-recording'].rule.map((r: any) => r.record)).toContain('namespace_cpu:kube_pod_container_resource_requests:sum');
+    expect(groups['kubernetes-recording'].rule).toHaveLength(KUBERNETES_RECORDING_RULES.length);
+  });
+
+  it('alerts on Prometheus series with the thresholds and severities of monitoring.alerts, to the action group', () => {
+    const group = all(json, 'azurerm_monitor_alert_prometheus_rule_group').find((g) => g.name.endsWith('-alerts'));
+    const byName = Object.fromEntries(group.rule.map((r: any) => [r.alert, r]));
+    const a = env.monitoring.alerts;
+    expect(byName.NodeCpuHigh).toMatchObject({ severity: a.nodeCpuPercent.severity, expression: `instance:node_cpu_utilisation:rate5m * 100 > ${a.nodeCpuPercent.threshold}` });
+    expect(byName.NodeMemoryHigh.severity).toBe(a.nodeMemoryPercent.severity);
+    expect(byName.PodsNotReady.expression).toContain(`>= ${a.podsNotReady.threshold}`);
+    expect(byName.PodRestarting.expression).toContain(`[1h]) > ${a.podRestarts.threshold}`);
+    for (const rule of group.rule) {
+      expect(rule.action).toEqual([{ action_group_id: ref(json, 'azurerm_monitor_action_group') }]);
+      expect(rule.alert_resolution).toEqual({ auto_resolved: true, time_to_resolve: 'PT10M' });
+    }
+  });
+
+  it('assigns the pod security restricted initiative to the cluster, system namespaces excluded', () => {
+    const assignment = only(json, 'azurerm_resource_policy_assignment');
+    expect(assignment).toMatchObject({
+      resource_id: ref(json, 'azurerm_kubernetes_cluster'),
+      policy_definition_id: '/providers/Microsoft.Authorization/policySetDefinitions/42b8ef37-b724-4e24-bbc8-7a7708edfe00',
+    });
+    const parameters = JSON.parse(assignment.parameters);
+    expect(parameters.effect.value).toBe(env.security.podSecurityPolicy);
+    expect(parameters.excludedNamespaces.value).toEqual(expect.arrayContaining(['kube-system', 'gatekeeper-system']));
+    expect(parameters.excludedNamespaces.value).not.toContain(env.app.namespace);
+  });
+
+  it('leaves Defender for Containers off unless opted in', () => {
+    expect(cluster).not.toHaveProperty('microsoft_defender');
+    expect(json.resource.azurerm_security_center_subscription_pricing).toBeUndefined();
+  });
+});
+
+describe('add-on choices per environment', () => {
+  it('audits pod security in dev and denies it in staging and prod', () => {
+    const effect = (name: string) => JSON.parse(only(synthesized[name].json, 'azurerm_resource_policy_assignment').parameters).effect.value;
+    expect([effect('dev'), effect('staging'), effect('prod')]).toEqual(['audit', 'deny', 'deny']);
+  });
+
+  it('Defender for Containers opted in: the sensor on the cluster and the subscription plan', () => {
+    const { json } = synthPlatform(environment('prod', { security: { defenderForContainers: true } }));
+    expect(only(json, 'azurerm_kubernetes_cluster').microsoft_defender).toEqual({ log_analytics_workspace_id: ref(json, 'azurerm_log_analytics_workspace') });
+    expect(only(json, 'azurerm_security_center_subscription_pricing')).toEqual({ tier: 'Standard', resource_type: 'Containers' });
+    expect(azurermProblems(json)).toEqual([]);
+  });
+
+  it('Grafana opted in: linked to the workspace, reading metrics, admin groups as Grafana Admin', () => {
+    const { json } = synthPlatform(environment('prod', { managedPrometheus: { grafana: true } }));
+    const grafana = only(json, 'azurerm_dashboard_grafana');
+    expect(grafana).toMatchObject({
+      name: 'amg-photoview-prod-weu', grafana_major_version: '11', api_key_enabled: false, identity: { type: 'SystemAssigned' },
+      azure_monitor_workspace_integrations: [{ resource_id: ref(json, 'azurerm_monitor_workspace') }],
+    });
+    const roles = all(json, 'azurerm_role_assignment');
+    expect(roles).toContainEqual(expect.objectContaining({ role_definition_name: 'Monitoring Data Reader', scope: ref(json, 'azurerm_monitor_workspace'), principal_id: ref(json, 'azurerm_dashboard_grafana', 'identity[0].principal_id') }));
+    expect(roles.filter((r) => r.role_definition_name === 'Grafana Admin')).toEqual([
+      { scope: ref(json, 'azurerm_dashboard_grafana'), role_definition_name: 'Grafana Admin', principal_id: 'aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa', principal_type: 'Group' },
+    ]);
+    expect(azurermProblems(json)).toEqual([]);
+  });
+
+  it('Prometheus off: no add-on, workspace or rules', () => {
+    const { json } = synthPlatform(environment('dev', { managedPrometheus: { enabled: false } }));
+    expect(only(json, 'azurerm_kubernetes_cluster')).not.toHaveProperty('monitor_metrics');
+    expect(json.resource.azurerm_monitor_workspace).toBeUndefined();
+    expect(json.resource.azurerm_monitor_alert_prometheus_rule_group).toBeUndefined();
+  });
+
+  it('pod security off: no assignment', () => {
+    const { json } = synthPlatform(environment('dev', { security: { podSecurityPolicy: 'off' } }));
+    expect(json.resource.azurerm_resource_policy_assignment).toBeUndefined();
+  });
+});
