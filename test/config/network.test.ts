@@ -130,3 +130,10 @@ describe('rejects impossible network plans', () => {
     expect(message).toMatch(expected);
   });
 });
+
+describe('the internal load balancer', () => {
+  it('rejects a public load balancer in a VNet this stack creates', () => {
+    expect(configErrorOf(() => environment('staging', { app: { internalLoadBalancer: false } }))).toMatch(
+      /app\.internalLoadBalancer = false: a public load balancer would be blocked by the NSGs of the VNet this stack creates/);
+  });
+});

@@ -97,7 +97,7 @@ describe.each(ENVIRONMENT_NAMES)('photo-view in %s', (name) => {
   it('exposes port 80 on an Azure load balancer, internal where configured, with the health probe path', () => {
     const service = one('Service', 'photo-view');
     expect(service.spec).toMatchObject({ type: 'LoadBalancer', ports: [{ name: 'http', port: 80, targetPort: 8080 }] });
-    expect(service.metadata.annotations).toEqual({
+    expect(service.metadata.annotations).toMatchObject({
       'service.beta.kubernetes.io/azure-load-balancer-internal': String(env.app.internalLoadBalancer),
       'service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path': '/healthz',
     });

@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import { Chart } from 'cdk8s';
-import { allocatable, namingContext, parseVmSize, type EnvironmentConfig, type VmSize, keyVaultSecretName, registryLoginServer, resourceName, USER_POOL_LABEL } from '../../config';
+import { allocatable, namingContext, parseVmSize, type EnvironmentConfig, type VmSize, internalLoadBalancerSubnetName, keyVaultSecretName, registryLoginServer, resourceName, USER_POOL_LABEL } from '../../config';
 import { WebApp } from '../constructs/web-app';
 import type { PlatformOutputs } from '../platform-outputs';
 
@@ -53,6 +53,7 @@ export class PhotoViewChart extends Chart {
       autoscaling: env.app.autoscaling,
       maxUnavailableDuringDisruption: env.app.maxUnavailableDuringDisruption,
       internalLoadBalancer: env.app.internalLoadBalancer,
+      internalLoadBalancerSubnet: internalLoadBalancerSubnetName(env),
       settings: env.app.settings,
       secrets: {
         keyVaultName: resourceName('keyVault', naming),

@@ -60,6 +60,8 @@ export interface WebAppProps {
   readonly maxUnavailableDuringDisruption?: string | number;
   /** Internal Azure load balancer (no public IP). @default true */
   readonly internalLoadBalancer?: boolean;
+  /** Subnet (by name, in the nodes' VNet) the internal load balancer takes its IP from. @default the node subnet */
+  readonly internalLoadBalancerSubnet?: string;
   /** Non-secret settings: a ConfigMap, consumed as environment variables and as files. @default none */
   readonly settings?: Readonly<Record<string, string>>;
   /** @default no secrets */
@@ -242,6 +244,9 @@ export class WebApp extends Construct {
         annotations: {
           'service.beta.kubernetes.io/azure-load-balancer-internal': String(props.internalLoadBalancer ?? true),
           'service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path': healthPath,
+          ...((props.internalLoadBalancer ?? true) && props.internalLoadBalancerSubnet
+            ? { 'service.beta.kubernetes.io/azure-load-balancer-internal-subnet': props.internalLoadBalancerSubnet }
+            : {}),
         },
       },
       type: kplus.ServiceType.LOAD_BALANCER,
