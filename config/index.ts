@@ -6,3 +6,4 @@ export * from './naming';
 export * from './address-plan';
 export * from './network';
 export * from './network-validate';
+export * from './isolation';

@@ -173,11 +173,17 @@ function createdVnetProblems(env: EnvironmentConfig, vnet: CreatedVnet, space: I
   return problems;
 }
 
-/** Rules of `managedPrometheus` and `security` that span fields. */
+/** The app's environment variable (and, kebab-cased, Key Vault secret) holding the Application Insights connection string. */
+export const APPLICATION_INSIGHTS_SECRET = 'APPLICATIONINSIGHTS_CONNECTION_STRING';
+
+/** Rules of `managedPrometheus`, `security` and `applicationInsights` that span fields. */
 export function addOnProblems(env: EnvironmentConfig): Problem[] {
   const problems: Problem[] = [];
   if (env.managedPrometheus.grafana && !env.managedPrometheus.enabled) {
     problems.push({ path: 'managedPrometheus.grafana', message: 'Grafana reads the managed Prometheus workspace; set managedPrometheus.enabled: true' });
+  }
+  if (env.applicationInsights.enabled && !env.app.secretNames.includes(APPLICATION_INSIGHTS_SECRET)) {
+    problems.push({ path: 'app.secretNames', message: `Application Insights is on, but the app does not mount its connection string; add ${APPLICATION_INSIGHTS_SECRET}` });
   }
   return problems;
 }

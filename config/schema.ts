@@ -268,6 +268,33 @@ const security = strict({
   podSecurityPolicy: z.enum(['audit', 'deny', 'off']).default('deny'),
 });
 
+const isolation = strict({
+  /**
+   * A ResourceQuota in the app namespace sized from the app (HPA maximum or replicas, per release
+   * track, plus surge, times requests and limits), and a LimitRange giving containers the app's
+   * requests and limits by default.
+   */
+  resourceQuota: z.boolean().default(true),
+  /**
+   * The app team's Entra ID group: Azure RBAC for Kubernetes scoped to the app namespace only
+   * ("Azure Kubernetes Service RBAC Reader" or "... Writer"), never cluster-wide.
+   * @default no team access (only kubernetes.adminGroupObjectIds)
+   */
+  appTeam: strict({
+    groupObjectId: uuid,
+    access: z.enum(['read', 'write']).default('read'),
+  }).optional(),
+});
+
+const applicationInsights = strict({
+  /**
+   * Workspace-based Application Insights on the environment's Log Analytics workspace; its connection
+   * string goes to Key Vault as secret `applicationinsights-connection-string`, which the app mounts
+   * when app.secretNames lists APPLICATIONINSIGHTS_CONNECTION_STRING.
+   */
+  enabled: z.boolean().default(false),
+});
+
 const managedPrometheus = strict({
   /** Azure Monitor managed Prometheus: workspace, collection rules, recording and alert rules. */
   enabled: z.boolean().default(true),
@@ -321,6 +348,8 @@ export const environmentSchema = strict({
   network: network.prefault({}),
   security: security.prefault({}),
   managedPrometheus: managedPrometheus.prefault({}),
+  isolation: isolation.prefault({}),
+  applicationInsights: applicationInsights.prefault({}),
 });
 
 export type EnvironmentInput = z.input<typeof environmentSchema>;

@@ -1,6 +1,7 @@
 import type { Construct } from 'constructs';
 import { Chart } from 'cdk8s';
-import { allocatable, namingContext, parseVmSize, type EnvironmentConfig, type VmSize, internalLoadBalancerSubnetName, keyVaultSecretName, registryLoginServer, resourceName, USER_POOL_LABEL } from '../../config';
+import { allocatable, namingContext, parseVmSize, type EnvironmentConfig, type VmSize, internalLoadBalancerSubnetName, keyVaultSecretName, namespaceQuota, registryLoginServer, resourceName, USER_POOL_LABEL } from '../../config';
+import { NamespaceIsolation } from '../constructs/namespace-isolation';
 import { WebApp } from '../constructs/web-app';
 import type { PlatformOutputs } from '../platform-outputs';
 
@@ -70,5 +71,9 @@ export class PhotoViewChart extends Chart {
       },
       now: props.now,
     });
+    // Resource isolation of the app namespace (issue 14).
+    if (env.isolation.resourceQuota) {
+      new NamespaceIsolation(this, 'Isolation', { namespace: env.app.namespace, quota: namespaceQuota(env), containerDefaults: env.app.resources });
+    }
   }
 }
