@@ -1,8 +1,10 @@
 import type { Construct } from 'constructs';
-import { namingContext, resourceName, type EnvironmentConfig } from '../../config';
+import { APPLICATION_INSIGHTS_SECRET, keyVaultSecretName, namingContext, resourceName, type EnvironmentConfig } from '../../config';
+import { ApplicationInsights } from '../constructs/application-insights';
 import { DefenderForContainers } from '../constructs/defender';
 import type { KubernetesCluster } from '../constructs/kubernetes-cluster';
 import { ManagedPrometheus } from '../constructs/managed-prometheus';
+import { NamespaceAccess } from '../constructs/namespace-access';
 import { PodSecurityPolicy } from '../constructs/pod-security-policy';
 import type { ResourceGroup } from '../constructs/resource-group';
 
@@ -12,11 +14,14 @@ export interface PlatformAddOnTargets {
   readonly cluster: KubernetesCluster;
   /** Where Prometheus alerts go (the environment's action group). */
   readonly actionGroupId: string;
+  readonly logAnalyticsWorkspaceId: string;
+  readonly keyVaultId: string;
 }
 
 /**
  * The environment's optional security and observability add-ons: managed Prometheus (and Grafana),
- * the pod security restricted initiative, and Defender for Containers. The cluster-side switches
+ * the pod security restricted initiative, Defender for Containers, the app team's namespace access and
+ * Application Insights. The cluster-side switches
  * (`monitor_metrics`, `microsoft_defender`) are set on the cluster from the same config.
  */
 export function platformAddOns(scope: Construct, env: EnvironmentConfig, targets: PlatformAddOnTargets): void {
@@ -46,4 +51,21 @@ export function platformAddOns(scope: Construct, env: EnvironmentConfig, targets
     });
   }
   if (env.security.defenderForContainers) new DefenderForContainers(scope, 'Defender');
+  if (env.isolation.appTeam) {
+    new NamespaceAccess(scope, 'AppTeamAccess', {
+      clusterId: cluster.clusterId,
+      namespace: env.app.namespace,
+      groupObjectId: env.isolation.appTeam.groupObjectId,
+      access: env.isolation.appTeam.access,
+    });
+  }
+  if (env.applicationInsights.enabled) {
+    new ApplicationInsights(scope, 'AppInsights', {
+      resourceGroup: targets.resourceGroup,
+      name: resourceName('applicationInsights', naming),
+      logAnalyticsWorkspaceId: targets.logAnalyticsWorkspaceId,
+      keyVaultId: targets.keyVaultId,
+      secretName: keyVaultSecretName(APPLICATION_INSIGHTS_SECRET),
+    });
+  }
 }

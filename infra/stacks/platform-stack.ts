@@ -139,7 +139,10 @@ export class PlatformStack extends TerraformStack {
       logAnalyticsWorkspaceId: workspace.workspaceId,
       ...env.monitoring.alerts,
     });
-    platformAddOns(this, env, { resourceGroup: rg, cluster: this.cluster, actionGroupId: alerts.actionGroupId });
+    platformAddOns(this, env, {
+      resourceGroup: rg, cluster: this.cluster, actionGroupId: alerts.actionGroupId,
+      logAnalyticsWorkspaceId: workspace.workspaceId, keyVaultId: this.keyVault.keyVaultId,
+    });
 
     // What the workloads and people need; never a kubeconfig or a key.
     const outputs: Record<string, [string, string]> = {

@@ -137,3 +137,10 @@ describe('the internal load balancer', () => {
       /app\.internalLoadBalancer = false: a public load balancer would be blocked by the NSGs of the VNet this stack creates/);
   });
 });
+
+describe('Application Insights', () => {
+  it('rejects Application Insights when the app does not mount the connection string', () => {
+    expect(configErrorOf(() => environment('prod', { app: { secretNames: ['STORAGE_CONNECTION_STRING'] } }))).toMatch(
+      /app\.secretNames = \["STORAGE_CONNECTION_STRING"\]: Application Insights is on, but the app does not mount its connection string; add APPLICATIONINSIGHTS_CONNECTION_STRING/);
+  });
+});

@@ -115,3 +115,34 @@ describe('add-on choices per environment', () => {
     expect(json.resource.azurerm_resource_policy_assignment).toBeUndefined();
   });
 });
+
+describe('app team access and Application Insights', () => {
+  it.each(ENVIRONMENT_NAMES)('%s: the app team group gets its Kubernetes role on the app namespace only, plus Cluster User', (name) => {
+    const { json } = synthesized[name];
+    const env = environment(name);
+    const team = env.isolation.appTeam!;
+    const roles = all(json, 'azurerm_role_assignment').filter((r) => r.principal_id === team.groupObjectId);
+    expect(roles).toHaveLength(2);
+    expect(roles).toEqual(expect.arrayContaining([
+      { scope: `${ref(json, 'azurerm_kubernetes_cluster')}/namespaces/photo-view`, role_definition_name: team.access === 'write' ? 'Azure Kubernetes Service RBAC Writer' : 'Azure Kubernetes Service RBAC Reader', principal_id: team.groupObjectId, principal_type: 'Group' },
+      { scope: ref(json, 'azurerm_kubernetes_cluster'), role_definition_name: 'Azure Kubernetes Service Cluster User Role', principal_id: team.groupObjectId, principal_type: 'Group' },
+    ]));
+  });
+
+  it('prod: workspace-based Application Insights, its connection string stored in Key Vault under the name the app mounts', () => {
+    const { json } = synthesized.prod;
+    expect(only(json, 'azurerm_application_insights')).toMatchObject({
+      name: 'appi-photoview-prod-weu', application_type: 'web', workspace_id: ref(json, 'azurerm_log_analytics_workspace'),
+    });
+    expect(only(json, 'azurerm_key_vault_secret')).toMatchObject({
+      name: 'applicationinsights-connection-string', key_vault_id: ref(json, 'azurerm_key_vault'),
+      value: ref(json, 'azurerm_application_insights', 'connection_string'), content_type: 'text/plain',
+    });
+    expect(environment('prod').app.secretNames).toContain('APPLICATIONINSIGHTS_CONNECTION_STRING');
+  });
+
+  it('dev: no Application Insights and no secret written', () => {
+    expect(synthesized.dev.json.resource.azurerm_application_insights).toBeUndefined();
+    expect(synthesized.dev.json.resource.azurerm_key_vault_secret).toBeUndefined();
+  });
+});

@@ -120,10 +120,10 @@ describe.each(ENVIRONMENT_NAMES)('photo-view in %s', (name) => {
     const spc = one('SecretProviderClass');
     expect(spc.spec.parameters).toMatchObject({ keyvaultName: vault, tenantId: env.tenantId, clientID: CLIENT_ID, usePodIdentity: 'false' });
     expect(spc.spec.parameters.objects).toContain('objectName: storage-connection-string');
-    expect(spc.spec.secretObjects).toEqual([{ secretName: 'photo-view-secrets', type: 'Opaque', data: [{ objectName: 'STORAGE_CONNECTION_STRING', key: 'STORAGE_CONNECTION_STRING' }] }]);
+    expect(spc.spec.secretObjects).toEqual([{ secretName: 'photo-view-secrets', type: 'Opaque', data: env.app.secretNames.map((n) => ({ objectName: n, key: n })) }]);
     for (const d of deployments) {
       const spec = podSpec(d);
-      expect(spec.containers[0].env).toEqual([{ name: 'STORAGE_CONNECTION_STRING', valueFrom: { secretKeyRef: { name: 'photo-view-secrets', key: 'STORAGE_CONNECTION_STRING' } } }]);
+      expect(spec.containers[0].env).toEqual(env.app.secretNames.map((n) => ({ name: n, valueFrom: { secretKeyRef: { name: 'photo-view-secrets', key: n } } })));
       expect(spec.volumes).toContainEqual({ name: 'secrets', csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: 'photo-view-secrets' } } });
     }
     expect(find('Secret')).toEqual([]);
