@@ -185,5 +185,12 @@ export function addOnProblems(env: EnvironmentConfig): Problem[] {
   if (env.applicationInsights.enabled && !env.app.secretNames.includes(APPLICATION_INSIGHTS_SECRET)) {
     problems.push({ path: 'app.secretNames', message: `Application Insights is on, but the app does not mount its connection string; add ${APPLICATION_INSIGHTS_SECRET}` });
   }
+  const ingress = env.ingress;
+  if (ingress?.dnsZoneId) {
+    const zone = ingress.dnsZoneId.slice(ingress.dnsZoneId.lastIndexOf('/') + 1).toLowerCase();
+    if (ingress.host !== zone && !ingress.host.endsWith(`.${zone}`)) {
+      problems.push({ path: 'ingress.host', message: `'${ingress.host}' is not in the DNS zone '${zone}' (ingress.dnsZoneId); the add-on could not write its record` });
+    }
+  }
   return problems;
 }

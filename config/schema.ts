@@ -295,6 +295,24 @@ const applicationInsights = strict({
   enabled: z.boolean().default(false),
 });
 
+/** Resource ID of a public or private Azure DNS zone. */
+export const DNS_ZONE_ID = /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.Network\/(dnszones|privateDnsZones)\/[a-z0-9.-]+$/i;
+
+/**
+ * HTTPS ingress through the AKS application routing add-on (managed NGINX) in front of the app's
+ * Service, with the TLS certificate read from the environment's Key Vault. The controller's load
+ * balancer is internal when app.internalLoadBalancer is, and the app's Service becomes ClusterIP.
+ * @see https://learn.microsoft.com/azure/aks/app-routing-dns-ssl
+ */
+const ingress = strict({
+  /** Host name clients use, e.g. photos.example.com. */
+  host: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: 'must be a lowercase DNS name like photos.example.com' }),
+  /** Name of the certificate in the environment's Key Vault (import or create it there first). */
+  certificateName: z.string().regex(/^[0-9A-Za-z-]{1,127}$/, { error: 'must be a Key Vault object name: 1-127 letters, digits and hyphens' }),
+  /** Azure DNS zone the add-on writes the host's record into. @default none (manage DNS yourself) */
+  dnsZoneId: z.string().regex(DNS_ZONE_ID, { error: 'must be a DNS zone resource ID like /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/dnszones/example.com' }).optional(),
+});
+
 const managedPrometheus = strict({
   /** Azure Monitor managed Prometheus: workspace, collection rules, recording and alert rules. */
   enabled: z.boolean().default(true),
@@ -350,6 +368,8 @@ export const environmentSchema = strict({
   managedPrometheus: managedPrometheus.prefault({}),
   isolation: isolation.prefault({}),
   applicationInsights: applicationInsights.prefault({}),
+  /** @default no ingress: the app's LoadBalancer Service is the entry point */
+  ingress: ingress.optional(),
 });
 
 export type EnvironmentInput = z.input<typeof environmentSchema>;

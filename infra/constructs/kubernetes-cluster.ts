@@ -136,6 +136,8 @@ export class KubernetesCluster extends Construct {
   /** Identity the nodes pull images with. */
   public readonly kubeletIdentity: IPrincipal;
   public readonly userPoolName: string;
+  /** Identity of the application routing add-on (only meaningful when it is on). */
+  public readonly webAppRoutingIdentity: IPrincipal;
 
   constructor(scope: Construct, id: string, props: KubernetesClusterProps) {
     super(scope, id);
@@ -229,5 +231,6 @@ export class KubernetesCluster extends Construct {
     this.oidcIssuerUrl = cluster.oidcIssuerUrl;
     this.kubeletIdentity = { principalId: cluster.kubeletIdentity.objectId };
     this.userPoolName = userPool.name;
+    this.webAppRoutingIdentity = { principalId: cluster.webAppRouting.webAppRoutingIdentity.get(0).objectId };
   }
 }

@@ -2,7 +2,9 @@ import type { Construct } from 'constructs';
 import { APPLICATION_INSIGHTS_SECRET, keyVaultSecretName, namingContext, resourceName, type EnvironmentConfig } from '../../config';
 import { ApplicationInsights } from '../constructs/application-insights';
 import { DefenderForContainers } from '../constructs/defender';
+import type { KeyVault } from '../constructs/key-vault';
 import type { KubernetesCluster } from '../constructs/kubernetes-cluster';
+import { grantRole } from '../constructs/role-assignment';
 import { ManagedPrometheus } from '../constructs/managed-prometheus';
 import { NamespaceAccess } from '../constructs/namespace-access';
 import { PodSecurityPolicy } from '../constructs/pod-security-policy';
@@ -15,7 +17,7 @@ export interface PlatformAddOnTargets {
   /** Where Prometheus alerts go (the environment's action group). */
   readonly actionGroupId: string;
   readonly logAnalyticsWorkspaceId: string;
-  readonly keyVaultId: string;
+  readonly keyVault: KeyVault;
 }
 
 /**
@@ -59,12 +61,22 @@ export function platformAddOns(scope: Construct, env: EnvironmentConfig, targets
       access: env.isolation.appTeam.access,
     });
   }
+  if (env.ingress) {
+    // The add-on reads the TLS certificate (a Key Vault secret underneath) and writes DNS records.
+    // @see https://learn.microsoft.com/azure/aks/app-routing-dns-ssl
+    targets.keyVault.grantSecretsRead(cluster.webAppRoutingIdentity, 'AppRoutingCertificateReader');
+    const zoneId = env.ingress.dnsZoneId;
+    if (zoneId) {
+      const role = /\/privateDnsZones\//i.test(zoneId) ? 'Private DNS Zone Contributor' : 'DNS Zone Contributor';
+      grantRole(scope, 'AppRoutingDnsZone', { role, on: zoneId, principal: cluster.webAppRoutingIdentity });
+    }
+  }
   if (env.applicationInsights.enabled) {
     new ApplicationInsights(scope, 'AppInsights', {
       resourceGroup: targets.resourceGroup,
       name: resourceName('applicationInsights', naming),
       logAnalyticsWorkspaceId: targets.logAnalyticsWorkspaceId,
-      keyVaultId: targets.keyVaultId,
+      keyVaultId: targets.keyVault.keyVaultId,
       secretName: keyVaultSecretName(APPLICATION_INSIGHTS_SECRET),
     });
   }

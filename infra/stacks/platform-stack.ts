@@ -96,6 +96,9 @@ export class PlatformStack extends TerraformStack {
         managedPrometheus: env.managedPrometheus.enabled,
         defenderLogAnalyticsWorkspaceId: env.security.defenderForContainers ? workspace.workspaceId : undefined,
         costAnalysis: k8s.skuTier !== 'Free',
+        webAppRouting: env.ingress
+          ? { defaultNginxController: env.app.internalLoadBalancer ? 'Internal' : 'External', dnsZoneIds: env.ingress.dnsZoneId ? [env.ingress.dnsZoneId] : [] }
+          : undefined,
       },
       dependsOn: network.clusterDependsOn,
     });
@@ -141,7 +144,7 @@ export class PlatformStack extends TerraformStack {
     });
     platformAddOns(this, env, {
       resourceGroup: rg, cluster: this.cluster, actionGroupId: alerts.actionGroupId,
-      logAnalyticsWorkspaceId: workspace.workspaceId, keyVaultId: this.keyVault.keyVaultId,
+      logAnalyticsWorkspaceId: workspace.workspaceId, keyVault: this.keyVault,
     });
 
     // What the workloads and people need; never a kubeconfig or a key.

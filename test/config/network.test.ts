@@ -144,3 +144,19 @@ describe('Application Insights', () => {
       /app\.secretNames = \["STORAGE_CONNECTION_STRING"\]: Application Insights is on, but the app does not mount its connection string; add APPLICATIONINSIGHTS_CONNECTION_STRING/);
   });
 });
+
+describe('ingress', () => {
+  const zone = (name: string) => `/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/rg-dns/providers/Microsoft.Network/dnszones/${name}`;
+  it('rejects a host outside the DNS zone', () => {
+    expect(configErrorOf(() => environment('prod', { ingress: { host: 'photos.example.org', certificateName: 'photos', dnsZoneId: zone('example.com') } }))).toMatch(
+      /ingress\.host = "photos\.example\.org": 'photos\.example\.org' is not in the DNS zone 'example\.com'/);
+  });
+  it('rejects a host that is not a DNS name', () => {
+    expect(configErrorOf(() => environment('prod', { ingress: { host: 'https://photos', certificateName: 'photos' } }))).toMatch(
+      /ingress\.host = "https:\/\/photos": must be a lowercase DNS name/);
+  });
+  it('rejects a certificate name Key Vault cannot hold', () => {
+    expect(configErrorOf(() => environment('prod', { ingress: { host: 'photos.example.com', certificateName: 'photos.example.com' } }))).toMatch(
+      /ingress\.certificateName = "photos\.example\.com": must be a Key Vault object name/);
+  });
+});

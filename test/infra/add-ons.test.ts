@@ -146,3 +146,29 @@ describe('app team access and Application Insights', () => {
     expect(synthesized.dev.json.resource.azurerm_key_vault_secret).toBeUndefined();
   });
 });
+
+describe('application routing add-on for the ingress', () => {
+  const zone = '/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/rg-dns/providers/Microsoft.Network/dnszones/example.com';
+
+  it('turns the add-on on with an internal controller, lets it read the certificate and write the DNS zone', () => {
+    const { json } = synthPlatform(environment('prod', { ingress: { host: 'photos.example.com', certificateName: 'photos', dnsZoneId: zone } }));
+    expect(only(json, 'azurerm_kubernetes_cluster').web_app_routing).toEqual({ default_nginx_controller: 'Internal', dns_zone_ids: [zone] });
+    const identity = ref(json, 'azurerm_kubernetes_cluster', 'web_app_routing[0].web_app_routing_identity[0].object_id');
+    const roles = all(json, 'azurerm_role_assignment').filter((r) => r.principal_id === identity);
+    expect(roles.map((r) => [r.role_definition_name, r.scope]).sort()).toEqual([
+      ['DNS Zone Contributor', zone],
+      ['Key Vault Secrets User', ref(json, 'azurerm_key_vault')],
+    ]);
+    expect(azurermProblems(json)).toEqual([]);
+  });
+
+  it('an external controller for a public app, no DNS zone and no DNS role without a zone', () => {
+    const { json } = synthPlatform(environment('dev', { ingress: { host: 'photos-dev.example.com', certificateName: 'photos' } }));
+    expect(only(json, 'azurerm_kubernetes_cluster').web_app_routing).toEqual({ default_nginx_controller: 'External', dns_zone_ids: [] });
+    expect(all(json, 'azurerm_role_assignment').filter((r) => /DNS Zone/.test(r.role_definition_name))).toEqual([]);
+  });
+
+  it('off by default', () => {
+    expect(only(synthesized.prod.json, 'azurerm_kubernetes_cluster')).not.toHaveProperty('web_app_routing');
+  });
+});

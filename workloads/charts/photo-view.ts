@@ -2,6 +2,7 @@ import type { Construct } from 'constructs';
 import { Chart } from 'cdk8s';
 import { allocatable, namingContext, parseVmSize, type EnvironmentConfig, type VmSize, internalLoadBalancerSubnetName, keyVaultSecretName, namespaceQuota, registryLoginServer, resourceName, USER_POOL_LABEL } from '../../config';
 import { NamespaceIsolation } from '../constructs/namespace-isolation';
+import { APP_ROUTING_NAMESPACE, TlsIngress } from '../constructs/tls-ingress';
 import { WebApp } from '../constructs/web-app';
 import type { PlatformOutputs } from '../platform-outputs';
 
@@ -55,6 +56,8 @@ export class PhotoViewChart extends Chart {
       maxUnavailableDuringDisruption: env.app.maxUnavailableDuringDisruption,
       internalLoadBalancer: env.app.internalLoadBalancer,
       internalLoadBalancerSubnet: internalLoadBalancerSubnetName(env),
+      serviceType: env.ingress ? 'ClusterIP' : 'LoadBalancer',
+      httpAllowedFromNamespaces: env.ingress ? [APP_ROUTING_NAMESPACE] : undefined,
       settings: env.app.settings,
       secrets: {
         keyVaultName: resourceName('keyVault', naming),
@@ -71,6 +74,16 @@ export class PhotoViewChart extends Chart {
       },
       now: props.now,
     });
+    if (env.ingress) {
+      new TlsIngress(this, 'Ingress', {
+        name: APP_NAME,
+        namespace: env.app.namespace,
+        host: env.ingress.host,
+        serviceName: APP_NAME,
+        keyVaultName: resourceName('keyVault', naming),
+        certificateName: env.ingress.certificateName,
+      });
+    }
     // Resource isolation of the app namespace (issue 14).
     if (env.isolation.resourceQuota) {
       new NamespaceIsolation(this, 'Isolation', { namespace: env.app.namespace, quota: namespaceQuota(env), containerDefaults: env.app.resources });

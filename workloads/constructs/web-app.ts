@@ -62,6 +62,13 @@ export interface WebAppProps {
   readonly internalLoadBalancer?: boolean;
   /** Subnet (by name, in the nodes' VNet) the internal load balancer takes its IP from. @default the node subnet */
   readonly internalLoadBalancerSubnet?: string;
+  /**
+   * `ClusterIP` when an ingress controller fronts the app (no load balancer of its own).
+   * @default 'LoadBalancer'
+   */
+  readonly serviceType?: 'LoadBalancer' | 'ClusterIP';
+  /** Only pods in these namespaces (e.g. the ingress controller's) may reach the app's port. @default any source */
+  readonly httpAllowedFromNamespaces?: ReadonlyArray<string>;
   /** Non-secret settings: a ConfigMap, consumed as environment variables and as files. @default none */
   readonly settings?: Readonly<Record<string, string>>;
   /** @default no secrets */
@@ -238,10 +245,11 @@ export class WebApp extends Construct {
     }
 
     const liveTracks = plan.tracks.filter((t) => t.live).map((t) => t.name);
+    const behindIngress = props.serviceType === 'ClusterIP';
     const service = new kplus.Service(this, 'Service', {
       metadata: {
         name, namespace,
-        annotations: {
+        annotations: behindIngress ? undefined : {
           'service.beta.kubernetes.io/azure-load-balancer-internal': String(props.internalLoadBalancer ?? true),
           'service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path': healthPath,
           ...((props.internalLoadBalancer ?? true) && props.internalLoadBalancerSubnet
@@ -249,7 +257,7 @@ export class WebApp extends Construct {
             : {}),
         },
       },
-      type: kplus.ServiceType.LOAD_BALANCER,
+      type: behindIngress ? kplus.ServiceType.CLUSTER_IP : kplus.ServiceType.LOAD_BALANCER,
       ports: [{ name: 'http', port: 80, targetPort: port }],
     });
     // Canary: stable and canary share the Service (no track in the selector); blue/green: the live colour only.
@@ -276,7 +284,10 @@ export class WebApp extends Construct {
       spec: {
         podSelector: { matchLabels: selectorBase },
         policyTypes: ['Ingress'],
-        ingress: [{ ports: [{ port: IntOrString.fromNumber(port), protocol: 'TCP' }] }],
+        ingress: [{
+          ports: [{ port: IntOrString.fromNumber(port), protocol: 'TCP' }],
+          from: props.httpAllowedFromNamespaces?.map((ns) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } })),
+        }],
       },
     });
 
