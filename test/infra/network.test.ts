@@ -1,3 +1,6 @@
+import { Testing } from '../../infra/cdktf';
+import { AppsStack } from '../../infra/stacks/apps-stack';
+import { PlatformStack } from '../../infra/stacks/platform-stack';
 import { environment, ENVIRONMENT_NAMES } from '../config/fixtures';
 import { azurermProblems } from '../support/azurerm-schema';
 import { only, synthPlatform } from './synth';
@@ -226,5 +229,27 @@ describe('network options', () => {
     const { json } = synthPlatform(environment('dev', { security: { hostEncryption: false } }));
     expect(only(json, 'azurerm_kubernetes_cluster').default_node_pool.host_encryption_enabled).toBe(false);
     expect(only(json, 'azurerm_kubernetes_cluster_node_pool').host_encryption_enabled).toBe(false);
+  });
+});
+
+describe('the apps stack in every API server access mode', () => {
+  // One provider configuration serves all modes: the host comes from the cluster's kube_config, which is
+  // the public FQDN (public, authorized ranges) or the private FQDN (private cluster); where CI runs decides
+  // whether it resolves and is allowed (README: "API server access, and how CI reaches it").
+  const modes: Array<[string, ReturnType<typeof environment>]> = [
+    ['public', environment('dev')],
+    ['authorized ranges', environment('dev', { network: { apiServer: { access: 'authorizedRanges', authorizedIpRanges: ['203.0.113.0/24'] } } })],
+    ['private with VNet integration', environment('prod')],
+    ['private with a private endpoint', environment('prod', { network: { apiServer: { vnetIntegration: false } } })],
+  ];
+  it.each(modes)('%s: host and CA from the cluster data source, Entra ID tokens from kubelogin', (_mode, env) => {
+    const app = Testing.app();
+    const platform = new PlatformStack(app, { environment: env });
+    const json = JSON.parse(Testing.synth(new AppsStack(app, { environment: env, platform }), true));
+    expect(json.provider.kubernetes[0]).toMatchObject({
+      host: '${data.azurerm_kubernetes_cluster.Cluster.kube_config[0].host}',
+      cluster_ca_certificate: '${base64decode(data.azurerm_kubernetes_cluster.Cluster.kube_config[0].cluster_ca_certificate)}',
+      exec: [{ command: 'kubelogin' }],
+    });
   });
 });
