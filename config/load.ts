@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
 import { environmentSchema, type EnvironmentConfig } from './schema';
-import { crossFieldProblems, type ConfigProblem } from './validate';
+import { configWarnings, crossFieldProblems, type ConfigProblem } from './validate';
 
 /** Environment names come from file names and end up in every resource name. */
 const ENVIRONMENT_FILE = /^([a-z][a-z0-9]{1,11})\.ya?ml$/;
@@ -61,7 +61,9 @@ export function loadEnvironmentFile(file: string): EnvironmentConfig {
   if (doc.errors.length > 0) {
     throw new ConfigError(doc.errors.map((e) => ({ file, environment: match[1], path: '', message: `YAML syntax: ${e.message}` })));
   }
-  return parseEnvironment(match[1], doc.toJS(), file);
+  const env = parseEnvironment(match[1], doc.toJS(), file);
+  for (const w of configWarnings(env)) console.error(`warning: ${file} (environment '${env.name}'): ${w.path} = ${JSON.stringify(w.value)}: ${w.message}`);
+  return env;
 }
 
 /** Reads and validates every environment in `dir`; reports the problems of all files at once. */

@@ -108,6 +108,11 @@ export const appsStackName = (env: string) => `apps-${env}`;
 /** Node label the user pool carries, so workloads can be scheduled onto it and not the system pool. */
 export const USER_POOL_LABEL = 'photo-view.io/pool';
 
+/** Blob container holding an environment's Terraform state: one per environment in the shared state account. */
+export function stateContainerName(env: Pick<EnvironmentConfig, 'name' | 'state'>): string {
+  return env.state.containerName ?? `tfstate-${env.name}`;
+}
+
 /** Key Vault secret name for an environment variable name (DB_PASSWORD -> db-password). */
 export function keyVaultSecretName(variable: string): string {
   return variable.toLowerCase().replace(/_/g, '-');

@@ -87,7 +87,14 @@ const kubernetes = strict({
   automaticUpgradeChannel: z.enum(['patch', 'stable', 'rapid', 'node-image', 'none']).default('patch'),
   /** Entra ID groups that get cluster-admin via Azure RBAC. */
   adminGroupObjectIds: z.array(uuid).min(1, 'needs at least one Entra ID group object ID'),
-  networkPolicy: z.enum(['azure', 'calico', 'cilium']).default('azure'),
+  /**
+   * Network policy engine. Only Cilium: Azure CNI powered by Cilium (overlay) is the data plane, and
+   * changing `network_data_plane` or `network_policy` later replaces the cluster; Azure Network Policy
+   * Manager is being retired. @see https://learn.microsoft.com/azure/aks/azure-cni-powered-by-cilium
+   */
+  networkPolicy: z.literal('cilium', {
+    error: "must be 'cilium': Azure CNI powered by Cilium is the data plane ('azure' Network Policy Manager is being retired, and changing the engine later replaces the cluster)",
+  }).default('cilium'),
   systemPool: nodePool,
   userPool: nodePool.extend({
     name: z.string().regex(/^[a-z][a-z0-9]{0,11}$/, { error: 'must be 1-12 lowercase letters or digits, starting with a letter' }).default('apps'),
@@ -332,11 +339,18 @@ export const environmentSchema = strict({
   state: strict({
     resourceGroupName: z.string().min(1),
     storageAccountName: z.string().regex(/^[a-z0-9]{3,24}$/, { error: 'must be 3-24 lowercase letters or digits' }),
-    containerName: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, { error: 'must be 3-63 lowercase letters, digits or single hyphens' }).default('tfstate'),
+    /** Blob container of this environment's state; each environment's deploy identity may write only its own. @default tfstate-<environment> */
+    containerName: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, { error: 'must be 3-63 lowercase letters, digits or single hyphens' }).optional(),
   }),
   kubernetes,
   registry: strict({
     sku: z.enum(['Basic', 'Standard', 'Premium']).default('Standard'),
+    /**
+     * Spread the registry over availability zones (Premium only). Fixed at creation: changing it replaces
+     * the registry and its images, so a registry moved to Premium later should set `false`.
+     * @default true for Premium in a region with zones
+     */
+    zoneRedundancy: z.boolean().optional(),
     /** Extra regions the registry replicates to (Premium only). */
     geoReplicationLocations: z.array(region).default([]),
     /** Days untagged manifests are kept (Premium only). */

@@ -10,9 +10,12 @@ export interface ContainerInsightsProps {
   readonly name: string;
   readonly clusterId: string;
   readonly logAnalyticsWorkspaceId: string;
-  /** How often the agent collects. @default '1m' */
+  /** How often the agent collects. @default DEFAULT_COLLECTION_INTERVAL */
   readonly interval?: string;
 }
+
+/** Container Insights' own default collection interval. */
+export const DEFAULT_COLLECTION_INTERVAL = '1m';
 
 /** Streams Container Insights collects: inventory, perf, events and ContainerLogV2. */
 const STREAMS = ['Microsoft-ContainerInsights-Group-Default'];
@@ -39,7 +42,7 @@ export class ContainerInsights extends Construct {
           streams: STREAMS,
           extensionJson: JSON.stringify({
             dataCollectionSettings: {
-              interval: props.interval ?? '1m',
+              interval: props.interval ?? DEFAULT_COLLECTION_INTERVAL,
               namespaceFilteringMode: 'Off',
               enableContainerLogV2: true,
             },

@@ -11,15 +11,12 @@ export interface ContainerRegistryProps {
   readonly resourceGroup: ResourceGroup;
   /** Globally unique, 5-50 alphanumerics (see naming.ts). */
   readonly name: string;
-  /**
-   * Registry SKU. Premium enables zone redundancy, geo-replication and retention.
-   * @default 'Standard'
-   */
-  readonly sku?: 'Basic' | 'Standard' | 'Premium';
-  /** Replicate zone-redundantly (Premium only). @default true when Premium and the region has zones */
-  readonly zoneRedundancy?: boolean;
-  /** Other regions to replicate images to (Premium only). @default none */
-  readonly geoReplicationLocations?: ReadonlyArray<string>;
+  /** Registry SKU. Premium enables zone redundancy, geo-replication and retention. */
+  readonly sku: 'Basic' | 'Standard' | 'Premium';
+  /** Spread the registry over availability zones (Premium only, in a region with zones). */
+  readonly zoneRedundancy: boolean;
+  /** Other regions to replicate images to (Premium only); empty for none. */
+  readonly geoReplicationLocations: ReadonlyArray<string>;
   /** Days untagged manifests are kept (Premium only). @default no retention policy */
   readonly untaggedRetentionDays?: number;
   /** Where registry login and repository events go. */
@@ -36,8 +33,17 @@ export class ContainerRegistry extends Construct {
 
   constructor(scope: Construct, id: string, props: ContainerRegistryProps) {
     super(scope, id);
-    const sku = props.sku ?? 'Standard';
+    const sku = props.sku;
     const premium = sku === 'Premium';
+    // Azure would ignore or reject these below Premium; say so instead of dropping them silently.
+    const premiumOnly: Array<[string, boolean]> = [
+      ['zoneRedundancy', props.zoneRedundancy],
+      ['geoReplicationLocations', props.geoReplicationLocations.length > 0],
+      ['untaggedRetentionDays', props.untaggedRetentionDays !== undefined],
+    ];
+    for (const [prop, used] of premiumOnly) {
+      if (used && !premium) throw new Error(`registry '${props.name}': ${prop} needs sku 'Premium' (sku is '${sku}')`);
+    }
     this.registry = new Registry(this, 'Resource', {
       name: props.name,
       resourceGroupName: props.resourceGroup.resourceGroupName,
@@ -45,12 +51,12 @@ export class ContainerRegistry extends Construct {
       sku,
       adminEnabled: false,
       anonymousPullEnabled: false,
-      zoneRedundancyEnabled: premium ? (props.zoneRedundancy ?? true) : undefined,
-      retentionPolicyInDays: premium ? props.untaggedRetentionDays : undefined,
+      zoneRedundancyEnabled: premium ? props.zoneRedundancy : undefined,
+      retentionPolicyInDays: props.untaggedRetentionDays,
       georeplications: premium
-        ? (props.geoReplicationLocations ?? []).map((location) => ({ location, zoneRedundancyEnabled: true }))
+        ? props.geoReplicationLocations.map((location) => ({ location, zoneRedundancyEnabled: true }))
         : undefined,
-      ...registryNetworkArguments(props.networkAccess, sku),
+      ...registryNetworkArguments(props.networkAccess, sku, props.name),
     });
     this.registryId = this.registry.id;
     this.registryLoginServer = this.registry.loginServer;
@@ -59,6 +65,7 @@ export class ContainerRegistry extends Construct {
       targetResourceId: this.registry.id,
       logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId,
       logCategories: ['ContainerRegistryRepositoryEvents', 'ContainerRegistryLoginEvents'],
+      resourceSpecificTables: true,
     });
   }
 

@@ -10,6 +10,12 @@ export interface DiagnosticSettingsProps {
   readonly logCategories: ReadonlyArray<string>;
   /** Also send platform metrics. @default true */
   readonly metrics?: boolean;
+  /**
+   * Write to the resource type's own tables (`log_analytics_destination_type = "Dedicated"`) instead of
+   * AzureDiagnostics. Only for types that have them: Key Vault does not, and the provider then shows a
+   * diff on every plan.
+   */
+  readonly resourceSpecificTables: boolean;
 }
 
 /** Sends a resource's logs (resource-specific tables) and metrics to Log Analytics. */
@@ -20,7 +26,7 @@ export class DiagnosticSettings extends Construct {
       name: 'to-log-analytics',
       targetResourceId: props.targetResourceId,
       logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId,
-      logAnalyticsDestinationType: 'Dedicated',
+      logAnalyticsDestinationType: props.resourceSpecificTables ? 'Dedicated' : undefined,
       enabledLog: props.logCategories.map((category) => ({ category })),
       enabledMetric: props.metrics === false ? undefined : [{ category: 'AllMetrics' }],
     });

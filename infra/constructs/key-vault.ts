@@ -12,15 +12,11 @@ export interface KeyVaultProps {
   /** Globally unique, 3-24 characters (see naming.ts). */
   readonly name: string;
   readonly tenantId: string;
-  /** @default 'standard' */
-  readonly sku?: 'standard' | 'premium';
-  /**
-   * Deleted vaults and secrets cannot be purged before the retention ends. Cannot be turned off again.
-   * @default true
-   */
-  readonly purgeProtection?: boolean;
-  /** Days a deleted vault or secret can be recovered. @default 90 */
-  readonly softDeleteRetentionDays?: number;
+  readonly sku: 'standard' | 'premium';
+  /** Deleted vaults and secrets cannot be purged before the retention ends. Cannot be turned off again. */
+  readonly purgeProtection: boolean;
+  /** Days a deleted vault or secret can be recovered (7-90; cannot be changed after creation). */
+  readonly softDeleteRetentionDays: number;
   readonly logAnalyticsWorkspaceId: string;
   /** Public access and firewall (see service-network-access.ts). */
   readonly networkAccess: ServiceNetworkAccess;
@@ -39,10 +35,10 @@ export class KeyVault extends Construct {
       resourceGroupName: props.resourceGroup.resourceGroupName,
       location: props.resourceGroup.location,
       tenantId: props.tenantId,
-      skuName: props.sku ?? 'standard',
+      skuName: props.sku,
       rbacAuthorizationEnabled: true,
-      purgeProtectionEnabled: props.purgeProtection ?? true,
-      softDeleteRetentionDays: props.softDeleteRetentionDays ?? 90,
+      purgeProtectionEnabled: props.purgeProtection,
+      softDeleteRetentionDays: props.softDeleteRetentionDays,
       ...keyVaultNetworkArguments(props.networkAccess),
     });
     this.keyVaultId = vault.id;
@@ -53,6 +49,8 @@ export class KeyVault extends Construct {
       targetResourceId: vault.id,
       logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId,
       logCategories: ['AuditEvent'],
+      // Key Vault has no resource-specific tables: setting a destination type shows a diff on every plan.
+      resourceSpecificTables: false,
     });
   }
 

@@ -10,7 +10,7 @@ import { DiagnosticSettings } from './diagnostic-settings';
 import type { IPrincipal } from './role-assignment';
 import type { ResourceGroup } from './resource-group';
 
-/** One node pool, always under the cluster autoscaler. */
+/** One node pool, always under the cluster autoscaler. The config supplies every value without a `@default`. */
 export interface NodePoolProps {
   /** VM size, e.g. Standard_D4ds_v5. */
   readonly vmSize: string;
@@ -22,14 +22,12 @@ export interface NodePoolProps {
   readonly nodeCount?: number;
   /** Availability zones. @default no zones */
   readonly zones?: ReadonlyArray<string>;
-  /** @default 110 */
-  readonly maxPods?: number;
-  /** @default 'Ephemeral' */
-  readonly osDiskType?: 'Ephemeral' | 'Managed';
-  /** @default 64 */
-  readonly osDiskSizeGb?: number;
-  /** Extra nodes during upgrades. @default '33%' (the AKS recommendation for production) */
-  readonly maxSurge?: string;
+  /** Pods per node. */
+  readonly maxPods: number;
+  readonly osDiskType: 'Ephemeral' | 'Managed';
+  readonly osDiskSizeGb: number;
+  /** Extra nodes during upgrades, e.g. '33%' (the AKS recommendation for production). */
+  readonly maxSurge: string;
   /** @default the control plane's version */
   readonly orchestratorVersion?: string;
 }
@@ -59,15 +57,19 @@ export interface KubernetesClusterProps {
   readonly name: string;
   readonly nodeResourceGroupName: string;
   readonly kubernetesVersion: string;
-  /** @default 'Standard' (financially backed API server SLA) */
-  readonly skuTier?: 'Free' | 'Standard' | 'Premium';
-  /** @default 'patch' */
-  readonly automaticUpgradeChannel?: 'patch' | 'stable' | 'rapid' | 'node-image' | 'none';
+  /** 'Standard' has the financially backed API server SLA. */
+  readonly skuTier: 'Free' | 'Standard' | 'Premium';
+  /** Control-plane upgrades; 'none' leaves the cluster where `kubernetesVersion` puts it. */
+  readonly automaticUpgradeChannel: 'patch' | 'stable' | 'rapid' | 'node-image' | 'none';
   readonly tenantId: string;
   /** Entra ID groups with cluster-admin through Azure RBAC. */
   readonly adminGroupObjectIds: ReadonlyArray<string>;
-  /** @default 'azure' */
-  readonly networkPolicy?: 'azure' | 'calico' | 'cilium';
+  /**
+   * Network policy engine: Cilium, on Azure CNI powered by Cilium (overlay). Changing the data plane or
+   * the engine later replaces the cluster, and Azure Network Policy Manager is being retired.
+   * @see https://learn.microsoft.com/azure/aks/azure-cni-powered-by-cilium
+   */
+  readonly networkPolicy: 'cilium';
   /** Runs only critical add-ons (CriticalAddonsOnly taint). */
   readonly systemPool: NodePoolProps;
   /** Runs the applications. */
@@ -94,23 +96,35 @@ export interface KubernetesClusterProps {
 }
 
 /** Control-plane log categories worth their cost. @see https://learn.microsoft.com/azure/aks/monitor-aks-reference */
+/** The system (default) node pool. */
+const SYSTEM_POOL_NAME = 'system';
+
 export const CONTROL_PLANE_LOG_CATEGORIES = ['kube-audit-admin', 'guard', 'cluster-autoscaler', 'kube-controller-manager'] as const;
 
 
-function autoscaledPool(pool: NodePoolProps, version: string) {
+/**
+ * Name of the pool AKS creates while it rotates a pool to a changed `vm_size`, `zones`, `max_pods` or
+ * `os_disk_*`; without it such a change fails ("temporary_name_for_rotation must be specified").
+ * Linux pool names are at most 12 characters.
+ */
+const rotationPoolName = (pool: string) => `${pool.slice(0, 9)}tmp`;
+
+function autoscaledPool(pool: NodePoolProps, name: string, version: string) {
   return {
+    name,
+    temporaryNameForRotation: rotationPoolName(name),
     vmSize: pool.vmSize,
     autoScalingEnabled: true,
     minCount: pool.minCount,
     maxCount: pool.maxCount,
     nodeCount: pool.nodeCount ?? pool.minCount,
     zones: pool.zones ? [...pool.zones] : undefined,
-    maxPods: pool.maxPods ?? 110,
-    osDiskType: pool.osDiskType ?? 'Ephemeral',
-    osDiskSizeGb: pool.osDiskSizeGb ?? 64,
+    maxPods: pool.maxPods,
+    osDiskType: pool.osDiskType,
+    osDiskSizeGb: pool.osDiskSizeGb,
     osSku: 'AzureLinux',
     orchestratorVersion: pool.orchestratorVersion ?? version,
-    upgradeSettings: { maxSurge: pool.maxSurge ?? '33%' },
+    upgradeSettings: { maxSurge: pool.maxSurge },
   };
 }
 
@@ -142,8 +156,10 @@ export class KubernetesCluster extends Construct {
   constructor(scope: Construct, id: string, props: KubernetesClusterProps) {
     super(scope, id);
     const version = props.kubernetesVersion;
-    const channel = props.automaticUpgradeChannel ?? 'patch';
-    const networkPolicy = props.networkPolicy ?? 'azure';
+    const channel = props.automaticUpgradeChannel;
+    if (rotationPoolName(props.userPool.name) === rotationPoolName(SYSTEM_POOL_NAME)) {
+      throw new Error(`user pool '${props.userPool.name}' would rotate through the system pool's temporary pool '${rotationPoolName(SYSTEM_POOL_NAME)}'; choose another name`);
+    }
     const network = clusterNetworkArguments(props.network);
 
     const cluster = new Cluster(this, 'Resource', {
@@ -153,13 +169,11 @@ export class KubernetesCluster extends Construct {
       nodeResourceGroup: props.nodeResourceGroupName,
       dnsPrefix: props.name,
       kubernetesVersion: version,
-      skuTier: props.skuTier ?? 'Standard',
+      skuTier: props.skuTier,
       ...props.identities,
       defaultNodePool: {
-        name: 'system',
         onlyCriticalAddonsEnabled: true,
-        temporaryNameForRotation: 'systemtmp',
-        ...autoscaledPool(props.systemPool, version),
+        ...autoscaledPool(props.systemPool, SYSTEM_POOL_NAME, version),
         vnetSubnetId: props.network.systemNodesSubnetId,
         hostEncryptionEnabled: props.hostEncryption,
       },
@@ -174,8 +188,8 @@ export class KubernetesCluster extends Construct {
       networkProfile: {
         networkPlugin: 'azure',
         networkPluginMode: 'overlay',
-        networkPolicy,
-        networkDataPlane: networkPolicy === 'cilium' ? 'cilium' : 'azure',
+        networkDataPlane: 'cilium',
+        networkPolicy: props.networkPolicy,
         loadBalancerSku: 'standard',
         ...network.networkProfile,
       },
@@ -197,6 +211,7 @@ export class KubernetesCluster extends Construct {
       keyVaultSecretsProvider: { secretRotationEnabled: true, secretRotationInterval: '2m' },
       imageCleanerEnabled: true,
       imageCleanerIntervalHours: 48,
+      // Left out, the provider sends the API's 'none' (azurerm kubernetes_cluster_resource.go: UpgradeChannelNone).
       automaticUpgradeChannel: channel === 'none' ? undefined : channel,
       // NodeImage: AKS reimages nodes with patched images in the window; replaces kured-style reboots.
       nodeOsUpgradeChannel: 'NodeImage',
@@ -208,15 +223,12 @@ export class KubernetesCluster extends Construct {
     });
 
     const userPool = new KubernetesClusterNodePool(this, 'UserPool', {
-      name: props.userPool.name,
       kubernetesClusterId: cluster.id,
       mode: 'User',
       nodeLabels: { [USER_POOL_LABEL]: props.userPool.name },
-      ...autoscaledPool(props.userPool, version),
+      ...autoscaledPool(props.userPool, props.userPool.name, version),
       vnetSubnetId: props.network.userNodesSubnetId,
       hostEncryptionEnabled: props.hostEncryption,
-      // Pool changes that rotate nodes (host encryption, subnet) go through a temporary pool, not a replacement.
-      temporaryNameForRotation: `${props.userPool.name.slice(0, 9)}tmp`,
       lifecycle: { ignoreChanges: ['node_count'] },
     });
 
@@ -224,6 +236,7 @@ export class KubernetesCluster extends Construct {
       targetResourceId: cluster.id,
       logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId,
       logCategories: CONTROL_PLANE_LOG_CATEGORIES,
+      resourceSpecificTables: true,
     });
 
     this.clusterId = cluster.id;

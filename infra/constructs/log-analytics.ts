@@ -6,8 +6,8 @@ import type { ResourceGroup } from './resource-group';
 export interface LogAnalyticsWorkspaceProps {
   readonly resourceGroup: ResourceGroup;
   readonly name: string;
-  /** Days logs are kept. @default 30 */
-  readonly retentionInDays?: number;
+  /** Days logs are kept. */
+  readonly retentionInDays: number;
 }
 
 /** The workspace every log and Container Insights record of the environment goes to. */
@@ -23,7 +23,7 @@ export class LogAnalyticsWorkspace extends Construct {
       location: props.resourceGroup.location,
       resourceGroupName: props.resourceGroup.resourceGroupName,
       sku: 'PerGB2018',
-      retentionInDays: props.retentionInDays ?? 30,
+      retentionInDays: props.retentionInDays,
       // Entra ID only: no shared workspace keys for agents or queries.
       localAuthenticationEnabled: false,
     });

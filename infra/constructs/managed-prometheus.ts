@@ -6,7 +6,7 @@ import { MonitorDataCollectionRule } from '@cdktf/provider-azurerm/lib/monitor-d
 import { MonitorDataCollectionRuleAssociation } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association';
 import { MonitorWorkspace } from '@cdktf/provider-azurerm/lib/monitor-workspace';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
-import { alertRules, KUBERNETES_RECORDING_RULES, NODE_RECORDING_RULES, type PrometheusAlertThresholds, type RecordingRule } from './prometheus-rules';
+import { ALERT_RULES, KUBERNETES_RECORDING_RULES, NODE_RECORDING_RULES, type RecordingRule } from './prometheus-rules';
 import { grantRole } from './role-assignment';
 import type { ResourceGroup } from './resource-group';
 
@@ -26,7 +26,6 @@ export interface ManagedPrometheusProps {
   readonly clusterName: string;
   /** Where the Prometheus alerts go. */
   readonly actionGroupId: string;
-  readonly alertThresholds: PrometheusAlertThresholds;
   /**
    * Azure Managed Grafana on the workspace, with Grafana Admin for these Entra ID groups.
    * @default no Grafana
@@ -45,7 +44,8 @@ export const GRAFANA_MAJOR_VERSION = '11';
 /**
  * Azure Monitor managed service for Prometheus: an Azure Monitor workspace, the data collection
  * endpoint, rule and association that route the cluster's metrics add-on into it, the recommended
- * recording rules, and alert rules on the same thresholds as the platform-metric alerts. Optionally
+ * recording rules, and alert rules on what only Prometheus sees (HPA at its maximum, quota almost
+ * full, OOM kills, nodes not ready, Deployments short of replicas). Optionally
  * Azure Managed Grafana reading the workspace.
  * @see https://learn.microsoft.com/azure/azure-monitor/containers/kubernetes-monitoring-enable?tabs=terraform
  */
@@ -94,7 +94,7 @@ export class ManagedPrometheus extends Construct {
     const recording = (rules: ReadonlyArray<RecordingRule>) => rules.map((r) => ({ enabled: true, record: r.record, expression: r.expression, labels: r.labels }));
     group('NodeRecordingRules', 'node-recording', recording(NODE_RECORDING_RULES));
     group('KubernetesRecordingRules', 'kubernetes-recording', recording(KUBERNETES_RECORDING_RULES));
-    group('Alerts', 'alerts', alertRules(props.alertThresholds).map((a) => ({
+    group('Alerts', 'alerts', ALERT_RULES.map((a) => ({
       enabled: true,
       alert: a.alert,
       expression: a.expression,

@@ -12,7 +12,7 @@ export const POD_SECURITY_RESTRICTED_INITIATIVE = '/providers/Microsoft.Authoriz
  * Namespaces of AKS and its add-ons, whose pods legitimately need more than the restricted profile
  * (host networking, privileged CNI and CSI agents). Application namespaces are never listed here.
  */
-export const SYSTEM_NAMESPACES = ['kube-system', 'gatekeeper-system', 'azure-arc', 'app-routing-system', 'calico-system', 'tigera-operator'] as const;
+export const SYSTEM_NAMESPACES = ['kube-system', 'gatekeeper-system', 'azure-arc', 'app-routing-system'] as const;
 
 /** Properties of a {@link PodSecurityPolicy}. */
 export interface PodSecurityPolicyProps {

@@ -1,7 +1,7 @@
 /*
  * The recording rules AKS enables with managed Prometheus (the "Node" and "Kubernetes" recording rule
- * groups of the onboarding templates, from the kubernetes-mixin), and the metric-based alerts of
- * ClusterAlerts expressed in PromQL. Recorded series feed the Azure Monitor and Grafana dashboards.
+ * groups of the onboarding templates, from the kubernetes-mixin), and alert rules on what only
+ * Prometheus sees. Recorded series feed the Azure Monitor and Grafana dashboards.
  * @see https://learn.microsoft.com/azure/azure-monitor/containers/prometheus-metrics-scrape-default#recording-rules
  * @see https://github.com/Azure/prometheus-collector/blob/main/AddonTerraformTemplate/main.tf
  */
@@ -81,55 +81,53 @@ export const KUBERNETES_RECORDING_RULES: ReadonlyArray<RecordingRule> = [
   },
 ];
 
-/** A threshold and how loud the alert is (0 = critical ... 4 = verbose), as in the environment file. */
-export interface PrometheusAlertThreshold {
-  readonly threshold: number;
-  readonly severity: number;
-}
-
-/** The alert thresholds of `monitoring.alerts` that Prometheus evaluates. */
-export interface PrometheusAlertThresholds {
-  readonly nodeCpuPercent: PrometheusAlertThreshold;
-  readonly nodeMemoryPercent: PrometheusAlertThreshold;
-  readonly podsNotReady: PrometheusAlertThreshold;
-  readonly podRestarts: PrometheusAlertThreshold;
-}
-
 /** One alert rule: PromQL that returns series while the condition holds for `for`. */
 export interface AlertRule {
   readonly alert: string;
   readonly expression: string;
+  /** ISO 8601 duration the condition must hold. */
   readonly for: string;
+  /** 0 = critical ... 4 = verbose. */
   readonly severity: number;
   readonly description: string;
 }
 
-/** The metric-based alerts, evaluated on Prometheus series (per node, per namespace) rather than platform metrics. */
-export function alertRules(t: PrometheusAlertThresholds): AlertRule[] {
-  return [
-    {
-      alert: 'NodeCpuHigh',
-      expression: `instance:node_cpu_utilisation:rate5m * 100 > ${t.nodeCpuPercent.threshold}`,
-      for: 'PT10M', severity: t.nodeCpuPercent.severity,
-      description: `Node {{ $labels.instance }} CPU above ${t.nodeCpuPercent.threshold}% for 10 minutes.`,
-    },
-    {
-      alert: 'NodeMemoryHigh',
-      expression: `instance:node_memory_utilisation:ratio * 100 > ${t.nodeMemoryPercent.threshold}`,
-      for: 'PT10M', severity: t.nodeMemoryPercent.severity,
-      description: `Node {{ $labels.instance }} memory above ${t.nodeMemoryPercent.threshold}% for 10 minutes.`,
-    },
-    {
-      alert: 'PodsNotReady',
-      expression: `sum by (cluster, namespace) (kube_pod_status_ready{${KSM}, condition="false"}) >= ${t.podsNotReady.threshold}`,
-      for: 'PT15M', severity: t.podsNotReady.severity,
-      description: `{{ $value }} pods in namespace {{ $labels.namespace }} not ready for 15 minutes.`,
-    },
-    {
-      alert: 'PodRestarting',
-      expression: `increase(kube_pod_container_status_restarts_total{${KSM}}[1h]) > ${t.podRestarts.threshold}`,
-      for: 'PT5M', severity: t.podRestarts.severity,
-      description: `Container {{ $labels.container }} of {{ $labels.namespace }}/{{ $labels.pod }} restarted more than ${t.podRestarts.threshold} times in an hour.`,
-    },
-  ];
-}
+/**
+ * Alerts only Prometheus series can raise; node CPU and memory, pods not ready, restarts and failed
+ * pods are already alerted on by ClusterAlerts (platform metrics and Container Insights), so they are
+ * not repeated here (one condition, one page). From AKS's recommended Prometheus alert rules, whose
+ * metrics the add-on's minimal ingestion profile keeps.
+ * @see https://learn.microsoft.com/azure/azure-monitor/containers/prometheus-metrics-scrape-configuration-minimal
+ */
+export const ALERT_RULES: ReadonlyArray<AlertRule> = [
+  {
+    alert: 'KubeHpaMaxedOut',
+    expression: `kube_horizontalpodautoscaler_status_current_replicas{${KSM}} == kube_horizontalpodautoscaler_spec_max_replicas{${KSM}}`,
+    for: 'PT15M', severity: 3,
+    description: 'HPA {{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }} has run at its maximum replicas for 15 minutes: raise app.autoscaling.maxReplicas (and the quota follows).',
+  },
+  {
+    alert: 'KubeQuotaAlmostFull',
+    expression: `kube_resourcequota{${KSM}, type="used"} / ignoring(instance, job, type) (kube_resourcequota{${KSM}, type="hard"} > 0) > 0.9`,
+    for: 'PT15M', severity: 3,
+    description: 'Namespace {{ $labels.namespace }} uses more than 90% of its {{ $labels.resource }} quota.',
+  },
+  {
+    alert: 'KubeContainerOOMKilled',
+    expression: `(kube_pod_container_status_restarts_total{${KSM}} - kube_pod_container_status_restarts_total{${KSM}} offset 10m >= 1) and ignoring (reason) min_over_time(kube_pod_container_status_last_terminated_reason{${KSM}, reason="OOMKilled"}[10m]) == 1`,
+    for: 'PT0M', severity: 3,
+    description: 'Container {{ $labels.container }} of {{ $labels.namespace }}/{{ $labels.pod }} was OOM-killed: its memory limit is too low.',
+  },
+  {
+    alert: 'KubeNodeNotReady',
+    expression: `kube_node_status_condition{${KSM}, condition="Ready", status="true"} == 0`,
+    for: 'PT15M', severity: 2,
+    description: 'Node {{ $labels.node }} has not been Ready for 15 minutes.',
+  },
+  {
+    alert: 'KubeDeploymentReplicasMismatch',
+    expression: `(kube_deployment_spec_replicas{${KSM}} > kube_deployment_status_replicas_available{${KSM}}) and (changes(kube_deployment_status_replicas_updated{${KSM}}[10m]) == 0)`,
+    for: 'PT15M', severity: 3,
+    description: 'Deployment {{ $labels.namespace }}/{{ $labels.deployment }} has had fewer available replicas than wanted for 15 minutes.',
+  },
+];

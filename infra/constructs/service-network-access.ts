@@ -32,10 +32,10 @@ export function keyVaultNetworkArguments(access: ServiceNetworkAccess) {
  * Premium features, so anything but open access throws for other SKUs.
  * @see https://learn.microsoft.com/azure/container-registry/container-registry-access-selected-networks
  */
-export function registryNetworkArguments(access: ServiceNetworkAccess, sku: string) {
+export function registryNetworkArguments(access: ServiceNetworkAccess, sku: string, registryName: string) {
   const restricted = !access.publicNetworkAccess || access.defaultAction === 'Deny';
   if (restricted && sku !== 'Premium') {
-    throw new Error(`registry network restrictions (public access off or default action Deny) need sku 'Premium' (sku is '${sku}')`);
+    throw new Error(`registry '${registryName}': network restrictions (public access off or default action Deny) need sku 'Premium' (sku is '${sku}')`);
   }
   if (!restricted) return {};
   return {

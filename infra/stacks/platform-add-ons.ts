@@ -39,7 +39,6 @@ export function platformAddOns(scope: Construct, env: EnvironmentConfig, targets
       clusterId: cluster.clusterId,
       clusterName: cluster.clusterName,
       actionGroupId: targets.actionGroupId,
-      alertThresholds: env.monitoring.alerts,
       grafana: env.managedPrometheus.grafana
         ? { name: resourceName('grafana', naming), adminGroupObjectIds: env.kubernetes.adminGroupObjectIds }
         : undefined,

@@ -67,7 +67,7 @@ export class PlatformStack extends TerraformStack {
       resourceGroup: rg,
       name: name('containerRegistry'),
       sku: env.registry.sku,
-      zoneRedundancy: zonesByDefault !== undefined,
+      zoneRedundancy: env.registry.zoneRedundancy ?? (env.registry.sku === 'Premium' && zonesByDefault !== undefined),
       geoReplicationLocations: env.registry.geoReplicationLocations,
       untaggedRetentionDays: env.registry.untaggedRetentionDays,
       logAnalyticsWorkspaceId: workspace.workspaceId,

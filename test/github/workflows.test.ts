@@ -70,8 +70,31 @@ describe('GitHub workflows', () => {
     expect(text('deploy-environment.yml')).not.toMatch(/client-secret|ARM_CLIENT_SECRET|creds:/);
     const terraform = step('deploy-environment.yml', 'deploy', 'hashicorp/setup-terraform');
     expect(terraform.with).toEqual({ terraform_version: expect.stringMatching(/^\d+\.\d+\.\d+$/), terraform_wrapper: false });
-    const deploy = steps('deploy-environment.yml', 'deploy').find((s) => s.name === 'cdktf deploy');
-    expect(deploy.run).toContain('npx cdktf deploy "platform-$ENVIRONMENT" "apps-$ENVIRONMENT" --auto-approve');
+  });
+
+  it('deploys a new environment in order: platform, pre-flight (image and secrets present), then apps', () => {
+    const all = steps('deploy-environment.yml', 'deploy');
+    const at = (predicate: (s: any) => boolean) => all.findIndex(predicate);
+    const platform = at((s) => /npx cdktf deploy "platform-\$ENVIRONMENT"/.test(s.run ?? ''));
+    const synth = at((s) => s.run === 'npm run synth');
+    const login = at((s) => s.uses?.startsWith('azure/login@'));
+    const preflight = at((s) => s.run === 'node scripts/preflight.mjs "$ENVIRONMENT"');
+    const apps = at((s) => /npx cdktf deploy "apps-\$ENVIRONMENT"/.test(s.run ?? ''));
+    expect([platform, synth, login, preflight, apps].every((i) => i >= 0)).toBe(true);
+    expect(platform).toBeLessThan(synth);
+    expect(synth).toBeLessThan(login);
+    expect(login).toBeLessThan(preflight);
+    expect(preflight).toBeLessThan(apps);
+    for (const i of [platform, apps]) expect(all[i].run).toContain('--auto-approve --ignore-missing-stack-dependencies');
+  });
+
+  it('gives the apps deploy cluster credentials that cannot expire mid-deploy: kubelogin workload identity with a re-requested federated token', () => {
+    const apps = steps('deploy-environment.yml', 'deploy').find((s) => /npx cdktf deploy "apps-/.test(s.run ?? ''));
+    expect(apps.env).toMatchObject({ KUBELOGIN_LOGIN: 'workloadidentity', AZURE_FEDERATED_TOKEN_FILE: expect.stringContaining('runner.temp'), AZURE_CLIENT_ID: '${{ vars.AZURE_CLIENT_ID }}' });
+    expect(apps.run).toContain('audience=api://AzureADTokenExchange');
+    expect(apps.run).toMatch(/while sleep (\d+); do request_token \|\| echo/);
+    expect(Number(/while sleep (\d+)/.exec(apps.run)![1])).toBeLessThan(300);
+    expect(text('deploy-environment.yml')).not.toMatch(/--login azurecli|KUBELOGIN_LOGIN: azurecli/);
   });
 
   it('pr-review plans only with Azure OIDC on a same-repository pull request, and always posts one sticky comment', () => {

@@ -43,17 +43,16 @@ describe.each(ENVIRONMENT_NAMES)('add-ons of %s', (name) => {
     expect(groups['kubernetes-recording'].rule).toHaveLength(KUBERNETES_RECORDING_RULES.length);
   });
 
-  it('alerts on Prometheus series with the thresholds and severities of monitoring.alerts, to the action group', () => {
+  it('alerts on what only Prometheus sees (no second page for a condition ClusterAlerts covers), to the action group', () => {
     const group = all(json, 'azurerm_monitor_alert_prometheus_rule_group').find((g) => g.name.endsWith('-alerts'));
+    expect(group.rule.map((r: any) => r.alert)).toEqual(['KubeHpaMaxedOut', 'KubeQuotaAlmostFull', 'KubeContainerOOMKilled', 'KubeNodeNotReady', 'KubeDeploymentReplicasMismatch']);
     const byName = Object.fromEntries(group.rule.map((r: any) => [r.alert, r]));
-    const a = env.monitoring.alerts;
-    expect(byName.NodeCpuHigh).toMatchObject({ severity: a.nodeCpuPercent.severity, expression: `instance:node_cpu_utilisation:rate5m * 100 > ${a.nodeCpuPercent.threshold}` });
-    expect(byName.NodeMemoryHigh.severity).toBe(a.nodeMemoryPercent.severity);
-    expect(byName.PodsNotReady.expression).toContain(`>= ${a.podsNotReady.threshold}`);
-    expect(byName.PodRestarting.expression).toContain(`[1h]) > ${a.podRestarts.threshold}`);
+    expect(byName.KubeQuotaAlmostFull).toMatchObject({ for: 'PT15M', severity: 3 });
+    expect(byName.KubeQuotaAlmostFull.expression).toContain('> 0.9');
     for (const rule of group.rule) {
       expect(rule.action).toEqual([{ action_group_id: ref(json, 'azurerm_monitor_action_group') }]);
       expect(rule.alert_resolution).toEqual({ auto_resolved: true, time_to_resolve: 'PT10M' });
+      expect(rule.annotations.description).toBeTruthy();
     }
   });
 

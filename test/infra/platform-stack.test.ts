@@ -7,7 +7,6 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
 import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
 import { MonitorActionGroup } from '@cdktf/provider-azurerm/lib/monitor-action-group';
-import { MonitorScheduledQueryRulesAlertV2 } from '@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2';
 import { MonitorDataCollectionRule } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule';
 import { MonitorDataCollectionRuleAssociation } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
@@ -32,13 +31,12 @@ describe.each(ENVIRONMENT_NAMES)('platform stack of %s', (name) => {
     expect(text).toHaveProviderWithProperties(AzurermProvider, { subscription_id: env.subscriptionId, storage_use_azuread: true });
   });
 
-  it('keeps state in the azurerm backend with Entra ID auth, one key per stack', () => {
+  it("keeps state in the azurerm backend with Entra ID auth, in the environment's own container, one key per stack", () => {
     expect(json.terraform.backend.azurerm).toEqual({
       resource_group_name: env.state.resourceGroupName,
       storage_account_name: env.state.storageAccountName,
-      container_name: 'tfstate',
+      container_name: `tfstate-${name}`,
       key: `platform-${name}.tfstate`,
-      subscription_id: env.subscriptionId,
       tenant_id: env.tenantId,
       use_azuread_auth: true,
     });
@@ -102,8 +100,26 @@ describe.each(ENVIRONMENT_NAMES)('platform stack of %s', (name) => {
     });
   });
 
-  it('uses Azure CNI overlay with a network policy', () => {
-    expect(cluster.network_profile).toMatchObject({ network_plugin: 'azure', network_plugin_mode: 'overlay', network_policy: 'azure' });
+  it('uses Azure CNI powered by Cilium, in overlay mode, from the start (changing it later replaces the cluster)', () => {
+    expect(cluster.network_profile).toMatchObject({ network_plugin: 'azure', network_plugin_mode: 'overlay', network_data_plane: 'cilium', network_policy: 'cilium' });
+  });
+
+  it('gives every node pool a temporary name for rotation, so vm_size, zones, max_pods or OS disk changes apply later', () => {
+    expect(cluster.default_node_pool.temporary_name_for_rotation).toBe('systemtmp');
+    expect(userPool.temporary_name_for_rotation).toBe('appstmp');
+    for (const pool of [cluster.default_node_pool, userPool]) {
+      expect(pool.temporary_name_for_rotation).toMatch(/^[a-z][a-z0-9]{0,11}$/);
+      expect(pool.temporary_name_for_rotation).not.toBe(pool.name);
+    }
+  });
+
+  it('does not set a destination type on the Key Vault diagnostic setting (a diff on every plan), only where resource tables exist', () => {
+    const settings = Object.values(json.resource.azurerm_monitor_diagnostic_setting) as Array<{ target_resource_id: string; log_analytics_destination_type?: string }>;
+    const byTarget = (type: string) => settings.find((d) => d.target_resource_id.startsWith(`\${${type}.`));
+    expect(byTarget('azurerm_key_vault')).toEqual(expect.objectContaining({ enabled_log: [{ category: 'AuditEvent' }] }));
+    expect(byTarget('azurerm_key_vault')).not.toHaveProperty('log_analytics_destination_type');
+    expect(byTarget('azurerm_container_registry')?.log_analytics_destination_type).toBe('Dedicated');
+    expect(byTarget('azurerm_kubernetes_cluster')?.log_analytics_destination_type).toBe('Dedicated');
   });
 
   it('authenticates with Entra ID and Azure RBAC only', () => {
@@ -175,25 +191,49 @@ describe.each(ENVIRONMENT_NAMES)('platform stack of %s', (name) => {
     });
   });
 
-  it('alerts the configured receivers on node pressure, unhealthy pods, autoscaler trouble and failed pods', () => {
+  it('alerts the configured receivers on node pressure and autoscaler trouble (platform metrics)', () => {
     const receivers = env.monitoring.actionGroup.emailReceivers.map((r) => ({ name: r.name, email_address: r.email, use_common_alert_schema: true }));
     expect(text).toHaveResourceWithProperties(MonitorActionGroup, { short_name: env.monitoring.actionGroup.shortName, email_receiver: receivers });
-    const alerts = Object.values(json.resource.azurerm_monitor_metric_alert) as any[];
+    const alerts = Object.values(json.resource.azurerm_monitor_metric_alert) as Array<{ action: unknown; criteria: Array<{ metric_name: string; metric_namespace: string; threshold: number }> }>;
     const byMetric = Object.fromEntries(alerts.map((a) => [a.criteria[0].metric_name, a]));
     const a = env.monitoring.alerts;
-    expect(byMetric.node_cpu_usage_percentage).toMatchObject({ severity: a.nodeCpuPercent.severity, criteria: [{ threshold: a.nodeCpuPercent.threshold }] });
+    expect(byMetric.node_cpu_usage_percentage).toMatchObject({ severity: a.nodeCpuPercent.severity, criteria: [{ threshold: a.nodeCpuPercent.threshold, aggregation: 'Average' }] });
     expect(byMetric.node_memory_working_set_percentage).toMatchObject({ severity: a.nodeMemoryPercent.severity, criteria: [{ threshold: a.nodeMemoryPercent.threshold }] });
-    expect(byMetric.kube_pod_status_ready.criteria[0].dimension).toEqual([{ name: 'condition', operator: 'Include', values: ['false'] }]);
-    expect(byMetric.restartingContainerCount.criteria[0]).toMatchObject({ metric_namespace: 'Insights.Container/pods', threshold: a.podRestarts.threshold });
     expect(byMetric.cluster_autoscaler_unschedulable_pods_count.criteria[0].threshold).toBe(a.autoscalerUnableToScale.threshold);
-    for (const alert of alerts) expect(alert.action).toEqual([{ action_group_id: '${azurerm_monitor_action_group.Alerts_ActionGroup_053F7D22.id}' }]);
-    expect(alerts).toHaveLength(5);
-    expect(text).toHaveResourceWithProperties(MonitorScheduledQueryRulesAlertV2, {
-      scopes: ['${azurerm_log_analytics_workspace.Logs_6819BB44.id}'],
-      severity: a.failedPods.severity,
-      action: { action_groups: ['${azurerm_monitor_action_group.Alerts_ActionGroup_053F7D22.id}'] },
-    });
-    expect(only(json, 'azurerm_monitor_scheduled_query_rules_alert_v2').criteria[0].query).toContain('PodStatus == "Failed"');
+    for (const alert of alerts) {
+      expect(alert.action).toEqual([{ action_group_id: '${azurerm_monitor_action_group.Alerts_ActionGroup_053F7D22.id}' }]);
+      // Only AKS platform metrics: the Insights.Container/pods custom metrics stopped on 31 May 2024.
+      expect(alert.criteria[0].metric_namespace).toBe('Microsoft.ContainerService/managedClusters');
+    }
+    expect(text).not.toContain('Insights.Container');
+    // (Managed Prometheus evaluates kube_pod_status_ready in PromQL rule groups; no platform metric alert uses it.)
+    expect(JSON.stringify(json.resource.azurerm_monitor_metric_alert)).not.toContain('kube_pod_status_ready');
+  });
+
+  it('alerts per workload on not-ready pods and restarts, and per namespace on failed pods, from KubePodInventory, resolving on their own', () => {
+    const rules = Object.fromEntries((Object.values(json.resource.azurerm_monitor_scheduled_query_rules_alert_v2) as Array<{ name: string; criteria: Array<Record<string, unknown> & { query: string }> }>).map((r) => [r.name.replace(/^alert-photoview-\w+-weu-/, ''), r]));
+    expect(Object.keys(rules).sort()).toEqual(['failed-pods', 'pod-restarts', 'pods-not-ready']);
+    const a = env.monitoring.alerts;
+    const expected = {
+      'pods-not-ready': { limit: a.podsNotReady, measure: 'NotReadyPods', split: ['Namespace', 'Workload'], periods: 2, query: [/KubePodInventory/, /arg_max\(TimeGenerated, PodStatus, ContainerStatus\)/, /PodStatus !in \("Running", "Succeeded"\) or ContainerStatus == "waiting"/, /dcount\(Name\) by Namespace, Workload/] },
+      'pod-restarts': { limit: a.podRestarts, measure: 'Restarts', split: ['Namespace', 'Workload'], periods: 1, query: [/KubePodInventory/, /max\(ContainerRestartCount\) - min\(ContainerRestartCount\)/, /sum\(Restarts\) by Namespace, Workload/] },
+      'failed-pods': { limit: a.failedPods, measure: 'FailedPods', split: ['Namespace'], periods: 1, query: [/KubePodInventory/, /PodStatus == "Failed"/] },
+    };
+    for (const [name, e] of Object.entries(expected)) {
+      const rule = rules[name];
+      expect(rule).toMatchObject({
+        scopes: ['${azurerm_log_analytics_workspace.Logs_6819BB44.id}'], severity: e.limit.severity, auto_mitigation_enabled: true,
+        evaluation_frequency: 'PT5M', window_duration: 'PT15M',
+        action: { action_groups: ['${azurerm_monitor_action_group.Alerts_ActionGroup_053F7D22.id}'] },
+      });
+      const criteria = rule.criteria[0];
+      expect(criteria).toMatchObject({ time_aggregation_method: 'Maximum', metric_measure_column: e.measure, operator: 'GreaterThanOrEqual', threshold: e.limit.threshold });
+      expect(criteria.dimension).toEqual(e.split.map((d) => ({ name: d, operator: 'Include', values: ['*'] })));
+      expect(criteria.failing_periods).toEqual({ minimum_failing_periods_to_trigger_alert: e.periods, number_of_evaluation_periods: e.periods });
+      for (const pattern of e.query) expect(criteria.query).toMatch(pattern);
+    }
+    // Deployment pods are owned by ReplicaSets named <deployment>-<hash>: the split is per Deployment.
+    expect(rules['pods-not-ready'].criteria[0].query).toContain('replace_regex(ControllerName, @"-[a-z0-9]+$", "")');
   });
 
   it('outputs what the workloads and people need, and no kubeconfig or key', () => {
@@ -238,19 +278,32 @@ describe('differences between environments are data', () => {
     expect(only(synthesized.dev.json, 'azurerm_key_vault').purge_protection_enabled).toBe(false);
   });
 
+  it('keeps a registry moved to Premium later without zone redundancy (it is fixed at creation; changing it replaces the registry)', () => {
+    const registry = only(synthPlatform(environment('staging', { registry: { sku: 'Premium', zoneRedundancy: false } })).json, 'azurerm_container_registry');
+    expect(registry).toMatchObject({ sku: 'Premium', zone_redundancy_enabled: false });
+  });
+
   it('omits zones in a region without availability zones', () => {
     const { json } = synthPlatform(environment('dev', { location: 'westus' }));
     expect(only(json, 'azurerm_kubernetes_cluster').default_node_pool).not.toHaveProperty('zones');
     expect(only(json, 'azurerm_kubernetes_cluster_node_pool')).not.toHaveProperty('zones');
   });
 
-  it('uses Cilium as the data plane when the network policy is cilium', () => {
-    const { json } = synthPlatform(environment('dev', { kubernetes: { networkPolicy: 'cilium' } }));
-    expect(only(json, 'azurerm_kubernetes_cluster').network_profile).toMatchObject({ network_policy: 'cilium', network_data_plane: 'cilium' });
+  it('passes automaticUpgradeChannel none through as no channel (the provider then sends none)', () => {
+    const cluster = only(synthPlatform(environment('dev', { kubernetes: { automaticUpgradeChannel: 'none' } })).json, 'azurerm_kubernetes_cluster');
+    expect(cluster).not.toHaveProperty('automatic_upgrade_channel');
+    expect(cluster.node_os_upgrade_channel).toBe('NodeImage');
+    const nodeImage = only(synthPlatform(environment('dev', { kubernetes: { automaticUpgradeChannel: 'node-image' } })).json, 'azurerm_kubernetes_cluster');
+    expect(nodeImage.automatic_upgrade_channel).toBe('node-image');
+  });
+
+  it('names the user pool rotation pool within the 12-character limit', () => {
+    const { json } = synthPlatform(environment('dev', { kubernetes: { userPool: { name: 'photoviewapp' } } }));
+    expect(only(json, 'azurerm_kubernetes_cluster_node_pool').temporary_name_for_rotation).toBe('photoviewtmp');
   });
 
   it('keeps a pinned node pool version when it is behind the control plane', () => {
-    const { json } = synthPlatform(environment('dev', { kubernetes: { userPool: { orchestratorVersion: '1.31' } } }));
-    expect(only(json, 'azurerm_kubernetes_cluster_node_pool').orchestrator_version).toBe('1.31');
+    const { json } = synthPlatform(environment('dev', { kubernetes: { userPool: { orchestratorVersion: '1.35' } } }));
+    expect(only(json, 'azurerm_kubernetes_cluster_node_pool').orchestrator_version).toBe('1.35');
   });
 });

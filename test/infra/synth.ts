@@ -1,6 +1,7 @@
 import { Testing } from '../../infra/cdktf';
 import type { EnvironmentConfig } from '../../config';
 import { PlatformStack } from '../../infra/stacks/platform-stack';
+import { AppsStack } from '../../infra/stacks/apps-stack';
 
 /** Synthesized Terraform JSON of an environment's platform stack: the raw string (for cdktf matchers) and parsed. */
 export function synthPlatform(environment: EnvironmentConfig) {
@@ -14,4 +15,13 @@ export function only(json: { resource: Record<string, Record<string, any>> }, ty
   const resources = Object.values(json.resource[type] ?? {});
   if (resources.length !== 1) throw new Error(`expected one ${type}, found ${resources.length}`);
   return resources[0];
+}
+
+/** Terraform JSON of an environment's apps stack and the objects its kubernetes_manifest resources apply. */
+export function synthAppsManifests(environment: EnvironmentConfig, now = new Date('2026-11-22T12:00:00Z')) {
+  const app = Testing.app();
+  const platform = new PlatformStack(app, { environment });
+  const stack = new AppsStack(app, { environment, platform, now });
+  const json = JSON.parse(Testing.synth(stack, true));
+  return (Object.values(json.resource.kubernetes_manifest) as Array<{ manifest: Record<string, unknown> & { kind: string; apiVersion: string; metadata: { name: string } } }>).map((r) => r.manifest);
 }

@@ -5,8 +5,9 @@ import { buildSync } from 'esbuild';
 
 /*
  * Strict validation of Kubernetes manifests, offline, from npm packages:
- * - which fields exist: the model metadata of @kubernetes/client-node 1.1 (generated from the
- *   Kubernetes 1.32 OpenAPI spec, the version AKS runs here); any other field is rejected;
+ * - which fields exist: the model metadata of @kubernetes/client-node 2.0 (generated from the
+ *   Kubernetes 1.36 OpenAPI spec, the newest on npm and the version the environments run); any other
+ *   field is rejected;
  * - types, enums, formats and required fields: the JSON-schema validators of kubernetes-models.
  * Together they equal the official definitions with additionalProperties: false.
  * SecretProviderClass is a CRD, so it is checked against its upstream CRD schema (below).
@@ -87,7 +88,10 @@ const SECRET_PROVIDER_CLASS_SCHEMA = {
 };
 const validateSecretProviderClass = new Ajv({ allErrors: true }).compile(SECRET_PROVIDER_CLASS_SCHEMA);
 
-/** Everything wrong with one manifest; empty when it is valid for Kubernetes 1.32. */
+/** The Kubernetes minor version whose field names the checker knows (client-node's generator input). */
+export const SCHEMA_KUBERNETES_VERSION = '1.36';
+
+/** Everything wrong with one manifest; empty when it is valid for Kubernetes 1.36. */
 export function kubernetesProblems(manifest: { apiVersion: string; kind: string; metadata?: { name?: string } }): string[] {
   const where = `${manifest.kind}/${manifest.metadata?.name ?? '?'}`;
   if (manifest.apiVersion === 'secrets-store.csi.x-k8s.io/v1') {
@@ -95,7 +99,7 @@ export function kubernetesProblems(manifest: { apiVersion: string; kind: string;
   }
   const version = manifest.apiVersion.split('/').pop()!;
   const typeName = `${version.charAt(0).toUpperCase()}${version.slice(1)}${manifest.kind}`;
-  if (!attributes(typeName)) return [`${where}: no Kubernetes 1.32 schema for ${manifest.apiVersion} ${manifest.kind}`];
+  if (!attributes(typeName)) return [`${where}: no Kubernetes ${SCHEMA_KUBERNETES_VERSION} schema for ${manifest.apiVersion} ${manifest.kind}`];
   const problems: string[] = [];
   unknownFields(manifest, typeName, where, problems);
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,4 +1,4 @@
-import { kubernetesProblems } from '../support/kubernetes-schema';
+import { kubernetesProblems, SCHEMA_KUBERNETES_VERSION } from '../support/kubernetes-schema';
 
 // The strict validator must catch what a plain schema check lets through.
 describe('strict Kubernetes validation', () => {
@@ -14,9 +14,13 @@ describe('strict Kubernetes validation', () => {
     expect(kubernetesProblems(deployment({ containers: [{ name: 'web', image: 'x:1', imagePullPolicyy: 'Always' }] })))
       .toEqual(['Deployment/web.spec.template.spec.containers[0].imagePullPolicyy: unknown field (not in V1Container)']);
   });
-  it('rejects a field added after Kubernetes 1.32', () => {
-    expect(kubernetesProblems(deployment({ containers: [{ name: 'web', image: 'x:1', lifecycle: { stopSignal: 'SIGTERM' } }] })))
-      .toEqual(['Deployment/web.spec.template.spec.containers[0].lifecycle.stopSignal: unknown field (not in V1Lifecycle)']);
+  it('knows the fields of Kubernetes 1.36, the version the environments run (lifecycle.stopSignal came in 1.33)', () => {
+    expect(SCHEMA_KUBERNETES_VERSION).toBe('1.36');
+    expect(kubernetesProblems(deployment({ containers: [{ name: 'web', image: 'x:1', lifecycle: { stopSignal: 'SIGTERM' } }] }))).toEqual([]);
+  });
+  it('rejects a field Kubernetes removed (Service spec.topologyKeys, gone since 1.22)', () => {
+    const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ port: 80 }], topologyKeys: ['*'] } };
+    expect(kubernetesProblems(service)).toEqual(['Service/s.spec.topologyKeys: unknown field (not in V1ServiceSpec)']);
   });
   it('rejects a wrong type', () => {
     expect(kubernetesProblems(deployment({}, { replicas: 'ten' })).join()).toMatch(/spec\/replicas must be integer/);
@@ -29,6 +33,6 @@ describe('strict Kubernetes validation', () => {
     expect(kubernetesProblems(spc).join()).toMatch(/must NOT have additional properties.*secretObject/);
   });
   it('rejects a kind it has no schema for', () => {
-    expect(kubernetesProblems({ apiVersion: 'v1', kind: 'Gadget', metadata: { name: 'g' } })).toEqual(['Gadget/g: no Kubernetes 1.32 schema for v1 Gadget']);
+    expect(kubernetesProblems({ apiVersion: 'v1', kind: 'Gadget', metadata: { name: 'g' } })).toEqual(['Gadget/g: no Kubernetes 1.36 schema for v1 Gadget']);
   });
 });

@@ -1,4 +1,5 @@
 import { environment, ENVIRONMENT_NAMES } from '../config/fixtures';
+import { canonicalQuantity } from '../../workloads/quantity';
 import { synthPhotoView } from './synth';
 
 describe.each(ENVIRONMENT_NAMES)('namespace isolation in %s', (name) => {
@@ -17,12 +18,13 @@ describe.each(ENVIRONMENT_NAMES)('namespace isolation in %s', (name) => {
     const needed = (env.app.release.strategy === 'blueGreen' ? peaks.length * largest : peaks.reduce((a, b) => a + b, 0)) + surge;
     expect(Number(hard.pods)).toBeGreaterThanOrEqual(needed);
     const r = env.app.resources;
+    const pods = Number(hard.pods);
     expect(hard).toEqual({
-      pods: hard.pods,
-      'requests.cpu': `${hard.pods * r.cpuRequestMillis}m`,
-      'requests.memory': `${hard.pods * r.memoryRequestMiB}Mi`,
-      'limits.cpu': `${hard.pods * r.cpuLimitMillis}m`,
-      'limits.memory': `${hard.pods * r.memoryLimitMiB}Mi`,
+      pods: String(pods),
+      'requests.cpu': canonicalQuantity(`${pods * r.cpuRequestMillis}m`),
+      'requests.memory': canonicalQuantity(`${pods * r.memoryRequestMiB}Mi`),
+      'limits.cpu': canonicalQuantity(`${pods * r.cpuLimitMillis}m`),
+      'limits.memory': canonicalQuantity(`${pods * r.memoryLimitMiB}Mi`),
     });
   });
 
@@ -38,11 +40,16 @@ describe.each(ENVIRONMENT_NAMES)('namespace isolation in %s', (name) => {
 
 describe('quota sizing', () => {
   it('prod (canary 10 %, HPA up to 30, surge 25 %): 30 + 3 canary + 8 surge = 41 pods', () => {
-    expect(synthPhotoView(environment('prod')).one('ResourceQuota').spec.hard.pods).toBe(41);
+    expect(synthPhotoView(environment('prod')).one('ResourceQuota').spec.hard.pods).toBe('41');
   });
 
   it('staging (blue/green, 10 replicas): both colours full + 3 surge = 23 pods', () => {
-    expect(synthPhotoView(environment('staging')).one('ResourceQuota').spec.hard.pods).toBe(23);
+    expect(synthPhotoView(environment('staging')).one('ResourceQuota').spec.hard.pods).toBe('23');
+  });
+
+  it('writes quantities as the API server returns them (8 pods x 500m is 4, x 512Mi is 4Gi)', () => {
+    const env = environment('dev', { app: { replicas: 6 } });
+    expect(synthPhotoView(env).one('ResourceQuota').spec.hard).toMatchObject({ pods: '8', 'limits.cpu': '4', 'limits.memory': '4Gi', 'requests.cpu': '2', 'requests.memory': '2Gi' });
   });
 
   it('can be turned off', () => {

@@ -13,7 +13,7 @@ describe.each(ENVIRONMENT_NAMES)('photo-view in %s', (name) => {
     expect(problems).toEqual([]);
   });
 
-  it('validates strictly against the Kubernetes 1.32 schema', () => {
+  it('validates strictly against the Kubernetes 1.36 schema', () => {
     expect(manifests.flatMap(kubernetesProblems)).toEqual([]);
   });
 

@@ -4,6 +4,7 @@ import { allocatable, namingContext, parseVmSize, type EnvironmentConfig, type V
 import { NamespaceIsolation } from '../constructs/namespace-isolation';
 import { APP_ROUTING_NAMESPACE, TlsIngress } from '../constructs/tls-ingress';
 import { WebApp } from '../constructs/web-app';
+import { normalizeManifest, type KubernetesObject } from '../normalize';
 import type { PlatformOutputs } from '../platform-outputs';
 
 /** Properties of a {@link PhotoViewChart}. */
@@ -88,5 +89,10 @@ export class PhotoViewChart extends Chart {
     if (env.isolation.resourceQuota) {
       new NamespaceIsolation(this, 'Isolation', { namespace: env.app.namespace, quota: namespaceQuota(env), containerDefaults: env.app.resources });
     }
+  }
+
+  /** The objects as the API server returns them, for kubernetes_manifest and dist/ alike (see normalize.ts). */
+  public override toJson(): KubernetesObject[] {
+    return super.toJson().map(normalizeManifest);
   }
 }

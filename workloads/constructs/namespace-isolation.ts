@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { KubeLimitRange, KubeResourceQuota, Quantity } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { NamespaceQuota } from '../../config';
+import { canonicalQuantity } from '../quantity';
 
 /** Properties of {@link NamespaceIsolation}. */
 export interface NamespaceIsolationProps {
@@ -18,8 +19,10 @@ export interface NamespaceIsolationProps {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
-const cpu = (millis: number) => Quantity.fromString(`${millis}m`);
-const memory = (mib: number) => Quantity.fromString(`${mib}Mi`);
+// In the API server's canonical form (4000m is 4, 2048Mi is 2Gi), and strings (a quota's `pods: 41`
+// comes back as "41"), so kubernetes_manifest finds what it applied.
+const cpu = (millis: number) => Quantity.fromString(canonicalQuantity(`${millis}m`));
+const memory = (mib: number) => Quantity.fromString(canonicalQuantity(`${mib}Mi`));
 
 /**
  * Resource isolation of a namespace on a shared cluster: a ResourceQuota so one app cannot take the
@@ -37,7 +40,7 @@ export class NamespaceIsolation extends Construct {
       metadata: metadata('compute'),
       spec: {
         hard: {
-          pods: Quantity.fromNumber(quota.pods),
+          pods: Quantity.fromString(String(quota.pods)),
           'requests.cpu': cpu(quota.requestsCpuMillis),
           'requests.memory': memory(quota.requestsMemoryMiB),
           'limits.cpu': cpu(quota.limitsCpuMillis),
