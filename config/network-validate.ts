@@ -1,6 +1,6 @@
 import { addressCount, contains, containsAddress, overlaps, parseCidr, parseIpv4, usableAddresses, type Ipv4Cidr } from './address-plan';
 import type { EnvironmentConfig } from './schema';
-import { peakNodes, privateEndpointAddresses, virtualNetworkIdOf } from './network';
+import { peakNodes, PRIVATE_DNS_ZONES, privateEndpointAddresses, virtualNetworkIdOf } from './network';
 
 /** One thing wrong with the network plan; the same shape as the other cross-field problems. */
 interface Problem {
@@ -133,6 +133,14 @@ export function networkProblems(env: EnvironmentConfig): Problem[] {
       if (id && virtualNetworkIdOf(id).toLowerCase() !== home) {
         add(`network.virtualNetwork.subnets.${key}`, `must be a subnet of the system nodes' VNet (${virtualNetworkIdOf(vnet.subnets.systemNodes)}); AKS keeps a cluster in one VNet`);
       }
+    }
+    if (vnet.privateDnsZones && !network.privateEndpoints) {
+      add('network.virtualNetwork.privateDnsZones', 'private DNS zones are used by private endpoints; set network.privateEndpoints: true or remove them');
+    }
+    for (const [key, expected] of [['keyVault', PRIVATE_DNS_ZONES.vault], ['registry', PRIVATE_DNS_ZONES.registry]] as const) {
+      const zoneId = vnet.privateDnsZones?.[key];
+      const name = zoneId?.slice(zoneId.lastIndexOf('/') + 1).toLowerCase();
+      if (name !== undefined && name !== expected) add(`network.virtualNetwork.privateDnsZones.${key}`, `is zone '${name}', but ${key === 'keyVault' ? 'Key Vault' : 'the registry'} records belong in '${expected}'`);
     }
   }
   return problems;

@@ -6,6 +6,15 @@ import type { EnvironmentConfig } from './schema';
  * workloads (the internal load balancer's subnet) and the validation.
  */
 
+/**
+ * Private DNS zones of the services that get private endpoints, by private-link sub-resource.
+ * @see https://learn.microsoft.com/azure/private-link/private-endpoint-dns#security
+ */
+export const PRIVATE_DNS_ZONES = {
+  vault: 'privatelink.vaultcore.azure.net',
+  registry: 'privatelink.azurecr.io',
+} as const;
+
 /** The roles of the subnets of a created VNet, in address order. */
 export const SUBNET_ROLES = ['systemNodes', 'userNodes', 'apiServer', 'privateEndpoints', 'internalLoadBalancers'] as const;
 export type SubnetRole = (typeof SUBNET_ROLES)[number];

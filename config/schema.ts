@@ -187,6 +187,11 @@ const subnetId = z.string().regex(SUBNET_ID, {
   error: 'must be a subnet resource ID like /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>',
 });
 
+const privateDnsZoneId = z.string().regex(
+  /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.Network\/privateDnsZones\/[a-z0-9.-]+$/i,
+  { error: 'must be a private DNS zone resource ID like /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net' },
+);
+
 /**
  * Where the nodes live. `aksManaged`: AKS creates and owns a VNet (no private endpoints, no VNet
  * integration). `create`: the platform stack creates a VNet with one subnet per role and NSGs.
@@ -225,6 +230,16 @@ const virtualNetwork = z.discriminatedUnion('mode', [
       /** Where internal load balancers get their IPs; in the nodes' VNet. @default the user node subnet */
       internalLoadBalancers: subnetId.optional(),
     }),
+    /**
+     * Central private DNS zones (usually in the hub, already linked to your VNets) for the private
+     * endpoints' records. @default zones created in the environment's resource group, linked to the VNet
+     */
+    privateDnsZones: strict({
+      /** privatelink.vaultcore.azure.net */
+      keyVault: privateDnsZoneId,
+      /** privatelink.azurecr.io */
+      registry: privateDnsZoneId,
+    }).optional(),
   }),
 ], { error: "network.virtualNetwork.mode must be one of 'aksManaged', 'create', 'existing'" });
 

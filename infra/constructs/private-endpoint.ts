@@ -2,16 +2,9 @@ import { Construct } from 'constructs';
 import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
 import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
 import { PrivateEndpoint as Endpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
+import { PRIVATE_DNS_ZONES } from '../../config';
 import type { ResourceGroup } from './resource-group';
 
-/**
- * Private DNS zones of the services that get private endpoints, by sub-resource.
- * @see https://learn.microsoft.com/azure/private-link/private-endpoint-dns#security
- */
-export const PRIVATE_DNS_ZONES = {
-  vault: 'privatelink.vaultcore.azure.net',
-  registry: 'privatelink.azurecr.io',
-} as const;
 
 /** Properties of a {@link PrivateEndpoint}. */
 export interface PrivateEndpointProps {
@@ -26,6 +19,11 @@ export interface PrivateEndpointProps {
   readonly subnetId: string;
   /** VNet whose clients (nodes, runners) resolve the service to the private address. */
   readonly virtualNetworkId: string;
+  /**
+   * An existing private DNS zone for the records (a hub's, already linked to the VNets that resolve it).
+   * @default a zone created in the resource group and linked to `virtualNetworkId`
+   */
+  readonly privateDnsZoneId?: string;
 }
 
 /**
@@ -42,15 +40,7 @@ export class PrivateEndpoint extends Construct {
   constructor(scope: Construct, id: string, props: PrivateEndpointProps) {
     super(scope, id);
     const rg = props.resourceGroup;
-    const zone = new PrivateDnsZone(this, 'Zone', { name: PRIVATE_DNS_ZONES[props.subresource], resourceGroupName: rg.resourceGroupName });
-    new PrivateDnsZoneVirtualNetworkLink(this, 'ZoneLink', {
-      name: `${props.name}-link`,
-      resourceGroupName: rg.resourceGroupName,
-      privateDnsZoneName: zone.name,
-      virtualNetworkId: props.virtualNetworkId,
-      // The zone only answers for the service; VMs do not register their names in it.
-      registrationEnabled: false,
-    });
+    const zoneId = props.privateDnsZoneId ?? this.createZone(props);
     const endpoint = new Endpoint(this, 'Resource', {
       name: props.name,
       resourceGroupName: rg.resourceGroupName,
@@ -63,9 +53,23 @@ export class PrivateEndpoint extends Construct {
         subresourceNames: [props.subresource],
         isManualConnection: false,
       },
-      privateDnsZoneGroup: { name: 'default', privateDnsZoneIds: [zone.id] },
+      privateDnsZoneGroup: { name: 'default', privateDnsZoneIds: [zoneId] },
     });
     this.privateEndpointId = endpoint.id;
-    this.privateDnsZoneId = zone.id;
+    this.privateDnsZoneId = zoneId;
+  }
+
+  private createZone(props: PrivateEndpointProps): string {
+    const rg = props.resourceGroup;
+    const zone = new PrivateDnsZone(this, 'Zone', { name: PRIVATE_DNS_ZONES[props.subresource], resourceGroupName: rg.resourceGroupName });
+    new PrivateDnsZoneVirtualNetworkLink(this, 'ZoneLink', {
+      name: `${props.name}-link`,
+      resourceGroupName: rg.resourceGroupName,
+      privateDnsZoneName: zone.name,
+      virtualNetworkId: props.virtualNetworkId,
+      // The zone only answers for the service; VMs do not register their names in it.
+      registrationEnabled: false,
+    });
+    return zone.id;
   }
 }

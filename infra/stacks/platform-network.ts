@@ -96,7 +96,11 @@ export function platformNetwork(scope: Construct, env: EnvironmentConfig, rg: Re
       // Validation guarantees both when private endpoints are on.
       const subnetId = subnetIds.privateEndpoints as string;
       const vnetId = virtualNetworkId as string;
-      for (const [id, subresource, targetResourceId] of [['RegistryEndpoint', 'registry', targets.registryId], ['KeyVaultEndpoint', 'vault', targets.keyVaultId]] as const) {
+      const centralZones = vnetConfig.mode === 'existing' ? vnetConfig.privateDnsZones : undefined;
+      for (const [id, subresource, targetResourceId, zoneId] of [
+        ['RegistryEndpoint', 'registry', targets.registryId, centralZones?.registry],
+        ['KeyVaultEndpoint', 'vault', targets.keyVaultId, centralZones?.keyVault],
+      ] as const) {
         new PrivateEndpoint(scope, id, {
           resourceGroup: rg,
           name: resourceName('privateEndpoint', naming, subresource === 'vault' ? 'kv' : 'cr'),
@@ -104,6 +108,7 @@ export function platformNetwork(scope: Construct, env: EnvironmentConfig, rg: Re
           subresource,
           subnetId,
           virtualNetworkId: vnetId,
+          privateDnsZoneId: zoneId,
         });
       }
     },

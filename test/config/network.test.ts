@@ -160,3 +160,22 @@ describe('ingress', () => {
       /ingress\.certificateName = "photos\.example\.com": must be a Key Vault object name/);
   });
 });
+
+describe('central private DNS zones', () => {
+  const ZONE = (name: string) => `/subscriptions/44444444-4444-4444-4444-444444444444/resourceGroups/rg-hub-dns/providers/Microsoft.Network/privateDnsZones/${name}`;
+  const withZones = (keyVault: string, registry: string) => ({
+    network: { virtualNetwork: { mode: 'existing', addressSpace: ['10.50.0.0/16'], subnets: { systemNodes: SUBNET('vnet-spoke', 'nodes'), userNodes: SUBNET('vnet-spoke', 'apps'), apiServer: SUBNET('vnet-spoke', 'api'), privateEndpoints: SUBNET('vnet-spoke', 'pep') }, privateDnsZones: { keyVault, registry } } },
+  });
+  it('accepts the hub zones by resource ID', () => {
+    expect(environment('prod', withZones(ZONE('privatelink.vaultcore.azure.net'), ZONE('privatelink.azurecr.io'))).network.virtualNetwork).toHaveProperty('privateDnsZones');
+  });
+  it('rejects a zone that does not hold the service records', () => {
+    expect(configErrorOf(() => environment('prod', withZones(ZONE('privatelink.azurecr.io'), ZONE('privatelink.azurecr.io'))))).toMatch(
+      /network\.virtualNetwork\.privateDnsZones\.keyVault = ".*": is zone 'privatelink\.azurecr\.io', but Key Vault records belong in 'privatelink\.vaultcore\.azure\.net'/);
+  });
+  it('rejects zones without private endpoints', () => {
+    const patch = withZones(ZONE('privatelink.vaultcore.azure.net'), ZONE('privatelink.azurecr.io'));
+    expect(configErrorOf(() => environment('prod', { ...patch, network: { ...patch.network, privateEndpoints: false, publicNetworkAccess: true } }))).toMatch(
+      /network\.virtualNetwork\.privateDnsZones = .*: private DNS zones are used by private endpoints/);
+  });
+});

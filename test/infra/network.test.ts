@@ -253,3 +253,21 @@ describe('the apps stack in every API server access mode', () => {
     });
   });
 });
+
+describe('central private DNS zones (hub/spoke)', () => {
+  const ZONE = (name: string) => `/subscriptions/44444444-4444-4444-4444-444444444444/resourceGroups/rg-hub-dns/providers/Microsoft.Network/privateDnsZones/${name}`;
+  it('registers the endpoints in the hub zones and creates no zones or links of its own', () => {
+    const { json } = synthPlatform(environment('prod', {
+      network: { virtualNetwork: {
+        mode: 'existing', addressSpace: ['10.50.0.0/16'],
+        subnets: { systemNodes: SUBNET('nodes'), userNodes: SUBNET('apps'), apiServer: SUBNET('api'), privateEndpoints: SUBNET('pep') },
+        privateDnsZones: { keyVault: ZONE('privatelink.vaultcore.azure.net'), registry: ZONE('privatelink.azurecr.io') },
+      } },
+    }));
+    expect(json.resource.azurerm_private_dns_zone).toBeUndefined();
+    expect(json.resource.azurerm_private_dns_zone_virtual_network_link).toBeUndefined();
+    const zoneOf = Object.fromEntries(all(json, 'azurerm_private_endpoint').map((e) => [e.private_service_connection.subresource_names[0], e.private_dns_zone_group.private_dns_zone_ids]));
+    expect(zoneOf).toEqual({ vault: [ZONE('privatelink.vaultcore.azure.net')], registry: [ZONE('privatelink.azurecr.io')] });
+    expect(azurermProblems(json)).toEqual([]);
+  });
+});
