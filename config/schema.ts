@@ -342,6 +342,23 @@ const managedPrometheus = strict({
   grafana: z.boolean().default(false),
 });
 
+/**
+ * A decision to accept one policy finding (`npm run validate`) for a while. Checked by the policy:
+ * an expired waiver fails, one that matches nothing warns.
+ */
+const waiver = strict({
+  /** Rule id, e.g. AKS001 (README, "Guardrails"). */
+  rule: z.string().regex(/^[A-Z][A-Z0-9]*\d{3}$/, { error: 'must be a rule id like AKS001 or K8S003 (see the README, "Guardrails")' }),
+  /** Object id as findings show it: `Kind/namespace/name` or a Terraform address; `*` matches any characters. */
+  object: z.string().min(1, 'must name the object, e.g. Service/photo-view/photo-view or azurerm_kubernetes_cluster.*'),
+  /** Why the finding is accepted, and what ends it. */
+  reason: z.string().min(20, 'must say why the finding is accepted and what ends it (at least 20 characters)'),
+  /** Who decided and answers for it (a team or person). */
+  owner: z.string().min(1, 'must name who answers for the decision'),
+  /** Last day the waiver holds (YYYY-MM-DD); after it, validate fails. */
+  expires: z.iso.date({ error: 'must be a date YYYY-MM-DD' }),
+});
+
 export const environmentSchema = strict({
   /** Azure subscription the environment lives in (not a secret). */
   subscriptionId: uuid,
@@ -399,6 +416,8 @@ export const environmentSchema = strict({
   applicationInsights: applicationInsights.prefault({}),
   /** @default no ingress: the app's LoadBalancer Service is the entry point */
   ingress: ingress.optional(),
+  /** Accepted policy findings, each with a reason, an owner and an expiry date. @default none */
+  waivers: z.array(waiver).default([]),
 });
 
 export type EnvironmentInput = z.input<typeof environmentSchema>;

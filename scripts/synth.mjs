@@ -17,7 +17,9 @@ if (args.some((a, i) => a !== '--outdir' && i !== outdirFlag + 1) || (outdirFlag
 const root = outdirFlag >= 0 ? args[outdirFlag + 1] : '.';
 const staging = path.join(root, `.synth-staging-${process.pid}`);
 const outputs = { 'cdktf.out': 'CDKTF_OUTDIR', dist: 'CDK8S_OUTDIR' };
-const entries = ['infra/main.ts', 'workloads/main.ts'];
+// policy/gate.ts (guard, issue 13) runs last, on the staging folder: output that breaks an un-waived
+// error rule is never swapped in. Keep it after both apps, whatever else changes here.
+const entries = ['infra/main.ts', 'workloads/main.ts', 'policy/gate.ts'];
 
 process.setSourceMapsEnabled(true);
 try {

@@ -9,6 +9,7 @@ import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { SubnetNatGatewayAssociation } from '@cdktf/provider-azurerm/lib/subnet-nat-gateway-association';
 import type { SubnetRole } from '../../config';
 import type { ITerraformDependable } from '../cdktf';
+import { DiagnosticSettings } from './diagnostic-settings';
 import type { ResourceGroup } from './resource-group';
 
 /** One subnet of a created VNet. */
@@ -32,7 +33,19 @@ export interface VirtualNetworkProps {
    * @default none (outbound through the cluster's load balancer)
    */
   readonly natGateway?: { readonly name: string; readonly publicIpName: string };
+  /** Where the VNet's, NSGs' and public IP's logs go. */
+  readonly logAnalyticsWorkspaceId: string;
 }
+
+/**
+ * Log categories per network resource type; none of them has resource-specific tables.
+ * @see https://learn.microsoft.com/azure/azure-monitor/reference/supported-logs/logs-index
+ */
+const NETWORK_LOGS = {
+  virtualNetwork: { logCategories: ['VMProtectionAlerts'], metrics: true },
+  networkSecurityGroup: { logCategories: ['NetworkSecurityGroupEvent', 'NetworkSecurityGroupRuleCounter'], metrics: false },
+  publicIp: { logCategories: ['DDoSProtectionNotifications', 'DDoSMitigationFlowLogs', 'DDoSMitigationReports'], metrics: true },
+} as const;
 
 /**
  * Delegation AKS requires on the API server VNet integration subnet.
@@ -61,6 +74,14 @@ export class VirtualNetwork extends Construct {
       location: rg.location,
       addressSpace: [props.addressSpace],
     });
+    const diagnostics = (did: string, targetResourceId: string, kind: keyof typeof NETWORK_LOGS) => new DiagnosticSettings(this, did, {
+      targetResourceId,
+      logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId,
+      logCategories: NETWORK_LOGS[kind].logCategories,
+      metrics: NETWORK_LOGS[kind].metrics,
+      resourceSpecificTables: false,
+    });
+    diagnostics('Diagnostics', vnet.id, 'virtualNetwork');
     const subnetIds = {} as Record<SubnetRole, string>;
     const subnets = {} as Record<SubnetRole, Subnet>;
     for (const [role, spec] of Object.entries(props.subnets) as Array<[SubnetRole, SubnetSpec]>) {
@@ -80,6 +101,7 @@ export class VirtualNetwork extends Construct {
         resourceGroupName: rg.resourceGroupName,
         location: rg.location,
       });
+      diagnostics(`${role}NsgDiagnostics`, nsg.id, 'networkSecurityGroup');
       this.dependables.push(new SubnetNetworkSecurityGroupAssociation(this, `${role}NsgAssociation`, { subnetId: subnet.id, networkSecurityGroupId: nsg.id }));
       subnetIds[role] = subnet.id;
       subnets[role] = subnet;
@@ -100,6 +122,7 @@ export class VirtualNetwork extends Construct {
         allocationMethod: 'Static',
         sku: 'Standard',
       });
+      diagnostics('NatGatewayIpDiagnostics', ip.id, 'publicIp');
       this.dependables.push(new NatGatewayPublicIpAssociation(this, 'NatGatewayIpAssociation', { natGatewayId: nat.id, publicIpAddressId: ip.id }));
       for (const role of ['systemNodes', 'userNodes'] as const) {
         this.dependables.push(new SubnetNatGatewayAssociation(this, `${role}NatGateway`, { subnetId: subnets[role].id, natGatewayId: nat.id }));

@@ -26,7 +26,7 @@ export interface PlatformNetwork {
  * The environment's network: a created VNet (subnets, NSGs, optional NAT gateway) or existing subnets
  * by ID, the cluster identities that manage them, and Key Vault/registry network access.
  */
-export function platformNetwork(scope: Construct, env: EnvironmentConfig, rg: ResourceGroup): PlatformNetwork {
+export function platformNetwork(scope: Construct, env: EnvironmentConfig, rg: ResourceGroup, logAnalyticsWorkspaceId: string): PlatformNetwork {
   const naming = namingContext(env);
   const { network } = env;
   const vnetConfig = network.virtualNetwork;
@@ -45,6 +45,7 @@ export function platformNetwork(scope: Construct, env: EnvironmentConfig, rg: Re
       name: resourceName('virtualNetwork', naming),
       addressSpace: vnetConfig.addressSpace,
       subnets,
+      logAnalyticsWorkspaceId,
       natGateway: network.outboundType === 'userAssignedNATGateway'
         ? { name: resourceName('natGateway', naming), publicIpName: resourceName('publicIp', naming, 'egress') }
         : undefined,

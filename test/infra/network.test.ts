@@ -271,3 +271,19 @@ describe('central private DNS zones (hub/spoke)', () => {
     expect(azurermProblems(json)).toEqual([]);
   });
 });
+
+describe('network diagnostics', () => {
+  it('sends the VNet, NSG and NAT public IP logs to the workspace (policy AZ001)', () => {
+    const { json } = synthPlatform(environment('staging', { network: { outboundType: 'userAssignedNATGateway' } }));
+    const settings = all(json, 'azurerm_monitor_diagnostic_setting');
+    const categoriesOf = (target: string) => settings.find((s) => s.target_resource_id === target)?.enabled_log.map((l: any) => l.category);
+    expect(categoriesOf(ref(json, 'azurerm_virtual_network'))).toEqual(['VMProtectionAlerts']);
+    for (const key of Object.keys(json.resource.azurerm_network_security_group)) {
+      const setting = settings.find((s) => s.target_resource_id === `\${azurerm_network_security_group.${key}.id}`);
+      expect(setting.enabled_log.map((l: any) => l.category)).toEqual(['NetworkSecurityGroupEvent', 'NetworkSecurityGroupRuleCounter']);
+      // NSGs have no platform metrics; asking for AllMetrics would fail at apply.
+      expect(setting).not.toHaveProperty('enabled_metric');
+    }
+    expect(categoriesOf(ref(json, 'azurerm_public_ip'))).toContain('DDoSProtectionNotifications');
+  });
+});
