@@ -94,9 +94,12 @@ export function platformNetwork(scope: Construct, env: EnvironmentConfig, rg: Re
       : OPEN_NETWORK_ACCESS,
     connectPrivately(targets) {
       if (!network.privateEndpoints) return;
-      // Validation guarantees both when private endpoints are on.
-      const subnetId = subnetIds.privateEndpoints as string;
-      const vnetId = virtualNetworkId as string;
+      const subnetId = subnetIds.privateEndpoints;
+      const vnetId = virtualNetworkId;
+      if (!subnetId || !vnetId) {
+        // The config validation refuses this; a caller bypassing it gets a clear message, not a broken plan.
+        throw new Error(`environment '${env.name}': private endpoints need a VNet with an endpoint subnet (network.virtualNetwork)`);
+      }
       const centralZones = vnetConfig.mode === 'existing' ? vnetConfig.privateDnsZones : undefined;
       for (const [id, subresource, targetResourceId, zoneId] of [
         ['RegistryEndpoint', 'registry', targets.registryId, centralZones?.registry],
