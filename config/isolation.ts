@@ -1,4 +1,4 @@
-import type { EnvironmentConfig } from './schema';
+import type { EnvironmentConfig, PercentOrCount } from './schema';
 
 /** The app namespace's ResourceQuota, derived from the app's scale and resources. */
 export interface NamespaceQuota {
@@ -10,8 +10,8 @@ export interface NamespaceQuota {
   readonly limitsMemoryMiB: number;
 }
 
-function surgePods(replicas: number, maxSurge: string | number): number {
-  return typeof maxSurge === 'number' ? maxSurge : Math.ceil((replicas * Number(maxSurge.slice(0, -1))) / 100);
+function surgePods(replicas: number, maxSurge: PercentOrCount): number {
+  return 'count' in maxSurge ? maxSurge.count : Math.ceil((replicas * maxSurge.percent) / 100);
 }
 
 /**

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { AZURE_REGIONS, parseVmSize } from './azure-facts';
+import { parseImageVersion } from './image';
 import { parseCidr, parseIpv4 } from './address-plan';
 
 /*
  * One schema validates every environment file (environments/<name>.yaml). Defaults are the secure,
- * production-minded ones; a file states only what differs. Cross-field rules live in `refine` so that
- * each message names the field, the value and what is allowed.
+ * production-minded ones; a file states only what differs. Cross-field rules of the app live in its
+ * `superRefine` (the others in validate.ts), so that each message names the field, the value and what is allowed.
  */
 
 /** A strict object whose error for a typo lists the keys that are allowed. */
@@ -37,9 +38,12 @@ const uuid = z.string().regex(GUID, {
   error: 'must be a GUID like 00000000-0000-0000-0000-000000000000',
 });
 const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: 'must be a DNS-1123 label' });
+/** A share of pods or a pod count, parsed once here so nothing downstream handles `"25%" | 3`. */
+export type PercentOrCount = { readonly percent: number } | { readonly count: number };
 const percentOrCount = z.union([z.string().regex(/^(100|[1-9]?\d)%$/), z.number().int().min(0)], {
   error: 'must be a percentage like "25%" or a whole number',
-});
+}).transform((v): PercentOrCount => (typeof v === 'number' ? { count: v } : { percent: Number(v.slice(0, -1)) }));
+const isZero = (v: PercentOrCount) => ('percent' in v ? v.percent : v.count) === 0;
 
 const vmSize = z.string().superRefine((value, ctx) => {
   const parsed = parseVmSize(value);
@@ -109,27 +113,48 @@ const kubernetes = strict({
   maintenance,
 });
 
+/** An immutable image tag, optionally pinned by digest: `1.4.2` or `1.4.2@sha256:<64 hex>`. */
+const imageTag = z.string().superRefine((value, ctx) => {
+  const parsed = parseImageVersion(value);
+  if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+});
+
+/** A field that synth no longer reads; setting it is an error that names its replacement. */
+const removed = (message: string) => z.unknown().refine((v) => v === undefined, { error: message }).optional();
+const CLOCK_FREE = 'removed: synth no longer reads the clock (the same commit must give the same plan at any time)';
+
 const releaseStrategy = z.discriminatedUnion('strategy', [
-  strict({ strategy: z.literal('rolling'), tag: z.string() }),
+  strict({ strategy: z.literal('rolling'), tag: imageTag }),
   strict({
     strategy: z.literal('blueGreen'),
-    /** Colour the main Service sends traffic to. */
+    /** Colour the main Service sends traffic to; the other one is the idle colour (preview and rollback target). */
     active: z.enum(['blue', 'green']),
-    blueTag: z.string(),
-    greenTag: z.string(),
-    /** How long the idle colour keeps its replicas after a switch, so a rollback is instant. */
-    scaleDownDelaySeconds: int(0, 86400).default(600),
-    /** When the switch happened (ISO 8601); the idle colour is scaled to zero once the delay has passed. */
-    switchedAt: z.iso.datetime({ error: 'must be an ISO 8601 UTC time like 2026-11-22T10:00:00Z' }).optional(),
+    blueTag: imageTag,
+    greenTag: imageTag,
+    /**
+     * Scales the idle colour down, as its own reviewed change. Without it the idle colour keeps the
+     * baseline (HPA minimum, or `replicas`), so a rollback is instant.
+     */
+    scaledDown: strict({
+      /** Must be the idle colour: the active one serves traffic. */
+      colour: z.enum(['blue', 'green']),
+      /** Pods the idle colour keeps (with autoscaling at least 1: an HPA cannot hold 0). */
+      replicas: int(0, 1000),
+    }).optional(),
+    switchedAt: removed(`${CLOCK_FREE}; scale the idle colour down with scaledDown: { colour, replicas } in a later change`),
+    scaleDownDelaySeconds: removed(`${CLOCK_FREE}; scale the idle colour down with scaledDown: { colour, replicas } in a later change`),
   }),
   strict({
     strategy: z.literal('canary'),
-    stableTag: z.string(),
-    canaryTag: z.string(),
+    stableTag: imageTag,
+    canaryTag: imageTag,
     /** Share of pods (and so of traffic) on the canary; 0 rolls the canary back. */
     canaryPercent: int(0, 100),
   }),
 ], { error: "release.strategy must be one of 'rolling', 'blueGreen', 'canary'" });
+
+/** How a Key Vault secret reaches the app. */
+const SECRET_MODES = ['file', 'environment'] as const;
 
 const app = strict({
   namespace: dnsLabel.default('photo-view'),
@@ -139,10 +164,9 @@ const app = strict({
   release: releaseStrategy,
   /** Pods when no autoscaler is configured (10, as in the original walkthrough). */
   replicas: int(1, 1000).default(10),
-  maxSurge: percentOrCount.default('25%'),
-  maxUnavailable: percentOrCount.default('25%'),
-  containerPort: int(1024, 65535).default(8080),
-  healthPath: z.string().startsWith('/', 'must start with /').default('/healthz'),
+  maxSurge: percentOrCount.prefault('25%'),
+  maxUnavailable: percentOrCount.prefault('25%'),
+  // Port, probe paths, UID and mount paths are not config: the image defines them, in workloads/photo-view/contract.ts.
   resources: strict({
     cpuRequestMillis: int(10, 64000).default(250),
     cpuLimitMillis: int(10, 64000).default(500),
@@ -156,19 +180,50 @@ const app = strict({
     memoryUtilizationPercent: int(10, 100).optional(),
   }).optional(),
   /** Pods that may be down at once for voluntary disruptions (node drains). */
-  maxUnavailableDuringDisruption: percentOrCount.default(1),
+  maxUnavailableDuringDisruption: percentOrCount.prefault(1),
   /** The Service gets an internal Azure load balancer (no public IP). */
   internalLoadBalancer: z.boolean().default(true),
   /** Non-secret settings, mounted as a file and set as environment variables. */
   settings: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/, { error: 'setting names must be UPPER_SNAKE_CASE' }), z.string()).default({}),
   /**
-   * Secrets the app reads, by environment variable name; each value lives in Key Vault under the
-   * secret name derived from it (DB_PASSWORD -> db-password).
+   * Secrets the app reads; each value lives in Key Vault under the secret name derived from it
+   * (DB_PASSWORD -> db-password) and is mounted as the file /mnt/secrets/DB_PASSWORD.
    */
   secretNames: z.array(z.string().regex(/^[A-Z][A-Z0-9_]*$/, { error: 'secret names must be UPPER_SNAKE_CASE' })).default([]),
+  /**
+   * Per secret, how it reaches the app: `file` (default) only, or `environment`: also an environment
+   * variable, fed from a Kubernetes Secret the CSI driver syncs, which puts the value in etcd.
+   */
+  secretModes: z.record(z.string(), z.enum(SECRET_MODES, { error: `secret mode must be one of ${SECRET_MODES.map((m) => `'${m}'`).join(', ')}` })).default({}),
   /** How long `cdktf deploy` waits for the Deployment to become available before failing. */
   rolloutTimeoutMinutes: int(1, 120).default(10),
-});
+  containerPort: removed('removed: the port is part of the photo-view app contract (workloads/photo-view/contract.ts), not of an environment'),
+  healthPath: removed('removed: the probe paths are part of the photo-view app contract (workloads/photo-view/contract.ts), not of an environment'),
+}).superRefine((app, ctx) => {
+  const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  if (isZero(app.maxSurge) && isZero(app.maxUnavailable)) {
+    issue(['maxSurge'], 'maxSurge and maxUnavailable are both 0, so a rolling update could neither add nor remove a pod; set one of them above 0 (default 25%)');
+  }
+  for (const name of Object.keys(app.secretModes)) {
+    if (!app.secretNames.includes(name)) issue(['secretModes', name], `'${name}' is not in secretNames (${app.secretNames.join(', ') || 'empty'}); add it there or remove its mode`);
+  }
+  const release = app.release;
+  if (release.strategy === 'blueGreen' && release.scaledDown) {
+    if (release.scaledDown.colour === release.active) {
+      issue(['release', 'scaledDown', 'colour'], `'${release.active}' is the active colour the Service sends traffic to; scaling it down would take away the pods serving ` +
+        `users. Scale down the idle colour ('${release.active === 'blue' ? 'green' : 'blue'}'), or flip 'active' first and scale down in a later change`);
+    }
+    if (app.autoscaling && release.scaledDown.replicas === 0) {
+      issue(['release', 'scaledDown', 'replicas'], 'with autoscaling the idle colour is held by an HPA, which cannot hold 0 pods (minReplicas >= 1); use 1, or remove autoscaling');
+    }
+  }
+}).transform(({ release, ...app }) => ({
+  ...app,
+  // The idle colour's pod count, resolved here so the chart and the WebApp get a number, never a default.
+  release: release.strategy === 'blueGreen'
+    ? { ...release, idleReplicas: release.scaledDown?.replicas ?? app.autoscaling?.minReplicas ?? app.replicas }
+    : release,
+}));
 
 
 // ---- Network, encryption and add-ons (issue 14) ------------------------------------------------

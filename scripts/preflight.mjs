@@ -33,9 +33,10 @@ function requiredImages(objects) {
     for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) images.add(c.image);
   }
   return [...images].sort().map((image) => {
-    const match = /^([a-z0-9]+)\.azurecr\.io\/([^:@]+):([^@]+)$/.exec(image);
-    if (!match) fail(`pre-flight for environment '${environment}': image '${image}' in ${file} is not <registry>.azurecr.io/<repository>:<tag>`, 2);
-    return { image, registry: match[1], repository: match[2], tag: match[3] };
+    const match = /^([a-z0-9]+)\.azurecr\.io\/([^:@]+):([^@]+)(?:@(sha256:[0-9a-f]{64}))?$/.exec(image);
+    if (!match) fail(`pre-flight for environment '${environment}': image '${image}' in ${file} is not <registry>.azurecr.io/<repository>:<tag>[@sha256:<digest>]`, 2);
+    // A pinned image runs by its digest, so the digest is what must be in the registry.
+    return { image, registry: match[1], repository: match[2], tag: match[3], reference: match[4] ? `${match[2]}@${match[4]}` : `${match[2]}:${match[3]}` };
   });
 }
 
@@ -77,7 +78,7 @@ const vaults = [...new Set(secrets.map((s) => s.vault))];
 
 const started = performance.now();
 const [imageResults, vaultResults] = await Promise.all([
-  Promise.all(images.map((i) => az('acr', 'repository', 'show', '--name', i.registry, '--image', `${i.repository}:${i.tag}`, ...inSubscription, '--output', 'none'))),
+  Promise.all(images.map((i) => az('acr', 'repository', 'show', '--name', i.registry, '--image', i.reference, ...inSubscription, '--output', 'none'))),
   Promise.all(vaults.map((vault) => az('keyvault', 'secret', 'list', '--vault-name', vault, '--query', '[?attributes.enabled].name', '--output', 'json'))),
 ]);
 

@@ -58,10 +58,10 @@ describe('npm run synth', () => {
   it('stops on a failed workload check the same way', () => {
     const envs = fs.mkdtempSync(path.join(os.tmpdir(), 'envs-'));
     const dev = fs.readFileSync(path.join(ROOT, 'environments/dev.yaml'), 'utf8');
-    fs.writeFileSync(path.join(envs, 'dev.yaml'), dev.replace('tag: "1.4.2"', 'tag: latest'));
+    fs.writeFileSync(path.join(envs, 'dev.yaml'), dev.replace('tag: "1.4.2" }', 'tag: "1.4.2" }\n  replicas: 46'));
     const failed = synth(out, { ENVIRONMENTS_DIR: envs });
     expect(failed.status).toBe(1);
-    expect(failed.stderr).toContain("environment 'dev': image tag of track 'main' is 'latest'");
+    expect(failed.stderr).toContain("environment 'dev': 46 pods x (250m CPU, 256Mi memory) do not fit");
     expect(fs.readdirSync(out).filter((f) => f.startsWith('.synth-staging'))).toEqual([]);
   });
 

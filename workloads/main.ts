@@ -1,5 +1,5 @@
 import { App, YamlOutputType } from 'cdk8s';
-import { loadEnvironments, platformStackName } from '../config';
+import { InputError, loadEnvironments, platformStackName } from '../config';
 import { PhotoViewChart } from './charts/photo-view';
 import { readPlatformOutputs, UNDEPLOYED_CLIENT_ID } from './platform-outputs';
 
@@ -12,8 +12,13 @@ for (const environment of loadEnvironments(process.env.ENVIRONMENTS_DIR ?? 'envi
   if (!platform) undeployed.push(environment.name);
   new PhotoViewChart(app, { environment, platform: platform ?? { appIdentityClientId: UNDEPLOYED_CLIENT_ID } });
 }
+// For publishing dist/ to GitOps: refuse, rather than mark, manifests with the placeholder client ID.
+if (process.env.REQUIRE_PLATFORM_OUTPUTS === '1' && undeployed.length > 0) {
+  throw new InputError(`REQUIRE_PLATFORM_OUTPUTS=1: no platform-outputs/<env>.json for ${undeployed.join(', ')}, so their manifests would carry a ` +
+    `placeholder workload identity client ID. After deploying: npx cdktf output platform-<env> --outputs-file platform-outputs/<env>.json`);
+}
 app.synth();
 if (undeployed.length > 0) {
   console.error(`note: no platform-outputs/<env>.json for ${undeployed.join(', ')}: their dist/ manifests carry a placeholder ` +
-    `workload identity client ID. After deploying: npx cdktf output platform-<env> --outputs-file platform-outputs/<env>.json`);
+    `workload identity client ID and are marked photo-view.io/not-deployable. After deploying: npx cdktf output platform-<env> --outputs-file platform-outputs/<env>.json`);
 }

@@ -22,8 +22,6 @@ export interface AppsStackProps {
   readonly stateBackend?: StateBackendMode;
   /** @default 'azurecli' */
   readonly kubeloginMode?: KubeloginMode;
-  /** Clock for blue/green scale-down. @default now */
-  readonly now?: Date;
 }
 
 /** Application ID of the AKS Entra ID server, the audience of cluster tokens. */
@@ -65,7 +63,6 @@ export class AppsStack extends TerraformStack {
     const chart = new PhotoViewChart(new Cdk8sApp(), {
       environment: env,
       platform: { appIdentityClientId: identity.clientId },
-      now: props.now,
     });
     this.manifests = new KubernetesManifests(this, 'PhotoView', {
       chart,

@@ -24,7 +24,7 @@ describe('environment files', () => {
     expect(dev.kubernetes.systemPool.osDiskType).toBe('Ephemeral');
     expect(dev.kubernetes.autoscalerProfile.expander).toBe('least-waste');
     expect(dev.app.replicas).toBe(10);
-    expect(dev.app.maxSurge).toBe('25%');
+    expect(dev.app.maxSurge).toEqual({ percent: 25 });
     expect(dev.monitoring.alerts.nodeCpuPercent).toEqual({ threshold: 80, severity: 2 });
   });
 

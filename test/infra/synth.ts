@@ -18,10 +18,10 @@ export function only(json: { resource: Record<string, Record<string, any>> }, ty
 }
 
 /** Terraform JSON of an environment's apps stack and the objects its kubernetes_manifest resources apply. */
-export function synthAppsManifests(environment: EnvironmentConfig, now = new Date('2026-11-22T12:00:00Z')) {
+export function synthAppsManifests(environment: EnvironmentConfig) {
   const app = Testing.app();
   const platform = new PlatformStack(app, { environment });
-  const stack = new AppsStack(app, { environment, platform, now });
+  const stack = new AppsStack(app, { environment, platform });
   const json = JSON.parse(Testing.synth(stack, true));
   return (Object.values(json.resource.kubernetes_manifest) as Array<{ manifest: Record<string, unknown> & { kind: string; apiVersion: string; metadata: { name: string } } }>).map((r) => r.manifest);
 }

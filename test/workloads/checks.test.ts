@@ -1,21 +1,44 @@
-import { Testing } from 'cdk8s';
+import { Duration, Testing } from 'cdk8s';
 import { environment } from '../config/fixtures';
 import { WebApp, type WebAppProps } from '../../workloads/constructs/web-app';
+import { PHOTO_VIEW_CONTRACT } from '../../workloads/photo-view/contract';
 import { selectorProblems } from '../../workloads/constructs/checks';
 import { synthPhotoView } from './synth';
+
+/** A WebApp outside this repository's config: every prop spelled out. */
+const otherApp: WebAppProps = {
+  name: 'other', instance: 'other', context: "environment 'test'", namespace: 'other', serviceAccountName: 'other',
+  registry: 'cr.azurecr.io', repository: 'other', workloadIdentityClientId: 'id', release: { strategy: 'rolling', tag: '1.0.0' },
+  replicas: 3, maxSurge: { percent: 25 }, maxUnavailable: { count: 0 }, maxUnavailableDuringDisruption: { count: 1 },
+  contract: PHOTO_VIEW_CONTRACT, resources: { cpuRequestMillis: 100, cpuLimitMillis: 200, memoryRequestMiB: 64, memoryLimitMiB: 128 },
+  internalLoadBalancer: true, settings: {}, progressDeadline: Duration.minutes(5),
+};
 
 const problemsOf = (patch: Record<string, any>) => synthPhotoView(environment('dev', patch)).problems;
 
 describe('synth-time checks reject', () => {
-  it('an empty image tag', () => {
-    expect(problemsOf({ app: { release: { strategy: 'rolling', tag: '' } } })).toEqual([
-      "environment 'dev': image tag of track 'main' is empty; set an immutable tag such as 1.4.2",
-    ]);
+  it('an empty image tag, in the config, naming the field', () => {
+    expect(() => environment('dev', { app: { release: { strategy: 'rolling', tag: '' } } })).toThrow(
+      "environments/dev.yaml (environment 'dev'): app.release.tag = \"\": image tag is empty; set an immutable tag such as 1.4.2",
+    );
   });
 
-  it('the latest tag', () => {
-    expect(problemsOf({ app: { release: { strategy: 'rolling', tag: 'latest' } } })).toEqual([
-      "environment 'dev': image tag of track 'main' is 'latest'; use an immutable tag so rollouts and rollbacks are deterministic",
+  it('the latest tag, in the config, naming the field', () => {
+    expect(() => environment('dev', { app: { release: { strategy: 'rolling', tag: 'latest' } } })).toThrow(
+      "environments/dev.yaml (environment 'dev'): app.release.tag = \"latest\": image tag 'latest' is mutable; use an immutable tag",
+    );
+  });
+
+  it('a digest in the wrong format, in the config and in the construct', () => {
+    for (const tag of ['1.4.2@sha256:abc', '1.4.2@md5:' + 'a'.repeat(64), '1.4.2@sha256:' + 'A'.repeat(64), '1.4.2@@sha256:' + 'a'.repeat(64)]) {
+      expect(() => environment('prod', { app: { release: { stableTag: tag } } })).toThrow(
+        /environments\/prod\.yaml \(environment 'prod'\): app\.release\.stableTag = ".*": image digest '.*' is malformed; pin as <tag>@sha256:<64 lowercase hex digits>/,
+      );
+    }
+    const chart = Testing.chart();
+    new WebApp(chart, 'App', { ...otherApp, release: { strategy: 'rolling', tag: '1.0.0@sha256:abc' } });
+    expect(chart.node.findAll().flatMap((c) => c.node.validate())).toEqual([
+      "environment 'test': track 'main': image digest 'sha256:abc' is malformed; pin as <tag>@sha256:<64 lowercase hex digits>, as 'az acr repository show-manifests' or the image workflow prints it",
     ]);
   });
 
@@ -29,6 +52,15 @@ describe('synth-time checks reject', () => {
     expect(problemsOf({ app: { release: { strategy: 'canary', stableTag: '1', canaryTag: '2', canaryPercent: 96 } } })).toContain(
       "environment 'dev': canaryPercent 96% of 10 replicas gives stable 0 pods; lower it, or promote the canary by making its tag the stable tag",
     );
+  });
+
+  it('maxSurge 0 with maxUnavailable 0, in the config, instead of a cdk8s-plus stack trace', () => {
+    for (const zero of [0, '0%']) {
+      expect(() => environment('dev', { app: { maxSurge: zero, maxUnavailable: 0 } })).toThrow(
+        "environments/dev.yaml (environment 'dev'): app.maxSurge = " + JSON.stringify(zero) + ': maxSurge and maxUnavailable are both 0, so a rolling update could neither add nor remove a pod; set one of them above 0 (default 25%)',
+      );
+    }
+    expect(problemsOf({ app: { maxSurge: 0, maxUnavailable: 1 } })).toEqual([]);
   });
 
   it('a PodDisruptionBudget that would block every drain', () => {
@@ -53,11 +85,7 @@ describe('synth-time checks reject', () => {
 
   it('HPA minReplicas above maxReplicas (construct props, for apps other than photo-view)', () => {
     const chart = Testing.chart();
-    const props: WebAppProps = {
-      name: 'other', context: "environment 'test'", registry: 'cr.azurecr.io', workloadIdentityClientId: 'id',
-      release: { strategy: 'rolling', tag: '1.0.0' }, autoscaling: { minReplicas: 5, maxReplicas: 3, cpuUtilizationPercent: 70 },
-    };
-    new WebApp(chart, 'App', props);
+    new WebApp(chart, 'App', { ...otherApp, autoscaling: { minReplicas: 5, maxReplicas: 3, cpuUtilizationPercent: 70 } });
     expect(chart.node.findAll().flatMap((c) => c.node.validate())).toEqual([
       "environment 'test': HPA of track 'main': minReplicas (5) must be <= maxReplicas (3)",
     ]);

@@ -1,3 +1,4 @@
+import { internalLoadBalancerSubnetName } from '../../config';
 import { environment, ENVIRONMENT_NAMES } from '../config/fixtures';
 import { only, synthPlatform } from '../infra/synth';
 import { kubernetesProblems } from '../support/kubernetes-schema';
@@ -32,7 +33,7 @@ describe.each(ENVIRONMENT_NAMES)('photo-view in %s', (name) => {
 
   it('pulls the image from the registry the platform stack creates (one naming function)', () => {
     const registry = `${only(synthPlatform(env).json, 'azurerm_container_registry').name}.azurecr.io`;
-    for (const d of deployments) expect(podSpec(d).containers[0].image).toMatch(new RegExp(`^${registry.replace(/\./g, '\\.')}/photo-view:\\d+\\.\\d+\\.\\d+$`));
+    for (const d of deployments) expect(podSpec(d).containers[0].image).toMatch(new RegExp(`^${registry.replace(/\./g, '\\.')}/photo-view:\\d+\\.\\d+\\.\\d+(@sha256:[0-9a-f]{64})?$`));
   });
 
   it('rolls out with maxSurge/maxUnavailable from config and keeps a revision history', () => {
@@ -46,7 +47,13 @@ describe.each(ENVIRONMENT_NAMES)('photo-view in %s', (name) => {
     for (const d of deployments) {
       const c = podSpec(d).containers[0];
       expect(c.resources).toEqual({ requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } });
-      for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) expect(c[probe].httpGet).toMatchObject({ path: '/healthz', port: 8080 });
+      // Paths and port from the app contract: liveness and startup on /healthz, readiness (fails while draining) on /readyz.
+      expect(c.startupProbe.httpGet).toMatchObject({ path: '/healthz', port: 8080 });
+      expect(c.livenessProbe.httpGet).toMatchObject({ path: '/healthz', port: 8080 });
+      expect(c.readinessProbe.httpGet).toMatchObject({ path: '/readyz', port: 8080 });
+      expect(podSpec(d).terminationGracePeriodSeconds).toBe(30);
+      // Endpoints and the load balancer let go of the pod before SIGTERM.
+      expect(c.lifecycle).toEqual({ preStop: { sleep: { seconds: 5 } } });
     }
   });
 
@@ -89,18 +96,21 @@ describe.each(ENVIRONMENT_NAMES)('photo-view in %s', (name) => {
     for (const d of deployments) {
       expect(d.spec.template.metadata.labels).toMatchObject({
         'app.kubernetes.io/name': 'photo-view', 'app.kubernetes.io/instance': `photo-view-${name}`,
-        'app.kubernetes.io/component': 'web', 'app.kubernetes.io/version': podSpec(d).containers[0].image.split(':').pop(),
+        'app.kubernetes.io/component': 'web', 'app.kubernetes.io/version': podSpec(d).containers[0].image.split('@')[0].split(':').pop(),
       });
     }
   });
 
-  it('exposes port 80 on an Azure load balancer, internal where configured, with the health probe path', () => {
+  it('exposes port 80 on an Azure load balancer, internal where configured, probed over TCP', () => {
     const service = one('Service', 'photo-view');
     expect(service.spec).toMatchObject({ type: 'LoadBalancer', ports: [{ name: 'http', port: 80, targetPort: 8080 }] });
-    expect(service.metadata.annotations).toMatchObject({
+    // No health-probe request path: without appProtocol or a probe-protocol annotation Azure ignores it.
+    const subnet = internalLoadBalancerSubnetName(env);
+    expect(service.metadata.annotations).toEqual({
       'service.beta.kubernetes.io/azure-load-balancer-internal': String(env.app.internalLoadBalancer),
-      'service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path': '/healthz',
+      ...(subnet && env.app.internalLoadBalancer ? { 'service.beta.kubernetes.io/azure-load-balancer-internal-subnet': subnet } : {}),
     });
+    expect(service.spec.ports[0]).not.toHaveProperty('appProtocol');
   });
 
   it('has an immutable, content-named ConfigMap consumed as environment variables and as files', () => {
@@ -115,23 +125,27 @@ describe.each(ENVIRONMENT_NAMES)('photo-view in %s', (name) => {
     }
   });
 
-  it('takes secrets from the platform Key Vault through the CSI driver, as files and environment variables', () => {
+  it('takes secrets from the platform Key Vault through the CSI driver as files only, so no value lands in etcd', () => {
     const vault = only(synthPlatform(env).json, 'azurerm_key_vault').name;
     const spc = one('SecretProviderClass');
     expect(spc.spec.parameters).toMatchObject({ keyvaultName: vault, tenantId: env.tenantId, clientID: CLIENT_ID, usePodIdentity: 'false' });
     expect(spc.spec.parameters.objects).toContain('objectName: storage-connection-string');
-    expect(spc.spec.secretObjects).toEqual([{ secretName: 'photo-view-secrets', type: 'Opaque', data: env.app.secretNames.map((n) => ({ objectName: n, key: n })) }]);
+    expect(spc.spec.parameters.objects).toContain('objectAlias: STORAGE_CONNECTION_STRING');
+    expect(spc.spec).not.toHaveProperty('secretObjects');
     for (const d of deployments) {
       const spec = podSpec(d);
-      expect(spec.containers[0].env).toEqual(env.app.secretNames.map((n) => ({ name: n, valueFrom: { secretKeyRef: { name: 'photo-view-secrets', key: n } } })));
+      expect(spec.containers[0]).not.toHaveProperty('env');
       expect(spec.volumes).toContainEqual({ name: 'secrets', csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: 'photo-view-secrets' } } });
+      expect(spec.containers[0].volumeMounts).toContainEqual({ mountPath: '/mnt/secrets', name: 'secrets', readOnly: true });
     }
     expect(find('Secret')).toEqual([]);
   });
 
-  it('has a PodDisruptionBudget per Deployment that always lets a node drain', () => {
+  it('has a PodDisruptionBudget per Deployment that always lets a node drain, even past pods that are not ready', () => {
     for (const d of deployments) {
-      expect(one('PodDisruptionBudget', d.metadata.name).spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: d.spec.selector.matchLabels } });
+      expect(one('PodDisruptionBudget', d.metadata.name).spec).toEqual({
+        maxUnavailable: 1, selector: { matchLabels: d.spec.selector.matchLabels }, unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      });
     }
   });
 

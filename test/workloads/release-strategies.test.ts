@@ -18,8 +18,8 @@ describe('rolling (default)', () => {
 });
 
 describe('blue/green', () => {
-  const blueGreen = (release: Record<string, unknown>, now?: Date) =>
-    synthPhotoView(environment('staging', { app: { release: { strategy: 'blueGreen', blueTag: '1.4.2', greenTag: '1.5.0', ...release } } }), now);
+  const blueGreen = (release: Record<string, unknown>, patch: Record<string, unknown> = {}) =>
+    synthPhotoView(environment('staging', { app: { release: { strategy: 'blueGreen', blueTag: '1.4.2', greenTag: '1.5.0', ...release }, ...patch } }));
 
   it('runs both colours, each with its own tag; the main Service points at the active colour, the preview Service at the other', () => {
     const { manifests, one, problems } = blueGreen({ active: 'blue' });
@@ -41,18 +41,114 @@ describe('blue/green', () => {
     expect(back.one('Service', 'photo-view').spec.selector[TRACK]).toBe('blue');
   });
 
-  it('keeps the idle colour running until the scale-down delay after a switch has passed, then scales it to zero', () => {
-    const switchedAt = '2026-11-22T12:00:00Z';
-    const idleReplicas = (now: string) =>
-      deploymentsByTrack(blueGreen({ active: 'green', switchedAt, scaleDownDelaySeconds: 600 }, new Date(now)).manifests).blue.spec.replicas;
-    expect(idleReplicas('2026-11-22T12:09:59Z')).toBe(10);
-    expect(idleReplicas('2026-11-22T12:10:00Z')).toBe(0);
+  it('keeps the idle colour at full size until a reviewed change scales it down; no clock decides', () => {
+    expect(deploymentsByTrack(blueGreen({ active: 'green' }).manifests).blue.spec.replicas).toBe(10);
+    const scaledDown = deploymentsByTrack(blueGreen({ active: 'green', scaledDown: { colour: 'blue', replicas: 0 } }).manifests);
+    expect([scaledDown.green.spec.replicas, scaledDown.blue.spec.replicas]).toEqual([10, 0]);
   });
 
-  it('autoscales only the active colour (the idle one is a fixed preview), with one PDB per colour', () => {
-    const { find } = synthPhotoView(environment('staging', { app: { autoscaling: { minReplicas: 4, maxReplicas: 8 } } }));
-    expect(find('HorizontalPodAutoscaler').map((h) => h.spec.scaleTargetRef.name)).toEqual(['photo-view-blue']);
-    expect(find('PodDisruptionBudget').map((p) => p.metadata.name).sort()).toEqual(['photo-view-blue', 'photo-view-green']);
+  it('marks each colour serving or idle, which the apps stack orders the apply by', () => {
+    const { find } = blueGreen({ active: 'green' });
+    for (const kind of ['Deployment', 'PodDisruptionBudget']) {
+      expect(Object.fromEntries(find(kind).map((m) => [m.metadata.name, m.metadata.annotations!['photo-view.io/traffic']])))
+        .toEqual({ 'photo-view-blue': 'idle', 'photo-view-green': 'serving' });
+    }
+  });
+
+  describe('rejects', () => {
+    const configError = (release: Record<string, unknown>, patch: Record<string, unknown> = {}) => {
+      try {
+        environment('staging', { app: { release: { strategy: 'blueGreen', blueTag: '1.4.2', greenTag: '1.5.0', ...release }, ...patch } });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('expected a ConfigError');
+    };
+
+    it('scaling down the colour the Service selects', () => {
+      expect(configError({ active: 'green', scaledDown: { colour: 'green', replicas: 0 } })).toContain(
+        "environments/staging.yaml (environment 'staging'): app.release.scaledDown.colour = \"green\": 'green' is the active colour the Service sends traffic to; " +
+          "scaling it down would take away the pods serving users. Scale down the idle colour ('blue'), or flip 'active' first",
+      );
+    });
+
+    it('switchedAt and scaleDownDelaySeconds (time-based scale-down), pointing to scaledDown', () => {
+      for (const field of ['switchedAt', 'scaleDownDelaySeconds']) {
+        expect(configError({ active: 'green', [field]: field === 'switchedAt' ? '2099-01-01T00:00:00Z' : 600 })).toMatch(new RegExp(
+          `app\\.release\\.${field} = .*: removed: synth no longer reads the clock .*; scale the idle colour down with scaledDown: \\{ colour, replicas \\} in a later change`,
+        ));
+      }
+    });
+
+    it('holding an autoscaled idle colour at 0 pods (an HPA cannot)', () => {
+      expect(configError({ active: 'blue', scaledDown: { colour: 'green', replicas: 0 } }, { autoscaling: { minReplicas: 4, maxReplicas: 8 } }))
+        .toContain('app.release.scaledDown.replicas = 0: with autoscaling the idle colour is held by an HPA, which cannot hold 0 pods');
+    });
+  });
+
+  /**
+   * What a cluster runs after each step: per Deployment, whether the main Service sends it traffic, who
+   * sets its pod count, and the pods it keeps at least.
+   */
+  function clusterAfter(release: Record<string, unknown>, autoscaling?: Record<string, number>) {
+    const { find, one, problems } = blueGreen(release, autoscaling ? { autoscaling } : {});
+    expect(problems).toEqual([]);
+    const serviceTrack = one('Service', 'photo-view').spec.selector[TRACK];
+    return Object.fromEntries(find('Deployment').map((d) => {
+      const hpa = find('HorizontalPodAutoscaler', d.metadata.name)[0];
+      const pdb = one('PodDisruptionBudget', d.metadata.name);
+      return [d.metadata.labels![TRACK], {
+        serves: d.metadata.labels![TRACK] === serviceTrack,
+        replicasSetBy: hpa ? 'hpa' : 'manifest',
+        manifestReplicas: d.spec.replicas,
+        pods: hpa ? [hpa.spec.minReplicas, hpa.spec.maxReplicas] : [d.spec.replicas, d.spec.replicas],
+        readyBeforeTraffic: pdb.metadata.annotations!['photo-view.io/ready-before-traffic'],
+      }];
+    }));
+  }
+
+  it('with autoscaling, both colours always have an HPA: replicas never appears on a Deployment, the idle one is pinned', () => {
+    const hpa = { minReplicas: 4, maxReplicas: 8 };
+    const steps = [
+      { step: 'blue active', release: { active: 'blue' } },
+      { step: 'flip to green', release: { active: 'green' } },
+      { step: 'roll back to blue', release: { active: 'blue' } },
+      { step: 'scale idle green down', release: { active: 'blue', scaledDown: { colour: 'green', replicas: 1 } } },
+      { step: 'release again: flip to the scaled-down green', release: { active: 'green' } },
+    ];
+    const cluster = steps.map(({ release }) => clusterAfter(release, hpa));
+    for (const state of cluster) {
+      for (const colour of ['blue', 'green']) {
+        expect(state[colour].replicasSetBy).toBe('hpa');
+        expect(state[colour].manifestReplicas).toBeUndefined();
+      }
+    }
+    expect(cluster.map((s) => [s.blue.pods, s.green.pods])).toEqual([
+      [[4, 8], [4, 4]],
+      [[4, 4], [4, 8]],
+      [[4, 8], [4, 4]],
+      [[4, 8], [1, 1]],
+      [[4, 4], [4, 8]],
+    ]);
+    // At each switch the colour going live must have the HPA minimum of ready pods before the Service
+    // moves. Warm (pinned at the minimum while idle) it has them already; after a scale-down it has not,
+    // and its PDB's ready-before-traffic count makes the apply wait for them (see the apps stack's order).
+    const switches = steps.flatMap(({ step }, i) => {
+      const live = cluster[i].blue.serves ? 'blue' : 'green';
+      if (i === 0 || cluster[i - 1][live].serves) return [];
+      return [{ step, live, warmBefore: cluster[i - 1][live].pods[0] >= hpa.minReplicas, applyWaitsForReady: cluster[i][live].readyBeforeTraffic }];
+    });
+    expect(switches).toEqual([
+      { step: 'flip to green', live: 'green', warmBefore: true, applyWaitsForReady: '4' },
+      { step: 'roll back to blue', live: 'blue', warmBefore: true, applyWaitsForReady: '4' },
+      { step: 'release again: flip to the scaled-down green', live: 'green', warmBefore: false, applyWaitsForReady: '4' },
+    ]);
+  });
+
+  it('without autoscaling, the manifest sets replicas on both colours at every step', () => {
+    const steps = [{ active: 'blue' }, { active: 'green' }, { active: 'blue' }, { active: 'blue', scaledDown: { colour: 'green', replicas: 0 } }];
+    expect(steps.map((release) => clusterAfter(release)).map((s) => [s.blue.replicasSetBy, s.blue.manifestReplicas, s.green.replicasSetBy, s.green.manifestReplicas]))
+      .toEqual([['manifest', 10, 'manifest', 10], ['manifest', 10, 'manifest', 10], ['manifest', 10, 'manifest', 10], ['manifest', 10, 'manifest', 0]]);
   });
 });
 
@@ -90,6 +186,15 @@ describe('canary', () => {
     expect(tracks.stable.spec.template.metadata.labels).toMatchObject({ [TRACK]: 'stable', 'app.kubernetes.io/version': '1.4.2' });
   });
 
+  it('promotion (stable takes the canary tag, canary to 0%) and rollback leave the canary idle, applied after stable', () => {
+    const promoted = canary(0, { release: { strategy: 'canary', stableTag: '1.5.0', canaryTag: '1.5.0', canaryPercent: 0 } });
+    const tracks = deploymentsByTrack(promoted.manifests);
+    expect(tagOf(tracks.stable)).toBe('1.5.0');
+    expect(tracks.stable.metadata.annotations?.['photo-view.io/traffic']).toBe('serving');
+    expect(tracks.canary.metadata.annotations?.['photo-view.io/traffic']).toBe('idle');
+    expect(deploymentsByTrack(canary(10).manifests).canary.metadata.annotations?.['photo-view.io/traffic']).toBe('serving');
+  });
+
   it('with an autoscaler, scales stable and keeps the canary at its share of the minimum', () => {
     const { manifests, find } = canary(10, { autoscaling: { minReplicas: 10, maxReplicas: 30 } });
     const tracks = deploymentsByTrack(manifests);
@@ -103,7 +208,7 @@ describe('synth stops on a failed check', () => {
   it('app.synth() throws before writing the manifests', () => {
     const app = Testing.app();
     const { PhotoViewChart } = require('../../workloads/charts/photo-view');
-    new PhotoViewChart(app, { environment: environment('dev', { app: { release: { strategy: 'rolling', tag: 'latest' } } }), platform: { appIdentityClientId: 'x' } });
-    expect(() => app.synth()).toThrow(/Validation failed[\s\S]*environment 'dev': image tag of track 'main' is 'latest'/);
+    new PhotoViewChart(app, { environment: environment('dev', { app: { replicas: 46 } }), platform: { appIdentityClientId: 'x' } });
+    expect(() => app.synth()).toThrow(/Validation failed[\s\S]*environment 'dev': 46 pods x \(250m CPU, 256Mi memory\) do not fit/);
   });
 });

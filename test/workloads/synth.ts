@@ -12,8 +12,8 @@ export interface Manifest {
 }
 
 /** The photo-view chart of an environment, its manifests, and the problems its synth-time checks report. */
-export function synthPhotoView(environment: EnvironmentConfig, now = new Date('2026-11-22T12:00:00Z')) {
-  const chart = new PhotoViewChart(Testing.app(), { environment, platform: { appIdentityClientId: CLIENT_ID }, now });
+export function synthPhotoView(environment: EnvironmentConfig, platform = { appIdentityClientId: CLIENT_ID }) {
+  const chart = new PhotoViewChart(Testing.app(), { environment, platform });
   const problems = chart.node.findAll().flatMap((c) => c.node.validate());
   // Synthesis runs the same checks and throws; only synthesize a chart that passes them.
   const manifests = problems.length === 0 ? (Testing.synth(chart) as Manifest[]) : [];

@@ -1,25 +1,35 @@
 import type { Construct } from 'constructs';
-import { Chart } from 'cdk8s';
-import { allocatable, namingContext, parseVmSize, type EnvironmentConfig, type VmSize, internalLoadBalancerSubnetName, keyVaultSecretName, namespaceQuota, registryLoginServer, resourceName, USER_POOL_LABEL } from '../../config';
+import { ApiObject, Chart, Duration } from 'cdk8s';
+import { allocatable, internalLoadBalancerSubnetName, namespaceQuota, namingContext, parseVmSize, type EnvironmentConfig, type VmSize, keyVaultSecretName, registryLoginServer, resourceName, USER_POOL_LABEL } from '../../config';
 import { NamespaceIsolation } from '../constructs/namespace-isolation';
 import { APP_ROUTING_NAMESPACE, TlsIngress } from '../constructs/tls-ingress';
 import { WebApp } from '../constructs/web-app';
+import { READY_BEFORE_TRAFFIC_ANNOTATION, TRAFFIC_ANNOTATION } from '../constructs/labels';
 import { normalizeManifest, type KubernetesObject } from '../normalize';
-import type { PlatformOutputs } from '../platform-outputs';
+import { UNDEPLOYED_CLIENT_ID, type PlatformOutputs } from '../platform-outputs';
+import { PHOTO_VIEW_CONTRACT } from '../photo-view/contract';
+
+/** Annotations the apps stack orders the apply by; re-exported so infra/ needs only the chart. */
+export { READY_BEFORE_TRAFFIC_ANNOTATION, TRAFFIC_ANNOTATION };
 
 /** Properties of a {@link PhotoViewChart}. */
 export interface PhotoViewChartProps {
   readonly environment: EnvironmentConfig;
   /** Values from the deployed platform stack (or Terraform references to them). */
   readonly platform: PlatformOutputs;
-  /** Clock for blue/green scale-down. @default now */
-  readonly now?: Date;
 }
 
 export const APP_NAME = 'photo-view';
 
 /** Label on every object of the app, for `kubectl apply --prune -l`. */
 export const PRUNE_LABEL = { 'app.kubernetes.io/part-of': APP_NAME };
+
+/**
+ * On every object of manifests synthesized without the platform's outputs: they carry a placeholder
+ * workload-identity client ID, so pods would start without access to Key Vault. GitOps tooling and
+ * reviewers can refuse them by this annotation.
+ */
+export const NOT_DEPLOYABLE_ANNOTATION = 'photo-view.io/not-deployable';
 
 /** Chart (and dist/ file) name of an environment's photo-view manifests. */
 export const photoViewChartName = (env: string) => `${APP_NAME}-${env}`;
@@ -37,33 +47,34 @@ export class PhotoViewChart extends Chart {
     const naming = namingContext(env);
     const pool = env.kubernetes.userPool;
     const node = allocatable(parseVmSize(pool.vmSize) as VmSize, pool.maxPods);
+    const app = env.app;
 
     this.app = new WebApp(this, 'App', {
       name: APP_NAME,
       instance: photoViewChartName(env.name),
       context: `environment '${env.name}'`,
-      namespace: env.app.namespace,
-      serviceAccountName: env.app.serviceAccountName,
+      namespace: app.namespace,
+      serviceAccountName: app.serviceAccountName,
       registry: registryLoginServer(naming),
-      repository: env.app.imageRepository,
-      release: env.app.release,
-      replicas: env.app.replicas,
-      maxSurge: env.app.maxSurge,
-      maxUnavailable: env.app.maxUnavailable,
-      containerPort: env.app.containerPort,
-      healthPath: env.app.healthPath,
-      resources: env.app.resources,
-      autoscaling: env.app.autoscaling,
-      maxUnavailableDuringDisruption: env.app.maxUnavailableDuringDisruption,
-      internalLoadBalancer: env.app.internalLoadBalancer,
+      repository: app.imageRepository,
+      release: app.release,
+      replicas: app.replicas,
+      maxSurge: app.maxSurge,
+      maxUnavailable: app.maxUnavailable,
+      contract: PHOTO_VIEW_CONTRACT,
+      resources: app.resources,
+      autoscaling: app.autoscaling,
+      maxUnavailableDuringDisruption: app.maxUnavailableDuringDisruption,
+      internalLoadBalancer: app.internalLoadBalancer,
       internalLoadBalancerSubnet: internalLoadBalancerSubnetName(env),
       serviceType: env.ingress ? 'ClusterIP' : 'LoadBalancer',
       httpAllowedFromNamespaces: env.ingress ? [APP_ROUTING_NAMESPACE] : undefined,
-      settings: env.app.settings,
+      settings: app.settings,
       secrets: {
         keyVaultName: resourceName('keyVault', naming),
         tenantId: env.tenantId,
-        secrets: Object.fromEntries(env.app.secretNames.map((v) => [v, keyVaultSecretName(v)])),
+        secrets: Object.fromEntries(app.secretNames.map((v) => [v, keyVaultSecretName(v)])),
+        asEnvironmentVariables: app.secretNames.filter((v) => app.secretModes[v] === 'environment'),
       },
       workloadIdentityClientId: props.platform.appIdentityClientId,
       nodeSelector: { key: USER_POOL_LABEL, value: pool.name },
@@ -73,12 +84,13 @@ export class PhotoViewChart extends Chart {
         memoryMiBPerNode: node.memoryMiB,
         description: `user pool '${pool.name}' (${pool.maxCount} x ${pool.vmSize})`,
       },
-      now: props.now,
+      progressDeadline: Duration.minutes(app.rolloutTimeoutMinutes),
     });
+
     if (env.ingress) {
       new TlsIngress(this, 'Ingress', {
         name: APP_NAME,
-        namespace: env.app.namespace,
+        namespace: app.namespace,
         host: env.ingress.host,
         serviceName: APP_NAME,
         keyVaultName: resourceName('keyVault', naming),
@@ -87,7 +99,17 @@ export class PhotoViewChart extends Chart {
     }
     // Resource isolation of the app namespace (issue 14).
     if (env.isolation.resourceQuota) {
-      new NamespaceIsolation(this, 'Isolation', { namespace: env.app.namespace, quota: namespaceQuota(env), containerDefaults: env.app.resources });
+      new NamespaceIsolation(this, 'Isolation', { namespace: app.namespace, quota: namespaceQuota(env), containerDefaults: app.resources });
+    }
+
+    // The image refuses to start without these; say so at synth time, not in a crash-looping pod.
+    this.node.addValidation({ validate: () => missingAppInputs(env) });
+
+    if (props.platform.appIdentityClientId === UNDEPLOYED_CLIENT_ID) {
+      const reason = `placeholder workload identity client ID; run: npx cdktf output platform-${env.name} --outputs-file platform-outputs/${env.name}.json && npm run synth`;
+      for (const child of this.node.findAll()) {
+        if (child instanceof ApiObject) child.metadata.addAnnotation(NOT_DEPLOYABLE_ANNOTATION, reason);
+      }
     }
   }
 
@@ -95,4 +117,15 @@ export class PhotoViewChart extends Chart {
   public override toJson(): KubernetesObject[] {
     return super.toJson().map(normalizeManifest);
   }
+}
+
+/** Settings and secrets the photo-view image cannot start without (see its contract). */
+function missingAppInputs(env: EnvironmentConfig): string[] {
+  const where = `environment '${env.name}'`;
+  return [
+    ...PHOTO_VIEW_CONTRACT.requiredSettings.filter((name) => !env.app.settings[name]?.trim())
+      .map((name) => `${where}: app.settings.${name} is required by the photo-view image (workloads/photo-view/contract.ts)`),
+    ...PHOTO_VIEW_CONTRACT.requiredSecrets.filter((name) => !env.app.secretNames.includes(name))
+      .map((name) => `${where}: app.secretNames must include ${name}, which the photo-view image requires (workloads/photo-view/contract.ts)`),
+  ];
 }

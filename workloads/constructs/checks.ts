@@ -1,3 +1,4 @@
+import { parseImageVersion, type PercentOrCount } from '../../config';
 import { canarySplit, type ReleaseStrategy, type Track } from './release-tracks';
 import { selects } from './labels';
 
@@ -7,13 +8,11 @@ import { selects } from './labels';
  * `app.synth()` fails before anything is written.
  */
 
-/** Image tags that cannot be rolled back to, or that are not tags at all. */
+/** Image tags that cannot be rolled back to, are not tags at all, or carry a malformed digest. */
 export function imageTagProblems(tracks: ReadonlyArray<Track>): string[] {
   return tracks.flatMap((t) => {
-    if (t.tag.trim() === '') return [`image tag of track '${t.name}' is empty; set an immutable tag such as 1.4.2`];
-    if (t.tag === 'latest') return [`image tag of track '${t.name}' is 'latest'; use an immutable tag so rollouts and rollbacks are deterministic`];
-    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$/.test(t.tag)) return [`image tag '${t.tag}' of track '${t.name}' is not a valid tag (letters, digits, _ . -, at most 63)`];
-    return [];
+    const parsed = parseImageVersion(t.tag);
+    return typeof parsed === 'string' ? [`track '${t.name}': ${parsed}`] : [];
   });
 }
 
@@ -29,11 +28,11 @@ export function canaryProblems(release: ReleaseStrategy, baseline: number): stri
   return [];
 }
 
-/** HPA bounds must leave room to scale and keep two pods for availability. */
+/** HPA bounds must leave room to scale and keep two pods for availability (a pinned, idle track is exempt). */
 export function autoscalingProblems(tracks: ReadonlyArray<Track>): string[] {
   return tracks.flatMap((t) => {
-    const a = t.autoscaling;
-    if (!a) return [];
+    if (t.scale.owner !== 'autoscaler' || t.role === 'idle') return [];
+    const a = t.scale.autoscaling;
     if (a.minReplicas > a.maxReplicas) return [`HPA of track '${t.name}': minReplicas (${a.minReplicas}) must be <= maxReplicas (${a.maxReplicas})`];
     if (a.minReplicas < 2) return [`HPA of track '${t.name}': minReplicas (${a.minReplicas}) must be >= 2`];
     return [];
@@ -41,9 +40,10 @@ export function autoscalingProblems(tracks: ReadonlyArray<Track>): string[] {
 }
 
 /** A budget that allows no disruption blocks every node drain (upgrades, autoscaler scale-down). */
-export function disruptionBudgetProblems(maxUnavailable: string | number): string[] {
-  const blocks = maxUnavailable === 0 || maxUnavailable === '0%';
-  return blocks ? [`PodDisruptionBudget maxUnavailable (${maxUnavailable}) would block every node drain; allow at least 1 pod or 1%`] : [];
+export function disruptionBudgetProblems(maxUnavailable: PercentOrCount): string[] {
+  const shown = 'percent' in maxUnavailable ? `${maxUnavailable.percent}%` : String(maxUnavailable.count);
+  const blocks = ('percent' in maxUnavailable ? maxUnavailable.percent : maxUnavailable.count) === 0;
+  return blocks ? [`PodDisruptionBudget maxUnavailable (${shown}) would block every node drain; allow at least 1 pod or 1%`] : [];
 }
 
 /** Total CPU and memory of the user pool at its maximum size. */
@@ -58,7 +58,7 @@ export interface PoolCapacity {
 /** The most pods the app can ask for must fit the pool at its maximum size. */
 export function capacityProblems(tracks: ReadonlyArray<Track>, requests: { cpuMillis: number; memoryMiB: number }, pool: PoolCapacity | undefined): string[] {
   if (!pool) return [];
-  const pods = tracks.reduce((sum, t) => sum + (t.autoscaling?.maxReplicas ?? t.replicas), 0);
+  const pods = tracks.reduce((sum, t) => sum + (t.scale.owner === 'autoscaler' ? t.scale.autoscaling.maxReplicas : t.scale.replicas), 0);
   const perNodeByCpu = Math.floor(pool.cpuMillisPerNode / requests.cpuMillis);
   const perNodeByMemory = Math.floor(pool.memoryMiBPerNode / requests.memoryMiB);
   const fits = Math.min(perNodeByCpu, perNodeByMemory) * pool.maxNodes;

@@ -10,25 +10,33 @@ export interface KeyVaultSecretsProps {
   readonly tenantId: string;
   /** Client ID of the workload identity allowed to read the vault. */
   readonly clientId: string;
-  /** Environment-variable name -> Key Vault secret name. */
+  /** File (and variable) name -> Key Vault secret name. */
   readonly secrets: Readonly<Record<string, string>>;
+  /**
+   * Secrets also synced into a Kubernetes Secret, for environment variables. Synced values are stored
+   * in etcd, so only these are. @default none: files only
+   */
+  readonly synced?: ReadonlyArray<string>;
 }
 
 /**
  * A SecretProviderClass for the AKS Key Vault secrets provider (Secrets Store CSI driver): pods that
- * mount it get each secret as a file, and the driver syncs the same values into a Kubernetes Secret
+ * mount it get each secret as a file; the driver syncs only the `synced` ones into a Kubernetes Secret
  * for environment variables. Values never pass through this repository.
  * @see https://learn.microsoft.com/azure/aks/csi-secrets-store-identity-access#access-with-a-microsoft-entra-workload-id
  */
 export class KeyVaultSecrets extends Construct {
   /** Name to reference in a CSI volume's `secretProviderClass` attribute. */
   public readonly secretProviderClassName: string;
-  /** Name of the synced Kubernetes Secret; its keys are the environment-variable names. */
+  /** Name of the synced Kubernetes Secret (only when something is synced); its keys are the variable names. */
   public readonly secretName: string;
 
   constructor(scope: Construct, id: string, props: KeyVaultSecretsProps) {
     super(scope, id);
     const entries = Object.entries(props.secrets);
+    const synced = props.synced ?? [];
+    const unknown = synced.filter((variable) => !(variable in props.secrets));
+    if (unknown.length > 0) throw new Error(`KeyVaultSecrets '${props.name}': synced secret(s) ${unknown.join(', ')} are not in secrets`);
     // The CSI driver reads `objects` as a YAML string.
     const objects = 'array:\n' + entries
       .map(([variable, secret]) => `  - |\n    objectName: ${secret}\n    objectType: secret\n    objectAlias: ${variable}\n`)
@@ -46,11 +54,9 @@ export class KeyVaultSecrets extends Construct {
           tenantId: props.tenantId,
           objects,
         },
-        secretObjects: [{
-          secretName: props.name,
-          type: 'Opaque',
-          data: entries.map(([variable]) => ({ objectName: variable, key: variable })),
-        }],
+        ...(synced.length > 0 ? {
+          secretObjects: [{ secretName: props.name, type: 'Opaque', data: synced.map((variable) => ({ objectName: variable, key: variable })) }],
+        } : {}),
       },
     });
     this.secretProviderClassName = props.name;
