@@ -20,6 +20,12 @@ export const AKS_MANAGED_VNET_CIDR = '10.224.0.0/12';
  */
 const RESERVED_SERVICE_RANGES = ['169.254.0.0/16', '172.30.0.0/16', '172.31.0.0/16', '192.0.2.0/24'];
 
+/**
+ * Private and shared address space, which Key Vault and registry IP rules refuse.
+ * @see https://learn.microsoft.com/azure/key-vault/general/network-security#key-vault-firewall-enabled-ipv4-addresses-and-ranges---static-ips
+ */
+const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'];
+
 /** Smallest subnet for API server VNet integration. @see https://learn.microsoft.com/azure/aks/api-server-vnet-integration */
 export const API_SERVER_SUBNET_MAX_PREFIX = 28;
 /** Smallest subnet Azure allows. */
@@ -83,6 +89,13 @@ export function networkProblems(env: EnvironmentConfig): Problem[] {
 
   if (vnet.mode === 'create' && !env.app.internalLoadBalancer) {
     add('app.internalLoadBalancer', "a public load balancer would be blocked by the NSGs of the VNet this stack creates; keep it internal (clients reach it in subnets.internalLoadBalancers) or bring your own subnets and NSG rules");
+  }
+
+  for (const [i, range] of network.trustedIpRanges.entries()) {
+    const privateRange = PRIVATE_RANGES.find((r) => overlaps(cidr(range), cidr(r)));
+    if (privateRange) {
+      add(`network.trustedIpRanges.${i}`, `${range} overlaps the private range ${privateRange}; Key Vault and registry firewalls take public addresses only (private clients use the private endpoints)`);
+    }
   }
 
   // Outbound.
