@@ -26,6 +26,9 @@ const RESERVED_SERVICE_RANGES = ['169.254.0.0/16', '172.30.0.0/16', '172.31.0.0/
  */
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'];
 
+/** AKS's limit on API server authorized IP ranges. @see https://learn.microsoft.com/azure/aks/api-server-authorized-ip-ranges */
+const MAX_AUTHORIZED_RANGES = 200;
+
 /** Smallest subnet for API server VNet integration. @see https://learn.microsoft.com/azure/aks/api-server-vnet-integration */
 export const API_SERVER_SUBNET_MAX_PREFIX = 28;
 /** Smallest subnet Azure allows. */
@@ -55,6 +58,9 @@ export function networkProblems(env: EnvironmentConfig): Problem[] {
   }
   if (api.access === 'private' && api.authorizedIpRanges.length > 0) {
     add('network.apiServer.authorizedIpRanges', "a private cluster has no public endpoint to restrict; remove the ranges or use access 'authorizedRanges'");
+  }
+  if (api.authorizedIpRanges.length > MAX_AUTHORIZED_RANGES) {
+    add('network.apiServer.authorizedIpRanges', `${api.authorizedIpRanges.length} ranges; AKS accepts at most ${MAX_AUTHORIZED_RANGES}: summarize them into larger ranges`);
   }
   for (const [i, range] of api.authorizedIpRanges.entries()) {
     if (cidr(range).prefixLength === 0) add(`network.apiServer.authorizedIpRanges.${i}`, "0.0.0.0/0 is the whole internet; use access 'public' if that is the decision");

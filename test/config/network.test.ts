@@ -81,6 +81,8 @@ describe('rejects impossible network plans', () => {
       /firewall ranges apply when Key Vault and the registry deny by default/],
     ['a private address as a trusted firewall range', 'prod', { network: { publicNetworkAccess: true, trustedIpRanges: ['203.0.113.0/24', '10.1.0.0/16'] } },
       /network\.trustedIpRanges\.1 = "10\.1\.0\.0\/16": 10\.1\.0\.0\/16 overlaps the private range 10\.0\.0\.0\/8; Key Vault and registry firewalls take public addresses only/],
+    ['more authorized ranges than AKS accepts', 'dev', { network: { apiServer: { access: 'authorizedRanges', authorizedIpRanges: Array.from({ length: 201 }, (_, i) => `203.0.${Math.floor(i / 64)}.${(i % 64) * 4}/30`) } } },
+      /201 ranges; AKS accepts at most 200/],
     ['a managed NAT gateway with own subnets', 'staging', { network: { outboundType: 'managedNATGateway' } },
       /network\.outboundType = "managedNATGateway": 'managedNATGateway' works only in the AKS-managed VNet/],
     ['a user-assigned NAT gateway in the AKS-managed VNet', 'dev', { network: { outboundType: 'userAssignedNATGateway' } },
