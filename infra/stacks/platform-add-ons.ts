@@ -2,6 +2,7 @@ import type { Construct } from 'constructs';
 import { APPLICATION_INSIGHTS_SECRET, keyVaultSecretName, namingContext, resourceName, type EnvironmentConfig } from '../../config';
 import { ApplicationInsights } from '../constructs/application-insights';
 import { DefenderForContainers } from '../constructs/defender';
+import { DiagnosticSettings } from '../constructs/diagnostic-settings';
 import type { KeyVault } from '../constructs/key-vault';
 import type { KubernetesCluster } from '../constructs/kubernetes-cluster';
 import { grantRole } from '../constructs/role-assignment';
@@ -29,6 +30,13 @@ export interface PlatformAddOnTargets {
 export function platformAddOns(scope: Construct, env: EnvironmentConfig, targets: PlatformAddOnTargets): void {
   const naming = namingContext(env);
   const { cluster } = targets;
+  // Who queried the logs (LAQueryLogs), kept in the workspace itself: the audit trail of the audit trail.
+  new DiagnosticSettings(scope, 'WorkspaceAudit', {
+    targetResourceId: targets.logAnalyticsWorkspaceId,
+    logAnalyticsWorkspaceId: targets.logAnalyticsWorkspaceId,
+    logCategories: ['Audit'],
+    resourceSpecificTables: true,
+  });
   if (env.managedPrometheus.enabled) {
     new ManagedPrometheus(scope, 'Prometheus', {
       resourceGroup: targets.resourceGroup,

@@ -171,3 +171,11 @@ describe('application routing add-on for the ingress', () => {
     expect(only(synthesized.prod.json, 'azurerm_kubernetes_cluster')).not.toHaveProperty('web_app_routing');
   });
 });
+
+describe('workspace audit', () => {
+  it.each(ENVIRONMENT_NAMES)('%s: the workspace keeps its own query audit (LAQueryLogs)', (name) => {
+    const { json } = synthesized[name];
+    const setting = all(json, 'azurerm_monitor_diagnostic_setting').find((s) => s.target_resource_id === ref(json, 'azurerm_log_analytics_workspace'));
+    expect(setting).toMatchObject({ log_analytics_workspace_id: ref(json, 'azurerm_log_analytics_workspace'), log_analytics_destination_type: 'Dedicated', enabled_log: [{ category: 'Audit' }] });
+  });
+});
