@@ -93,10 +93,6 @@ export function networkProblems(env: EnvironmentConfig): Problem[] {
     add('network.trustedIpRanges', 'public access is off (network.publicNetworkAccess: false), so no public range can be let in; remove the ranges or turn public access on');
   }
 
-  if (vnet.mode === 'create' && !env.app.internalLoadBalancer) {
-    add('app.internalLoadBalancer', "a public load balancer would be blocked by the NSGs of the VNet this stack creates; keep it internal (clients reach it in subnets.internalLoadBalancers) or bring your own subnets and NSG rules");
-  }
-
   for (const [i, range] of network.trustedIpRanges.entries()) {
     const privateRange = PRIVATE_RANGES.find((r) => overlaps(cidr(range), cidr(r)));
     if (privateRange) {

@@ -42,6 +42,7 @@ function measure(label, command, args, runs, before) {
 const bin = (name) => path.join('node_modules', '.bin', name);
 const rows = [
   measure('synth: 3 environments, 6 stacks + 3 manifest sets (npm run synth)', process.execPath, ['scripts/synth.mjs', '--outdir', out], 5),
+  measure('diff: base + working tree synthesized in parallel, both layers (npm run diff)', process.execPath, ['scripts/run-app.mjs', 'scripts/diff/main.ts', '--base', 'HEAD', '--format', 'json'], 3),
   measure('type-check (tsc 7)', 'node_modules/typescript-native/bin/tsc', ['--noEmit', '-p', '.'], 3),
   measure('jest, cold (cache cleared)', bin('jest'), ['--silent'], 1, () => spawnSync(bin('jest'), ['--clearCache'])),
   measure('jest, warm', bin('jest'), ['--silent'], 3),

@@ -11,9 +11,15 @@ export interface Section {
   readonly details?: string;
   /** Label of the collapsible details. @default 'Details' */
   readonly detailsLabel?: string;
+  /**
+   * Markdown shown as it is instead of title, summary and details (the offline diff, which
+   * `npm run diff --max-length` has already fitted to its share of the comment). Never trimmed here.
+   */
+  readonly markdown?: string;
 }
 
 function render(section: Section, details: string | undefined): string {
+  if (section.markdown !== undefined) return section.markdown.trim();
   const parts = [`### ${section.title}`, '', section.summary];
   if (details !== undefined && details.length > 0) {
     parts.push('', `<details><summary>${section.detailsLabel ?? 'Details'}</summary>`, '', '```diff', details, '```', '', '</details>');

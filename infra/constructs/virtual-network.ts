@@ -35,7 +35,24 @@ export interface VirtualNetworkProps {
   readonly natGateway?: { readonly name: string; readonly publicIpName: string };
   /** Where the VNet's, NSGs' and public IP's logs go. */
   readonly logAnalyticsWorkspaceId: string;
+  /**
+   * Let the internet reach public load balancers on the user nodes (HTTP and HTTPS only). A subnet NSG
+   * is not managed by AKS, so without this rule its default DenyAllInBound drops a public Service's
+   * traffic. @default false (internal load balancers only)
+   */
+  readonly allowPublicWebTraffic?: boolean;
 }
+
+/**
+ * The one inbound rule a public Service needs on the node subnet: Azure's load balancer keeps the
+ * frontend address as destination (floating IP), so the rule names ports, not addresses.
+ * @see https://learn.microsoft.com/azure/aks/concepts-network#network-security-groups
+ */
+const PUBLIC_WEB_RULE = {
+  name: 'AllowInternetWebToLoadBalancers', priority: 100, direction: 'Inbound', access: 'Allow', protocol: 'Tcp',
+  sourceAddressPrefix: 'Internet', sourcePortRange: '*', destinationAddressPrefix: '*', destinationPortRanges: ['80', '443'],
+  description: 'Public LoadBalancer Services and the ingress controller (HTTP, HTTPS)',
+};
 
 /**
  * Log categories per network resource type; none of them has resource-specific tables.
@@ -100,6 +117,7 @@ export class VirtualNetwork extends Construct {
         name: spec.networkSecurityGroupName,
         resourceGroupName: rg.resourceGroupName,
         location: rg.location,
+        securityRule: role === 'userNodes' && props.allowPublicWebTraffic ? [PUBLIC_WEB_RULE] : undefined,
       });
       diagnostics(`${role}NsgDiagnostics`, nsg.id, 'networkSecurityGroup');
       this.dependables.push(new SubnetNetworkSecurityGroupAssociation(this, `${role}NsgAssociation`, { subnetId: subnet.id, networkSecurityGroupId: nsg.id }));

@@ -46,6 +46,7 @@ export function platformNetwork(scope: Construct, env: EnvironmentConfig, rg: Re
       addressSpace: vnetConfig.addressSpace,
       subnets,
       logAnalyticsWorkspaceId,
+      allowPublicWebTraffic: !env.app.internalLoadBalancer,
       natGateway: network.outboundType === 'userAssignedNATGateway'
         ? { name: resourceName('natGateway', naming), publicIpName: resourceName('publicIp', naming, 'egress') }
         : undefined,

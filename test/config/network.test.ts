@@ -135,12 +135,6 @@ describe('rejects impossible network plans', () => {
   });
 });
 
-describe('the internal load balancer', () => {
-  it('rejects a public load balancer in a VNet this stack creates', () => {
-    expect(configErrorOf(() => environment('staging', { app: { internalLoadBalancer: false } }))).toMatch(
-      /app\.internalLoadBalancer = false: a public load balancer would be blocked by the NSGs of the VNet this stack creates/);
-  });
-});
 
 describe('Application Insights', () => {
   it('rejects Application Insights when the app does not mount the connection string', () => {

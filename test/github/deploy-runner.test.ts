@@ -8,6 +8,8 @@ describe('the runner of a deploy (private API server and endpoints in prod)', ()
   it('deploy-environment runs on the runner its caller names, GitHub-hosted by default', () => {
     const wf = workflow('deploy-environment.yml');
     expect(wf.on.workflow_call.inputs.runner).toMatchObject({ type: 'string', default: 'ubuntu-latest' });
+    // The plan reads the Key Vault secret and the private API server as well: same runner.
+    expect(wf.jobs.plan['runs-on']).toBe('${{ inputs.runner }}');
     expect(wf.jobs.deploy['runs-on']).toBe('${{ inputs.runner }}');
   });
 

