@@ -58,8 +58,10 @@ export const VM_FAMILIES: Readonly<Record<string, { readonly memoryGiBPerVcpu: n
 
 const VM_SIZE_PATTERN = /^Standard_([A-Z]+)(\d+)(?:-\d+)?([a-z]*)_v(\d+)$/;
 
-/** What a VM size provides to Kubernetes, before AKS reservations. */
+/** A VM size as the config holds it: its name and what it provides to Kubernetes, before AKS reservations. */
 export interface VmSize {
+  /** As Azure names it, e.g. Standard_D4ds_v5. */
+  readonly name: string;
   readonly family: string;
   readonly vcpus: number;
   readonly memoryGiB: number;
@@ -78,7 +80,7 @@ export function parseVmSize(name: string): VmSize | string {
   }
   const vcpus = Number(vcpuText);
   const perVcpu = features.includes('l') ? 2 : facts.memoryGiBPerVcpu;
-  return { family, vcpus, memoryGiB: vcpus * perVcpu };
+  return { name, family, vcpus, memoryGiB: vcpus * perVcpu };
 }
 
 /** AKS kube-reserved CPU by core count (millicores). @see https://learn.microsoft.com/azure/aks/node-resource-reservations */

@@ -3,6 +3,7 @@ export * from './load';
 export * from './validate';
 export * from './azure-facts';
 export * from './naming';
+export * from './secrets';
 export * from './image';
 export * from './kubernetes-versions';
 export * from './address-plan';

@@ -1,29 +1,35 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
+import { z } from 'zod';
 import { environmentSchema, type EnvironmentConfig } from './schema';
-import { configWarnings, crossFieldProblems, type ConfigProblem } from './validate';
+import { configWarnings, crossFieldProblems, placeholderIdWarnings, type ConfigProblem } from './validate';
 
 /** Environment names come from file names and end up in every resource name. */
 const ENVIRONMENT_FILE = /^([a-z][a-z0-9]{1,11})\.ya?ml$/;
+
+/** YAML aliases an environment file may use; more is a resource-exhaustion attack ("billion laughs"), not config. */
+export const MAX_YAML_ALIASES = 20;
 
 /** Bad input from a user (a file, a flag, an environment variable): reported as its message, without a stack trace. */
 export class InputError extends Error {
   public readonly isInputError = true;
 }
 
+/** One problem in one environment file; `value` is printed unless the problem is `sensitive`. */
+export type FileProblem = { file: string; environment: string } & ConfigProblem & { value?: unknown };
+
 /** Every problem in one or more environment files, in one message. */
 export class ConfigError extends InputError {
-  constructor(public readonly problems: ReadonlyArray<{ file: string; environment: string } & ConfigProblem & { value?: unknown }>) {
-    super(
-      'Invalid environment configuration:\n' +
-        problems
-          .map((p) => `  ${p.file} (environment '${p.environment}'): ${p.path || '(file)'}` +
-            `${p.value === undefined ? '' : ` = ${JSON.stringify(p.value)}`}: ${p.message}`)
-          .join('\n'),
-    );
+  constructor(public readonly problems: ReadonlyArray<FileProblem>) {
+    super('Invalid environment configuration:\n' + problems.map(describeProblem).join('\n'));
     this.name = 'ConfigError';
   }
+}
+
+function describeProblem(p: FileProblem): string {
+  const value = p.value === undefined || p.sensitive ? '' : ` = ${JSON.stringify(p.value)}`;
+  return `  ${p.file} (environment '${p.environment}'): ${p.path || '(file)'}${value}: ${p.message}`;
 }
 
 function valueAt(input: unknown, keys: ReadonlyArray<PropertyKey>): unknown {
@@ -45,10 +51,47 @@ export function parseEnvironment(name: string, input: unknown, file: string): En
   const env: EnvironmentConfig = { ...result.data, name };
   const problems = crossFieldProblems(env);
   if (problems.length > 0) {
-    throw new ConfigError(problems.map((p) => ({ ...where, ...p, value: valueAt(env, p.path.split(".")) })));
+    throw new ConfigError(problems.map((p) => ({ ...where, ...p, value: valueAt(env, p.path.split('.')) })));
   }
   return env;
 }
+
+/**
+ * The text of a file that must be UTF-8. A UTF-16 file or a stray byte (a Latin-1 'é' from an old
+ * editor) is refused with where it is, instead of silently becoming U+FFFD; the content is never printed.
+ */
+function readUtf8(file: string, environment: string, bytes: Buffer): string {
+  const problem = (message: string) => new ConfigError([{ file, environment, path: '', message }]);
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff) || bytes.includes(0)) {
+    throw problem('the file is UTF-16 (or binary), not UTF-8 text; save it as UTF-8');
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    const line = bytes.subarray(0, at).toString('latin1').split('\n').length;
+    throw problem(`the file is not UTF-8: byte 0x${bytes[at].toString(16).toUpperCase().padStart(2, '0')} on line ${line} ` +
+      `is not valid UTF-8 (a Latin-1 or Windows-1252 character?); save the file as UTF-8`);
+  }
+}
+
+/** Offset of the first byte that does not start or continue a UTF-8 sequence (0 when only the decoder can tell). */
+function firstInvalidUtf8(bytes: Buffer): number {
+  for (let i = 0; i < bytes.length;) {
+    const b = bytes[i];
+    const continuation = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (continuation < 0) return i;
+    for (let k = 1; k <= continuation; k++) if ((bytes[i + k] & 0xc0) !== 0x80) return i;
+    i += continuation + 1;
+  }
+  return 0;
+}
+
+/**
+ * Environment files already parsed in this process, by path and content: one synth runs the infra and
+ * workloads apps and the policy gate in one process, and each loads every file.
+ */
+const parsed = new Map<string, { readonly bytes: Buffer; readonly env: EnvironmentConfig }>();
 
 /** Reads and validates one `environments/<name>.yaml`. */
 export function loadEnvironmentFile(file: string): EnvironmentConfig {
@@ -57,24 +100,91 @@ export function loadEnvironmentFile(file: string): EnvironmentConfig {
   if (!match) {
     throw new ConfigError([{ file, environment: base, path: '', message: `file name must be <environment>.yaml where <environment> is 2-12 lowercase letters or digits, starting with a letter` }]);
   }
-  const doc = parseDocument(fs.readFileSync(file, 'utf8'), { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(doc.errors.map((e) => ({ file, environment: match[1], path: '', message: `YAML syntax: ${e.message}` })));
+  const environment = match[1];
+  const problem = (message: string) => new ConfigError([{ file, environment, path: '', message }]);
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (!stat) {
+    const link = fs.lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink() ? ` (a symbolic link to '${fs.readlinkSync(file)}', which does not exist)` : '';
+    throw problem(`the file does not exist${link}`);
   }
-  const env = parseEnvironment(match[1], doc.toJS(), file);
-  for (const w of configWarnings(env)) console.error(`warning: ${file} (environment '${env.name}'): ${w.path} = ${JSON.stringify(w.value)}: ${w.message}`);
+  if (!stat.isFile()) throw problem('is a directory, not an environment file; rename or remove it');
+
+  const bytes = fs.readFileSync(file);
+  const key = `${path.resolve(file)}\0${environment}`;
+  const known = parsed.get(key);
+  // A copy, so no app can change what another one reads.
+  if (known?.bytes.equals(bytes)) return structuredClone(known.env);
+  const doc = parseDocument(readUtf8(file, environment, bytes), { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(doc.errors.map((e) => ({ file, environment, path: '', message: `YAML syntax: ${e.message}` })));
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    throw problem(`YAML aliases (*name) expand to more than ${MAX_YAML_ALIASES} copies; write the values out instead (${error.message})`);
+  }
+  const env = parseEnvironment(environment, data, file);
+  parsed.set(key, { bytes, env: structuredClone(env) });
   return env;
 }
 
-/** Reads and validates every environment in `dir`; reports the problems of all files at once. */
-export function loadEnvironments(dir: string): EnvironmentConfig[] {
+/** What `loadEnvironments` reads, and how strictly. */
+export interface LoadOptions {
+  /** Only these environments (file names without extension). @default every file in the folder */
+  readonly only?: ReadonlyArray<string>;
+  /** Warnings (placeholder IDs) become errors; for deploy paths. @default false */
+  readonly strict?: boolean;
+  /** Where warnings go. @default console.error */
+  readonly warn?: (message: string) => void;
+}
+
+/** Warnings already printed in this process: infra and workloads load the same files in one synth. */
+const warned = new Set<string>();
+
+/** Reads and validates every environment in `dir` (or those in `only`); reports the problems of all files at once. */
+export function loadEnvironments(dir: string, options: LoadOptions = {}): EnvironmentConfig[] {
+  const stat = fs.statSync(dir, { throwIfNoEntry: false });
+  if (!stat?.isDirectory()) {
+    throw new InputError(`environments folder '${dir}' ${stat ? 'is not a folder' : 'does not exist'}; create it with one <environment>.yaml per environment (see README, "Add an environment"), or set ENVIRONMENTS_DIR`);
+  }
   const files = fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
-  if (files.length === 0) throw new Error(`no environment files (*.yaml) in ${dir}`);
-  const problems: ConfigError['problems'][number][] = [];
+  if (files.length === 0) {
+    throw new InputError(`no environment files (<environment>.yaml) in '${dir}'; add one (see README, "Add an environment")`);
+  }
+  const byName = new Map<string, string[]>();
+  for (const file of files) byName.set(file.replace(/\.ya?ml$/, ''), [...(byName.get(file.replace(/\.ya?ml$/, '')) ?? []), file]);
+  const problems: FileProblem[] = [];
+  for (const [environment, both] of byName) {
+    if (both.length > 1) {
+      problems.push({ file: both.map((f) => path.join(dir, f)).join(' and '), environment, path: '', message: 'two files define this environment; keep one (.yaml)' });
+    }
+  }
+  if (options.only) {
+    const unknown = options.only.filter((name) => !byName.has(name));
+    if (unknown.length > 0) {
+      throw new InputError(`unknown environment(s) ${unknown.map((u) => `'${u}'`).join(', ')}; environments in '${dir}': ${[...byName.keys()].join(', ')}`);
+    }
+  }
   const envs: EnvironmentConfig[] = [];
-  for (const file of files) {
+  for (const file of files.filter((f) => !options.only || options.only.includes(f.replace(/\.ya?ml$/, '')))) {
     try {
-      envs.push(loadEnvironmentFile(path.join(dir, file)));
+      const env = loadEnvironmentFile(path.join(dir, file));
+      const where = { file: path.join(dir, file), environment: env.name };
+      const warn = (text: string) => {
+        if (!warned.has(text)) (options.warn ?? console.error)(text);
+        warned.add(text);
+      };
+      for (const w of configWarnings(env)) warn(`warning:${describeProblem({ ...where, ...w }).slice(1)}`);
+      const placeholders = placeholderIdWarnings(env).map((w) => ({ ...where, ...w, value: valueAt(env, w.path.split('.')) }));
+      if (options.strict) problems.push(...placeholders);
+      else if (placeholders.length > 0) {
+        // One line per file: the example files have several placeholders each.
+        warn(`warning: ${where.file} (environment '${env.name}'): ${placeholders.map((w) => w.path).join(', ')}: ` +
+          `${placeholders.length === 1 ? 'is a placeholder' : 'are placeholders'}, not real IDs; fine for synth, refused by --strict (deploy)`);
+      }
+      envs.push(env);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       problems.push(...error.problems);
@@ -82,4 +192,32 @@ export function loadEnvironments(dir: string): EnvironmentConfig[] {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return envs;
+}
+
+const strictFlag = z.enum(['0', '1', 'false', 'true'], { error: "SYNTH_STRICT must be '1' or 'true' (or '0' / 'false')" });
+
+/**
+ * The environments an app synthesizes, as the process environment says: ENVIRONMENTS_DIR (default
+ * `environments`), SYNTH_ENVIRONMENTS (comma-separated names, set by `npm run synth -- --env`) and
+ * SYNTH_STRICT (set by `--strict`). Shared by the infra and workloads apps.
+ */
+export function loadEnvironmentsFromProcess(env: NodeJS.ProcessEnv = process.env): EnvironmentConfig[] {
+  const strict = strictFlag.safeParse(env.SYNTH_STRICT ?? '0');
+  if (!strict.success) throw new InputError(`SYNTH_STRICT='${env.SYNTH_STRICT}' is not allowed; ${strict.error.issues[0].message}`);
+  return loadEnvironments(env.ENVIRONMENTS_DIR ?? 'environments', {
+    only: env.SYNTH_ENVIRONMENTS ? env.SYNTH_ENVIRONMENTS.split(',').filter(Boolean) : undefined,
+    strict: strict.data === '1' || strict.data === 'true',
+  });
+}
+
+/** An enumerated environment variable (STATE_BACKEND, KUBELOGIN_LOGIN): its value, its default when unset, an InputError otherwise. */
+export function enumVariable<const T extends readonly [string, ...string[]]>(name: string, allowed: T, fallback: T[number], env: NodeJS.ProcessEnv = process.env): T[number] {
+  const value = env[name];
+  if (value === undefined) return fallback;
+  const parsed = z.enum(allowed).safeParse(value);
+  if (!parsed.success) {
+    const others = allowed.filter((a) => a !== fallback).map((a) => `'${a}'`);
+    throw new InputError(`${name}='${value}' is not allowed; use '${fallback}' (default) or ${others.join(' or ')}`);
+  }
+  return parsed.data;
 }

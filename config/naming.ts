@@ -105,6 +105,27 @@ export const platformStackName = (env: string) => `platform-${env}`;
 /** Stack name of an environment's apps (photo-view on the cluster); also its state key. */
 export const appsStackName = (env: string) => `apps-${env}`;
 
+/** Tags the project puts on every resource, over the environment's own `tags`. */
+export function projectTags(env: Pick<EnvironmentConfig, 'name' | 'workload'>): Record<string, string> {
+  return { environment: env.name, workload: env.workload, 'managed-by': 'cdktf' };
+}
+
+/** Keys of {@link projectTags}: they count against Azure's 50-tag limit. */
+export const PROJECT_TAG_KEYS = Object.keys(projectTags({ name: '', workload: '' }));
+
+/** The system (default) node pool. */
+export const SYSTEM_POOL_NAME = 'system';
+
+/**
+ * Name of the pool AKS creates while it rotates a pool to a changed `vm_size`, `zones`, `max_pods` or
+ * `os_disk_*`; without it such a change fails ("temporary_name_for_rotation must be specified").
+ * Linux pool names are at most 12 characters.
+ */
+export const rotationPoolName = (pool: string) => `${pool.slice(0, 9)}tmp`;
+
+/** Names no user pool may take: the system pool's, and the one it has while it rotates. */
+export const SYSTEM_POOL_NAMES: ReadonlyArray<string> = [SYSTEM_POOL_NAME, rotationPoolName(SYSTEM_POOL_NAME)];
+
 /** Node label the user pool carries, so workloads can be scheduled onto it and not the system pool. */
 export const USER_POOL_LABEL = 'photo-view.io/pool';
 

@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import { AZURE_REGIONS, parseVmSize } from './azure-facts';
+import { AZURE_REGIONS, parseVmSize, type VmSize } from './azure-facts';
 import { parseImageVersion } from './image';
 import { parseCidr, parseIpv4 } from './address-plan';
 
 /*
  * One schema validates every environment file (environments/<name>.yaml). Defaults are the secure,
  * production-minded ones; a file states only what differs. Cross-field rules of the app live in its
- * `superRefine` (the others in validate.ts), so that each message names the field, the value and what is allowed.
+ * `superRefine` (the others in validate.ts), so that each message names the field, the value and what is allowed;
+ * checks whose message must not echo the value (secrets) are in validate.ts too.
  */
 
 /** A strict object whose error for a typo lists the keys that are allowed. */
@@ -45,9 +46,14 @@ const percentOrCount = z.union([z.string().regex(/^(100|[1-9]?\d)%$/), z.number(
 }).transform((v): PercentOrCount => (typeof v === 'number' ? { count: v } : { percent: Number(v.slice(0, -1)) }));
 const isZero = (v: PercentOrCount) => ('percent' in v ? v.percent : v.count) === 0;
 
-const vmSize = z.string().superRefine((value, ctx) => {
+/** A VM size name in the file; the parsed size (family, vCPUs, memory) in the config. */
+const vmSize = z.string().transform((value, ctx): VmSize => {
   const parsed = parseVmSize(value);
-  if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+  if (typeof parsed === 'string') {
+    ctx.addIssue({ code: 'custom', message: parsed });
+    return z.NEVER;
+  }
+  return parsed;
 });
 
 const nodePool = strict({
@@ -153,11 +159,15 @@ const releaseStrategy = z.discriminatedUnion('strategy', [
   }),
 ], { error: "release.strategy must be one of 'rolling', 'blueGreen', 'canary'" });
 
+/** Namespaces that Kubernetes, AKS or Gatekeeper (Azure Policy) own; an app there could break or be broken by them. */
+export const SYSTEM_NAMESPACE = /^(default|kube-.*|gatekeeper-.*)$/;
 /** How a Key Vault secret reaches the app. */
 const SECRET_MODES = ['file', 'environment'] as const;
 
 const app = strict({
-  namespace: dnsLabel.default('photo-view'),
+  namespace: dnsLabel.refine((ns) => !SYSTEM_NAMESPACE.test(ns), {
+    error: 'is a system namespace; allowed: any DNS-1123 label except default, kube-* and gatekeeper-*',
+  }).default('photo-view'),
   serviceAccountName: dnsLabel.default('photo-view'),
   /** Repository in the environment's registry. */
   imageRepository: z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*$/, { error: 'must be a lowercase repository path' }).default('photo-view'),

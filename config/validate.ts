@@ -1,6 +1,7 @@
 import { AZURE_REGIONS } from './azure-facts';
 import type { EnvironmentConfig } from './schema';
-import { NamingError, namingContext, resourceName } from './naming';
+import { NamingError, namingContext, PROJECT_TAG_KEYS, resourceName, SYSTEM_POOL_NAMES } from './naming';
+import { secretLikeness } from './secrets';
 import { kubernetesVersionStatus, minorOf } from './kubernetes-versions';
 import { addOnProblems, networkProblems } from './network-validate';
 
@@ -9,6 +10,20 @@ export interface ConfigProblem {
   /** Dotted path of the field, e.g. `kubernetes.userPool.minCount`. */
   readonly path: string;
   readonly message: string;
+  /** The value may be a secret: messages never print it. */
+  readonly sensitive?: boolean;
+}
+
+/** Azure's tag limits. @see https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations */
+export const AZURE_TAG_LIMITS = { count: 50, keyLength: 512, valueLength: 256, forbiddenKeyCharacters: /[<>%&\\?/]/ } as const;
+
+/** Kubernetes refuses a ConfigMap whose values add up to more than 1 MiB (core validation, MaxSecretSize). */
+export const CONFIG_MAP_MAX_BYTES = 1024 * 1024;
+
+/** GUIDs that are obviously not real: the nil GUID, one repeated digit, 12345678-1234-... */
+export function isPlaceholderGuid(guid: string): boolean {
+  const hex = guid.toLowerCase().replace(/-/g, '');
+  return /^(.)\1*$/.test(hex) || /^12345678123412341234123456789012$|^123456781234123412341234567890ab$/.test(hex);
 }
 
 /** Compares dotted versions numerically (1.9 < 1.10). */
@@ -72,6 +87,18 @@ export function crossFieldProblems(env: EnvironmentConfig, today = new Date()): 
     add('app.autoscaling.minReplicas', `HPA minReplicas (${autoscaling.minReplicas}) must be <= maxReplicas (${autoscaling.maxReplicas})`);
   }
 
+  const { resources } = env.app;
+  if (resources.cpuRequestMillis > resources.cpuLimitMillis) {
+    add('app.resources.cpuRequestMillis', `CPU request (${resources.cpuRequestMillis}m) must be <= cpuLimitMillis (${resources.cpuLimitMillis}m); Kubernetes rejects a request above its limit`);
+  }
+  if (resources.memoryRequestMiB > resources.memoryLimitMiB) {
+    add('app.resources.memoryRequestMiB', `memory request (${resources.memoryRequestMiB}Mi) must be <= memoryLimitMiB (${resources.memoryLimitMiB}Mi); Kubernetes rejects a request above its limit`);
+  }
+  if (SYSTEM_POOL_NAMES.includes(env.kubernetes.userPool.name)) {
+    add('kubernetes.userPool.name', `'${env.kubernetes.userPool.name}' is the system pool's name (or its rotation name); allowed: any other name, e.g. 'apps'`);
+  }
+  problems.push(...settingsProblems(env), ...tagProblems(env));
+
   const ctx = namingContext(env);
   for (const kind of ['containerRegistry', 'keyVault'] as const) {
     try {
@@ -83,6 +110,60 @@ export function crossFieldProblems(env: EnvironmentConfig, today = new Date()): 
   }
   problems.push(...networkProblems(env), ...addOnProblems(env));
   return problems;
+}
+
+/** The app's settings: not secrets, not also secret names, and a ConfigMap Kubernetes accepts. */
+function settingsProblems(env: EnvironmentConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const { settings, secretNames } = env.app;
+  let bytes = 0;
+  for (const [name, value] of Object.entries(settings)) {
+    bytes += Buffer.byteLength(value, 'utf8');
+    if (secretNames.includes(name)) {
+      problems.push({ path: `app.settings.${name}`, message: `'${name}' is both a setting and in app.secretNames; keep it in one place (secrets: app.secretNames, value in Key Vault)`, sensitive: true });
+    }
+    const secret = secretLikeness(name, value);
+    if (secret) {
+      problems.push({ path: `app.settings.${name}`, sensitive: true, message: `looks like a secret (${secret}); settings are stored in plain text in a ConfigMap and in git. ` +
+        `Put the value in Key Vault and list '${name}' in app.secretNames instead (see README, "Secrets")` });
+    }
+  }
+  if (bytes > CONFIG_MAP_MAX_BYTES) {
+    problems.push({ path: 'app.settings', sensitive: true, message: `the settings add up to ${bytes} bytes; Kubernetes refuses a ConfigMap over ${CONFIG_MAP_MAX_BYTES} bytes (1 MiB). Move large content out of settings` });
+  }
+  return problems;
+}
+
+/** Tags within Azure's limits, counting the ones the project adds, and no secrets in them. */
+function tagProblems(env: EnvironmentConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const keys = new Set([...Object.keys(env.tags), ...PROJECT_TAG_KEYS]);
+  if (keys.size > AZURE_TAG_LIMITS.count) {
+    problems.push({ path: 'tags', sensitive: true, message: `${Object.keys(env.tags).length} tags, ${keys.size} with the project's own (${PROJECT_TAG_KEYS.join(', ')}); Azure allows at most ${AZURE_TAG_LIMITS.count} per resource` });
+  }
+  for (const [key, value] of Object.entries(env.tags)) {
+    const at = `tags.${key}`;
+    if (key.length > AZURE_TAG_LIMITS.keyLength) problems.push({ path: at, sensitive: true, message: `tag name is ${key.length} characters; Azure allows at most ${AZURE_TAG_LIMITS.keyLength}` });
+    if (AZURE_TAG_LIMITS.forbiddenKeyCharacters.test(key)) problems.push({ path: at, sensitive: true, message: `tag name contains one of < > % & \\ ? /, which Azure does not allow in tag names` });
+    if (value.length > AZURE_TAG_LIMITS.valueLength) problems.push({ path: at, sensitive: true, message: `tag value is ${value.length} characters; Azure allows at most ${AZURE_TAG_LIMITS.valueLength}` });
+    const secret = secretLikeness(key, value);
+    if (secret) problems.push({ path: at, sensitive: true, message: `looks like a secret (${secret}); tags are readable by anyone who can read the resource. Remove it; secrets belong in Key Vault` });
+  }
+  return problems;
+}
+
+/**
+ * What synth accepts but a deploy must not: placeholder subscription, tenant or group IDs, as in the
+ * example files. `npm run synth` warns; `--strict` (SYNTH_STRICT=1, the deploy paths) refuses.
+ */
+export function placeholderIdWarnings(env: EnvironmentConfig): ConfigProblem[] {
+  const ids: Array<[string, string]> = [
+    ['subscriptionId', env.subscriptionId],
+    ['tenantId', env.tenantId],
+    ...env.kubernetes.adminGroupObjectIds.map((id, i): [string, string] => [`kubernetes.adminGroupObjectIds.${i}`, id]),
+  ];
+  return ids.filter(([, id]) => isPlaceholderGuid(id))
+    .map(([path]) => ({ path, message: 'is a placeholder, not a real ID; set the real one before deploying (synth without --strict only warns)' }));
 }
 
 /**

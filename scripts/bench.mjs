@@ -1,59 +1,93 @@
 // `npm run bench`: times the synth path and the test suite, with peak memory, and prints a table.
-// A benchmark, not a test: nothing fails on a slow machine.
+// A benchmark, not a test: nothing fails on a slow machine. It says what it is doing as it goes.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { CACHE_DIR } from './bundle.mjs';
 
 const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
-const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+const progress = (text) => process.stderr.write(`${text}\n`);
 
-/** Runs a command once; wall seconds and peak RSS (MB, the largest process, where /usr/bin/time exists). */
-function runOnce(command, args) {
+/**
+ * Runs a command once: wall seconds, CPU seconds (user + system, all threads and children) and peak RSS
+ * (MB, the largest process), the last two where /usr/bin/time exists. CPU time says more than wall time
+ * on a machine that other work keeps busy.
+ */
+function runOnce(command, args, env = {}) {
   const started = performance.now();
-  const result = TIME
-    ? spawnSync(TIME, ['-f', 'BENCH %M', command, ...args], { encoding: 'utf8' })
-    : spawnSync(command, args, { encoding: 'utf8' });
+  const options = { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 };
+  const result = TIME ? spawnSync(TIME, ['-f', 'BENCH %M %U %S', command, ...args], options) : spawnSync(command, args, options);
   const seconds = (performance.now() - started) / 1000;
   if (result.status !== 0) {
     console.error(result.stdout, result.stderr);
     throw new Error(`${command} ${args.join(' ')} failed with exit code ${result.status}`);
   }
-  const rss = /BENCH (\d+)/.exec(result.stderr ?? '')?.[1];
-  return { seconds, peakMB: rss ? Math.round(Number(rss) / 1024) : undefined };
+  const [, rss, user, system] = /BENCH (\d+) ([\d.]+) ([\d.]+)/.exec(result.stderr ?? '') ?? [];
+  return { seconds, cpu: user ? Number(user) + Number(system) : undefined, peakMB: rss ? Math.round(Number(rss) / 1024) : undefined };
 }
 
-function measure(label, command, args, runs, before) {
+/** Runs a command `runs` times (after `before`, if given), printing each sample; best, median and peak memory. */
+function measure(label, command, args, { runs, before, env } = {}) {
   const samples = [];
   for (let i = 0; i < runs; i++) {
     before?.();
-    samples.push(runOnce(command, args));
+    process.stderr.write(`  ${label}: run ${i + 1}/${runs} ... `);
+    const sample = runOnce(command, args, env);
+    progress(`${sample.seconds.toFixed(2)} s${sample.cpu === undefined ? '' : `, CPU ${sample.cpu.toFixed(2)} s`}${sample.peakMB ? `, ${sample.peakMB} MB` : ''}`);
+    samples.push(sample);
   }
   const sorted = samples.map((s) => s.seconds).sort((a, b) => a - b);
+  const cpu = samples.map((s) => s.cpu ?? NaN).sort((a, b) => a - b);
   return {
     label,
     runs,
     best: sorted[0].toFixed(2),
     median: sorted[Math.floor(sorted.length / 2)].toFixed(2),
+    cpu: Number.isNaN(cpu[0]) ? 'n/a' : cpu[Math.floor(cpu.length / 2)].toFixed(2),
     peakMB: Math.max(...samples.map((s) => s.peakMB ?? 0)) || 'n/a',
   };
 }
 
-const bin = (name) => path.join('node_modules', '.bin', name);
-const rows = [
-  measure('synth: 3 environments, 6 stacks + 3 manifest sets (npm run synth)', process.execPath, ['scripts/synth.mjs', '--outdir', out], 5),
-  measure('diff: base + working tree synthesized in parallel, both layers (npm run diff)', process.execPath, ['scripts/run-app.mjs', 'scripts/diff/main.ts', '--base', 'HEAD', '--format', 'json'], 3),
-  measure('type-check (tsc 7)', 'node_modules/typescript-native/bin/tsc', ['--noEmit', '-p', '.'], 3),
-  measure('jest, cold (cache cleared)', bin('jest'), ['--silent'], 1, () => spawnSync(bin('jest'), ['--clearCache'])),
-  measure('jest, warm', bin('jest'), ['--silent'], 3),
-];
+/** 30 environments: copies of the shipped ones, 10 of each. */
+function thirtyEnvironments() {
+  const dir = path.join(tmp, 'environments-30');
+  fs.mkdirSync(dir);
+  for (const [prefix, source] of [['dev', 'dev'], ['stg', 'staging'], ['prd', 'prod']]) {
+    for (let i = 1; i <= 10; i++) fs.copyFileSync(path.join('environments', `${source}.yaml`), path.join(dir, `${prefix}${i}.yaml`));
+  }
+  return dir;
+}
 
-const header = ['what', 'runs', 'best s', 'median s', 'peak MB'];
-const table = [header, ...rows.map((r) => [r.label, r.runs, r.best, r.median, r.peakMB].map(String))];
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const bin = (name) => path.join('node_modules', '.bin', name);
+const synthArgs = (outdir) => ['run', '-s', 'synth', '--', '--outdir', outdir];
+const clearBuildCache = () => fs.rmSync(CACHE_DIR, { recursive: true, force: true });
+
+progress(`benchmarking on ${os.cpus().length} CPUs, Node ${process.version}; each line is one run`);
+const rows = [];
+progress('synth, cold: the build cache is cleared before each run (esbuild bundles, V8 code cache written)');
+rows.push(measure('npm run synth, cold (no build cache)', npm, synthArgs(path.join(tmp, 'cold')), { runs: 2, before: clearBuildCache }));
+progress('synth, warm: what an edit-free run costs (6 stacks + 3 manifest sets)');
+rows.push(measure('npm run synth, warm (6 stacks + 3 manifest sets)', npm, synthArgs(path.join(tmp, 'warm')), { runs: 7 }));
+progress('synth, 30 environments (60 stacks + 30 manifest sets), warm');
+rows.push(measure('npm run synth, 30 environments, warm', npm, synthArgs(path.join(tmp, 'thirty')), { runs: 3, env: { ENVIRONMENTS_DIR: thirtyEnvironments() } }));
+progress('diff: base and working tree synthesized in parallel, both layers (npm run diff)');
+rows.push(measure('diff (npm run diff --base HEAD --format json)', process.execPath, ['scripts/run-app.mjs', 'scripts/diff/main.ts', '--base', 'HEAD', '--format', 'json'], { runs: 3 }));
+progress('type-check (tsc 7)');
+rows.push(measure('type-check (tsc 7)', 'node_modules/typescript-native/bin/tsc', ['--noEmit', '-p', '.'], { runs: 3 }));
+progress('jest, cold: jest cache cleared before the run');
+rows.push(measure('jest, cold (jest cache cleared)', bin('jest'), ['--silent'], { runs: 1, before: () => spawnSync(bin('jest'), ['--clearCache']) }));
+progress('jest, warm');
+rows.push(measure('jest, warm', bin('jest'), ['--silent'], { runs: 2 }));
+
+const header = ['what', 'runs', 'best s', 'median s', 'median CPU s', 'peak MB'];
+const table = [header, ...rows.map((r) => [r.label, r.runs, r.best, r.median, r.cpu, r.peakMB].map(String))];
 const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
-console.log(`${os.cpus().length} CPUs, Node ${process.version}${TIME ? '' : ' (no /usr/bin/time: peak memory not measured)'}`);
+console.log(`${os.cpus().length} CPUs, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)}${TIME ? '' : ' (no /usr/bin/time: peak memory not measured)'}`);
 for (const [i, row] of table.entries()) {
   console.log(`| ${row.map((cell, j) => cell.padEnd(widths[j])).join(' | ')} |`);
   if (i === 0) console.log(`| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
 }
-fs.rmSync(out, { recursive: true, force: true });
+fs.rmSync(tmp, { recursive: true, force: true });

@@ -1,17 +1,26 @@
-// Runs one CDK app written in TypeScript: `node scripts/run-app.mjs infra/main.ts`. This is the `app`
-// command of cdktf.json (cdktf synth/diff/deploy) and cdk8s.yaml; they set CDKTF_OUTDIR / CDK8S_OUTDIR.
-import { createRequire } from 'node:module';
-import { bundleEntries, reportError } from './bundle.mjs';
+// Runs a program written in TypeScript: `node scripts/run-app.mjs <entry.ts> [args...]`. For the CDK
+// apps this is the `app` command of cdktf.json (cdktf synth/diff/deploy) and cdk8s.yaml, which set
+// CDKTF_OUTDIR / CDK8S_OUTDIR; they use the same build cache as `npm run synth` (scripts/bundle.mjs), so
+// they are as fast. Other programs get a cached bundle with their dependencies left in node_modules.
+import { projectRoot, reportError, runEntries } from './bundle.mjs';
+
+/** Entry points that are CDK apps: bundled with their dependencies and run like `npm run synth` runs them. */
+const CDK_APPS = ['infra/main.ts', 'workloads/main.ts'];
 
 const entry = process.argv[2];
 if (!entry || !entry.endsWith('.ts')) {
-  console.error(`usage: node scripts/run-app.mjs <entry.ts> (got '${entry ?? ''}')`);
+  console.error(`usage: node scripts/run-app.mjs <entry.ts> [args...] (got '${process.argv.slice(2).join(' ')}')`);
   process.exit(2);
 }
-process.setSourceMapsEnabled(true);
+const root = projectRoot();
 try {
-  createRequire(import.meta.url)(bundleEntries([entry])[0]);
+  const cdk = CDK_APPS.includes(entry);
+  await runEntries(root, [entry], {
+    mode: cdk ? 'cdk' : 'app',
+    // Other programs own their output (a server logs JSON lines), so only the CDK apps say they are bundling.
+    onBuild: cdk ? () => console.error(`bundling ${entry} (first run, or sources changed since the last build)`) : undefined,
+  });
 } catch (error) {
-  reportError(error);
+  reportError(error, error?.bundleEntry, root);
   process.exit(1);
 }

@@ -1,45 +1,166 @@
 // `npm run synth`: every environment, both layers. Terraform JSON goes to cdktf.out/, Kubernetes YAML
-// to dist/. Both are written to a staging folder first and swapped in only when everything succeeded,
-// so a bad config or a failed check leaves the previous output intact.
+// to dist/. Both are written to a staging folder first and swapped in only when everything succeeded
+// (scripts/output.mjs), so a bad config or a failed check leaves the previous output intact.
 import * as fs from 'node:fs';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
-import { createRequire } from 'node:module';
-import { bundleEntries, reportError } from './bundle.mjs';
+import { Worker } from 'node:worker_threads';
+import { bundleFor, loadBundle, projectRoot, reportError } from './bundle.mjs';
+import { createStaging, keepOtherEnvironments, mergeParts, OUTPUTS, recoverAndClean, removeStaging, swapIn, withLock } from './output.mjs';
 
 const started = performance.now();
-const require = createRequire(import.meta.url);
-const args = process.argv.slice(2);
-const outdirFlag = args.indexOf('--outdir');
-if (args.some((a, i) => a !== '--outdir' && i !== outdirFlag + 1) || (outdirFlag >= 0 && !args[outdirFlag + 1])) {
-  console.error(`usage: node scripts/synth.mjs [--outdir DIR] (got: ${args.join(' ')}); DIR holds cdktf.out/ and dist/, default '.'`);
+const USAGE = `usage: npm run synth -- [--env NAMES] [--strict] [--outdir DIR] [--help]
+
+Synthesizes every environment in environments/ (or ENVIRONMENTS_DIR): Terraform JSON per stack in
+cdktf.out/stacks/, Kubernetes YAML per environment in dist/. Nothing is replaced unless all of it succeeds.
+
+  --env NAMES    only these environments, comma-separated (e.g. dev,prod); the other environments'
+                 output is kept as it was
+  --strict       refuse what synth otherwise only warns about (placeholder subscription, tenant or
+                 group IDs); for deploy paths. Same as SYNTH_STRICT=1
+  --outdir DIR   folder that holds cdktf.out/ and dist/ (default: the current folder)
+  --help         this text`;
+
+/** Parses the command line; unknown flags and missing values are errors, never ignored. */
+function parseArgs(args) {
+  const options = { outdir: '.', env: undefined, strict: false, help: false };
+  const valued = { '--env': 'env', '--outdir': 'outdir' };
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].startsWith('--') && args[i].includes('=') ? args[i].split(/=(.*)/s) : [args[i], undefined];
+    if (flag === '--help' || flag === '-h') options.help = true;
+    else if (flag === '--strict' && inline === undefined) options.strict = true;
+    else if (valued[flag]) {
+      const value = inline ?? args[++i];
+      if (!value || value.startsWith('--')) return { error: `${flag} needs a value` };
+      options[valued[flag]] = value;
+    } else {
+      return { error: `unknown argument '${args[i]}'` };
+    }
+  }
+  if (options.env !== undefined) {
+    options.env = [...new Set(options.env.split(',').map((e) => e.trim()).filter(Boolean))];
+    if (options.env.length === 0) return { error: '--env needs at least one environment name' };
+  }
+  return { options };
+}
+
+const { options, error: argError } = parseArgs(process.argv.slice(2));
+if (argError) {
+  console.error(`${argError}\n\n${USAGE}`);
   process.exit(2);
 }
-const root = outdirFlag >= 0 ? args[outdirFlag + 1] : '.';
-const staging = path.join(root, `.synth-staging-${process.pid}`);
-const outputs = { 'cdktf.out': 'CDKTF_OUTDIR', dist: 'CDK8S_OUTDIR' };
-// policy/gate.ts (guard, issue 13) runs last, on the staging folder: output that breaks an un-waived
-// error rule is never swapped in. Keep it after both apps, whatever else changes here.
-const entries = ['infra/main.ts', 'workloads/main.ts', 'policy/gate.ts'];
+if (options.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
-process.setSourceMapsEnabled(true);
-try {
-  fs.mkdirSync(staging, { recursive: true });
-  const bundles = bundleEntries(entries);
-  for (const [dir, variable] of Object.entries(outputs)) process.env[variable] = `${staging}/${dir}`;
-  for (const bundle of bundles) require(bundle);
-  for (const dir of Object.keys(outputs)) {
-    if (!fs.existsSync(`${staging}/${dir}`)) continue;
-    fs.rmSync(path.join(root, dir), { recursive: true, force: true });
-    fs.renameSync(`${staging}/${dir}`, path.join(root, dir));
+const root = options.outdir;
+const project = projectRoot();
+if (options.strict) process.env.SYNTH_STRICT = '1';
+if (options.env) process.env.SYNTH_ENVIRONMENTS = options.env.join(',');
+
+/** The two CDK apps, then policy/gate.ts (guard, issue 13) on what they wrote to the staging folder: output
+ * that breaks an un-waived error rule is never swapped in. Keep the gate last, whatever else changes here. */
+const APPS = ['infra/main.ts', 'workloads/main.ts'];
+const GATE = 'policy/gate.ts';
+
+/** From this many environments on, a worker thread takes half of them (synth is CPU-bound and single-threaded). */
+const PARALLEL_FROM = 8;
+
+/** Environment names as files name them (the loader checks the files themselves), or those of --env. */
+function environmentNames() {
+  if (options.env) return options.env;
+  const dir = process.env.ENVIRONMENTS_DIR ?? 'environments';
+  try {
+    return fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => f.replace(/\.ya?ml$/, ''));
+  } catch {
+    return []; // the loader says what is wrong with the folder
   }
-  const stacks = fs.readdirSync(path.join(root, 'cdktf.out/stacks'));
-  const manifests = fs.existsSync(path.join(root, 'dist')) ? fs.readdirSync(path.join(root, 'dist')) : [];
-  console.log(`synthesized ${stacks.length} stacks (cdktf.out/stacks: ${stacks.join(', ')}) and ` +
-    `${manifests.length} manifest sets (dist: ${manifests.join(', ')}) in ${Math.round(performance.now() - started)} ms`);
+}
+
+/** Environment variables that make the bundle synthesize `environments` into `outdir`. */
+function shareVariables(environments, outdir) {
+  fs.mkdirSync(outdir, { recursive: true });
+  return { SYNTH_ENVIRONMENTS: environments.join(','), CDKTF_OUTDIR: path.join(outdir, 'cdktf.out'), CDK8S_OUTDIR: path.join(outdir, 'dist') };
+}
+
+/** Starts the bundle in a worker thread for some environments, writing into `outdir`. */
+function startWorker(entry, environments, outdir) {
+  const env = { ...process.env, ...shareVariables(environments, outdir) };
+  const worker = new Worker(new URL('./synth-worker.mjs', import.meta.url), { workerData: { entry, root: project, entries: APPS }, env });
+  const done = new Promise((resolve, reject) => {
+    worker.once('message', (message) => (message.error ? reject(Object.assign(new Error(message.error.message), message.error)) : resolve()));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`synth worker exited with code ${code}`)));
+  });
+  return { worker, done };
+}
+
+/** The closing line: the stacks and manifests of a few environments by name, a count for many. */
+function summary(staged) {
+  const ms = Math.round(performance.now() - started);
+  const scope = options.env ? `; other environments' output kept as it was` : '';
+  if (staged.stacks.length > 8) {
+    return `synthesized ${staged.stacks.length} stacks into cdktf.out/stacks and ${staged.manifests.length} manifest sets into dist/ ` +
+      `(${staged.manifests.length} environments) in ${ms} ms${scope}`;
+  }
+  return `synthesized ${staged.stacks.length} stacks (cdktf.out/stacks: ${staged.stacks.join(', ')}) and ${staged.manifests.length} manifest sets ` +
+    `(dist: ${staged.manifests.join(', ')}) in ${ms} ms${scope}`;
+}
+
+let staging;
+let replaced = [];
+let entry;
+try {
+  fs.mkdirSync(root, { recursive: true });
+  const restored = withLock(root, () => recoverAndClean(root));
+  if (restored.length > 0) console.error(`finished replacing ${restored.join(', ')} left by a synth that was stopped`);
+  staging = createStaging(root);
+  entry = await bundleFor(project, [...APPS, GATE], {
+    onBuild: () => console.error('bundling infra/main.ts, workloads/main.ts and policy/gate.ts (first run, or sources changed since the last build)'),
+  });
+  const names = environmentNames();
+  const output = path.join(staging, 'new');
+  const outputVariables = { CDKTF_OUTDIR: path.join(output, 'cdktf.out'), CDK8S_OUTDIR: path.join(output, 'dist') };
+  const parallel = names.length >= PARALLEL_FROM && availableParallelism() > 1;
+  // Half the environments in a worker thread, half in this one; then one output from the two.
+  const shares = parallel ? [names.filter((_, i) => i % 2 === 0), names.filter((_, i) => i % 2 === 1)] : [];
+  const parts = shares.map((_, i) => path.join(staging, `part-${i}`));
+  const other = parallel ? startWorker(entry, shares[0], parts[0]) : undefined;
+  const bundle = loadBundle(entry, project);
+  try {
+    Object.assign(process.env, parallel ? shareVariables(shares[1], parts[1]) : outputVariables);
+    for (const app of APPS) bundle.run(app);
+  } catch (error) {
+    other?.done.catch(() => undefined);
+    await other?.worker.terminate();
+    throw error;
+  }
+  if (other) {
+    await other.done;
+    mergeParts(project, parts, output);
+    Object.assign(process.env, outputVariables);
+    if (options.env) process.env.SYNTH_ENVIRONMENTS = options.env.join(',');
+    else delete process.env.SYNTH_ENVIRONMENTS;
+  }
+  bundle.run(GATE);
+  bundle.saveCodeCache();
+  const list = (dir) => (fs.existsSync(path.join(staging, 'new', dir)) ? fs.readdirSync(path.join(staging, 'new', dir)).sort() : []);
+  const staged = { stacks: list('cdktf.out/stacks'), manifests: list('dist') };
+  withLock(root, () => {
+    recoverAndClean(root);
+    if (options.env) keepOtherEnvironments(project, root, path.join(staging, 'new'));
+    replaced = swapIn(root, staging);
+  });
+  console.log(summary(staged));
 } catch (error) {
-  reportError(error);
-  console.error('synth failed; cdktf.out/ and dist/ were left as they were');
+  replaced = error?.replaced ?? replaced;
+  reportError(error, error?.bundleEntry ?? entry, project);
+  const kept = OUTPUTS.filter((f) => !replaced.includes(f)).map((f) => `${f}/`);
+  console.error(replaced.length === 0
+    ? 'synth failed; cdktf.out/ and dist/ were left as they were'
+    : `synth failed while replacing the output: ${replaced.map((f) => `${f}/`).join(' and ')} replaced, ${kept.join(' and ')} left as it was`);
   process.exitCode = 1;
 } finally {
-  fs.rmSync(staging, { recursive: true, force: true });
+  if (staging) removeStaging(staging);
 }

@@ -19,8 +19,16 @@ const files = (dir: string): string[] =>
 
 describe('npm run synth', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
+  let result: ReturnType<typeof synth>;
   // Secret values in the environment of the synth must not end up anywhere it writes or prints.
-  const result = synth(out, { STORAGE_CONNECTION_STRING: SECRET, ARM_CLIENT_SECRET: SECRET });
+  /** What the first run wrote, by path relative to `out` (later tests change `out`). */
+  const original = new Map<string, string>();
+  beforeAll(() => {
+    result = synth(out, { STORAGE_CONNECTION_STRING: SECRET, ARM_CLIENT_SECRET: SECRET });
+    for (const f of files(out)) original.set(path.relative(out, f), fs.readFileSync(f, 'utf8'));
+  }, 60_000);
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-envs-'));
+  afterAll(() => [out, scratch].forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
   it('synthesizes every environment: Terraform JSON per stack and manifests per environment', () => {
     expect(result.stderr).not.toMatch(/Error/);
@@ -42,7 +50,7 @@ describe('npm run synth', () => {
   });
 
   it('stops before writing anything when a config is invalid, leaving earlier output intact', () => {
-    const envs = fs.mkdtempSync(path.join(os.tmpdir(), 'envs-'));
+    const envs = fs.mkdtempSync(path.join(scratch, 'envs-'));
     const dev = fs.readFileSync(path.join(ROOT, 'environments/dev.yaml'), 'utf8');
     fs.writeFileSync(path.join(envs, 'dev.yaml'), dev.replace('minCount: 1, maxCount: 3', 'minCount: 4, maxCount: 3'));
     const before = files(out).map((f) => [f, fs.readFileSync(f, 'utf8')]);
@@ -56,7 +64,7 @@ describe('npm run synth', () => {
   });
 
   it('stops on a failed workload check the same way', () => {
-    const envs = fs.mkdtempSync(path.join(os.tmpdir(), 'envs-'));
+    const envs = fs.mkdtempSync(path.join(scratch, 'envs-'));
     const dev = fs.readFileSync(path.join(ROOT, 'environments/dev.yaml'), 'utf8');
     fs.writeFileSync(path.join(envs, 'dev.yaml'), dev.replace('tag: "1.4.2" }', 'tag: "1.4.2" }\n  replicas: 46'));
     const failed = synth(out, { ENVIRONMENTS_DIR: envs });
@@ -72,9 +80,81 @@ describe('npm run synth', () => {
     expect(failed.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('rejects an unknown flag with its usage', () => {
-    const bad = synth(out, {}, ['--out-dir', out]);
-    expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('usage: node scripts/synth.mjs [--outdir DIR] (got: --out-dir');
+  it('rejects an unknown flag with its usage, writing nothing', () => {
+    const before = files(out).map((f) => [f, fs.readFileSync(f, 'utf8')]);
+    for (const flag of ['--out-dir', '--dry-run']) {
+      const bad = synth(out, {}, [flag, out]);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toContain(`unknown argument '${flag}'`);
+      expect(bad.stderr).toContain('usage: npm run synth -- [--env NAMES] [--strict] [--outdir DIR] [--help]');
+    }
+    expect(synth(out, {}, ['--env']).stderr).toContain('--env needs a value');
+    expect(files(out).map((f) => [f, fs.readFileSync(f, 'utf8')])).toEqual(before);
+  });
+
+  it('prints its usage with --help', () => {
+    const help = synth(out, {}, ['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('--env NAMES    only these environments, comma-separated (e.g. dev,prod)');
+    expect(help.stdout).toContain('--strict');
+  });
+
+  it('warns about placeholder IDs, and --strict refuses them (running from the build cache)', () => {
+    expect(result.stderr).toContain("warning: environments/dev.yaml (environment 'dev'): subscriptionId, tenantId, kubernetes.adminGroupObjectIds.0: are placeholders");
+    const strict = synth(out, {}, ['--outdir', out, '--strict']);
+    expect(strict.status).toBe(1);
+    expect(strict.stderr).toContain(`environments/dev.yaml (environment 'dev'): tenantId = "00000000-0000-0000-0000-000000000000": is a placeholder, not a real ID`);
+    expect(strict.stderr).toContain('synth failed; cdktf.out/ and dist/ were left as they were');
+    expect(strict.stderr).not.toContain('bundling'); // no source changed since the first run
+  });
+
+  it('--env synthesizes only those environments and keeps the others\' output as it was', () => {
+    const before = new Map(files(out).map((f) => [path.relative(out, f), fs.readFileSync(f, 'utf8')]));
+    const envs = fs.mkdtempSync(path.join(scratch, 'envs-'));
+    for (const name of ['dev', 'prod', 'staging']) {
+      const text = fs.readFileSync(path.join(ROOT, `environments/${name}.yaml`), 'utf8');
+      fs.writeFileSync(path.join(envs, `${name}.yaml`), text.replace(/costCenter: [\w-]+/, 'costCenter: changed'));
+    }
+    const only = synth(out, { ENVIRONMENTS_DIR: envs }, ['--outdir', out, '--env', 'dev,prod']);
+    expect(only.status).toBe(0);
+    expect(only.stdout).toMatch(/synthesized 4 stacks \(cdktf\.out\/stacks: apps-dev, apps-prod, platform-dev, platform-prod\) and 2 manifest sets .*; other environments' output kept as it was/);
+    const after = new Map(files(out).map((f) => [path.relative(out, f), fs.readFileSync(f, 'utf8')]));
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+    const changed = [...after.keys()].filter((f) => after.get(f) !== before.get(f)).sort();
+    expect(changed).toEqual(['cdktf.out/stacks/platform-dev/cdk.tf.json', 'cdktf.out/stacks/platform-prod/cdk.tf.json']);
+    // The merged manifest is byte for byte what a full synth writes.
+    expect(after.get('cdktf.out/manifest.json')).toBe(before.get('cdktf.out/manifest.json'));
+
+    const unknown = synth(out, {}, ['--outdir', out, '--env', 'qa']);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain("unknown environment(s) 'qa'; environments in 'environments': dev, prod, staging");
+  });
+
+  it('shares many environments between two workers, with the same output per environment and a summarised closing line', () => {
+    const envs = fs.mkdtempSync(path.join(scratch, 'envs-'));
+    for (const name of ['dev', 'prod', 'staging']) fs.copyFileSync(path.join(ROOT, `environments/${name}.yaml`), path.join(envs, `${name}.yaml`));
+    for (let i = 1; i <= 5; i++) fs.copyFileSync(path.join(ROOT, 'environments/dev.yaml'), path.join(envs, `qa${i}.yaml`));
+    const many = fs.mkdtempSync(path.join(scratch, 'many-'));
+    const run = synth(many, { ENVIRONMENTS_DIR: envs });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^synthesized 16 stacks into cdktf\.out\/stacks and 8 manifest sets into dist\/ \(8 environments\) in \d+ ms\n$/);
+    const manifest = JSON.parse(fs.readFileSync(path.join(many, 'cdktf.out/manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.stacks)).toHaveLength(16);
+    for (const file of ['cdktf.out/stacks/platform-prod/cdk.tf.json', 'cdktf.out/stacks/apps-staging/cdk.tf.json', 'dist/photo-view-dev.k8s.yaml']) {
+      expect(fs.readFileSync(path.join(many, file), 'utf8')).toBe(original.get(file));
+    }
+  });
+
+  it('runs the CDK apps through cdktf.json\'s app command (scripts/run-app.mjs) with the same output', () => {
+    const app = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdktf.json'), 'utf8')).app.split(' ');
+    const outdir = fs.mkdtempSync(path.join(scratch, 'cdktf-'));
+    const run = spawnSync(app[0] === 'node' ? process.execPath : app[0], app.slice(1), {
+      cwd: ROOT, encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: path.join(outdir, 'cdktf.out') },
+    });
+    expect(run.status).toBe(0);
+    for (const stack of ['platform-dev', 'apps-prod']) {
+      const file = `cdktf.out/stacks/${stack}/cdk.tf.json`;
+      expect(fs.readFileSync(path.join(outdir, file), 'utf8')).toBe(original.get(file));
+    }
   });
 });

@@ -1,12 +1,12 @@
 import { App, YamlOutputType } from 'cdk8s';
-import { InputError, loadEnvironments, platformStackName } from '../config';
+import { InputError, loadEnvironmentsFromProcess, platformStackName } from '../config';
 import { PhotoViewChart } from './charts/photo-view';
 import { readPlatformOutputs, UNDEPLOYED_CLIENT_ID } from './platform-outputs';
 
-// Wiring only: one photo-view chart per environment, written to dist/photo-view-<env>.k8s.yaml.
+// Wiring only: one photo-view chart per environment (or those SYNTH_ENVIRONMENTS names), written to dist/photo-view-<env>.k8s.yaml.
 const app = new App({ yamlOutputType: YamlOutputType.FILE_PER_CHART });
 const undeployed: string[] = [];
-for (const environment of loadEnvironments(process.env.ENVIRONMENTS_DIR ?? 'environments')) {
+for (const environment of loadEnvironmentsFromProcess()) {
   const outputsFile = `platform-outputs/${environment.name}.json`;
   const platform = readPlatformOutputs(outputsFile, environment.name, platformStackName(environment.name));
   if (!platform) undeployed.push(environment.name);

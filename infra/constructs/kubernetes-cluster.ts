@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { KubernetesCluster as Cluster, type KubernetesClusterMaintenanceWindowAutoUpgrade } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool';
-import { USER_POOL_LABEL } from '../../config';
+import { rotationPoolName, SYSTEM_POOL_NAME, USER_POOL_LABEL, type VmSize } from '../../config';
 import type { ITerraformDependable } from '../cdktf';
 import { clusterAddOnArguments, type ClusterAddOns } from './cluster-add-ons';
 import type { ClusterIdentityArguments } from './cluster-identities';
@@ -12,8 +12,8 @@ import type { ResourceGroup } from './resource-group';
 
 /** One node pool, always under the cluster autoscaler. The config supplies every value without a `@default`. */
 export interface NodePoolProps {
-  /** VM size, e.g. Standard_D4ds_v5. */
-  readonly vmSize: string;
+  /** VM size, e.g. Standard_D4ds_v5, as parsed by the config. */
+  readonly vmSize: VmSize;
   /** Autoscaler lower bound. */
   readonly minCount: number;
   /** Autoscaler upper bound. */
@@ -96,24 +96,13 @@ export interface KubernetesClusterProps {
 }
 
 /** Control-plane log categories worth their cost. @see https://learn.microsoft.com/azure/aks/monitor-aks-reference */
-/** The system (default) node pool. */
-const SYSTEM_POOL_NAME = 'system';
-
 export const CONTROL_PLANE_LOG_CATEGORIES = ['kube-audit-admin', 'guard', 'cluster-autoscaler', 'kube-controller-manager'] as const;
-
-
-/**
- * Name of the pool AKS creates while it rotates a pool to a changed `vm_size`, `zones`, `max_pods` or
- * `os_disk_*`; without it such a change fails ("temporary_name_for_rotation must be specified").
- * Linux pool names are at most 12 characters.
- */
-const rotationPoolName = (pool: string) => `${pool.slice(0, 9)}tmp`;
 
 function autoscaledPool(pool: NodePoolProps, name: string, version: string) {
   return {
     name,
     temporaryNameForRotation: rotationPoolName(name),
-    vmSize: pool.vmSize,
+    vmSize: pool.vmSize.name,
     autoScalingEnabled: true,
     minCount: pool.minCount,
     maxCount: pool.maxCount,

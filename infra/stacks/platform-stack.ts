@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { Aspects, TerraformOutput, TerraformStack } from '../cdktf';
-import { AZURE_REGIONS, namingContext, type EnvironmentConfig, platformStackName, resourceName } from '../../config';
+import { AZURE_REGIONS, namingContext, type EnvironmentConfig, platformStackName, projectTags, resourceName } from '../../config';
 import { ClusterAlerts } from '../constructs/alerts';
 import { ContainerInsights } from '../constructs/container-insights';
 import { ContainerRegistry } from '../constructs/container-registry';
@@ -49,7 +49,7 @@ export class PlatformStack extends TerraformStack {
       }],
     });
     useStateBackend(this, env, stackName, props.stateBackend ?? 'remote');
-    Aspects.of(this).add(new TagsAspect({ ...env.tags, environment: env.name, workload: env.workload, 'managed-by': 'cdktf' }));
+    Aspects.of(this).add(new TagsAspect({ ...env.tags, ...projectTags(env) }));
 
     const rg = new ResourceGroup(this, 'ResourceGroup', { name: name('resourceGroup'), location: env.location });
     this.resourceGroup = rg;

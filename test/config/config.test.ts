@@ -4,6 +4,10 @@ import * as path from 'node:path';
 import { ConfigError, loadEnvironmentFile, loadEnvironments } from '../../config';
 import { ENVIRONMENTS_DIR, environment } from '../config/fixtures';
 
+/** Every folder this file creates, removed at the end. */
+const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'config-test-'));
+afterAll(() => fs.rmSync(TMP, { recursive: true, force: true }));
+
 /** The message of the ConfigError that `fn` throws. */
 function configErrorOf(fn: () => unknown): string {
   try {
@@ -17,7 +21,7 @@ function configErrorOf(fn: () => unknown): string {
 
 describe('environment files', () => {
   it('loads dev, staging and prod with defaults applied', () => {
-    const envs = loadEnvironments(ENVIRONMENTS_DIR);
+    const envs = loadEnvironments(ENVIRONMENTS_DIR, { warn: () => undefined });
     expect(envs.map((e) => e.name)).toEqual(expect.arrayContaining(['dev', 'prod', 'staging']));
     const dev = envs.find((e) => e.name === 'dev')!;
 
@@ -35,12 +39,12 @@ describe('environment files', () => {
   });
 
   it('reports the problems of every file at once', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'envs-'));
+    const dir = fs.mkdtempSync(path.join(TMP, 'envs-'));
     for (const name of ['dev', 'prod']) {
       const text = fs.readFileSync(path.join(ENVIRONMENTS_DIR, `${name}.yaml`), 'utf8');
       fs.writeFileSync(path.join(dir, `${name}.yaml`), text.replace('location: westeurope', 'location: moon'));
     }
-    const message = configErrorOf(() => loadEnvironments(dir));
+    const message = configErrorOf(() => loadEnvironments(dir, { warn: () => undefined }));
     expect(message).toMatch(/dev\.yaml \(environment 'dev'\): location = "moon"/);
     expect(message).toMatch(/prod\.yaml \(environment 'prod'\): location = "moon"/);
   });
@@ -102,7 +106,7 @@ describe('rejects bad input', () => {
   });
 
   it('rejects YAML syntax errors with the line', () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'envs-')), 'qa.yaml');
+    const file = path.join(fs.mkdtempSync(path.join(TMP, 'envs-')), 'qa.yaml');
     fs.writeFileSync(file, 'location: westeurope\nkubernetes: [unclosed\n');
     expect(configErrorOf(() => loadEnvironmentFile(file))).toMatch(/qa\.yaml \(environment 'qa'\): \(file\): YAML syntax: .*line/);
   });
@@ -110,7 +114,7 @@ describe('rejects bad input', () => {
 
 /** Copies dev.yaml to a file of another name and loads it. */
 function loadEnvironmentFileAs(name: string) {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'envs-')), `${name}.yaml`);
+  const file = path.join(fs.mkdtempSync(path.join(TMP, 'envs-')), `${name}.yaml`);
   fs.copyFileSync(path.join(ENVIRONMENTS_DIR, 'dev.yaml'), file);
   return loadEnvironmentFile(file);
 }

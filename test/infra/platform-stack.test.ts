@@ -73,7 +73,7 @@ describe.each(ENVIRONMENT_NAMES)('platform stack of %s', (name) => {
     const pool = env.kubernetes.systemPool;
     expect(cluster.default_node_pool).toMatchObject({
       name: 'system', only_critical_addons_enabled: true, auto_scaling_enabled: true,
-      min_count: pool.minCount, max_count: pool.maxCount, vm_size: pool.vmSize,
+      min_count: pool.minCount, max_count: pool.maxCount, vm_size: pool.vmSize.name,
       max_pods: 110, os_disk_type: 'Ephemeral', upgrade_settings: { max_surge: '33%' },
       orchestrator_version: env.kubernetes.version,
     });
@@ -85,7 +85,7 @@ describe.each(ENVIRONMENT_NAMES)('platform stack of %s', (name) => {
     const pool = env.kubernetes.userPool;
     expect(text).toHaveResourceWithProperties(KubernetesClusterNodePool, {
       name: 'apps', mode: 'User', auto_scaling_enabled: true, min_count: pool.minCount, max_count: pool.maxCount,
-      vm_size: pool.vmSize, node_labels: { 'photo-view.io/pool': 'apps' }, upgrade_settings: { max_surge: '33%' },
+      vm_size: pool.vmSize.name, node_labels: { 'photo-view.io/pool': 'apps' }, upgrade_settings: { max_surge: '33%' },
       kubernetes_cluster_id: '${azurerm_kubernetes_cluster.Cluster_EB0386A7.id}',
     });
     expect(userPool.zones).toEqual(pool.zones ?? (AZURE_REGIONS[env.location].zones ? ['1', '2', '3'] : undefined));

@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import { ApiObject, Chart, Duration } from 'cdk8s';
-import { allocatable, internalLoadBalancerSubnetName, namespaceQuota, namingContext, parseVmSize, type EnvironmentConfig, type VmSize, keyVaultSecretName, registryLoginServer, resourceName, USER_POOL_LABEL } from '../../config';
+import { allocatable, internalLoadBalancerSubnetName, namespaceQuota, namingContext, type EnvironmentConfig, keyVaultSecretName, registryLoginServer, resourceName, USER_POOL_LABEL } from '../../config';
 import { NamespaceIsolation } from '../constructs/namespace-isolation';
 import { APP_ROUTING_NAMESPACE, TlsIngress } from '../constructs/tls-ingress';
 import { WebApp } from '../constructs/web-app';
@@ -46,7 +46,7 @@ export class PhotoViewChart extends Chart {
     });
     const naming = namingContext(env);
     const pool = env.kubernetes.userPool;
-    const node = allocatable(parseVmSize(pool.vmSize) as VmSize, pool.maxPods);
+    const node = allocatable(pool.vmSize, pool.maxPods);
     const app = env.app;
 
     this.app = new WebApp(this, 'App', {
@@ -82,7 +82,7 @@ export class PhotoViewChart extends Chart {
         maxNodes: pool.maxCount,
         cpuMillisPerNode: node.cpuMillis,
         memoryMiBPerNode: node.memoryMiB,
-        description: `user pool '${pool.name}' (${pool.maxCount} x ${pool.vmSize})`,
+        description: `user pool '${pool.name}' (${pool.maxCount} x ${pool.vmSize.name})`,
       },
       progressDeadline: Duration.minutes(app.rolloutTimeoutMinutes),
     });
