@@ -6,3 +6,7 @@ export * from './naming';
 export * from './secrets';
 export * from './image';
 export * from './kubernetes-versions';
+export * from './address-plan';
+export * from './network';
+export * from './network-validate';
+export * from './isolation';

@@ -46,6 +46,17 @@ const RULES = {
   actionGroup: { abbreviation: 'ag', maxLength: 260, pattern: /^[^%&\\?/]+$/, allowed: 'any character except %&\\?/' },
   dataCollectionRule: { abbreviation: 'dcr', maxLength: 64, pattern: /^[a-z0-9][-\w.]*$/, allowed: 'letters, digits, -_.' },
   alert: { abbreviation: 'alert', maxLength: 260, pattern: /^[^*#&+:<>?@%{}\\/]+$/, allowed: 'any character except *#&+:<>?@%{}\\/' },
+  // Network and add-ons (issue 14).
+  virtualNetwork: { abbreviation: 'vnet', maxLength: 64, pattern: /^[a-z0-9][-\w.]*\w$/, allowed: '2-64 letters, digits, -_.' },
+  subnet: { abbreviation: 'snet', maxLength: 80, pattern: /^[a-z0-9][-\w.]*\w$/, allowed: '1-80 letters, digits, -_.' },
+  networkSecurityGroup: { abbreviation: 'nsg', maxLength: 80, pattern: /^[a-z0-9][-\w.]*\w$/, allowed: '1-80 letters, digits, -_.' },
+  privateEndpoint: { abbreviation: 'pep', maxLength: 64, pattern: /^[a-z0-9][-\w.]*\w$/, allowed: '2-64 letters, digits, -_.' },
+  natGateway: { abbreviation: 'ng', maxLength: 80, pattern: /^[a-z0-9][-\w.]*\w$/, allowed: '1-80 letters, digits, -_.' },
+  publicIp: { abbreviation: 'pip', maxLength: 80, pattern: /^[a-z0-9][-\w.]*\w$/, allowed: '1-80 letters, digits, -_.' },
+  monitorWorkspace: { abbreviation: 'amw', maxLength: 44, pattern: /^[a-z0-9][-a-z0-9]*[a-z0-9]$/, allowed: '4-44 letters, digits and hyphens' },
+  dataCollectionEndpoint: { abbreviation: 'dce', maxLength: 44, pattern: /^[a-z0-9][-a-z0-9]*[a-z0-9]$/, allowed: '3-44 letters, digits and hyphens' },
+  grafana: { abbreviation: 'amg', maxLength: 23, pattern: /^[a-z][-a-z0-9]{0,21}[a-z0-9]$/, allowed: '2-23 letters, digits and hyphens, starting with a letter' },
+  applicationInsights: { abbreviation: 'appi', maxLength: 255, pattern: /^[^%&\\?/]+$/, allowed: 'any character except %&\\?/' },
 } as const satisfies Record<string, NameRule>;
 
 export type ResourceKind = keyof typeof RULES;

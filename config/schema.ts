@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AZURE_REGIONS, parseVmSize, type VmSize } from './azure-facts';
 import { parseImageVersion } from './image';
+import { parseCidr, parseIpv4 } from './address-plan';
 
 /*
  * One schema validates every environment file (environments/<name>.yaml). Defaults are the secure,
@@ -234,6 +235,178 @@ const app = strict({
     : release,
 }));
 
+
+// ---- Network, encryption and add-ons (issue 14) ------------------------------------------------
+
+const cidr = z.string().superRefine((value, ctx) => {
+  const parsed = parseCidr(value);
+  if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+});
+const ipv4 = z.string().superRefine((value, ctx) => {
+  const parsed = parseIpv4(value);
+  if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+});
+/** Full resource ID of a subnet in an existing virtual network. */
+export const SUBNET_ID = /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.Network\/virtualNetworks\/[-\w.]{2,64}\/subnets\/[-\w.]{1,80}$/i;
+const subnetId = z.string().regex(SUBNET_ID, {
+  error: 'must be a subnet resource ID like /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>',
+});
+
+const privateDnsZoneId = z.string().regex(
+  /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.Network\/privateDnsZones\/[a-z0-9.-]+$/i,
+  { error: 'must be a private DNS zone resource ID like /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net' },
+);
+
+/**
+ * Where the nodes live. `aksManaged`: AKS creates and owns a VNet (no private endpoints, no VNet
+ * integration). `create`: the platform stack creates a VNet with one subnet per role and NSGs.
+ * `existing`: bring your own subnets (hub/spoke, firewall) by resource ID.
+ */
+const virtualNetwork = z.discriminatedUnion('mode', [
+  strict({ mode: z.literal('aksManaged') }),
+  strict({
+    mode: z.literal('create'),
+    /** Address space of the VNet; every subnet lies inside it. */
+    addressSpace: cidr,
+    subnets: strict({
+      /** System node pool. With overlay, nodes (not pods) take addresses here. */
+      systemNodes: cidr,
+      /** User node pool. */
+      userNodes: cidr,
+      /** Delegated to AKS for API server VNet integration; at least /28. */
+      apiServer: cidr,
+      /** Private endpoints of Key Vault and the registry. */
+      privateEndpoints: cidr,
+      /** Frontend IPs of internal load balancers (the app's Service). */
+      internalLoadBalancers: cidr,
+    }),
+  }),
+  strict({
+    mode: z.literal('existing'),
+    /** Address space of the existing VNet, so the service and pod CIDRs can be checked against it. */
+    addressSpace: z.array(cidr).min(1, 'needs the VNet address space (at least one CIDR)'),
+    subnets: strict({
+      systemNodes: subnetId,
+      userNodes: subnetId,
+      /** Delegated to Microsoft.ContainerService/managedClusters; needed for VNet integration. */
+      apiServer: subnetId.optional(),
+      /** Needed for private endpoints. */
+      privateEndpoints: subnetId.optional(),
+      /** Where internal load balancers get their IPs; in the nodes' VNet. @default the user node subnet */
+      internalLoadBalancers: subnetId.optional(),
+    }),
+    /**
+     * Central private DNS zones (usually in the hub, already linked to your VNets) for the private
+     * endpoints' records. @default zones created in the environment's resource group, linked to the VNet
+     */
+    privateDnsZones: strict({
+      /** privatelink.vaultcore.azure.net */
+      keyVault: privateDnsZoneId,
+      /** privatelink.azurecr.io */
+      registry: privateDnsZoneId,
+    }).optional(),
+  }),
+], { error: "network.virtualNetwork.mode must be one of 'aksManaged', 'create', 'existing'" });
+
+const network = strict({
+  virtualNetwork: virtualNetwork.default({ mode: 'aksManaged' }),
+  /** Pod addresses (Azure CNI overlay): a /24 per node, never routed outside the cluster. */
+  podCidr: cidr.default('10.244.0.0/16'),
+  /** Kubernetes Service addresses; must not overlap the VNet or anything it reaches. */
+  serviceCidr: cidr.default('10.0.0.0/16'),
+  /** Cluster DNS (CoreDNS) address, inside serviceCidr. */
+  dnsServiceIp: ipv4.default('10.0.0.10'),
+  /**
+   * How nodes reach the internet: the Standard load balancer's outbound rules, an AKS-managed NAT
+   * gateway (AKS-managed VNet only), a NAT gateway the platform stack attaches to the node subnets
+   * (`create` VNet), or your own route table to a firewall (`existing` subnets only).
+   * @see https://learn.microsoft.com/azure/aks/egress-outboundtype
+   */
+  outboundType: z.enum(['loadBalancer', 'managedNATGateway', 'userAssignedNATGateway', 'userDefinedRouting']).default('loadBalancer'),
+  apiServer: strict({
+    /**
+     * `public`: reachable from anywhere (Entra ID still required). `authorizedRanges`: only from
+     * `authorizedIpRanges`. `private`: a private cluster, no public endpoint.
+     */
+    access: z.enum(['public', 'authorizedRanges', 'private']).default('public'),
+    /** Source ranges allowed to reach a public API server (your offices, CI runners' egress). */
+    authorizedIpRanges: z.array(cidr).default([]),
+    /** Project the API server into `subnets.apiServer` of the VNet (no private endpoint, no tunnel). */
+    vnetIntegration: z.boolean().default(false),
+  }).prefault({}),
+  /** Private endpoints (and private DNS zones linked to the VNet) for Key Vault and the registry. */
+  privateEndpoints: z.boolean().default(false),
+  /** Key Vault and registry reachable from public networks at all (then only from `trustedIpRanges`). */
+  publicNetworkAccess: z.boolean().default(true),
+  /** Public source ranges Key Vault and the registry accept when their firewall denies by default (CI egress). */
+  trustedIpRanges: z.array(cidr).default([]),
+});
+
+const security = strict({
+  /**
+   * Encrypt node temp disks, caches and OS/data disk caches on the VM host. Needs the
+   * Microsoft.Compute/EncryptionAtHost feature registered in the subscription.
+   * @see https://learn.microsoft.com/azure/aks/enable-host-encryption
+   */
+  hostEncryption: z.boolean().default(true),
+  /** Microsoft Defender for Containers sensor on the cluster (paid, per vCore). */
+  defenderForContainers: z.boolean().default(false),
+  /** Azure Policy's Kubernetes pod security restricted initiative: `audit` reports, `deny` blocks. */
+  podSecurityPolicy: z.enum(['audit', 'deny', 'off']).default('deny'),
+});
+
+const isolation = strict({
+  /**
+   * A ResourceQuota in the app namespace sized from the app (HPA maximum or replicas, per release
+   * track, plus surge, times requests and limits), and a LimitRange giving containers the app's
+   * requests and limits by default.
+   */
+  resourceQuota: z.boolean().default(true),
+  /**
+   * The app team's Entra ID group: Azure RBAC for Kubernetes scoped to the app namespace only
+   * ("Azure Kubernetes Service RBAC Reader" or "... Writer"), never cluster-wide.
+   * @default no team access (only kubernetes.adminGroupObjectIds)
+   */
+  appTeam: strict({
+    groupObjectId: uuid,
+    access: z.enum(['read', 'write']).default('read'),
+  }).optional(),
+});
+
+const applicationInsights = strict({
+  /**
+   * Workspace-based Application Insights on the environment's Log Analytics workspace; its connection
+   * string goes to Key Vault as secret `applicationinsights-connection-string`, which the app mounts
+   * when app.secretNames lists APPLICATIONINSIGHTS_CONNECTION_STRING.
+   */
+  enabled: z.boolean().default(false),
+});
+
+/** Resource ID of a public or private Azure DNS zone. */
+export const DNS_ZONE_ID = /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.Network\/(dnszones|privateDnsZones)\/[a-z0-9.-]+$/i;
+
+/**
+ * HTTPS ingress through the AKS application routing add-on (managed NGINX) in front of the app's
+ * Service, with the TLS certificate read from the environment's Key Vault. The controller's load
+ * balancer is internal when app.internalLoadBalancer is, and the app's Service becomes ClusterIP.
+ * @see https://learn.microsoft.com/azure/aks/app-routing-dns-ssl
+ */
+const ingress = strict({
+  /** Host name clients use, e.g. photos.example.com. */
+  host: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: 'must be a lowercase DNS name like photos.example.com' }),
+  /** Name of the certificate in the environment's Key Vault (import or create it there first). */
+  certificateName: z.string().regex(/^[0-9A-Za-z-]{1,127}$/, { error: 'must be a Key Vault object name: 1-127 letters, digits and hyphens' }),
+  /** Azure DNS zone the add-on writes the host's record into. @default none (manage DNS yourself) */
+  dnsZoneId: z.string().regex(DNS_ZONE_ID, { error: 'must be a DNS zone resource ID like /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/dnszones/example.com' }).optional(),
+});
+
+const managedPrometheus = strict({
+  /** Azure Monitor managed Prometheus: workspace, collection rules, recording and alert rules. */
+  enabled: z.boolean().default(true),
+  /** Azure Managed Grafana on top, with Grafana Admin for kubernetes.adminGroupObjectIds. */
+  grafana: z.boolean().default(false),
+});
+
 /**
  * A decision to accept one policy finding (`npm run validate`) for a while. Checked by the policy:
  * an expired waiver fails, one that matches nothing warns.
@@ -301,6 +474,13 @@ export const environmentSchema = strict({
     }).prefault({}),
   }),
   app,
+  network: network.prefault({}),
+  security: security.prefault({}),
+  managedPrometheus: managedPrometheus.prefault({}),
+  isolation: isolation.prefault({}),
+  applicationInsights: applicationInsights.prefault({}),
+  /** @default no ingress: the app's LoadBalancer Service is the entry point */
+  ingress: ingress.optional(),
   /** Accepted policy findings, each with a reason, an owner and an expiry date. @default none */
   waivers: z.array(waiver).default([]),
 });

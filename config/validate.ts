@@ -3,6 +3,7 @@ import type { EnvironmentConfig } from './schema';
 import { NamingError, namingContext, PROJECT_TAG_KEYS, resourceName, SYSTEM_POOL_NAMES } from './naming';
 import { secretLikeness } from './secrets';
 import { kubernetesVersionStatus, minorOf } from './kubernetes-versions';
+import { addOnProblems, networkProblems } from './network-validate';
 
 /** One thing wrong in an environment file. */
 export interface ConfigProblem {
@@ -107,6 +108,7 @@ export function crossFieldProblems(env: EnvironmentConfig, today = new Date()): 
       add('workload', error.message);
     }
   }
+  problems.push(...networkProblems(env), ...addOnProblems(env));
   return problems;
 }
 

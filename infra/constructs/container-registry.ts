@@ -3,6 +3,7 @@ import { ContainerRegistry as Registry } from '@cdktf/provider-azurerm/lib/conta
 import type { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { DiagnosticSettings } from './diagnostic-settings';
 import { grantRole, type IPrincipal } from './role-assignment';
+import { registryNetworkArguments, type ServiceNetworkAccess } from './service-network-access';
 import type { ResourceGroup } from './resource-group';
 
 /** Properties of a {@link ContainerRegistry}. */
@@ -20,6 +21,8 @@ export interface ContainerRegistryProps {
   readonly untaggedRetentionDays?: number;
   /** Where registry login and repository events go. */
   readonly logAnalyticsWorkspaceId: string;
+  /** Public access and firewall (Premium only when restricted; see service-network-access.ts). */
+  readonly networkAccess: ServiceNetworkAccess;
 }
 
 /** Private image registry: no admin user, no anonymous pull; clusters pull with their identity. */
@@ -53,6 +56,7 @@ export class ContainerRegistry extends Construct {
       georeplications: premium
         ? props.geoReplicationLocations.map((location) => ({ location, zoneRedundancyEnabled: true }))
         : undefined,
+      ...registryNetworkArguments(props.networkAccess, sku, props.name),
     });
     this.registryId = this.registry.id;
     this.registryLoginServer = this.registry.loginServer;

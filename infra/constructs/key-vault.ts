@@ -3,6 +3,7 @@ import { KeyVault as Vault } from '@cdktf/provider-azurerm/lib/key-vault';
 import type { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { DiagnosticSettings } from './diagnostic-settings';
 import { grantRole, type IPrincipal } from './role-assignment';
+import { keyVaultNetworkArguments, type ServiceNetworkAccess } from './service-network-access';
 import type { ResourceGroup } from './resource-group';
 
 /** Properties of a {@link KeyVault}. */
@@ -17,6 +18,8 @@ export interface KeyVaultProps {
   /** Days a deleted vault or secret can be recovered (7-90; cannot be changed after creation). */
   readonly softDeleteRetentionDays: number;
   readonly logAnalyticsWorkspaceId: string;
+  /** Public access and firewall (see service-network-access.ts). */
+  readonly networkAccess: ServiceNetworkAccess;
 }
 
 /** Holds the app's secrets; access is Azure RBAC only (no access policies). */
@@ -36,6 +39,7 @@ export class KeyVault extends Construct {
       rbacAuthorizationEnabled: true,
       purgeProtectionEnabled: props.purgeProtection,
       softDeleteRetentionDays: props.softDeleteRetentionDays,
+      ...keyVaultNetworkArguments(props.networkAccess),
     });
     this.keyVaultId = vault.id;
     this.keyVaultUri = vault.vaultUri;

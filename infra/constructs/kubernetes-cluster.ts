@@ -2,6 +2,10 @@ import { Construct } from 'constructs';
 import { KubernetesCluster as Cluster, type KubernetesClusterMaintenanceWindowAutoUpgrade } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool';
 import { rotationPoolName, SYSTEM_POOL_NAME, USER_POOL_LABEL, type VmSize } from '../../config';
+import type { ITerraformDependable } from '../cdktf';
+import { clusterAddOnArguments, type ClusterAddOns } from './cluster-add-ons';
+import type { ClusterIdentityArguments } from './cluster-identities';
+import { clusterNetworkArguments, type ClusterNetwork } from './cluster-network';
 import { DiagnosticSettings } from './diagnostic-settings';
 import type { IPrincipal } from './role-assignment';
 import type { ResourceGroup } from './resource-group';
@@ -74,6 +78,21 @@ export interface KubernetesClusterProps {
   readonly maintenance: MaintenanceSchedule;
   /** Container Insights and control-plane logs go here. */
   readonly logAnalyticsWorkspaceId: string;
+
+  // Network, identity, encryption and add-ons (issue 14; see the files these types come from).
+  /** Subnets, address ranges, outbound type and API server access. */
+  readonly network: ClusterNetwork;
+  /** User-assigned control-plane and kubelet identities (ClusterIdentities.clusterArguments()). */
+  readonly identities: ClusterIdentityArguments;
+  /**
+   * Encrypt temp disks and OS/data disk caches on the VM hosts of every pool. Changing it rotates
+   * the pools; needs the Microsoft.Compute/EncryptionAtHost feature registered in the subscription.
+   * @see https://learn.microsoft.com/azure/aks/enable-host-encryption
+   */
+  readonly hostEncryption: boolean;
+  readonly addOns: ClusterAddOns;
+  /** What must exist before the cluster is created (role assignments on subnets, NSG associations). */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /** Control-plane log categories worth their cost. @see https://learn.microsoft.com/azure/aks/monitor-aks-reference */
@@ -120,6 +139,8 @@ export class KubernetesCluster extends Construct {
   /** Identity the nodes pull images with. */
   public readonly kubeletIdentity: IPrincipal;
   public readonly userPoolName: string;
+  /** Identity of the application routing add-on (only meaningful when it is on). */
+  public readonly webAppRoutingIdentity: IPrincipal;
 
   constructor(scope: Construct, id: string, props: KubernetesClusterProps) {
     super(scope, id);
@@ -128,6 +149,7 @@ export class KubernetesCluster extends Construct {
     if (rotationPoolName(props.userPool.name) === rotationPoolName(SYSTEM_POOL_NAME)) {
       throw new Error(`user pool '${props.userPool.name}' would rotate through the system pool's temporary pool '${rotationPoolName(SYSTEM_POOL_NAME)}'; choose another name`);
     }
+    const network = clusterNetworkArguments(props.network);
 
     const cluster = new Cluster(this, 'Resource', {
       name: props.name,
@@ -137,10 +159,12 @@ export class KubernetesCluster extends Construct {
       dnsPrefix: props.name,
       kubernetesVersion: version,
       skuTier: props.skuTier,
-      identity: { type: 'SystemAssigned' },
+      ...props.identities,
       defaultNodePool: {
         onlyCriticalAddonsEnabled: true,
         ...autoscaledPool(props.systemPool, SYSTEM_POOL_NAME, version),
+        vnetSubnetId: props.network.systemNodesSubnetId,
+        hostEncryptionEnabled: props.hostEncryption,
       },
       autoScalerProfile: {
         expander: props.autoscalerProfile.expander,
@@ -156,8 +180,13 @@ export class KubernetesCluster extends Construct {
         networkDataPlane: 'cilium',
         networkPolicy: props.networkPolicy,
         loadBalancerSku: 'standard',
-        outboundType: 'loadBalancer',
+        ...network.networkProfile,
       },
+      privateClusterEnabled: network.privateClusterEnabled,
+      privateDnsZoneId: network.privateDnsZoneId,
+      privateClusterPublicFqdnEnabled: network.privateClusterPublicFqdnEnabled,
+      apiServerAccessProfile: network.apiServerAccessProfile,
+      ...clusterAddOnArguments(props.addOns),
       roleBasedAccessControlEnabled: true,
       azureActiveDirectoryRoleBasedAccessControl: {
         azureRbacEnabled: true,
@@ -179,6 +208,7 @@ export class KubernetesCluster extends Construct {
       maintenanceWindowNodeOs: maintenanceWindow(props.maintenance),
       omsAgent: { logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId, msiAuthForMonitoringEnabled: true },
       lifecycle: { ignoreChanges: ['default_node_pool[0].node_count'] },
+      dependsOn: props.dependsOn,
     });
 
     const userPool = new KubernetesClusterNodePool(this, 'UserPool', {
@@ -186,6 +216,8 @@ export class KubernetesCluster extends Construct {
       mode: 'User',
       nodeLabels: { [USER_POOL_LABEL]: props.userPool.name },
       ...autoscaledPool(props.userPool, props.userPool.name, version),
+      vnetSubnetId: props.network.userNodesSubnetId,
+      hostEncryptionEnabled: props.hostEncryption,
       lifecycle: { ignoreChanges: ['node_count'] },
     });
 
@@ -201,5 +233,6 @@ export class KubernetesCluster extends Construct {
     this.oidcIssuerUrl = cluster.oidcIssuerUrl;
     this.kubeletIdentity = { principalId: cluster.kubeletIdentity.objectId };
     this.userPoolName = userPool.name;
+    this.webAppRoutingIdentity = { principalId: cluster.webAppRouting.webAppRoutingIdentity.get(0).objectId };
   }
 }

@@ -11,6 +11,8 @@ import { LogAnalyticsWorkspace } from '../constructs/log-analytics';
 import { ResourceGroup } from '../constructs/resource-group';
 import { TagsAspect } from '../constructs/tags';
 import { WorkloadIdentity } from '../constructs/workload-identity';
+import { platformAddOns } from './platform-add-ons';
+import { platformNetwork } from './platform-network';
 import { useStateBackend, type StateBackendMode } from './state-backend';
 
 /** Properties of a {@link PlatformStack}. */
@@ -58,6 +60,8 @@ export class PlatformStack extends TerraformStack {
     });
     const zonesByDefault = AZURE_REGIONS[env.location].zones ? ['1', '2', '3'] : undefined;
     const k8s = env.kubernetes;
+    // VNet or existing subnets, cluster identities, Key Vault/registry network access (issue 14).
+    const network = platformNetwork(this, env, rg, workspace.workspaceId);
 
     this.registry = new ContainerRegistry(this, 'Registry', {
       resourceGroup: rg,
@@ -67,6 +71,7 @@ export class PlatformStack extends TerraformStack {
       geoReplicationLocations: env.registry.geoReplicationLocations,
       untaggedRetentionDays: env.registry.untaggedRetentionDays,
       logAnalyticsWorkspaceId: workspace.workspaceId,
+      networkAccess: network.serviceAccess,
     });
 
     this.cluster = new KubernetesCluster(this, 'Cluster', {
@@ -84,6 +89,18 @@ export class PlatformStack extends TerraformStack {
       autoscalerProfile: k8s.autoscalerProfile,
       maintenance: k8s.maintenance,
       logAnalyticsWorkspaceId: workspace.workspaceId,
+      network: network.cluster,
+      identities: network.identities.clusterArguments(),
+      hostEncryption: env.security.hostEncryption,
+      addOns: {
+        managedPrometheus: env.managedPrometheus.enabled,
+        defenderLogAnalyticsWorkspaceId: env.security.defenderForContainers ? workspace.workspaceId : undefined,
+        costAnalysis: k8s.skuTier !== 'Free',
+        webAppRouting: env.ingress
+          ? { defaultNginxController: env.app.internalLoadBalancer ? 'Internal' : 'External', dnsZoneIds: env.ingress.dnsZoneId ? [env.ingress.dnsZoneId] : [] }
+          : undefined,
+      },
+      dependsOn: network.clusterDependsOn,
     });
     this.registry.grantPull(this.cluster.kubeletIdentity, 'KubeletAcrPull');
 
@@ -102,7 +119,9 @@ export class PlatformStack extends TerraformStack {
       purgeProtection: env.keyVault.purgeProtection,
       softDeleteRetentionDays: env.keyVault.softDeleteRetentionDays,
       logAnalyticsWorkspaceId: workspace.workspaceId,
+      networkAccess: network.serviceAccess,
     });
+    network.connectPrivately({ registryId: this.registry.registryId, keyVaultId: this.keyVault.keyVaultId });
 
     this.appIdentity = new WorkloadIdentity(this, 'AppIdentity', {
       resourceGroup: rg,
@@ -113,7 +132,7 @@ export class PlatformStack extends TerraformStack {
     });
     this.keyVault.grantSecretsRead(this.appIdentity, 'AppSecretsUser');
 
-    new ClusterAlerts(this, 'Alerts', {
+    const alerts = new ClusterAlerts(this, 'Alerts', {
       resourceGroup: rg,
       namePrefix: name('alert'),
       actionGroupName: name('actionGroup'),
@@ -122,6 +141,10 @@ export class PlatformStack extends TerraformStack {
       clusterId: this.cluster.clusterId,
       logAnalyticsWorkspaceId: workspace.workspaceId,
       ...env.monitoring.alerts,
+    });
+    platformAddOns(this, env, {
+      resourceGroup: rg, cluster: this.cluster, actionGroupId: alerts.actionGroupId,
+      logAnalyticsWorkspaceId: workspace.workspaceId, keyVault: this.keyVault,
     });
 
     // What the workloads and people need; never a kubeconfig or a key.

@@ -14,8 +14,9 @@ export function rawEnvironment(name: string): Record<string, any> {
 
 function merge(base: any, patch: any): any {
   if (patch === undefined) return base;
-  // A release of another strategy replaces the release; other objects merge field by field.
-  const sameKind = !(patch?.strategy && base?.strategy && patch.strategy !== base.strategy);
+  // An object of another kind (release strategy, network mode) replaces the old one; others merge field by field.
+  const differs = (key: string) => patch?.[key] && base?.[key] && patch[key] !== base[key];
+  const sameKind = !differs('strategy') && !differs('mode');
   if (patch && typeof patch === 'object' && !Array.isArray(patch) && base && typeof base === 'object' && sameKind) {
     const out = { ...base };
     for (const [k, v] of Object.entries(patch)) out[k] = merge(base[k], v);

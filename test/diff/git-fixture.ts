@@ -60,7 +60,7 @@ export class GitFixture {
   addWaiver(env: string, rule: string, object: string): void {
     const file = path.join(this.dir, 'environments', `${env}.yaml`);
     const doc = parseDocument(fs.readFileSync(file, 'utf8'));
-    if (!doc.hasIn(['waivers'])) doc.setIn(['waivers'], []);
+    if (!doc.hasIn(['waivers'])) doc.setIn(['waivers'], doc.createNode([]));
     doc.addIn(['waivers'], { rule, object, reason: 'accepted in this test of npm run diff, not in any real environment', owner: 'test', expires: '2099-12-31' });
     fs.writeFileSync(file, doc.toString());
   }

@@ -62,17 +62,18 @@ const naming = namingContext(environment('prod'));
 const REGISTRY = resourceName('containerRegistry', naming);
 const VAULT = resourceName('keyVault', naming);
 const SECRET = keyVaultSecretName('STORAGE_CONNECTION_STRING');
+const ALL_SECRETS = environment('prod').app.secretNames.map(keyVaultSecretName);
 // prod pins its images by digest (tag@sha256:...): the registry must hold the digest.
 const prodRelease = environment('prod').app.release as { stableTag: string; canaryTag: string };
 const byDigest = (tag: string) => `${REGISTRY}/photo-view@${tag.split('@')[1]}`;
-const everything: World = { images: [byDigest(prodRelease.stableTag), byDigest(prodRelease.canaryTag)], vaults: { [VAULT]: [SECRET] } };
+const everything: World = { images: [byDigest(prodRelease.stableTag), byDigest(prodRelease.canaryTag)], vaults: { [VAULT]: ALL_SECRETS } };
 
 describe('pre-flight before the apps deploy', () => {
   it('passes within seconds when every image tag and secret exists, naming what it checked', () => {
     const result = preflight('prod', everything);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain(`2 image(s) and 1 secret(s) present`);
+    expect(result.stdout).toContain(`2 image(s) and ${ALL_SECRETS.length} secret(s) present`);
     expect(result.stdout).toContain(`${REGISTRY}.azurecr.io/photo-view:1.5.0`);
     expect(result.seconds).toBeLessThan(10);
   });
@@ -106,7 +107,7 @@ describe('pre-flight before the apps deploy', () => {
     const stagingNaming = namingContext(environment('staging'));
     const release = { strategy: 'blueGreen', active: 'green', blueTag: '1.3.0', greenTag: '1.4.2', scaledDown: { colour: 'blue', replicas: 0 } };
     const result = preflight('staging', {
-      images: [`${resourceName('containerRegistry', stagingNaming)}/photo-view:1.4.2`], vaults: { [resourceName('keyVault', stagingNaming)]: [SECRET] },
+      images: [`${resourceName('containerRegistry', stagingNaming)}/photo-view:1.4.2`], vaults: { [resourceName('keyVault', stagingNaming)]: environment('staging').app.secretNames.map(keyVaultSecretName) },
     }, release);
     expect(result.stderr).toBe('');
     expect(result.calls).not.toContain('photo-view:1.3.0');

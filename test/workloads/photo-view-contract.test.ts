@@ -66,7 +66,7 @@ describe('the chart takes its values from the contract module', () => {
   });
 
   it('rejects an environment without a secret the image requires', () => {
-    const { problems } = synthPhotoView(environment('staging', { app: { secretNames: [] } }));
+    const { problems } = synthPhotoView(environment('staging', { app: { secretNames: [] }, applicationInsights: { enabled: false } }));
     expect(problems).toEqual(["environment 'staging': app.secretNames must include STORAGE_CONNECTION_STRING, which the photo-view image requires (workloads/photo-view/contract.ts)"]);
   });
 });

@@ -1,3 +1,4 @@
+import { internalLoadBalancerSubnetName } from '../../config';
 import { environment, ENVIRONMENT_NAMES } from '../config/fixtures';
 import { only, synthPlatform } from '../infra/synth';
 import { kubernetesProblems } from '../support/kubernetes-schema';
@@ -115,7 +116,11 @@ describe.each(ENVIRONMENT_NAMES)('photo-view in %s', (name) => {
     const service = one('Service', 'photo-view');
     expect(service.spec).toMatchObject({ type: 'LoadBalancer', ports: [{ name: 'http', port: 80, targetPort: 8080 }] });
     // No health-probe request path: without appProtocol or a probe-protocol annotation Azure ignores it.
-    expect(service.metadata.annotations).toEqual({ 'service.beta.kubernetes.io/azure-load-balancer-internal': String(env.app.internalLoadBalancer) });
+    const subnet = internalLoadBalancerSubnetName(env);
+    expect(service.metadata.annotations).toEqual({
+      'service.beta.kubernetes.io/azure-load-balancer-internal': String(env.app.internalLoadBalancer),
+      ...(subnet && env.app.internalLoadBalancer ? { 'service.beta.kubernetes.io/azure-load-balancer-internal-subnet': subnet } : {}),
+    });
     expect(service.spec.ports[0]).not.toHaveProperty('appProtocol');
   });
 

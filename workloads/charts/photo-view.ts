@@ -1,6 +1,8 @@
 import type { Construct } from 'constructs';
 import { ApiObject, Chart, Duration } from 'cdk8s';
-import { allocatable, namingContext, type EnvironmentConfig, keyVaultSecretName, registryLoginServer, resourceName, USER_POOL_LABEL } from '../../config';
+import { allocatable, internalLoadBalancerSubnetName, namespaceQuota, namingContext, type EnvironmentConfig, keyVaultSecretName, registryLoginServer, resourceName, USER_POOL_LABEL } from '../../config';
+import { NamespaceIsolation } from '../constructs/namespace-isolation';
+import { APP_ROUTING_NAMESPACE, TlsIngress } from '../constructs/tls-ingress';
 import { WebApp } from '../constructs/web-app';
 import { READY_BEFORE_TRAFFIC_ANNOTATION, TRAFFIC_ANNOTATION } from '../constructs/labels';
 import { normalizeManifest, type KubernetesObject } from '../normalize';
@@ -64,6 +66,9 @@ export class PhotoViewChart extends Chart {
       autoscaling: app.autoscaling,
       maxUnavailableDuringDisruption: app.maxUnavailableDuringDisruption,
       internalLoadBalancer: app.internalLoadBalancer,
+      internalLoadBalancerSubnet: internalLoadBalancerSubnetName(env),
+      serviceType: env.ingress ? 'ClusterIP' : 'LoadBalancer',
+      httpAllowedFromNamespaces: env.ingress ? [APP_ROUTING_NAMESPACE] : undefined,
       settings: app.settings,
       secrets: {
         keyVaultName: resourceName('keyVault', naming),
@@ -81,6 +86,21 @@ export class PhotoViewChart extends Chart {
       },
       progressDeadline: Duration.minutes(app.rolloutTimeoutMinutes),
     });
+
+    if (env.ingress) {
+      new TlsIngress(this, 'Ingress', {
+        name: APP_NAME,
+        namespace: app.namespace,
+        host: env.ingress.host,
+        serviceName: APP_NAME,
+        keyVaultName: resourceName('keyVault', naming),
+        certificateName: env.ingress.certificateName,
+      });
+    }
+    // Resource isolation of the app namespace (issue 14).
+    if (env.isolation.resourceQuota) {
+      new NamespaceIsolation(this, 'Isolation', { namespace: app.namespace, quota: namespaceQuota(env), containerDefaults: app.resources });
+    }
 
     // The image refuses to start without these; say so at synth time, not in a crash-looping pod.
     this.node.addValidation({ validate: () => missingAppInputs(env) });

@@ -14,6 +14,10 @@ export interface AppServicesProps {
   readonly containerPort: number;
   /** Internal Azure load balancer (no public IP) for the main Service. */
   readonly internalLoadBalancer: boolean;
+  /** Subnet (by name, in the nodes' VNet) the internal load balancer takes its IP from. @default the node subnet */
+  readonly internalLoadBalancerSubnet?: string;
+  /** `ClusterIP` when an ingress controller fronts the app. @default 'LoadBalancer' */
+  readonly serviceType?: 'LoadBalancer' | 'ClusterIP';
 }
 
 /** The part of a synthesized Service the checks read. */
@@ -37,9 +41,16 @@ export class AppServices extends Construct {
     super(scope, id);
     const { name, namespace, plan } = props;
     const ports = [{ name: 'http', port: 80, targetPort: props.containerPort }];
+    const behindIngress = props.serviceType === 'ClusterIP';
+    const annotations = {
+      'service.beta.kubernetes.io/azure-load-balancer-internal': String(props.internalLoadBalancer),
+      ...(props.internalLoadBalancer && props.internalLoadBalancerSubnet
+        ? { 'service.beta.kubernetes.io/azure-load-balancer-internal-subnet': props.internalLoadBalancerSubnet }
+        : {}),
+    };
     const main = new kplus.Service(this, 'Service', {
-      metadata: { name, namespace, annotations: { 'service.beta.kubernetes.io/azure-load-balancer-internal': String(props.internalLoadBalancer) } },
-      type: kplus.ServiceType.LOAD_BALANCER,
+      metadata: { name, namespace, annotations: behindIngress ? undefined : annotations },
+      type: behindIngress ? kplus.ServiceType.CLUSTER_IP : kplus.ServiceType.LOAD_BALANCER,
       ports,
     });
     this.select(main, plan.serviceTrack, props.selectorBase);

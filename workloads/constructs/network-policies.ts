@@ -8,6 +8,8 @@ export interface AppNetworkPoliciesProps {
   /** Labels of every pod of the app. */
   readonly podSelector: Readonly<Record<string, string>>;
   readonly port: number;
+  /** Only pods in these namespaces may reach the port (e.g. the ingress controller's). @default any source */
+  readonly allowedFromNamespaces?: ReadonlyArray<string>;
 }
 
 /** Default-deny ingress for the namespace, and ingress to the app's port only. */
@@ -23,7 +25,10 @@ export class AppNetworkPolicies extends Construct {
       spec: {
         podSelector: { matchLabels: { ...props.podSelector } },
         policyTypes: ['Ingress'],
-        ingress: [{ ports: [{ port: IntOrString.fromNumber(props.port), protocol: 'TCP' }] }],
+        ingress: [{
+          ports: [{ port: IntOrString.fromNumber(props.port), protocol: 'TCP' }],
+          from: props.allowedFromNamespaces?.map((ns) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } })),
+        }],
       },
     });
   }

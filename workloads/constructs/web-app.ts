@@ -62,6 +62,12 @@ export interface WebAppProps {
   readonly maxUnavailableDuringDisruption: PercentOrCount;
   /** Internal Azure load balancer (no public IP). */
   readonly internalLoadBalancer: boolean;
+  /** Subnet (by name, in the nodes' VNet) the internal load balancer takes its IP from. @default the node subnet */
+  readonly internalLoadBalancerSubnet?: string;
+  /** `ClusterIP` when an ingress controller fronts the app (no load balancer of its own). @default 'LoadBalancer' */
+  readonly serviceType?: 'LoadBalancer' | 'ClusterIP';
+  /** Only pods in these namespaces (e.g. the ingress controller's) may reach the app's port. @default any source */
+  readonly httpAllowedFromNamespaces?: ReadonlyArray<string>;
   /** Non-secret settings: a ConfigMap, consumed as environment variables and as files. */
   readonly settings: Readonly<Record<string, string>>;
   /** @default no secrets */
@@ -98,8 +104,11 @@ export class WebApp extends Construct {
     const tracks = plan.tracks.map((track) => new AppTrack(this, track.name, { track, template }));
     const services = new AppServices(this, 'Services', {
       name: props.name, namespace: props.namespace, selectorBase, plan, containerPort: props.contract.port, internalLoadBalancer: props.internalLoadBalancer,
+      internalLoadBalancerSubnet: props.internalLoadBalancerSubnet, serviceType: props.serviceType,
     });
-    new AppNetworkPolicies(this, 'NetworkPolicies', { name: props.name, namespace: props.namespace, podSelector: selectorBase, port: props.contract.port });
+    new AppNetworkPolicies(this, 'NetworkPolicies', {
+      name: props.name, namespace: props.namespace, podSelector: selectorBase, port: props.contract.port, allowedFromNamespaces: props.httpAllowedFromNamespaces,
+    });
 
     this.node.addValidation({
       validate: () => [

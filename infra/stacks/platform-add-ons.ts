@@ -1,0 +1,90 @@
+import type { Construct } from 'constructs';
+import { APPLICATION_INSIGHTS_SECRET, keyVaultSecretName, namingContext, resourceName, type EnvironmentConfig } from '../../config';
+import { ApplicationInsights } from '../constructs/application-insights';
+import { DefenderForContainers } from '../constructs/defender';
+import { DiagnosticSettings } from '../constructs/diagnostic-settings';
+import type { KeyVault } from '../constructs/key-vault';
+import type { KubernetesCluster } from '../constructs/kubernetes-cluster';
+import { grantRole } from '../constructs/role-assignment';
+import { ManagedPrometheus } from '../constructs/managed-prometheus';
+import { NamespaceAccess } from '../constructs/namespace-access';
+import { PodSecurityPolicy } from '../constructs/pod-security-policy';
+import type { ResourceGroup } from '../constructs/resource-group';
+
+/** What the add-ons attach to. */
+export interface PlatformAddOnTargets {
+  readonly resourceGroup: ResourceGroup;
+  readonly cluster: KubernetesCluster;
+  /** Where Prometheus alerts go (the environment's action group). */
+  readonly actionGroupId: string;
+  readonly logAnalyticsWorkspaceId: string;
+  readonly keyVault: KeyVault;
+}
+
+/**
+ * The environment's optional security and observability add-ons: managed Prometheus (and Grafana),
+ * the pod security restricted initiative, Defender for Containers, the app team's namespace access and
+ * Application Insights. The cluster-side switches
+ * (`monitor_metrics`, `microsoft_defender`) are set on the cluster from the same config.
+ */
+export function platformAddOns(scope: Construct, env: EnvironmentConfig, targets: PlatformAddOnTargets): void {
+  const naming = namingContext(env);
+  const { cluster } = targets;
+  // Who queried the logs (LAQueryLogs), kept in the workspace itself: the audit trail of the audit trail.
+  new DiagnosticSettings(scope, 'WorkspaceAudit', {
+    targetResourceId: targets.logAnalyticsWorkspaceId,
+    logAnalyticsWorkspaceId: targets.logAnalyticsWorkspaceId,
+    logCategories: ['Audit'],
+    resourceSpecificTables: true,
+  });
+  if (env.managedPrometheus.enabled) {
+    new ManagedPrometheus(scope, 'Prometheus', {
+      resourceGroup: targets.resourceGroup,
+      workspaceName: resourceName('monitorWorkspace', naming),
+      endpointName: resourceName('dataCollectionEndpoint', naming, 'prom'),
+      ruleName: resourceName('dataCollectionRule', naming, 'prom'),
+      ruleGroupPrefix: resourceName('alert', naming, 'prom'),
+      clusterId: cluster.clusterId,
+      clusterName: cluster.clusterName,
+      actionGroupId: targets.actionGroupId,
+      grafana: env.managedPrometheus.grafana
+        ? { name: resourceName('grafana', naming), adminGroupObjectIds: env.kubernetes.adminGroupObjectIds }
+        : undefined,
+    });
+  }
+  if (env.security.podSecurityPolicy !== 'off') {
+    new PodSecurityPolicy(scope, 'PodSecurity', {
+      clusterId: cluster.clusterId,
+      name: 'pod-security-restricted',
+      effect: env.security.podSecurityPolicy,
+    });
+  }
+  if (env.security.defenderForContainers) new DefenderForContainers(scope, 'Defender');
+  if (env.isolation.appTeam) {
+    new NamespaceAccess(scope, 'AppTeamAccess', {
+      clusterId: cluster.clusterId,
+      namespace: env.app.namespace,
+      groupObjectId: env.isolation.appTeam.groupObjectId,
+      access: env.isolation.appTeam.access,
+    });
+  }
+  if (env.ingress) {
+    // The add-on reads the TLS certificate (a Key Vault secret underneath) and writes DNS records.
+    // @see https://learn.microsoft.com/azure/aks/app-routing-dns-ssl
+    targets.keyVault.grantSecretsRead(cluster.webAppRoutingIdentity, 'AppRoutingCertificateReader');
+    const zoneId = env.ingress.dnsZoneId;
+    if (zoneId) {
+      const role = /\/privateDnsZones\//i.test(zoneId) ? 'Private DNS Zone Contributor' : 'DNS Zone Contributor';
+      grantRole(scope, 'AppRoutingDnsZone', { role, on: zoneId, principal: cluster.webAppRoutingIdentity });
+    }
+  }
+  if (env.applicationInsights.enabled) {
+    new ApplicationInsights(scope, 'AppInsights', {
+      resourceGroup: targets.resourceGroup,
+      name: resourceName('applicationInsights', naming),
+      logAnalyticsWorkspaceId: targets.logAnalyticsWorkspaceId,
+      keyVaultId: targets.keyVault.keyVaultId,
+      secretName: keyVaultSecretName(APPLICATION_INSIGHTS_SECRET),
+    });
+  }
+}

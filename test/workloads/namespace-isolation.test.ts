@@ -1,0 +1,58 @@
+import { environment, ENVIRONMENT_NAMES } from '../config/fixtures';
+import { canonicalQuantity } from '../../workloads/quantity';
+import { synthPhotoView } from './synth';
+
+describe.each(ENVIRONMENT_NAMES)('namespace isolation in %s', (name) => {
+  const env = environment(name);
+  const { one, find } = synthPhotoView(env);
+
+  it('caps the namespace with a ResourceQuota that still fits every Deployment at its peak plus surge', () => {
+    const quota = one('ResourceQuota', 'compute');
+    expect(quota.metadata.namespace).toBe(env.app.namespace);
+    const hard = quota.spec.hard;
+    const hpaMax = Object.fromEntries(find('HorizontalPodAutoscaler').map((h) => [h.spec.scaleTargetRef.name, h.spec.maxReplicas]));
+    const peaks = find('Deployment').map((d) => hpaMax[d.metadata.name] ?? d.spec.replicas);
+    // Blue/green: the idle colour may become live at full size, so count every track at the largest peak.
+    const largest = Math.max(...peaks);
+    const surge = Math.ceil(largest * 0.25);
+    const needed = (env.app.release.strategy === 'blueGreen' ? peaks.length * largest : peaks.reduce((a, b) => a + b, 0)) + surge;
+    expect(Number(hard.pods)).toBeGreaterThanOrEqual(needed);
+    const r = env.app.resources;
+    const pods = Number(hard.pods);
+    expect(hard).toEqual({
+      pods: String(pods),
+      'requests.cpu': canonicalQuantity(`${pods * r.cpuRequestMillis}m`),
+      'requests.memory': canonicalQuantity(`${pods * r.memoryRequestMiB}Mi`),
+      'limits.cpu': canonicalQuantity(`${pods * r.cpuLimitMillis}m`),
+      'limits.memory': canonicalQuantity(`${pods * r.memoryLimitMiB}Mi`),
+    });
+  });
+
+  it('gives containers without requests and limits the app defaults (LimitRange)', () => {
+    const r = env.app.resources;
+    expect(one('LimitRange', 'container-defaults').spec.limits).toEqual([{
+      type: 'Container',
+      defaultRequest: { cpu: `${r.cpuRequestMillis}m`, memory: `${r.memoryRequestMiB}Mi` },
+      default: { cpu: `${r.cpuLimitMillis}m`, memory: `${r.memoryLimitMiB}Mi` },
+    }]);
+  });
+});
+
+describe('quota sizing', () => {
+  it('prod (canary 10 %, HPA up to 30, surge 25 %): 30 + 3 canary + 8 surge = 41 pods', () => {
+    expect(synthPhotoView(environment('prod')).one('ResourceQuota').spec.hard.pods).toBe('41');
+  });
+
+  it('staging (blue/green, 10 replicas): both colours full + 3 surge = 23 pods', () => {
+    expect(synthPhotoView(environment('staging')).one('ResourceQuota').spec.hard.pods).toBe('23');
+  });
+
+  it('writes quantities as the API server returns them (8 pods x 500m is 4, x 512Mi is 4Gi)', () => {
+    const env = environment('dev', { app: { replicas: 6 } });
+    expect(synthPhotoView(env).one('ResourceQuota').spec.hard).toMatchObject({ pods: '8', 'limits.cpu': '4', 'limits.memory': '4Gi', 'requests.cpu': '2', 'requests.memory': '2Gi' });
+  });
+
+  it('can be turned off', () => {
+    expect(synthPhotoView(environment('dev', { isolation: { resourceQuota: false } })).find('ResourceQuota')).toEqual([]);
+  });
+});
