@@ -20,6 +20,13 @@ const GOLDEN = {
     alert: 'alert-photoview-dev-weu',
     'managedIdentity/app': 'id-photoview-dev-weu-app',
     'dataCollectionRule/ci': 'dcr-photoview-dev-weu-ci',
+    'managedIdentity/aks': 'id-photoview-dev-weu-aks',
+    'managedIdentity/kubelet': 'id-photoview-dev-weu-kubelet',
+    virtualNetwork: 'vnet-photoview-dev-weu',
+    monitorWorkspace: 'amw-photoview-dev-weu',
+    'dataCollectionEndpoint/prom': 'dce-photoview-dev-weu-prom',
+    'dataCollectionRule/prom': 'dcr-photoview-dev-weu-prom',
+    applicationInsights: 'appi-photoview-dev-weu',
   },
   staging: {
     resourceGroup: 'rg-photoview-staging-weu',
@@ -33,6 +40,13 @@ const GOLDEN = {
     alert: 'alert-photoview-staging-weu',
     'managedIdentity/app': 'id-photoview-staging-weu-app',
     'dataCollectionRule/ci': 'dcr-photoview-staging-weu-ci',
+    'managedIdentity/aks': 'id-photoview-staging-weu-aks',
+    'managedIdentity/kubelet': 'id-photoview-staging-weu-kubelet',
+    virtualNetwork: 'vnet-photoview-staging-weu',
+    monitorWorkspace: 'amw-photoview-staging-weu',
+    'dataCollectionEndpoint/prom': 'dce-photoview-staging-weu-prom',
+    'dataCollectionRule/prom': 'dcr-photoview-staging-weu-prom',
+    applicationInsights: 'appi-photoview-staging-weu',
   },
   prod: {
     resourceGroup: 'rg-photoview-prod-weu',
@@ -45,6 +59,13 @@ const GOLDEN = {
     alert: 'alert-photoview-prod-weu',
     'managedIdentity/app': 'id-photoview-prod-weu-app',
     'dataCollectionRule/ci': 'dcr-photoview-prod-weu-ci',
+    'managedIdentity/aks': 'id-photoview-prod-weu-aks',
+    'managedIdentity/kubelet': 'id-photoview-prod-weu-kubelet',
+    virtualNetwork: 'vnet-photoview-prod-weu',
+    monitorWorkspace: 'amw-photoview-prod-weu',
+    'dataCollectionEndpoint/prom': 'dce-photoview-prod-weu-prom',
+    'dataCollectionRule/prom': 'dcr-photoview-prod-weu-prom',
+    applicationInsights: 'appi-photoview-prod-weu',
   },
 } as const;
 
@@ -81,8 +102,22 @@ describe.each(ENVIRONMENTS)('derived Azure names of %s', (name) => {
       expect(only(platform, 'azurerm_kubernetes_cluster').node_resource_group).toBe(golden.nodeResourceGroup);
       expect(nameOf('azurerm_key_vault')).toBe(golden.keyVault);
       expect(nameOf('azurerm_log_analytics_workspace')).toBe(golden.logAnalyticsWorkspace);
-      expect(nameOf('azurerm_user_assigned_identity')).toBe(golden['managedIdentity/app']);
-      expect(nameOf('azurerm_monitor_data_collection_rule')).toBe(golden['dataCollectionRule/ci']);
+      const namesOf = (type: string) =>
+        Object.values<{ name: string }>(platform.resource[type] ?? {})
+          .map((r) => r.name)
+          .sort();
+      expect(namesOf('azurerm_user_assigned_identity')).toEqual(
+        [golden['managedIdentity/app'], golden['managedIdentity/aks'], golden['managedIdentity/kubelet']].sort(),
+      );
+      expect(namesOf('azurerm_monitor_data_collection_rule')).toEqual([golden['dataCollectionRule/ci'], golden['dataCollectionRule/prom']].sort());
+      expect(namesOf('azurerm_monitor_workspace')).toEqual([golden.monitorWorkspace]);
+      // Optional per environment: a created VNet and Application Insights exist where the config asks for them.
+      for (const [type, key] of [
+        ['azurerm_virtual_network', 'virtualNetwork'],
+        ['azurerm_application_insights', 'applicationInsights'],
+      ] as const) {
+        for (const actual of namesOf(type)) expect(actual).toBe(golden[key]);
+      }
       expect(nameOf('azurerm_monitor_action_group')).toBe(golden.actionGroup);
       const alerts = ['azurerm_monitor_metric_alert', 'azurerm_monitor_scheduled_query_rules_alert_v2'].flatMap((type) =>
         Object.values<{ name: string }>(platform.resource[type] ?? {}).map((a) => a.name),
