@@ -85,7 +85,13 @@ export function parseVmSize(name: string): VmSize | string {
 
 /** AKS kube-reserved CPU by core count (millicores). @see https://learn.microsoft.com/azure/aks/node-resource-reservations */
 const KUBE_RESERVED_CPU_MILLIS: ReadonlyArray<[number, number]> = [
-  [1, 60], [2, 100], [4, 140], [8, 180], [16, 260], [32, 420], [64, 740],
+  [1, 60],
+  [2, 100],
+  [4, 140],
+  [8, 180],
+  [16, 260],
+  [32, 420],
+  [64, 740],
 ];
 
 /** Eviction threshold AKS sets on every node (memory.available<100Mi). */

@@ -25,9 +25,7 @@ export function namespaceQuota(env: EnvironmentConfig): NamespaceQuota {
   const peak = app.autoscaling?.maxReplicas ?? app.replicas;
   const release = app.release;
   const tracksAtPeak =
-    release.strategy === 'blueGreen' ? 2 * peak
-      : release.strategy === 'canary' ? peak + Math.ceil((peak * release.canaryPercent) / 100)
-        : peak;
+    release.strategy === 'blueGreen' ? 2 * peak : release.strategy === 'canary' ? peak + Math.ceil((peak * release.canaryPercent) / 100) : peak;
   const pods = tracksAtPeak + surgePods(peak, app.maxSurge);
   const r = app.resources;
   return {

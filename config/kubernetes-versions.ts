@@ -38,11 +38,15 @@ export function kubernetesVersionStatus(version: string, today: Date): { readonl
   if (!row) return { problem: `Kubernetes ${minor} is not a version AKS offers; ${allowed}` };
   const end = Date.parse(`${row.endOfSupport}T23:59:59Z`);
   if (end < today.getTime()) {
-    return { problem: `Kubernetes ${minor} left AKS support on ${row.endOfSupport}; a cluster cannot be created at it (only Premium with Long-Term Support keeps it); ${allowed}` };
+    return {
+      problem: `Kubernetes ${minor} left AKS support on ${row.endOfSupport}; a cluster cannot be created at it (only Premium with Long-Term Support keeps it); ${allowed}`,
+    };
   }
   const daysLeft = Math.floor((end - today.getTime()) / DAY_MS);
   if (daysLeft <= END_OF_SUPPORT_WARNING_DAYS) {
-    return { warning: `Kubernetes ${minor} leaves AKS support on ${row.endOfSupport} (in ${daysLeft} days); upgrade to a newer minor version (${allowed})` };
+    return {
+      warning: `Kubernetes ${minor} leaves AKS support on ${row.endOfSupport} (in ${daysLeft} days); upgrade to a newer minor version (${allowed})`,
+    };
   }
   return {};
 }

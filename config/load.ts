@@ -41,12 +41,14 @@ export function parseEnvironment(name: string, input: unknown, file: string): En
   const result = environmentSchema.safeParse(input);
   const where = { file, environment: name };
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((issue) => ({
-      ...where,
-      path: issue.path.join('.'),
-      value: issue.code === 'unrecognized_keys' ? undefined : valueAt(input, issue.path),
-      message: issue.message,
-    })));
+    throw new ConfigError(
+      result.error.issues.map((issue) => ({
+        ...where,
+        path: issue.path.join('.'),
+        value: issue.code === 'unrecognized_keys' ? undefined : valueAt(input, issue.path),
+        message: issue.message,
+      })),
+    );
   }
   const env: EnvironmentConfig = { ...result.data, name };
   const problems = crossFieldProblems(env);
@@ -70,8 +72,10 @@ function readUtf8(file: string, environment: string, bytes: Buffer): string {
   } catch {
     const at = firstInvalidUtf8(bytes);
     const line = bytes.subarray(0, at).toString('latin1').split('\n').length;
-    throw problem(`the file is not UTF-8: byte 0x${bytes[at].toString(16).toUpperCase().padStart(2, '0')} on line ${line} ` +
-      `is not valid UTF-8 (a Latin-1 or Windows-1252 character?); save the file as UTF-8`);
+    throw problem(
+      `the file is not UTF-8: byte 0x${bytes[at].toString(16).toUpperCase().padStart(2, '0')} on line ${line} ` +
+        `is not valid UTF-8 (a Latin-1 or Windows-1252 character?); save the file as UTF-8`,
+    );
   }
 }
 
@@ -98,13 +102,22 @@ export function loadEnvironmentFile(file: string): EnvironmentConfig {
   const base = path.basename(file);
   const match = ENVIRONMENT_FILE.exec(base);
   if (!match) {
-    throw new ConfigError([{ file, environment: base, path: '', message: `file name must be <environment>.yaml where <environment> is 2-12 lowercase letters or digits, starting with a letter` }]);
+    throw new ConfigError([
+      {
+        file,
+        environment: base,
+        path: '',
+        message: `file name must be <environment>.yaml where <environment> is 2-12 lowercase letters or digits, starting with a letter`,
+      },
+    ]);
   }
   const environment = match[1];
   const problem = (message: string) => new ConfigError([{ file, environment, path: '', message }]);
   const stat = fs.statSync(file, { throwIfNoEntry: false });
   if (!stat) {
-    const link = fs.lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink() ? ` (a symbolic link to '${fs.readlinkSync(file)}', which does not exist)` : '';
+    const link = fs.lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()
+      ? ` (a symbolic link to '${fs.readlinkSync(file)}', which does not exist)`
+      : '';
     throw problem(`the file does not exist${link}`);
   }
   if (!stat.isFile()) throw problem('is a directory, not an environment file; rename or remove it');
@@ -147,9 +160,14 @@ const warned = new Set<string>();
 export function loadEnvironments(dir: string, options: LoadOptions = {}): EnvironmentConfig[] {
   const stat = fs.statSync(dir, { throwIfNoEntry: false });
   if (!stat?.isDirectory()) {
-    throw new InputError(`environments folder '${dir}' ${stat ? 'is not a folder' : 'does not exist'}; create it with one <environment>.yaml per environment (see README, "Add an environment"), or set ENVIRONMENTS_DIR`);
+    throw new InputError(
+      `environments folder '${dir}' ${stat ? 'is not a folder' : 'does not exist'}; create it with one <environment>.yaml per environment (see README, "Add an environment"), or set ENVIRONMENTS_DIR`,
+    );
   }
-  const files = fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
   if (files.length === 0) {
     throw new InputError(`no environment files (<environment>.yaml) in '${dir}'; add one (see README, "Add an environment")`);
   }
@@ -158,13 +176,20 @@ export function loadEnvironments(dir: string, options: LoadOptions = {}): Enviro
   const problems: FileProblem[] = [];
   for (const [environment, both] of byName) {
     if (both.length > 1) {
-      problems.push({ file: both.map((f) => path.join(dir, f)).join(' and '), environment, path: '', message: 'two files define this environment; keep one (.yaml)' });
+      problems.push({
+        file: both.map((f) => path.join(dir, f)).join(' and '),
+        environment,
+        path: '',
+        message: 'two files define this environment; keep one (.yaml)',
+      });
     }
   }
   if (options.only) {
     const unknown = options.only.filter((name) => !byName.has(name));
     if (unknown.length > 0) {
-      throw new InputError(`unknown environment(s) ${unknown.map((u) => `'${u}'`).join(', ')}; environments in '${dir}': ${[...byName.keys()].join(', ')}`);
+      throw new InputError(
+        `unknown environment(s) ${unknown.map((u) => `'${u}'`).join(', ')}; environments in '${dir}': ${[...byName.keys()].join(', ')}`,
+      );
     }
   }
   const envs: EnvironmentConfig[] = [];
@@ -181,8 +206,10 @@ export function loadEnvironments(dir: string, options: LoadOptions = {}): Enviro
       if (options.strict) problems.push(...placeholders);
       else if (placeholders.length > 0) {
         // One line per file: the example files have several placeholders each.
-        warn(`warning: ${where.file} (environment '${env.name}'): ${placeholders.map((w) => w.path).join(', ')}: ` +
-          `${placeholders.length === 1 ? 'is a placeholder' : 'are placeholders'}, not real IDs; fine for synth, refused by --strict (deploy)`);
+        warn(
+          `warning: ${where.file} (environment '${env.name}'): ${placeholders.map((w) => w.path).join(', ')}: ` +
+            `${placeholders.length === 1 ? 'is a placeholder' : 'are placeholders'}, not real IDs; fine for synth, refused by --strict (deploy)`,
+        );
       }
       envs.push(env);
     } catch (error) {
@@ -211,7 +238,12 @@ export function loadEnvironmentsFromProcess(env: NodeJS.ProcessEnv = process.env
 }
 
 /** An enumerated environment variable (STATE_BACKEND, KUBELOGIN_LOGIN): its value, its default when unset, an InputError otherwise. */
-export function enumVariable<const T extends readonly [string, ...string[]]>(name: string, allowed: T, fallback: T[number], env: NodeJS.ProcessEnv = process.env): T[number] {
+export function enumVariable<const T extends readonly [string, ...string[]]>(
+  name: string,
+  allowed: T,
+  fallback: T[number],
+  env: NodeJS.ProcessEnv = process.env,
+): T[number] {
   const value = env[name];
   if (value === undefined) return fallback;
   const parsed = z.enum(allowed).safeParse(value);

@@ -38,10 +38,28 @@ interface NameRule {
 const RULES = {
   resourceGroup: { abbreviation: 'rg', maxLength: 90, pattern: /^[-\w.()]+$/, allowed: 'letters, digits, -_.()' },
   nodeResourceGroup: { abbreviation: 'rg', maxLength: 80, pattern: /^[-\w.()]+$/, allowed: 'letters, digits, -_.()' },
-  containerRegistry: { abbreviation: 'cr', maxLength: 50, pattern: /^[a-z0-9]{5,50}$/, allowed: '5-50 lowercase letters and digits', globallyUnique: true, alphanumericOnly: true },
+  containerRegistry: {
+    abbreviation: 'cr',
+    maxLength: 50,
+    pattern: /^[a-z0-9]{5,50}$/,
+    allowed: '5-50 lowercase letters and digits',
+    globallyUnique: true,
+    alphanumericOnly: true,
+  },
   kubernetesCluster: { abbreviation: 'aks', maxLength: 63, pattern: /^[a-z0-9][-a-z0-9]*[a-z0-9]$/, allowed: '1-63 letters, digits and hyphens' },
-  keyVault: { abbreviation: 'kv', maxLength: 24, pattern: /^[a-z](?!.*--)[a-z0-9-]{1,22}[a-z0-9]$/, allowed: '3-24 letters, digits and single hyphens, starting with a letter', globallyUnique: true },
-  logAnalyticsWorkspace: { abbreviation: 'log', maxLength: 63, pattern: /^[a-z0-9][-a-z0-9]{2,61}[a-z0-9]$/, allowed: '4-63 letters, digits and hyphens' },
+  keyVault: {
+    abbreviation: 'kv',
+    maxLength: 24,
+    pattern: /^[a-z](?!.*--)[a-z0-9-]{1,22}[a-z0-9]$/,
+    allowed: '3-24 letters, digits and single hyphens, starting with a letter',
+    globallyUnique: true,
+  },
+  logAnalyticsWorkspace: {
+    abbreviation: 'log',
+    maxLength: 63,
+    pattern: /^[a-z0-9][-a-z0-9]{2,61}[a-z0-9]$/,
+    allowed: '4-63 letters, digits and hyphens',
+  },
   managedIdentity: { abbreviation: 'id', maxLength: 128, pattern: /^[a-z0-9][-\w]*$/, allowed: 'letters, digits, - and _' },
   actionGroup: { abbreviation: 'ag', maxLength: 260, pattern: /^[^%&\\?/]+$/, allowed: 'any character except %&\\?/' },
   dataCollectionRule: { abbreviation: 'dcr', maxLength: 64, pattern: /^[a-z0-9][-\w.]*$/, allowed: 'letters, digits, -_.' },
@@ -54,8 +72,18 @@ const RULES = {
   natGateway: { abbreviation: 'ng', maxLength: 80, pattern: /^[a-z0-9][-\w.]*\w$/, allowed: '1-80 letters, digits, -_.' },
   publicIp: { abbreviation: 'pip', maxLength: 80, pattern: /^[a-z0-9][-\w.]*\w$/, allowed: '1-80 letters, digits, -_.' },
   monitorWorkspace: { abbreviation: 'amw', maxLength: 44, pattern: /^[a-z0-9][-a-z0-9]*[a-z0-9]$/, allowed: '4-44 letters, digits and hyphens' },
-  dataCollectionEndpoint: { abbreviation: 'dce', maxLength: 44, pattern: /^[a-z0-9][-a-z0-9]*[a-z0-9]$/, allowed: '3-44 letters, digits and hyphens' },
-  grafana: { abbreviation: 'amg', maxLength: 23, pattern: /^[a-z][-a-z0-9]{0,21}[a-z0-9]$/, allowed: '2-23 letters, digits and hyphens, starting with a letter' },
+  dataCollectionEndpoint: {
+    abbreviation: 'dce',
+    maxLength: 44,
+    pattern: /^[a-z0-9][-a-z0-9]*[a-z0-9]$/,
+    allowed: '3-44 letters, digits and hyphens',
+  },
+  grafana: {
+    abbreviation: 'amg',
+    maxLength: 23,
+    pattern: /^[a-z][-a-z0-9]{0,21}[a-z0-9]$/,
+    allowed: '2-23 letters, digits and hyphens, starting with a letter',
+  },
   applicationInsights: { abbreviation: 'appi', maxLength: 255, pattern: /^[^%&\\?/]+$/, allowed: 'any character except %&\\?/' },
 } as const satisfies Record<string, NameRule>;
 
@@ -66,9 +94,7 @@ export class NamingError extends Error {}
 
 /** Stable 4-character suffix: the same subscription, workload, environment and region always give the same one. */
 function uniqueSuffix(ctx: NamingContext): string {
-  const digest = createHash('sha256')
-    .update([ctx.subscriptionId, ctx.workload, ctx.environment, ctx.location].join('/'))
-    .digest();
+  const digest = createHash('sha256').update([ctx.subscriptionId, ctx.workload, ctx.environment, ctx.location].join('/')).digest();
   return digest.readUInt32BE(0).toString(36).padStart(4, '0').slice(-4);
 }
 

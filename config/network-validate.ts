@@ -57,19 +57,32 @@ export function networkProblems(env: EnvironmentConfig): Problem[] {
     add('network.apiServer.authorizedIpRanges', "ranges apply only with access 'authorizedRanges'; set network.apiServer.access: authorizedRanges");
   }
   if (api.access === 'private' && api.authorizedIpRanges.length > 0) {
-    add('network.apiServer.authorizedIpRanges', "a private cluster has no public endpoint to restrict; remove the ranges or use access 'authorizedRanges'");
+    add(
+      'network.apiServer.authorizedIpRanges',
+      "a private cluster has no public endpoint to restrict; remove the ranges or use access 'authorizedRanges'",
+    );
   }
   if (api.authorizedIpRanges.length > MAX_AUTHORIZED_RANGES) {
-    add('network.apiServer.authorizedIpRanges', `${api.authorizedIpRanges.length} ranges; AKS accepts at most ${MAX_AUTHORIZED_RANGES}: summarize them into larger ranges`);
+    add(
+      'network.apiServer.authorizedIpRanges',
+      `${api.authorizedIpRanges.length} ranges; AKS accepts at most ${MAX_AUTHORIZED_RANGES}: summarize them into larger ranges`,
+    );
   }
   for (const [i, range] of api.authorizedIpRanges.entries()) {
-    if (cidr(range).prefixLength === 0) add(`network.apiServer.authorizedIpRanges.${i}`, "0.0.0.0/0 is the whole internet; use access 'public' if that is the decision");
+    if (cidr(range).prefixLength === 0)
+      add(`network.apiServer.authorizedIpRanges.${i}`, "0.0.0.0/0 is the whole internet; use access 'public' if that is the decision");
   }
   if (api.vnetIntegration && vnet.mode === 'aksManaged') {
-    add('network.apiServer.vnetIntegration', "VNet integration needs an API server subnet: use network.virtualNetwork mode 'create', or 'existing' with subnets.apiServer");
+    add(
+      'network.apiServer.vnetIntegration',
+      "VNet integration needs an API server subnet: use network.virtualNetwork mode 'create', or 'existing' with subnets.apiServer",
+    );
   }
   if (api.vnetIntegration && vnet.mode === 'existing' && !vnet.subnets.apiServer) {
-    add('network.virtualNetwork.subnets.apiServer', 'VNet integration (network.apiServer.vnetIntegration) needs the resource ID of a subnet delegated to Microsoft.ContainerService/managedClusters');
+    add(
+      'network.virtualNetwork.subnets.apiServer',
+      'VNet integration (network.apiServer.vnetIntegration) needs the resource ID of a subnet delegated to Microsoft.ContainerService/managedClusters',
+    );
   }
 
   // Key Vault and registry.
@@ -84,19 +97,31 @@ export function networkProblems(env: EnvironmentConfig): Problem[] {
     add('registry.sku', `registry private endpoints need sku 'Premium' (sku is '${env.registry.sku}'); or set network.privateEndpoints: false`);
   }
   if (!network.publicNetworkAccess && !network.privateEndpoints) {
-    add('network.publicNetworkAccess', 'with public access off and no private endpoints nothing could reach Key Vault or the registry, not even the cluster; set network.privateEndpoints: true');
+    add(
+      'network.publicNetworkAccess',
+      'with public access off and no private endpoints nothing could reach Key Vault or the registry, not even the cluster; set network.privateEndpoints: true',
+    );
   }
   if (network.trustedIpRanges.length > 0 && !network.privateEndpoints) {
-    add('network.trustedIpRanges', 'firewall ranges apply when Key Vault and the registry deny by default, which they do with network.privateEndpoints: true');
+    add(
+      'network.trustedIpRanges',
+      'firewall ranges apply when Key Vault and the registry deny by default, which they do with network.privateEndpoints: true',
+    );
   }
   if (network.trustedIpRanges.length > 0 && !network.publicNetworkAccess) {
-    add('network.trustedIpRanges', 'public access is off (network.publicNetworkAccess: false), so no public range can be let in; remove the ranges or turn public access on');
+    add(
+      'network.trustedIpRanges',
+      'public access is off (network.publicNetworkAccess: false), so no public range can be let in; remove the ranges or turn public access on',
+    );
   }
 
   for (const [i, range] of network.trustedIpRanges.entries()) {
     const privateRange = PRIVATE_RANGES.find((r) => overlaps(cidr(range), cidr(r)));
     if (privateRange) {
-      add(`network.trustedIpRanges.${i}`, `${range} overlaps the private range ${privateRange}; Key Vault and registry firewalls take public addresses only (private clients use the private endpoints)`);
+      add(
+        `network.trustedIpRanges.${i}`,
+        `${range} overlaps the private range ${privateRange}; Key Vault and registry firewalls take public addresses only (private clients use the private endpoints)`,
+      );
     }
   }
 
@@ -105,22 +130,32 @@ export function networkProblems(env: EnvironmentConfig): Problem[] {
     add('network.outboundType', "'managedNATGateway' works only in the AKS-managed VNet; with your own subnets use 'userAssignedNATGateway'");
   }
   if (network.outboundType === 'userAssignedNATGateway' && vnet.mode === 'aksManaged') {
-    add('network.outboundType', "'userAssignedNATGateway' needs node subnets to attach the NAT gateway to: use network.virtualNetwork mode 'create' or 'existing'");
+    add(
+      'network.outboundType',
+      "'userAssignedNATGateway' needs node subnets to attach the NAT gateway to: use network.virtualNetwork mode 'create' or 'existing'",
+    );
   }
   if (network.outboundType === 'userDefinedRouting' && vnet.mode !== 'existing') {
-    add('network.outboundType', "'userDefinedRouting' needs existing subnets whose route table sends 0.0.0.0/0 to your firewall (network.virtualNetwork mode 'existing')");
+    add(
+      'network.outboundType',
+      "'userDefinedRouting' needs existing subnets whose route table sends 0.0.0.0/0 to your firewall (network.virtualNetwork mode 'existing')",
+    );
   }
 
   // Address plan.
   const pods = cidr(network.podCidr);
   const services = cidr(network.serviceCidr);
   const vnetRanges: Array<[string, Ipv4Cidr]> =
-    vnet.mode === 'create' ? [['network.virtualNetwork.addressSpace', cidr(vnet.addressSpace)]]
-      : vnet.mode === 'existing' ? vnet.addressSpace.map((r, i) => [`network.virtualNetwork.addressSpace.${i}`, cidr(r)])
+    vnet.mode === 'create'
+      ? [['network.virtualNetwork.addressSpace', cidr(vnet.addressSpace)]]
+      : vnet.mode === 'existing'
+        ? vnet.addressSpace.map((r, i) => [`network.virtualNetwork.addressSpace.${i}`, cidr(r)])
         : [['the AKS-managed VNet', cidr(AKS_MANAGED_VNET_CIDR)]];
   for (const [where, range] of vnetRanges) {
-    if (overlaps(services, range)) add('network.serviceCidr', `${services.text} overlaps ${where} (${range.text}); the service CIDR must lie outside the VNet`);
-    if (overlaps(pods, range)) add('network.podCidr', `${pods.text} overlaps ${where} (${range.text}); overlay pod addresses must lie outside the VNet`);
+    if (overlaps(services, range))
+      add('network.serviceCidr', `${services.text} overlaps ${where} (${range.text}); the service CIDR must lie outside the VNet`);
+    if (overlaps(pods, range))
+      add('network.podCidr', `${pods.text} overlaps ${where} (${range.text}); overlay pod addresses must lie outside the VNet`);
   }
   if (overlaps(pods, services)) add('network.podCidr', `${pods.text} overlaps network.serviceCidr (${services.text})`);
   for (const reserved of RESERVED_SERVICE_RANGES) {
@@ -130,14 +165,20 @@ export function networkProblems(env: EnvironmentConfig): Problem[] {
   if (!containsAddress(services, dns)) {
     add('network.dnsServiceIp', `${network.dnsServiceIp} must lie inside network.serviceCidr (${services.text})`);
   } else if (dns - services.start < 2) {
-    add('network.dnsServiceIp', `${network.dnsServiceIp} is the first or second address of ${services.text}, which Kubernetes keeps; use e.g. the .10 address`);
+    add(
+      'network.dnsServiceIp',
+      `${network.dnsServiceIp} is the first or second address of ${services.text}, which Kubernetes keeps; use e.g. the .10 address`,
+    );
   }
   const { systemPool, userPool } = env.kubernetes;
   const nodesAtPeak = peakNodes(systemPool) + peakNodes(userPool);
   if (pods.prefixLength > 24 || 2 ** (24 - pods.prefixLength) < nodesAtPeak) {
     // Overlay gives every node a /24 of the pod CIDR, whatever maxPods is (at most 250 pods per node).
     const blocks = pods.prefixLength > 24 ? 0 : 2 ** (24 - pods.prefixLength);
-    add('network.podCidr', `${pods.text} has ${blocks} /24 blocks, but overlay needs one per node and the pools can reach ${nodesAtPeak} nodes (maxCount + surge); use a larger range such as /16`);
+    add(
+      'network.podCidr',
+      `${pods.text} has ${blocks} /24 blocks, but overlay needs one per node and the pools can reach ${nodesAtPeak} nodes (maxCount + surge); use a larger range such as /16`,
+    );
   }
 
   if (vnet.mode === 'create') problems.push(...createdVnetProblems(env, vnet, cidr(vnet.addressSpace)));
@@ -146,16 +187,29 @@ export function networkProblems(env: EnvironmentConfig): Problem[] {
     for (const key of ['userNodes', 'apiServer', 'privateEndpoints', 'internalLoadBalancers'] as const) {
       const id = vnet.subnets[key];
       if (id && virtualNetworkIdOf(id).toLowerCase() !== home) {
-        add(`network.virtualNetwork.subnets.${key}`, `must be a subnet of the system nodes' VNet (${virtualNetworkIdOf(vnet.subnets.systemNodes)}); AKS keeps a cluster in one VNet`);
+        add(
+          `network.virtualNetwork.subnets.${key}`,
+          `must be a subnet of the system nodes' VNet (${virtualNetworkIdOf(vnet.subnets.systemNodes)}); AKS keeps a cluster in one VNet`,
+        );
       }
     }
     if (vnet.privateDnsZones && !network.privateEndpoints) {
-      add('network.virtualNetwork.privateDnsZones', 'private DNS zones are used by private endpoints; set network.privateEndpoints: true or remove them');
+      add(
+        'network.virtualNetwork.privateDnsZones',
+        'private DNS zones are used by private endpoints; set network.privateEndpoints: true or remove them',
+      );
     }
-    for (const [key, expected] of [['keyVault', PRIVATE_DNS_ZONES.vault], ['registry', PRIVATE_DNS_ZONES.registry]] as const) {
+    for (const [key, expected] of [
+      ['keyVault', PRIVATE_DNS_ZONES.vault],
+      ['registry', PRIVATE_DNS_ZONES.registry],
+    ] as const) {
       const zoneId = vnet.privateDnsZones?.[key];
       const name = zoneId?.slice(zoneId.lastIndexOf('/') + 1).toLowerCase();
-      if (name !== undefined && name !== expected) add(`network.virtualNetwork.privateDnsZones.${key}`, `is zone '${name}', but ${key === 'keyVault' ? 'Key Vault' : 'the registry'} records belong in '${expected}'`);
+      if (name !== undefined && name !== expected)
+        add(
+          `network.virtualNetwork.privateDnsZones.${key}`,
+          `is zone '${name}', but ${key === 'keyVault' ? 'Key Vault' : 'the registry'} records belong in '${expected}'`,
+        );
     }
   }
   return problems;
@@ -175,14 +229,20 @@ function createdVnetProblems(env: EnvironmentConfig, vnet: CreatedVnet, space: I
   for (let i = 0; i < subnets.length; i++) {
     for (let j = i + 1; j < subnets.length; j++) {
       if (overlaps(subnets[i].range, subnets[j].range)) {
-        add(`network.virtualNetwork.subnets.${subnets[j].key}`, `${subnets[j].range.text} overlaps subnets.${subnets[i].key} (${subnets[i].range.text})`);
+        add(
+          `network.virtualNetwork.subnets.${subnets[j].key}`,
+          `${subnets[j].range.text} overlaps subnets.${subnets[i].key} (${subnets[i].range.text})`,
+        );
       }
     }
   }
   const need = (key: keyof CreatedVnet['subnets'], addresses: number, why: string) => {
     const range = cidr(vnet.subnets[key]);
     if (usableAddresses(range) < addresses) {
-      add(`network.virtualNetwork.subnets.${key}`, `${range.text} has ${usableAddresses(range)} usable addresses (${addressCount(range)} minus 5 Azure keeps), but ${why} needs ${addresses}`);
+      add(
+        `network.virtualNetwork.subnets.${key}`,
+        `${range.text} has ${usableAddresses(range)} usable addresses (${addressCount(range)} minus 5 Azure keeps), but ${why} needs ${addresses}`,
+      );
     }
   };
   const { systemPool, userPool } = env.kubernetes;
@@ -191,7 +251,10 @@ function createdVnetProblems(env: EnvironmentConfig, vnet: CreatedVnet, space: I
   need('privateEndpoints', privateEndpointAddresses(env), 'Key Vault and the registry (one per replica region)');
   const apiServer = cidr(vnet.subnets.apiServer);
   if (apiServer.prefixLength > API_SERVER_SUBNET_MAX_PREFIX) {
-    add('network.virtualNetwork.subnets.apiServer', `${apiServer.text} is smaller than the /${API_SERVER_SUBNET_MAX_PREFIX} API server VNet integration needs`);
+    add(
+      'network.virtualNetwork.subnets.apiServer',
+      `${apiServer.text} is smaller than the /${API_SERVER_SUBNET_MAX_PREFIX} API server VNet integration needs`,
+    );
   }
   return problems;
 }
@@ -203,16 +266,25 @@ export const APPLICATION_INSIGHTS_SECRET = 'APPLICATIONINSIGHTS_CONNECTION_STRIN
 export function addOnProblems(env: EnvironmentConfig): Problem[] {
   const problems: Problem[] = [];
   if (env.managedPrometheus.grafana && !env.managedPrometheus.enabled) {
-    problems.push({ path: 'managedPrometheus.grafana', message: 'Grafana reads the managed Prometheus workspace; set managedPrometheus.enabled: true' });
+    problems.push({
+      path: 'managedPrometheus.grafana',
+      message: 'Grafana reads the managed Prometheus workspace; set managedPrometheus.enabled: true',
+    });
   }
   if (env.applicationInsights.enabled && !env.app.secretNames.includes(APPLICATION_INSIGHTS_SECRET)) {
-    problems.push({ path: 'app.secretNames', message: `Application Insights is on, but the app does not mount its connection string; add ${APPLICATION_INSIGHTS_SECRET}` });
+    problems.push({
+      path: 'app.secretNames',
+      message: `Application Insights is on, but the app does not mount its connection string; add ${APPLICATION_INSIGHTS_SECRET}`,
+    });
   }
   const ingress = env.ingress;
   if (ingress?.dnsZoneId) {
     const zone = ingress.dnsZoneId.slice(ingress.dnsZoneId.lastIndexOf('/') + 1).toLowerCase();
     if (ingress.host !== zone && !ingress.host.endsWith(`.${zone}`)) {
-      problems.push({ path: 'ingress.host', message: `'${ingress.host}' is not in the DNS zone '${zone}' (ingress.dnsZoneId); the add-on could not write its record` });
+      problems.push({
+        path: 'ingress.host',
+        message: `'${ingress.host}' is not in the DNS zone '${zone}' (ingress.dnsZoneId); the add-on could not write its record`,
+      });
     }
   }
   return problems;

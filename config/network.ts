@@ -21,7 +21,11 @@ export type SubnetRole = (typeof SUBNET_ROLES)[number];
 
 /** The short word that tells a role's subnet and NSG apart in their names. */
 export const SUBNET_QUALIFIERS: Readonly<Record<SubnetRole, string>> = {
-  systemNodes: 'system', userNodes: 'user', apiServer: 'apiserver', privateEndpoints: 'pep', internalLoadBalancers: 'ilb',
+  systemNodes: 'system',
+  userNodes: 'user',
+  apiServer: 'apiserver',
+  privateEndpoints: 'pep',
+  internalLoadBalancers: 'ilb',
 };
 
 /** Name of a created subnet, e.g. snet-photoview-prod-weu-ilb. */
@@ -43,9 +47,7 @@ export function internalLoadBalancerSubnetName(env: EnvironmentConfig): string |
 
 /** Nodes a pool can have at once: its maximum plus the upgrade surge. */
 export function peakNodes(pool: { readonly maxCount: number; readonly maxSurge: string }): number {
-  const surge = pool.maxSurge.endsWith('%')
-    ? Math.ceil((pool.maxCount * Number(pool.maxSurge.slice(0, -1))) / 100)
-    : Number(pool.maxSurge);
+  const surge = pool.maxSurge.endsWith('%') ? Math.ceil((pool.maxCount * Number(pool.maxSurge.slice(0, -1))) / 100) : Number(pool.maxSurge);
   return pool.maxCount + surge;
 }
 
@@ -63,4 +65,3 @@ export function subnetNameOf(subnetId: string): string {
 export function privateEndpointAddresses(env: EnvironmentConfig): number {
   return 1 + 1 + 1 + env.registry.geoReplicationLocations.length;
 }
-

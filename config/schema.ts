@@ -21,8 +21,11 @@ function strict<T extends z.ZodRawShape>(shape: T) {
 }
 
 const int = (min: number, max: number) =>
-  z.number({ error: `must be a whole number from ${min} to ${max}` }).int(`must be a whole number from ${min} to ${max}`)
-    .min(min, `must be a whole number from ${min} to ${max}`).max(max, `must be a whole number from ${min} to ${max}`);
+  z
+    .number({ error: `must be a whole number from ${min} to ${max}` })
+    .int(`must be a whole number from ${min} to ${max}`)
+    .min(min, `must be a whole number from ${min} to ${max}`)
+    .max(max, `must be a whole number from ${min} to ${max}`);
 
 const region = z.string().refine((r) => r in AZURE_REGIONS, {
   error: `unknown Azure region; allowed: ${Object.keys(AZURE_REGIONS).join(', ')}`,
@@ -41,9 +44,11 @@ const uuid = z.string().regex(GUID, {
 const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: 'must be a DNS-1123 label' });
 /** A share of pods or a pod count, parsed once here so nothing downstream handles `"25%" | 3`. */
 export type PercentOrCount = { readonly percent: number } | { readonly count: number };
-const percentOrCount = z.union([z.string().regex(/^(100|[1-9]?\d)%$/), z.number().int().min(0)], {
-  error: 'must be a percentage like "25%" or a whole number',
-}).transform((v): PercentOrCount => (typeof v === 'number' ? { count: v } : { percent: Number(v.slice(0, -1)) }));
+const percentOrCount = z
+  .union([z.string().regex(/^(100|[1-9]?\d)%$/), z.number().int().min(0)], {
+    error: 'must be a percentage like "25%" or a whole number',
+  })
+  .transform((v): PercentOrCount => (typeof v === 'number' ? { count: v } : { percent: Number(v.slice(0, -1)) }));
 const isZero = (v: PercentOrCount) => ('percent' in v ? v.percent : v.count) === 0;
 
 /** A VM size name in the file; the parsed size (family, vCPUs, memory) in the config. */
@@ -66,14 +71,20 @@ const nodePool = strict({
   /** Nodes at creation; the autoscaler owns the count afterwards. @default minCount */
   nodeCount: int(1, 1000).optional(),
   /** Availability zones to spread nodes over. @default all three where the region has zones */
-  zones: z.array(z.enum(['1', '2', '3'])).min(1).optional(),
+  zones: z
+    .array(z.enum(['1', '2', '3']))
+    .min(1)
+    .optional(),
   /** Pods per node (Azure CNI overlay allows up to 250). */
   maxPods: int(10, 250).default(110),
   /** Ephemeral OS disks are faster and free, and reimage quicker on node-image upgrades. */
   osDiskType: z.enum(['Ephemeral', 'Managed']).default('Ephemeral'),
   osDiskSizeGb: int(30, 2048).default(64),
   /** Extra nodes added during upgrades. */
-  maxSurge: z.string().regex(/^([1-9]\d?%|100%|[1-9]\d*)$/, { error: 'must be a percentage like "33%" or a node count' }).default('33%'),
+  maxSurge: z
+    .string()
+    .regex(/^([1-9]\d?%|100%|[1-9]\d*)$/, { error: 'must be a percentage like "33%" or a node count' })
+    .default('33%'),
   /** Kubernetes version of the pool; never ahead of the control plane. @default the control plane's */
   orchestratorVersion: kubernetesVersion.optional(),
 });
@@ -84,11 +95,13 @@ const maintenance = strict({
   startTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time HH:MM from 00:00 to 23:59' }),
   /** AKS requires at least 4 hours. */
   durationHours: int(4, 24).default(4),
-  utcOffset: z.string().regex(/^[+-](0\d|1[0-4]):[0-5]\d$/, { error: 'must be an offset like +00:00 or -05:00' }).default('+00:00'),
+  utcOffset: z
+    .string()
+    .regex(/^[+-](0\d|1[0-4]):[0-5]\d$/, { error: 'must be an offset like +00:00 or -05:00' })
+    .default('+00:00'),
 });
 
-const alertRule = (threshold: z.ZodNumber, severity: number) =>
-  strict({ threshold, severity: int(0, 4).default(severity) });
+const alertRule = (threshold: z.ZodNumber, severity: number) => strict({ threshold, severity: int(0, 4).default(severity) });
 
 const kubernetes = strict({
   version: kubernetesVersion,
@@ -102,12 +115,18 @@ const kubernetes = strict({
    * changing `network_data_plane` or `network_policy` later replaces the cluster; Azure Network Policy
    * Manager is being retired. @see https://learn.microsoft.com/azure/aks/azure-cni-powered-by-cilium
    */
-  networkPolicy: z.literal('cilium', {
-    error: "must be 'cilium': Azure CNI powered by Cilium is the data plane ('azure' Network Policy Manager is being retired, and changing the engine later replaces the cluster)",
-  }).default('cilium'),
+  networkPolicy: z
+    .literal('cilium', {
+      error:
+        "must be 'cilium': Azure CNI powered by Cilium is the data plane ('azure' Network Policy Manager is being retired, and changing the engine later replaces the cluster)",
+    })
+    .default('cilium'),
   systemPool: nodePool,
   userPool: nodePool.extend({
-    name: z.string().regex(/^[a-z][a-z0-9]{0,11}$/, { error: 'must be 1-12 lowercase letters or digits, starting with a letter' }).default('apps'),
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9]{0,11}$/, { error: 'must be 1-12 lowercase letters or digits, starting with a letter' })
+      .default('apps'),
   }),
   autoscalerProfile: strict({
     expander: z.enum(['least-waste', 'most-pods', 'priority', 'random']).default('least-waste'),
@@ -126,38 +145,46 @@ const imageTag = z.string().superRefine((value, ctx) => {
 });
 
 /** A field that synth no longer reads; setting it is an error that names its replacement. */
-const removed = (message: string) => z.unknown().refine((v) => v === undefined, { error: message }).optional();
+const removed = (message: string) =>
+  z
+    .unknown()
+    .refine((v) => v === undefined, { error: message })
+    .optional();
 const CLOCK_FREE = 'removed: synth no longer reads the clock (the same commit must give the same plan at any time)';
 
-const releaseStrategy = z.discriminatedUnion('strategy', [
-  strict({ strategy: z.literal('rolling'), tag: imageTag }),
-  strict({
-    strategy: z.literal('blueGreen'),
-    /** Colour the main Service sends traffic to; the other one is the idle colour (preview and rollback target). */
-    active: z.enum(['blue', 'green']),
-    blueTag: imageTag,
-    greenTag: imageTag,
-    /**
-     * Scales the idle colour down, as its own reviewed change. Without it the idle colour keeps the
-     * baseline (HPA minimum, or `replicas`), so a rollback is instant.
-     */
-    scaledDown: strict({
-      /** Must be the idle colour: the active one serves traffic. */
-      colour: z.enum(['blue', 'green']),
-      /** Pods the idle colour keeps (with autoscaling at least 1: an HPA cannot hold 0). */
-      replicas: int(0, 1000),
-    }).optional(),
-    switchedAt: removed(`${CLOCK_FREE}; scale the idle colour down with scaledDown: { colour, replicas } in a later change`),
-    scaleDownDelaySeconds: removed(`${CLOCK_FREE}; scale the idle colour down with scaledDown: { colour, replicas } in a later change`),
-  }),
-  strict({
-    strategy: z.literal('canary'),
-    stableTag: imageTag,
-    canaryTag: imageTag,
-    /** Share of pods (and so of traffic) on the canary; 0 rolls the canary back. */
-    canaryPercent: int(0, 100),
-  }),
-], { error: "release.strategy must be one of 'rolling', 'blueGreen', 'canary'" });
+const releaseStrategy = z.discriminatedUnion(
+  'strategy',
+  [
+    strict({ strategy: z.literal('rolling'), tag: imageTag }),
+    strict({
+      strategy: z.literal('blueGreen'),
+      /** Colour the main Service sends traffic to; the other one is the idle colour (preview and rollback target). */
+      active: z.enum(['blue', 'green']),
+      blueTag: imageTag,
+      greenTag: imageTag,
+      /**
+       * Scales the idle colour down, as its own reviewed change. Without it the idle colour keeps the
+       * baseline (HPA minimum, or `replicas`), so a rollback is instant.
+       */
+      scaledDown: strict({
+        /** Must be the idle colour: the active one serves traffic. */
+        colour: z.enum(['blue', 'green']),
+        /** Pods the idle colour keeps (with autoscaling at least 1: an HPA cannot hold 0). */
+        replicas: int(0, 1000),
+      }).optional(),
+      switchedAt: removed(`${CLOCK_FREE}; scale the idle colour down with scaledDown: { colour, replicas } in a later change`),
+      scaleDownDelaySeconds: removed(`${CLOCK_FREE}; scale the idle colour down with scaledDown: { colour, replicas } in a later change`),
+    }),
+    strict({
+      strategy: z.literal('canary'),
+      stableTag: imageTag,
+      canaryTag: imageTag,
+      /** Share of pods (and so of traffic) on the canary; 0 rolls the canary back. */
+      canaryPercent: int(0, 100),
+    }),
+  ],
+  { error: "release.strategy must be one of 'rolling', 'blueGreen', 'canary'" },
+);
 
 /** Namespaces that Kubernetes, AKS or Gatekeeper (Azure Policy) own; an app there could break or be broken by them. */
 export const SYSTEM_NAMESPACE = /^(default|kube-.*|gatekeeper-.*)$/;
@@ -165,12 +192,17 @@ export const SYSTEM_NAMESPACE = /^(default|kube-.*|gatekeeper-.*)$/;
 const SECRET_MODES = ['file', 'environment'] as const;
 
 const app = strict({
-  namespace: dnsLabel.refine((ns) => !SYSTEM_NAMESPACE.test(ns), {
-    error: 'is a system namespace; allowed: any DNS-1123 label except default, kube-* and gatekeeper-*',
-  }).default('photo-view'),
+  namespace: dnsLabel
+    .refine((ns) => !SYSTEM_NAMESPACE.test(ns), {
+      error: 'is a system namespace; allowed: any DNS-1123 label except default, kube-* and gatekeeper-*',
+    })
+    .default('photo-view'),
   serviceAccountName: dnsLabel.default('photo-view'),
   /** Repository in the environment's registry. */
-  imageRepository: z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*$/, { error: 'must be a lowercase repository path' }).default('photo-view'),
+  imageRepository: z
+    .string()
+    .regex(/^[a-z0-9]+([._/-][a-z0-9]+)*$/, { error: 'must be a lowercase repository path' })
+    .default('photo-view'),
   release: releaseStrategy,
   /** Pods when no autoscaler is configured (10, as in the original walkthrough). */
   replicas: int(1, 1000).default(10),
@@ -204,37 +236,51 @@ const app = strict({
    * Per secret, how it reaches the app: `file` (default) only, or `environment`: also an environment
    * variable, fed from a Kubernetes Secret the CSI driver syncs, which puts the value in etcd.
    */
-  secretModes: z.record(z.string(), z.enum(SECRET_MODES, { error: `secret mode must be one of ${SECRET_MODES.map((m) => `'${m}'`).join(', ')}` })).default({}),
+  secretModes: z
+    .record(z.string(), z.enum(SECRET_MODES, { error: `secret mode must be one of ${SECRET_MODES.map((m) => `'${m}'`).join(', ')}` }))
+    .default({}),
   /** How long `cdktf deploy` waits for the Deployment to become available before failing. */
   rolloutTimeoutMinutes: int(1, 120).default(10),
   containerPort: removed('removed: the port is part of the photo-view app contract (workloads/photo-view/contract.ts), not of an environment'),
   healthPath: removed('removed: the probe paths are part of the photo-view app contract (workloads/photo-view/contract.ts), not of an environment'),
-}).superRefine((app, ctx) => {
-  const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-  if (isZero(app.maxSurge) && isZero(app.maxUnavailable)) {
-    issue(['maxSurge'], 'maxSurge and maxUnavailable are both 0, so a rolling update could neither add nor remove a pod; set one of them above 0 (default 25%)');
-  }
-  for (const name of Object.keys(app.secretModes)) {
-    if (!app.secretNames.includes(name)) issue(['secretModes', name], `'${name}' is not in secretNames (${app.secretNames.join(', ') || 'empty'}); add it there or remove its mode`);
-  }
-  const release = app.release;
-  if (release.strategy === 'blueGreen' && release.scaledDown) {
-    if (release.scaledDown.colour === release.active) {
-      issue(['release', 'scaledDown', 'colour'], `'${release.active}' is the active colour the Service sends traffic to; scaling it down would take away the pods serving ` +
-        `users. Scale down the idle colour ('${release.active === 'blue' ? 'green' : 'blue'}'), or flip 'active' first and scale down in a later change`);
+})
+  .superRefine((app, ctx) => {
+    const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    if (isZero(app.maxSurge) && isZero(app.maxUnavailable)) {
+      issue(
+        ['maxSurge'],
+        'maxSurge and maxUnavailable are both 0, so a rolling update could neither add nor remove a pod; set one of them above 0 (default 25%)',
+      );
     }
-    if (app.autoscaling && release.scaledDown.replicas === 0) {
-      issue(['release', 'scaledDown', 'replicas'], 'with autoscaling the idle colour is held by an HPA, which cannot hold 0 pods (minReplicas >= 1); use 1, or remove autoscaling');
+    for (const name of Object.keys(app.secretModes)) {
+      if (!app.secretNames.includes(name))
+        issue(['secretModes', name], `'${name}' is not in secretNames (${app.secretNames.join(', ') || 'empty'}); add it there or remove its mode`);
     }
-  }
-}).transform(({ release, ...app }) => ({
-  ...app,
-  // The idle colour's pod count, resolved here so the chart and the WebApp get a number, never a default.
-  release: release.strategy === 'blueGreen'
-    ? { ...release, idleReplicas: release.scaledDown?.replicas ?? app.autoscaling?.minReplicas ?? app.replicas }
-    : release,
-}));
-
+    const release = app.release;
+    if (release.strategy === 'blueGreen' && release.scaledDown) {
+      if (release.scaledDown.colour === release.active) {
+        issue(
+          ['release', 'scaledDown', 'colour'],
+          `'${release.active}' is the active colour the Service sends traffic to; scaling it down would take away the pods serving ` +
+            `users. Scale down the idle colour ('${release.active === 'blue' ? 'green' : 'blue'}'), or flip 'active' first and scale down in a later change`,
+        );
+      }
+      if (app.autoscaling && release.scaledDown.replicas === 0) {
+        issue(
+          ['release', 'scaledDown', 'replicas'],
+          'with autoscaling the idle colour is held by an HPA, which cannot hold 0 pods (minReplicas >= 1); use 1, or remove autoscaling',
+        );
+      }
+    }
+  })
+  .transform(({ release, ...app }) => ({
+    ...app,
+    // The idle colour's pod count, resolved here so the chart and the WebApp get a number, never a default.
+    release:
+      release.strategy === 'blueGreen'
+        ? { ...release, idleReplicas: release.scaledDown?.replicas ?? app.autoscaling?.minReplicas ?? app.replicas }
+        : release,
+  }));
 
 // ---- Network, encryption and add-ons (issue 14) ------------------------------------------------
 
@@ -247,66 +293,74 @@ const ipv4 = z.string().superRefine((value, ctx) => {
   if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
 });
 /** Full resource ID of a subnet in an existing virtual network. */
-export const SUBNET_ID = /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.Network\/virtualNetworks\/[-\w.]{2,64}\/subnets\/[-\w.]{1,80}$/i;
+export const SUBNET_ID =
+  /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.Network\/virtualNetworks\/[-\w.]{2,64}\/subnets\/[-\w.]{1,80}$/i;
 const subnetId = z.string().regex(SUBNET_ID, {
-  error: 'must be a subnet resource ID like /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>',
+  error:
+    'must be a subnet resource ID like /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>',
 });
 
-const privateDnsZoneId = z.string().regex(
-  /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.Network\/privateDnsZones\/[a-z0-9.-]+$/i,
-  { error: 'must be a private DNS zone resource ID like /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net' },
-);
+const privateDnsZoneId = z
+  .string()
+  .regex(/^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.Network\/privateDnsZones\/[a-z0-9.-]+$/i, {
+    error:
+      'must be a private DNS zone resource ID like /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net',
+  });
 
 /**
  * Where the nodes live. `aksManaged`: AKS creates and owns a VNet (no private endpoints, no VNet
  * integration). `create`: the platform stack creates a VNet with one subnet per role and NSGs.
  * `existing`: bring your own subnets (hub/spoke, firewall) by resource ID.
  */
-const virtualNetwork = z.discriminatedUnion('mode', [
-  strict({ mode: z.literal('aksManaged') }),
-  strict({
-    mode: z.literal('create'),
-    /** Address space of the VNet; every subnet lies inside it. */
-    addressSpace: cidr,
-    subnets: strict({
-      /** System node pool. With overlay, nodes (not pods) take addresses here. */
-      systemNodes: cidr,
-      /** User node pool. */
-      userNodes: cidr,
-      /** Delegated to AKS for API server VNet integration; at least /28. */
-      apiServer: cidr,
-      /** Private endpoints of Key Vault and the registry. */
-      privateEndpoints: cidr,
-      /** Frontend IPs of internal load balancers (the app's Service). */
-      internalLoadBalancers: cidr,
+const virtualNetwork = z.discriminatedUnion(
+  'mode',
+  [
+    strict({ mode: z.literal('aksManaged') }),
+    strict({
+      mode: z.literal('create'),
+      /** Address space of the VNet; every subnet lies inside it. */
+      addressSpace: cidr,
+      subnets: strict({
+        /** System node pool. With overlay, nodes (not pods) take addresses here. */
+        systemNodes: cidr,
+        /** User node pool. */
+        userNodes: cidr,
+        /** Delegated to AKS for API server VNet integration; at least /28. */
+        apiServer: cidr,
+        /** Private endpoints of Key Vault and the registry. */
+        privateEndpoints: cidr,
+        /** Frontend IPs of internal load balancers (the app's Service). */
+        internalLoadBalancers: cidr,
+      }),
     }),
-  }),
-  strict({
-    mode: z.literal('existing'),
-    /** Address space of the existing VNet, so the service and pod CIDRs can be checked against it. */
-    addressSpace: z.array(cidr).min(1, 'needs the VNet address space (at least one CIDR)'),
-    subnets: strict({
-      systemNodes: subnetId,
-      userNodes: subnetId,
-      /** Delegated to Microsoft.ContainerService/managedClusters; needed for VNet integration. */
-      apiServer: subnetId.optional(),
-      /** Needed for private endpoints. */
-      privateEndpoints: subnetId.optional(),
-      /** Where internal load balancers get their IPs; in the nodes' VNet. @default the user node subnet */
-      internalLoadBalancers: subnetId.optional(),
+    strict({
+      mode: z.literal('existing'),
+      /** Address space of the existing VNet, so the service and pod CIDRs can be checked against it. */
+      addressSpace: z.array(cidr).min(1, 'needs the VNet address space (at least one CIDR)'),
+      subnets: strict({
+        systemNodes: subnetId,
+        userNodes: subnetId,
+        /** Delegated to Microsoft.ContainerService/managedClusters; needed for VNet integration. */
+        apiServer: subnetId.optional(),
+        /** Needed for private endpoints. */
+        privateEndpoints: subnetId.optional(),
+        /** Where internal load balancers get their IPs; in the nodes' VNet. @default the user node subnet */
+        internalLoadBalancers: subnetId.optional(),
+      }),
+      /**
+       * Central private DNS zones (usually in the hub, already linked to your VNets) for the private
+       * endpoints' records. @default zones created in the environment's resource group, linked to the VNet
+       */
+      privateDnsZones: strict({
+        /** privatelink.vaultcore.azure.net */
+        keyVault: privateDnsZoneId,
+        /** privatelink.azurecr.io */
+        registry: privateDnsZoneId,
+      }).optional(),
     }),
-    /**
-     * Central private DNS zones (usually in the hub, already linked to your VNets) for the private
-     * endpoints' records. @default zones created in the environment's resource group, linked to the VNet
-     */
-    privateDnsZones: strict({
-      /** privatelink.vaultcore.azure.net */
-      keyVault: privateDnsZoneId,
-      /** privatelink.azurecr.io */
-      registry: privateDnsZoneId,
-    }).optional(),
-  }),
-], { error: "network.virtualNetwork.mode must be one of 'aksManaged', 'create', 'existing'" });
+  ],
+  { error: "network.virtualNetwork.mode must be one of 'aksManaged', 'create', 'existing'" },
+);
 
 const network = strict({
   virtualNetwork: virtualNetwork.default({ mode: 'aksManaged' }),
@@ -383,7 +437,8 @@ const applicationInsights = strict({
 });
 
 /** Resource ID of a public or private Azure DNS zone. */
-export const DNS_ZONE_ID = /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.Network\/(dnszones|privateDnsZones)\/[a-z0-9.-]+$/i;
+export const DNS_ZONE_ID =
+  /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.Network\/(dnszones|privateDnsZones)\/[a-z0-9.-]+$/i;
 
 /**
  * HTTPS ingress through the AKS application routing add-on (managed NGINX) in front of the app's
@@ -393,11 +448,18 @@ export const DNS_ZONE_ID = /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[-\
  */
 const ingress = strict({
   /** Host name clients use, e.g. photos.example.com. */
-  host: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: 'must be a lowercase DNS name like photos.example.com' }),
+  host: z
+    .string()
+    .regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: 'must be a lowercase DNS name like photos.example.com' }),
   /** Name of the certificate in the environment's Key Vault (import or create it there first). */
   certificateName: z.string().regex(/^[0-9A-Za-z-]{1,127}$/, { error: 'must be a Key Vault object name: 1-127 letters, digits and hyphens' }),
   /** Azure DNS zone the add-on writes the host's record into. @default none (manage DNS yourself) */
-  dnsZoneId: z.string().regex(DNS_ZONE_ID, { error: 'must be a DNS zone resource ID like /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/dnszones/example.com' }).optional(),
+  dnsZoneId: z
+    .string()
+    .regex(DNS_ZONE_ID, {
+      error: 'must be a DNS zone resource ID like /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/dnszones/example.com',
+    })
+    .optional(),
 });
 
 const managedPrometheus = strict({
@@ -431,13 +493,19 @@ export const environmentSchema = strict({
   tenantId: uuid,
   location: region,
   /** Short workload name used in every resource name. */
-  workload: z.string().regex(/^[a-z][a-z0-9]{1,9}$/, { error: 'must be 2-10 lowercase letters or digits, starting with a letter' }).default('photoview'),
+  workload: z
+    .string()
+    .regex(/^[a-z][a-z0-9]{1,9}$/, { error: 'must be 2-10 lowercase letters or digits, starting with a letter' })
+    .default('photoview'),
   tags: z.record(z.string(), z.string()).default({}),
   state: strict({
     resourceGroupName: z.string().min(1),
     storageAccountName: z.string().regex(/^[a-z0-9]{3,24}$/, { error: 'must be 3-24 lowercase letters or digits' }),
     /** Blob container of this environment's state; each environment's deploy identity may write only its own. @default tfstate-<environment> */
-    containerName: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, { error: 'must be 3-63 lowercase letters, digits or single hyphens' }).optional(),
+    containerName: z
+      .string()
+      .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, { error: 'must be 3-63 lowercase letters, digits or single hyphens' })
+      .optional(),
   }),
   kubernetes,
   registry: strict({
@@ -462,7 +530,9 @@ export const environmentSchema = strict({
     retentionInDays: int(30, 730).default(30),
     actionGroup: strict({
       shortName: z.string().regex(/^[A-Za-z0-9-]{1,12}$/, { error: 'must be 1-12 letters, digits or hyphens' }),
-      emailReceivers: z.array(strict({ name: z.string().min(1), email: z.email({ error: 'must be an e-mail address' }) })).min(1, 'needs at least one receiver'),
+      emailReceivers: z
+        .array(strict({ name: z.string().min(1), email: z.email({ error: 'must be an e-mail address' }) }))
+        .min(1, 'needs at least one receiver'),
     }),
     alerts: strict({
       nodeCpuPercent: alertRule(int(1, 100), 2).prefault({ threshold: 80 }),

@@ -57,12 +57,18 @@ export function crossFieldProblems(env: EnvironmentConfig, today = new Date()): 
       add(`${at}.zones`, `zones [${pool.zones.join(', ')}] given, but region '${env.location}' has no availability zones; remove 'zones'`);
     }
     if (pool.orchestratorVersion && compareVersions(pool.orchestratorVersion, env.kubernetes.version) > 0) {
-      add(`${at}.orchestratorVersion`, `orchestratorVersion (${pool.orchestratorVersion}) must not be ahead of the control plane (kubernetes.version ${env.kubernetes.version})`);
+      add(
+        `${at}.orchestratorVersion`,
+        `orchestratorVersion (${pool.orchestratorVersion}) must not be ahead of the control plane (kubernetes.version ${env.kubernetes.version})`,
+      );
     }
   }
   if (env.kubernetes.systemPool.minCount < 2 && env.kubernetes.skuTier !== 'Free') {
     // A single system node cannot be drained without taking CoreDNS and metrics-server down.
-    add('kubernetes.systemPool.minCount', `minCount (${env.kubernetes.systemPool.minCount}) must be >= 2 with skuTier '${env.kubernetes.skuTier}' so the system pool can be drained`);
+    add(
+      'kubernetes.systemPool.minCount',
+      `minCount (${env.kubernetes.systemPool.minCount}) must be >= 2 with skuTier '${env.kubernetes.skuTier}' so the system pool can be drained`,
+    );
   }
 
   const { registry } = env;
@@ -89,13 +95,22 @@ export function crossFieldProblems(env: EnvironmentConfig, today = new Date()): 
 
   const { resources } = env.app;
   if (resources.cpuRequestMillis > resources.cpuLimitMillis) {
-    add('app.resources.cpuRequestMillis', `CPU request (${resources.cpuRequestMillis}m) must be <= cpuLimitMillis (${resources.cpuLimitMillis}m); Kubernetes rejects a request above its limit`);
+    add(
+      'app.resources.cpuRequestMillis',
+      `CPU request (${resources.cpuRequestMillis}m) must be <= cpuLimitMillis (${resources.cpuLimitMillis}m); Kubernetes rejects a request above its limit`,
+    );
   }
   if (resources.memoryRequestMiB > resources.memoryLimitMiB) {
-    add('app.resources.memoryRequestMiB', `memory request (${resources.memoryRequestMiB}Mi) must be <= memoryLimitMiB (${resources.memoryLimitMiB}Mi); Kubernetes rejects a request above its limit`);
+    add(
+      'app.resources.memoryRequestMiB',
+      `memory request (${resources.memoryRequestMiB}Mi) must be <= memoryLimitMiB (${resources.memoryLimitMiB}Mi); Kubernetes rejects a request above its limit`,
+    );
   }
   if (SYSTEM_POOL_NAMES.includes(env.kubernetes.userPool.name)) {
-    add('kubernetes.userPool.name', `'${env.kubernetes.userPool.name}' is the system pool's name (or its rotation name); allowed: any other name, e.g. 'apps'`);
+    add(
+      'kubernetes.userPool.name',
+      `'${env.kubernetes.userPool.name}' is the system pool's name (or its rotation name); allowed: any other name, e.g. 'apps'`,
+    );
   }
   problems.push(...settingsProblems(env), ...tagProblems(env));
 
@@ -120,16 +135,29 @@ function settingsProblems(env: EnvironmentConfig): ConfigProblem[] {
   for (const [name, value] of Object.entries(settings)) {
     bytes += Buffer.byteLength(value, 'utf8');
     if (secretNames.includes(name)) {
-      problems.push({ path: `app.settings.${name}`, message: `'${name}' is both a setting and in app.secretNames; keep it in one place (secrets: app.secretNames, value in Key Vault)`, sensitive: true });
+      problems.push({
+        path: `app.settings.${name}`,
+        message: `'${name}' is both a setting and in app.secretNames; keep it in one place (secrets: app.secretNames, value in Key Vault)`,
+        sensitive: true,
+      });
     }
     const secret = secretLikeness(name, value);
     if (secret) {
-      problems.push({ path: `app.settings.${name}`, sensitive: true, message: `looks like a secret (${secret}); settings are stored in plain text in a ConfigMap and in git. ` +
-        `Put the value in Key Vault and list '${name}' in app.secretNames instead (see README, "Secrets")` });
+      problems.push({
+        path: `app.settings.${name}`,
+        sensitive: true,
+        message:
+          `looks like a secret (${secret}); settings are stored in plain text in a ConfigMap and in git. ` +
+          `Put the value in Key Vault and list '${name}' in app.secretNames instead (see README, "Secrets")`,
+      });
     }
   }
   if (bytes > CONFIG_MAP_MAX_BYTES) {
-    problems.push({ path: 'app.settings', sensitive: true, message: `the settings add up to ${bytes} bytes; Kubernetes refuses a ConfigMap over ${CONFIG_MAP_MAX_BYTES} bytes (1 MiB). Move large content out of settings` });
+    problems.push({
+      path: 'app.settings',
+      sensitive: true,
+      message: `the settings add up to ${bytes} bytes; Kubernetes refuses a ConfigMap over ${CONFIG_MAP_MAX_BYTES} bytes (1 MiB). Move large content out of settings`,
+    });
   }
   return problems;
 }
@@ -139,15 +167,35 @@ function tagProblems(env: EnvironmentConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const keys = new Set([...Object.keys(env.tags), ...PROJECT_TAG_KEYS]);
   if (keys.size > AZURE_TAG_LIMITS.count) {
-    problems.push({ path: 'tags', sensitive: true, message: `${Object.keys(env.tags).length} tags, ${keys.size} with the project's own (${PROJECT_TAG_KEYS.join(', ')}); Azure allows at most ${AZURE_TAG_LIMITS.count} per resource` });
+    problems.push({
+      path: 'tags',
+      sensitive: true,
+      message: `${Object.keys(env.tags).length} tags, ${keys.size} with the project's own (${PROJECT_TAG_KEYS.join(', ')}); Azure allows at most ${AZURE_TAG_LIMITS.count} per resource`,
+    });
   }
   for (const [key, value] of Object.entries(env.tags)) {
     const at = `tags.${key}`;
-    if (key.length > AZURE_TAG_LIMITS.keyLength) problems.push({ path: at, sensitive: true, message: `tag name is ${key.length} characters; Azure allows at most ${AZURE_TAG_LIMITS.keyLength}` });
-    if (AZURE_TAG_LIMITS.forbiddenKeyCharacters.test(key)) problems.push({ path: at, sensitive: true, message: `tag name contains one of < > % & \\ ? /, which Azure does not allow in tag names` });
-    if (value.length > AZURE_TAG_LIMITS.valueLength) problems.push({ path: at, sensitive: true, message: `tag value is ${value.length} characters; Azure allows at most ${AZURE_TAG_LIMITS.valueLength}` });
+    if (key.length > AZURE_TAG_LIMITS.keyLength)
+      problems.push({
+        path: at,
+        sensitive: true,
+        message: `tag name is ${key.length} characters; Azure allows at most ${AZURE_TAG_LIMITS.keyLength}`,
+      });
+    if (AZURE_TAG_LIMITS.forbiddenKeyCharacters.test(key))
+      problems.push({ path: at, sensitive: true, message: `tag name contains one of < > % & \\ ? /, which Azure does not allow in tag names` });
+    if (value.length > AZURE_TAG_LIMITS.valueLength)
+      problems.push({
+        path: at,
+        sensitive: true,
+        message: `tag value is ${value.length} characters; Azure allows at most ${AZURE_TAG_LIMITS.valueLength}`,
+      });
     const secret = secretLikeness(key, value);
-    if (secret) problems.push({ path: at, sensitive: true, message: `looks like a secret (${secret}); tags are readable by anyone who can read the resource. Remove it; secrets belong in Key Vault` });
+    if (secret)
+      problems.push({
+        path: at,
+        sensitive: true,
+        message: `looks like a secret (${secret}); tags are readable by anyone who can read the resource. Remove it; secrets belong in Key Vault`,
+      });
   }
   return problems;
 }
@@ -162,7 +210,8 @@ export function placeholderIdWarnings(env: EnvironmentConfig): ConfigProblem[] {
     ['tenantId', env.tenantId],
     ...env.kubernetes.adminGroupObjectIds.map((id, i): [string, string] => [`kubernetes.adminGroupObjectIds.${i}`, id]),
   ];
-  return ids.filter(([, id]) => isPlaceholderGuid(id))
+  return ids
+    .filter(([, id]) => isPlaceholderGuid(id))
     .map(([path]) => ({ path, message: 'is a placeholder, not a real ID; set the real one before deploying (synth without --strict only warns)' }));
 }
 
@@ -184,13 +233,17 @@ export function kubernetesVersionProblems(env: EnvironmentConfig, today: Date): 
     if (problem) problems.push({ path, message: problem });
     const patchPinned = version.split('.').length === 3;
     if (k8s.automaticUpgradeChannel === 'patch' && patchPinned) {
-      problems.push({ path, message: `automaticUpgradeChannel 'patch' moves the cluster past patch ${version}, and the next plan would downgrade it; pin the minor version only ('${minorOf(version)}')` });
+      problems.push({
+        path,
+        message: `automaticUpgradeChannel 'patch' moves the cluster past patch ${version}, and the next plan would downgrade it; pin the minor version only ('${minorOf(version)}')`,
+      });
     }
   }
   if (k8s.automaticUpgradeChannel === 'stable' || k8s.automaticUpgradeChannel === 'rapid') {
     problems.push({
       path: 'kubernetes.automaticUpgradeChannel',
-      message: `'${k8s.automaticUpgradeChannel}' upgrades the minor version past the pinned kubernetes.version ${k8s.version}, and the next plan would try to downgrade it; ` +
+      message:
+        `'${k8s.automaticUpgradeChannel}' upgrades the minor version past the pinned kubernetes.version ${k8s.version}, and the next plan would try to downgrade it; ` +
         `allowed with a pinned version: 'patch' (default), 'node-image', 'none'. Upgrade minors by changing kubernetes.version`,
     });
   }

@@ -19,10 +19,14 @@ export function readJsonReport(file: string): JsonReport {
   try {
     report = JSON.parse(fs.readFileSync(file, 'utf8')) as JsonReport;
   } catch (error) {
-    throw new InputError(`--baseline ${file}: cannot read a JSON report: ${(error as Error).message}; write one with npm run validate -- --format json --output ${file}`);
+    throw new InputError(
+      `--baseline ${file}: cannot read a JSON report: ${(error as Error).message}; write one with npm run validate -- --format json --output ${file}`,
+    );
   }
   if (report?.version !== 1 || !Array.isArray(report.findings)) {
-    throw new InputError(`--baseline ${file}: not a validate JSON report (version 1 with findings); write one with npm run validate -- --format json --output ${file}`);
+    throw new InputError(
+      `--baseline ${file}: not a validate JSON report (version 1 with findings); write one with npm run validate -- --format json --output ${file}`,
+    );
   }
   return report;
 }

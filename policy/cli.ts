@@ -17,7 +17,8 @@ import { utcDate } from './waivers';
  * Without files: the synthesized output (cdktf.out/ and dist/), synthesizing first if there is none.
  * Exit code 1 when an error finding is not waived (with --baseline: when a new one is not).
  */
-const USAGE = 'usage: npm run validate -- [--format human|json|sarif] [--output FILE] [--environment NAME] [--registry HOST[,HOST]] [--today YYYY-MM-DD] [--baseline REPORT.json] [FILE|FOLDER ...]';
+const USAGE =
+  'usage: npm run validate -- [--format human|json|sarif] [--output FILE] [--environment NAME] [--registry HOST[,HOST]] [--today YYYY-MM-DD] [--baseline REPORT.json] [FILE|FOLDER ...]';
 const FLAGS = ['--format', '--output', '--environment', '--today', '--baseline', '--registry'] as const;
 type Flag = (typeof FLAGS)[number];
 
@@ -53,7 +54,9 @@ export function parseArgs(args: ReadonlyArray<string>): CliOptions {
 /** cdk8s-plus major in package.json (cdk8s-plus-28 -> 28): the Kubernetes API level the manifests are built for. */
 function cdk8sPlusMinor(): number | undefined {
   if (!fs.existsSync('package.json')) return undefined;
-  const dependencies = Object.keys((JSON.parse(fs.readFileSync('package.json', 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {});
+  const dependencies = Object.keys(
+    (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {},
+  );
   const match = dependencies.map((d) => /^cdk8s-plus-(\d+)$/.exec(d)).find(Boolean);
   return match ? Number(match[1]) : undefined;
 }
@@ -64,10 +67,17 @@ const PROJECT_OUTPUT = ['cdktf.out', 'dist'];
  * Validates files or folders with the environments' config and waivers: what `npm run validate` does,
  * for code (the PR review diff calls it on the base and head outputs, then `newFindings`).
  */
-export function validatePaths(paths: ReadonlyArray<string>, options: Omit<ValidateOptions, 'environments'> & { environmentsDir?: string } = {}): Report {
+export function validatePaths(
+  paths: ReadonlyArray<string>,
+  options: Omit<ValidateOptions, 'environments'> & { environmentsDir?: string } = {},
+): Report {
   const files = findInputFiles(paths).map(readInputFile);
   if (files.length === 0) throw new InputError(`no Kubernetes YAML (*.yaml, *.yml) or Terraform JSON (*.tf.json) in ${paths.join(', ')}`);
-  return validate(files, { cdk8sPlusMinor: cdk8sPlusMinor(), ...options, environments: loadEnvironmentFacts(options.environmentsDir ?? 'environments') });
+  return validate(files, {
+    cdk8sPlusMinor: cdk8sPlusMinor(),
+    ...options,
+    environments: loadEnvironmentFacts(options.environmentsDir ?? 'environments'),
+  });
 }
 
 /** What the CLI prints: results to `out`, progress and problems to `err`. */
@@ -95,16 +105,29 @@ export function runValidate(args: ReadonlyArray<string>, io: CliOutput): number 
     environmentsDir,
     defaultEnvironment: flags['--environment'],
     today: flags['--today'] ?? utcDate(new Date()),
-    registries: flags['--registry']?.split(',').map((r) => r.trim()).filter(Boolean),
+    registries: flags['--registry']
+      ?.split(',')
+      .map((r) => r.trim())
+      .filter(Boolean),
   });
 
   const baseline = flags['--baseline'] ? readJsonReport(flags['--baseline']) : undefined;
   const fresh = baseline ? new Set(newFindings(report.findings, baseline.findings).map((f) => f.fingerprint)) : undefined;
   const shown = fresh ? { ...report, findings: report.findings.filter((f) => fresh.has(f.fingerprint)) } : report;
   const format = flags['--format'] ?? 'human';
-  const text = format === 'json' ? JSON.stringify(toJsonReport(shown, fresh), null, 2)
-    : format === 'sarif' ? JSON.stringify(toSarif(shown, { environmentFiles: new Map(environments.flatMap((e) => (e.file ? [[e.name, e.file] as const] : []))) }), null, 2)
-      : renderHuman(shown, { colour: !flags['--output'] && io.isTerminal && !process.env.NO_COLOR, elapsedMs: Math.round(performance.now() - started) });
+  const text =
+    format === 'json'
+      ? JSON.stringify(toJsonReport(shown, fresh), null, 2)
+      : format === 'sarif'
+        ? JSON.stringify(
+            toSarif(shown, { environmentFiles: new Map(environments.flatMap((e) => (e.file ? [[e.name, e.file] as const] : []))) }),
+            null,
+            2,
+          )
+        : renderHuman(shown, {
+            colour: !flags['--output'] && io.isTerminal && !process.env.NO_COLOR,
+            elapsedMs: Math.round(performance.now() - started),
+          });
   if (flags['--output']) {
     fs.mkdirSync(path.dirname(path.resolve(flags['--output'])), { recursive: true });
     fs.writeFileSync(flags['--output'], `${text}\n`);

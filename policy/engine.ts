@@ -51,16 +51,27 @@ export function environmentOf(unit: string, known: ReadonlyArray<string>, fallba
 }
 
 export const fingerprint = (f: Pick<Finding, 'ruleId' | 'environment' | 'objectId' | 'message'>) =>
-  createHash('sha256').update([f.ruleId, f.environment ?? '', f.objectId, f.message].join('\n')).digest('hex').slice(0, 20);
+  createHash('sha256')
+    .update([f.ruleId, f.environment ?? '', f.objectId, f.message].join('\n'))
+    .digest('hex')
+    .slice(0, 20);
 
-function assemble(name: string | undefined, files: ReadonlyArray<InputFile>, facts: EnvironmentFacts | undefined, options: ValidateOptions): EnvironmentInput {
+function assemble(
+  name: string | undefined,
+  files: ReadonlyArray<InputFile>,
+  facts: EnvironmentFacts | undefined,
+  options: ValidateOptions,
+): EnvironmentInput {
   // The same object from dist/ YAML and from a kubernetes_manifest is checked once (YAML first).
   const kubernetes = new Map<string, PolicyObject<KubernetesObject>>();
   for (const f of [...files].sort((a, b) => Number(a.file.endsWith('.json')) - Number(b.file.endsWith('.json')))) {
     for (const o of f.kubernetes) if (!kubernetes.has(o.id)) kubernetes.set(o.id, o);
   }
   const resources = files.flatMap((f) => f.resources);
-  const stackRegistries = resources.filter((r) => r.value.type === 'azurerm_container_registry' && typeof r.value.body.name === 'string' && !String(r.value.body.name).includes('${'))
+  const stackRegistries = resources
+    .filter(
+      (r) => r.value.type === 'azurerm_container_registry' && typeof r.value.body.name === 'string' && !String(r.value.body.name).includes('${'),
+    )
     .map((r) => `${r.value.body.name}.azurecr.io`);
   return {
     name,
@@ -82,14 +93,21 @@ export function validate(files: ReadonlyArray<InputFile>, options: ValidateOptio
   const ruleIds = new Set(rules.map((r) => r.id));
   const groups = new Map<string | undefined, InputFile[]>();
   for (const file of files) {
-    const env = environmentOf(file.unit, known.map((k) => k.name), options.defaultEnvironment);
+    const env = environmentOf(
+      file.unit,
+      known.map((k) => k.name),
+      options.defaultEnvironment,
+    );
     groups.set(env, [...(groups.get(env) ?? []), file]);
   }
   const findings: Finding[] = [];
   const seen = new Set<string>();
   const add = (f: Omit<Finding, 'fingerprint'>) => {
     const withPrint = { ...f, fingerprint: fingerprint(f) };
-    if (!seen.has(withPrint.fingerprint)) { seen.add(withPrint.fingerprint); findings.push(withPrint); }
+    if (!seen.has(withPrint.fingerprint)) {
+      seen.add(withPrint.fingerprint);
+      findings.push(withPrint);
+    }
   };
 
   const used = new Set<WaiverEntry>();
@@ -99,7 +117,14 @@ export function validate(files: ReadonlyArray<InputFile>, options: ValidateOptio
     const waivers = facts?.waivers ?? [];
     for (const rule of rules) {
       for (const v of rule.check(env)) {
-        const base = { ruleId: rule.id, severity: v.severity ?? rule.severity, environment: name, objectId: v.object.id, message: v.message, source: v.object.source };
+        const base = {
+          ruleId: rule.id,
+          severity: v.severity ?? rule.severity,
+          environment: name,
+          objectId: v.object.id,
+          message: v.message,
+          source: v.object.source,
+        };
         const waiver = waivers.find((w) => waiverMatches(w, base));
         if (waiver) used.add(waiver);
         const holds = waiver && !(options.today && isExpired(waiver, options.today));
@@ -111,11 +136,18 @@ export function validate(files: ReadonlyArray<InputFile>, options: ValidateOptio
   // Waivers of environments that had objects: expired, unknown rule, or matching nothing.
   for (const facts of known.filter((k) => groups.has(k.name))) {
     for (const w of facts.waivers) {
-      const about = (ruleId: keyof typeof WAIVER_RULES, message: string) => add({
-        ruleId, severity: WAIVER_RULES[ruleId].severity, environment: facts.name, objectId: `waiver ${w.rule} ${w.object}`, message, source: w.source,
-      });
+      const about = (ruleId: keyof typeof WAIVER_RULES, message: string) =>
+        add({
+          ruleId,
+          severity: WAIVER_RULES[ruleId].severity,
+          environment: facts.name,
+          objectId: `waiver ${w.rule} ${w.object}`,
+          message,
+          source: w.source,
+        });
       if (!ruleIds.has(w.rule)) about('WAIVER003', `waiver names rule ${w.rule}, which does not exist`);
-      else if (options.today && isExpired(w, options.today)) about('WAIVER001', `waiver of ${w.rule} for ${w.object} (owner ${w.owner}) expired on ${w.expires}; fix the finding or renew the decision`);
+      else if (options.today && isExpired(w, options.today))
+        about('WAIVER001', `waiver of ${w.rule} for ${w.object} (owner ${w.owner}) expired on ${w.expires}; fix the finding or renew the decision`);
       else if (!used.has(w)) about('WAIVER002', `waiver of ${w.rule} for ${w.object} matches no finding; remove it`);
     }
   }

@@ -32,6 +32,11 @@ export function environmentFacts(env: EnvironmentConfig, file: string): Environm
 /** Facts of every environment in a folder of environment files (none when the folder does not exist). */
 export function loadEnvironmentFacts(dir: string): EnvironmentFacts[] {
   if (!fs.existsSync(dir)) return [];
-  const files = new Map(fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => [f.replace(/\.ya?ml$/, ''), path.join(dir, f)]));
+  const files = new Map(
+    fs
+      .readdirSync(dir)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .map((f) => [f.replace(/\.ya?ml$/, ''), path.join(dir, f)]),
+  );
   return loadEnvironments(dir).map((env) => environmentFacts(env, files.get(env.name) ?? path.join(dir, `${env.name}.yaml`)));
 }

@@ -25,9 +25,13 @@ const yaml = paths.filter((p) => !p.endsWith('.json') && !covered.has(environmen
 const report = validate([...terraform, ...yaml], { environments });
 const errors = failing(report.findings);
 if (errors.length > 0) {
-  throw new InputError(`Policy: ${errors.length} un-waived error finding(s); fix them or add a waiver to the environment file (README, "Guardrails"):\n` +
-    renderHuman({ ...report, findings: errors }, { colour: false }));
+  throw new InputError(
+    `Policy: ${errors.length} un-waived error finding(s); fix them or add a waiver to the environment file (README, "Guardrails"):\n` +
+      renderHuman({ ...report, findings: errors }, { colour: false }),
+  );
 }
 const today = utcDate(new Date());
-const expired = environments.flatMap((e) => e.waivers.filter((w) => isExpired(w, today)).map((w) => `${e.name}: ${w.rule} ${w.object} (expired ${w.expires})`));
+const expired = environments.flatMap((e) =>
+  e.waivers.filter((w) => isExpired(w, today)).map((w) => `${e.name}: ${w.rule} ${w.object} (expired ${w.expires})`),
+);
 if (expired.length > 0) console.error(`note: expired waivers (npm run validate fails on them): ${expired.join('; ')}`);

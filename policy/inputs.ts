@@ -32,9 +32,11 @@ export function kubernetesId(o: KubernetesObject): string {
 /** Every Kubernetes YAML and Terraform JSON file under the paths (files or folders), sorted. */
 export function findInputFiles(paths: ReadonlyArray<string>): string[] {
   const walk = (p: string): string[] => {
-    if (!fs.existsSync(p)) throw new InputError(`${p}: no such file or folder; pass Kubernetes YAML or Terraform JSON files, or folders holding them`);
+    if (!fs.existsSync(p))
+      throw new InputError(`${p}: no such file or folder; pass Kubernetes YAML or Terraform JSON files, or folders holding them`);
     if (!fs.statSync(p).isDirectory()) return [p];
-    return fs.readdirSync(p, { withFileTypes: true })
+    return fs
+      .readdirSync(p, { withFileTypes: true })
       .filter((e) => !(e.isDirectory() && ['node_modules', '.terraform', '.git'].includes(e.name)))
       .flatMap((e) => (e.isDirectory() ? walk(path.join(p, e.name)) : /\.(ya?ml|tf\.json)$/.test(e.name) ? [path.join(p, e.name)] : []));
   };
@@ -98,10 +100,13 @@ function readTerraformJson(file: string, text: string): InputFile {
     }
   }
   const outputs = entries(json.output).map(([name, body]): PolicyObject<TerraformOutput> => ({
-    id: `output.${name}`, value: { name, body }, source: { file, line: lineOf('output', name) },
+    id: `output.${name}`,
+    value: { name, body },
+    source: { file, line: lineOf('output', name) },
   }));
   const stackName = (json['//'] as { metadata?: { stackName?: string } } | undefined)?.metadata?.stackName;
-  const unit = stackName ?? (path.basename(file) === 'cdk.tf.json' ? path.basename(path.dirname(file)) : path.basename(file).replace(/\.tf\.json$/, ''));
+  const unit =
+    stackName ?? (path.basename(file) === 'cdk.tf.json' ? path.basename(path.dirname(file)) : path.basename(file).replace(/\.tf\.json$/, ''));
   return { file, unit, kubernetes, resources, outputs };
 }
 

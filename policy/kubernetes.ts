@@ -54,7 +54,8 @@ export type ContainerKind = 'containers' | 'initContainers' | 'ephemeralContaine
 /** Every container of a pod spec, with the list it is in. */
 export function allContainers(spec: Json): Array<{ kind: ContainerKind; container: Container }> {
   return (['containers', 'initContainers', 'ephemeralContainers'] as const).flatMap((kind) =>
-    asArray(spec[kind]).map((container) => ({ kind, container: container })));
+    asArray(spec[kind]).map((container) => ({ kind, container: container })),
+  );
 }
 
 /** `containers[web]`: names a container in messages. */
@@ -82,11 +83,16 @@ export function selectorMatches(selector: unknown, labels: Readonly<Record<strin
   const byLabels = Object.entries(s.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
   const byExpressions = (s.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
     switch (operator) {
-      case 'In': return key in labels && values.includes(labels[key]);
-      case 'NotIn': return !(key in labels) || !values.includes(labels[key]);
-      case 'Exists': return key in labels;
-      case 'DoesNotExist': return !(key in labels);
-      default: return false;
+      case 'In':
+        return key in labels && values.includes(labels[key]);
+      case 'NotIn':
+        return !(key in labels) || !values.includes(labels[key]);
+      case 'Exists':
+        return key in labels;
+      case 'DoesNotExist':
+        return !(key in labels);
+      default:
+        return false;
     }
   });
   return byLabels && byExpressions;
@@ -99,7 +105,10 @@ export function mapSelects(selector: Readonly<Record<string, string>>, labels: R
 }
 
 /** Pods a workload asks for at least: its replicas, or its HPA's minimum. Undefined for kinds without replicas. */
-export function expectedReplicas(owner: PodOwner, autoscalers: ReadonlyArray<PolicyObject<KubernetesObject>>): { min: number; max: number } | undefined {
+export function expectedReplicas(
+  owner: PodOwner,
+  autoscalers: ReadonlyArray<PolicyObject<KubernetesObject>>,
+): { min: number; max: number } | undefined {
   const v = owner.object.value;
   if (!['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController'].includes(v.kind)) return undefined;
   const hpa = autoscalerOf(owner.object, autoscalers);

@@ -23,7 +23,13 @@ export interface WaiverEntry extends Waiver {
   readonly source: SourceLocation;
 }
 
-const globToRegExp = (pattern: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+const globToRegExp = (pattern: string) =>
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 
 /** Whether a waiver accepts a finding: same environment, same rule, object matching (with `*`). */
 export const waiverMatches = (waiver: WaiverEntry, finding: Pick<Finding, 'ruleId' | 'environment' | 'objectId'>) =>

@@ -35,7 +35,9 @@ function measure(label, command, args, { runs, before, env } = {}) {
     before?.();
     process.stderr.write(`  ${label}: run ${i + 1}/${runs} ... `);
     const sample = runOnce(command, args, env);
-    progress(`${sample.seconds.toFixed(2)} s${sample.cpu === undefined ? '' : `, CPU ${sample.cpu.toFixed(2)} s`}${sample.peakMB ? `, ${sample.peakMB} MB` : ''}`);
+    progress(
+      `${sample.seconds.toFixed(2)} s${sample.cpu === undefined ? '' : `, CPU ${sample.cpu.toFixed(2)} s`}${sample.peakMB ? `, ${sample.peakMB} MB` : ''}`,
+    );
     samples.push(sample);
   }
   const sorted = samples.map((s) => s.seconds).sort((a, b) => a - b);
@@ -54,7 +56,11 @@ function measure(label, command, args, { runs, before, env } = {}) {
 function thirtyEnvironments() {
   const dir = path.join(tmp, 'environments-30');
   fs.mkdirSync(dir);
-  for (const [prefix, source] of [['dev', 'dev'], ['stg', 'staging'], ['prd', 'prod']]) {
+  for (const [prefix, source] of [
+    ['dev', 'dev'],
+    ['stg', 'staging'],
+    ['prd', 'prod'],
+  ]) {
     for (let i = 1; i <= 10; i++) fs.copyFileSync(path.join('environments', `${source}.yaml`), path.join(dir, `${prefix}${i}.yaml`));
   }
   return dir;
@@ -72,9 +78,21 @@ rows.push(measure('npm run synth, cold (no build cache)', npm, synthArgs(path.jo
 progress('synth, warm: what an edit-free run costs (6 stacks + 3 manifest sets)');
 rows.push(measure('npm run synth, warm (6 stacks + 3 manifest sets)', npm, synthArgs(path.join(tmp, 'warm')), { runs: 7 }));
 progress('synth, 30 environments (60 stacks + 30 manifest sets), warm');
-rows.push(measure('npm run synth, 30 environments, warm', npm, synthArgs(path.join(tmp, 'thirty')), { runs: 3, env: { ENVIRONMENTS_DIR: thirtyEnvironments() } }));
+rows.push(
+  measure('npm run synth, 30 environments, warm', npm, synthArgs(path.join(tmp, 'thirty')), {
+    runs: 3,
+    env: { ENVIRONMENTS_DIR: thirtyEnvironments() },
+  }),
+);
 progress('diff: base and working tree synthesized in parallel, both layers (npm run diff)');
-rows.push(measure('diff (npm run diff --base HEAD --format json)', process.execPath, ['scripts/run-app.mjs', 'scripts/diff/main.ts', '--base', 'HEAD', '--format', 'json'], { runs: 3 }));
+rows.push(
+  measure(
+    'diff (npm run diff --base HEAD --format json)',
+    process.execPath,
+    ['scripts/run-app.mjs', 'scripts/diff/main.ts', '--base', 'HEAD', '--format', 'json'],
+    { runs: 3 },
+  ),
+);
 progress('type-check (tsc 7)');
 rows.push(measure('type-check (tsc 7)', 'node_modules/typescript-native/bin/tsc', ['--noEmit', '-p', '.'], { runs: 3 }));
 progress('jest, cold: jest cache cleared before the run');
@@ -85,7 +103,9 @@ rows.push(measure('jest, warm', bin('jest'), ['--silent'], { runs: 2 }));
 const header = ['what', 'runs', 'best s', 'median s', 'median CPU s', 'peak MB'];
 const table = [header, ...rows.map((r) => [r.label, r.runs, r.best, r.median, r.cpu, r.peakMB].map(String))];
 const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
-console.log(`${os.cpus().length} CPUs, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)}${TIME ? '' : ' (no /usr/bin/time: peak memory not measured)'}`);
+console.log(
+  `${os.cpus().length} CPUs, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)}${TIME ? '' : ' (no /usr/bin/time: peak memory not measured)'}`,
+);
 for (const [i, row] of table.entries()) {
   console.log(`| ${row.map((cell, j) => cell.padEnd(widths[j])).join(' | ')} |`);
   if (i === 0) console.log(`| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);

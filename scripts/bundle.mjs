@@ -54,13 +54,16 @@ function cacheKey(root, entries, mode, sources) {
   const names = [...sources.keys()].sort();
   for (const name of names) add(name, sources.get(name));
   for (const dir of [...new Set(names.map((n) => path.dirname(n)))].sort()) {
-    add(`${dir}/`, (() => {
-      try {
-        return fs.readdirSync(path.join(root, dir)).sort().join('\n');
-      } catch {
-        return null;
-      }
-    })());
+    add(
+      `${dir}/`,
+      (() => {
+        try {
+          return fs.readdirSync(path.join(root, dir)).sort().join('\n');
+        } catch {
+          return null;
+        }
+      })(),
+    );
   }
   return hash.digest('hex').slice(0, 32);
 }
@@ -129,19 +132,21 @@ async function buildEntry(root, entries, mode) {
     legalComments: 'none',
     logLevel: 'silent',
     write: false,
-    plugins: [{
-      name: 'hash-sources',
-      setup(b) {
-        // The key hashes exactly the text esbuild compiles, so an edit during the build cannot go unnoticed.
-        b.onLoad({ filter: /\.(ts|mts|cts|js|mjs|cjs|json)$/ }, (args) => {
-          if (!inProject(args.path)) return undefined;
-          const contents = fs.readFileSync(args.path);
-          sources.set(path.relative(root, args.path).split(path.sep).join('/'), contents);
-          const ext = path.extname(args.path);
-          return { contents, loader: ext === '.json' ? 'json' : /ts$/.test(ext) ? 'ts' : 'js' };
-        });
+    plugins: [
+      {
+        name: 'hash-sources',
+        setup(b) {
+          // The key hashes exactly the text esbuild compiles, so an edit during the build cannot go unnoticed.
+          b.onLoad({ filter: /\.(ts|mts|cts|js|mjs|cjs|json)$/ }, (args) => {
+            if (!inProject(args.path)) return undefined;
+            const contents = fs.readFileSync(args.path);
+            sources.set(path.relative(root, args.path).split(path.sep).join('/'), contents);
+            const ext = path.extname(args.path);
+            return { contents, loader: ext === '.json' ? 'json' : /ts$/.test(ext) ? 'ts' : 'js' };
+          });
+        },
       },
-    }],
+    ],
   });
   const code = Buffer.from(result.outputFiles.find((f) => f.path.endsWith('.cjs')).contents);
   const map = result.outputFiles.find((f) => f.path.endsWith('.map'))?.contents;
@@ -169,8 +174,10 @@ async function buildEntry(root, entries, mode) {
 function pruneEntries(paths, current) {
   const stat = (name) => fs.statSync(path.join(paths.dir, name), { throwIfNoEntry: false });
   const names = fs.readdirSync(paths.dir);
-  const entries = names.filter((n) => n.startsWith(`${paths.set}-`) && path.join(paths.dir, n) !== current)
-    .map((name) => ({ name, mtime: stat(name)?.mtimeMs ?? 0 })).sort((a, b) => b.mtime - a.mtime);
+  const entries = names
+    .filter((n) => n.startsWith(`${paths.set}-`) && path.join(paths.dir, n) !== current)
+    .map((name) => ({ name, mtime: stat(name)?.mtimeMs ?? 0 }))
+    .sort((a, b) => b.mtime - a.mtime);
   const stale = names.filter((n) => n.startsWith('tmp-') && !isAlive(Number(n.split('-')[1])));
   for (const name of [...entries.slice(KEEP_ENTRIES - 1).map((e) => e.name), ...stale]) {
     fs.rmSync(path.join(paths.dir, name), { recursive: true, force: true });
@@ -280,16 +287,19 @@ export function mapStack(stack, entry, root) {
   const mapDir = path.join(root, CACHE_DIR, 'entry');
   const escaped = entry.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const frame = new RegExp(`^(\\s+at .*?)\\(?${escaped}:(\\d+):(\\d+)\\)?$`);
-  return stack.split('\n').flatMap((line) => {
-    const match = frame.exec(line);
-    if (!match) return [line];
-    const found = map.findEntry(Number(match[2]) - 1, Number(match[3]) - 1);
-    // No source: esbuild's own module wrappers, noise in a stack trace.
-    if (!found?.originalSource || found.originalSource.endsWith(BUNDLE)) return [];
-    const source = path.relative(root, path.resolve(mapDir, found.originalSource));
-    const location = `${source}:${found.originalLine + 1}:${found.originalColumn + 1}`;
-    return [match[1].endsWith(' ') ? `${match[1]}(${location})` : `${match[1]}${location}`];
-  }).join('\n');
+  return stack
+    .split('\n')
+    .flatMap((line) => {
+      const match = frame.exec(line);
+      if (!match) return [line];
+      const found = map.findEntry(Number(match[2]) - 1, Number(match[3]) - 1);
+      // No source: esbuild's own module wrappers, noise in a stack trace.
+      if (!found?.originalSource || found.originalSource.endsWith(BUNDLE)) return [];
+      const source = path.relative(root, path.resolve(mapDir, found.originalSource));
+      const location = `${source}:${found.originalLine + 1}:${found.originalColumn + 1}`;
+      return [match[1].endsWith(' ') ? `${match[1]}(${location})` : `${match[1]}${location}`];
+    })
+    .join('\n');
 }
 
 /** Bad input (InputError, ConfigError) and failed checks print their message; anything else its stack, mapped to the sources. */

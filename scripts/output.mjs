@@ -49,8 +49,13 @@ export function withLock(root, fn, log = console.error) {
       continue;
     }
     if (Date.now() - started > LOCK_TIMEOUT_MS) {
-      throw Object.assign(new Error(`another synth (pid ${owner}) has held ${lock} for over ${LOCK_TIMEOUT_MS / 1000} s; ` +
-        `if that process is stuck, stop it (kill ${owner}) and run again`), { isInputError: true });
+      throw Object.assign(
+        new Error(
+          `another synth (pid ${owner}) has held ${lock} for over ${LOCK_TIMEOUT_MS / 1000} s; ` +
+            `if that process is stuck, stop it (kill ${owner}) and run again`,
+        ),
+        { isInputError: true },
+      );
     }
     if (!announced) log(`waiting for another synth (pid ${owner}) to finish writing ${root === '.' ? 'the output' : root}`);
     announced = true;

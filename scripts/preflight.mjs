@@ -20,7 +20,8 @@ const args = process.argv.slice(2);
 const environment = args[0];
 const manifestsFlag = args.indexOf('--manifests');
 const known = args.every((a, i) => i === 0 || a === '--manifests' || i === manifestsFlag + 1);
-if (!environment || environment.startsWith('-') || !known || (manifestsFlag >= 0 && !args[manifestsFlag + 1])) fail(`${USAGE}\n(got: ${args.join(' ')})`, 2);
+if (!environment || environment.startsWith('-') || !known || (manifestsFlag >= 0 && !args[manifestsFlag + 1]))
+  fail(`${USAGE}\n(got: ${args.join(' ')})`, 2);
 const file = manifestsFlag >= 0 ? args[manifestsFlag + 1] : `dist/photo-view-${environment}.k8s.yaml`;
 if (!fs.existsSync(file)) fail(`pre-flight for environment '${environment}': ${file} does not exist; run \`npm run synth\` first`, 2);
 
@@ -34,9 +35,19 @@ function requiredImages(objects) {
   }
   return [...images].sort().map((image) => {
     const match = /^([a-z0-9]+)\.azurecr\.io\/([^:@]+):([^@]+)(?:@(sha256:[0-9a-f]{64}))?$/.exec(image);
-    if (!match) fail(`pre-flight for environment '${environment}': image '${image}' in ${file} is not <registry>.azurecr.io/<repository>:<tag>[@sha256:<digest>]`, 2);
+    if (!match)
+      fail(
+        `pre-flight for environment '${environment}': image '${image}' in ${file} is not <registry>.azurecr.io/<repository>:<tag>[@sha256:<digest>]`,
+        2,
+      );
     // A pinned image runs by its digest, so the digest is what must be in the registry.
-    return { image, registry: match[1], repository: match[2], tag: match[3], reference: match[4] ? `${match[2]}@${match[4]}` : `${match[2]}:${match[3]}` };
+    return {
+      image,
+      registry: match[1],
+      repository: match[2],
+      tag: match[3],
+      reference: match[4] ? `${match[2]}@${match[4]}` : `${match[2]}:${match[3]}`,
+    };
   });
 }
 
@@ -61,7 +72,15 @@ function az(...azArgs) {
     execFile('az', [...azArgs, '--only-show-errors'], { timeout: CALL_TIMEOUT_MS, encoding: 'utf8' }, (error, stdout, stderr) => {
       const timedOut = error?.killed === true;
       const missingCli = error?.code === 'ENOENT';
-      resolve({ ok: !error, stdout, reason: missingCli ? 'the Azure CLI (az) is not installed' : timedOut ? `no answer within ${CALL_TIMEOUT_MS / 1000} s` : (stderr || String(error?.message ?? '')).trim().split('\n')[0] });
+      resolve({
+        ok: !error,
+        stdout,
+        reason: missingCli
+          ? 'the Azure CLI (az) is not installed'
+          : timedOut
+            ? `no answer within ${CALL_TIMEOUT_MS / 1000} s`
+            : (stderr || String(error?.message ?? '')).trim().split('\n')[0],
+      });
     });
   });
 }
@@ -78,8 +97,12 @@ const vaults = [...new Set(secrets.map((s) => s.vault))];
 
 const started = performance.now();
 const [imageResults, vaultResults] = await Promise.all([
-  Promise.all(images.map((i) => az('acr', 'repository', 'show', '--name', i.registry, '--image', i.reference, ...inSubscription, '--output', 'none'))),
-  Promise.all(vaults.map((vault) => az('keyvault', 'secret', 'list', '--vault-name', vault, '--query', '[?attributes.enabled].name', '--output', 'json'))),
+  Promise.all(
+    images.map((i) => az('acr', 'repository', 'show', '--name', i.registry, '--image', i.reference, ...inSubscription, '--output', 'none')),
+  ),
+  Promise.all(
+    vaults.map((vault) => az('keyvault', 'secret', 'list', '--vault-name', vault, '--query', '[?attributes.enabled].name', '--output', 'json')),
+  ),
 ]);
 
 const problems = [];
@@ -87,9 +110,11 @@ images.forEach((i, n) => {
   const result = imageResults[n];
   if (result.ok) return;
   const notFound = /not found|does not exist|ManifestUnknown|NAME_UNKNOWN|MANIFEST_UNKNOWN/i.test(result.reason);
-  problems.push(notFound
-    ? `image ${i.image} is not in registry ${i.registry}: push it first, e.g. az acr import -n ${i.registry} --source <source-registry>/${i.repository}:${i.tag} --image ${i.repository}:${i.tag}`
-    : `image ${i.image}: cannot check registry ${i.registry}: ${result.reason}`);
+  problems.push(
+    notFound
+      ? `image ${i.image} is not in registry ${i.registry}: push it first, e.g. az acr import -n ${i.registry} --source <source-registry>/${i.repository}:${i.tag} --image ${i.repository}:${i.tag}`
+      : `image ${i.image}: cannot check registry ${i.registry}: ${result.reason}`,
+  );
 });
 const present = new Map();
 vaults.forEach((vault, n) => {
@@ -102,13 +127,19 @@ vaults.forEach((vault, n) => {
 });
 for (const s of secrets) {
   if (!present.has(s.vault) || present.get(s.vault).has(s.name)) continue;
-  problems.push(`secret ${s.name} (for ${s.alias ?? s.name}) is not in Key Vault ${s.vault}, or is disabled: set it first, e.g. az keyvault secret set --vault-name ${s.vault} --name ${s.name} --file ./value.txt`);
+  problems.push(
+    `secret ${s.name} (for ${s.alias ?? s.name}) is not in Key Vault ${s.vault}, or is disabled: set it first, e.g. az keyvault secret set --vault-name ${s.vault} --name ${s.name} --file ./value.txt`,
+  );
 }
 
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 if (problems.length > 0) {
-  fail(`pre-flight for environment '${environment}' failed in ${seconds} s; the apps deploy would wait for rollouts that cannot succeed:\n` +
-    problems.map((p) => `  - ${p}`).join('\n'));
+  fail(
+    `pre-flight for environment '${environment}' failed in ${seconds} s; the apps deploy would wait for rollouts that cannot succeed:\n` +
+      problems.map((p) => `  - ${p}`).join('\n'),
+  );
 }
-console.log(`pre-flight for environment '${environment}': ${images.length} image(s) and ${secrets.length} secret(s) present (${seconds} s): ` +
-  [...images.map((i) => i.image), ...secrets.map((s) => `${s.vault}/${s.name}`)].join(', '));
+console.log(
+  `pre-flight for environment '${environment}': ${images.length} image(s) and ${secrets.length} secret(s) present (${seconds} s): ` +
+    [...images.map((i) => i.image), ...secrets.map((s) => `${s.vault}/${s.name}`)].join(', '),
+);

@@ -38,7 +38,14 @@ function parseArgs(args) {
     }
   }
   if (options.env !== undefined) {
-    options.env = [...new Set(options.env.split(',').map((e) => e.trim()).filter(Boolean))];
+    options.env = [
+      ...new Set(
+        options.env
+          .split(',')
+          .map((e) => e.trim())
+          .filter(Boolean),
+      ),
+    ];
     if (options.env.length === 0) return { error: '--env needs at least one environment name' };
   }
   return { options };
@@ -72,7 +79,10 @@ function environmentNames() {
   if (options.env) return options.env;
   const dir = process.env.ENVIRONMENTS_DIR ?? 'environments';
   try {
-    return fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => f.replace(/\.ya?ml$/, ''));
+    return fs
+      .readdirSync(dir)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .map((f) => f.replace(/\.ya?ml$/, ''));
   } catch {
     return []; // the loader says what is wrong with the folder
   }
@@ -101,11 +111,15 @@ function summary(staged) {
   const ms = Math.round(performance.now() - started);
   const scope = options.env ? `; other environments' output kept as it was` : '';
   if (staged.stacks.length > 8) {
-    return `synthesized ${staged.stacks.length} stacks into cdktf.out/stacks and ${staged.manifests.length} manifest sets into dist/ ` +
-      `(${staged.manifests.length} environments) in ${ms} ms${scope}`;
+    return (
+      `synthesized ${staged.stacks.length} stacks into cdktf.out/stacks and ${staged.manifests.length} manifest sets into dist/ ` +
+      `(${staged.manifests.length} environments) in ${ms} ms${scope}`
+    );
   }
-  return `synthesized ${staged.stacks.length} stacks (cdktf.out/stacks: ${staged.stacks.join(', ')}) and ${staged.manifests.length} manifest sets ` +
-    `(dist: ${staged.manifests.join(', ')}) in ${ms} ms${scope}`;
+  return (
+    `synthesized ${staged.stacks.length} stacks (cdktf.out/stacks: ${staged.stacks.join(', ')}) and ${staged.manifests.length} manifest sets ` +
+    `(dist: ${staged.manifests.join(', ')}) in ${ms} ms${scope}`
+  );
 }
 
 let staging;
@@ -157,9 +171,11 @@ try {
   replaced = error?.replaced ?? replaced;
   reportError(error, error?.bundleEntry ?? entry, project);
   const kept = OUTPUTS.filter((f) => !replaced.includes(f)).map((f) => `${f}/`);
-  console.error(replaced.length === 0
-    ? 'synth failed; cdktf.out/ and dist/ were left as they were'
-    : `synth failed while replacing the output: ${replaced.map((f) => `${f}/`).join(' and ')} replaced, ${kept.join(' and ')} left as it was`);
+  console.error(
+    replaced.length === 0
+      ? 'synth failed; cdktf.out/ and dist/ were left as they were'
+      : `synth failed while replacing the output: ${replaced.map((f) => `${f}/`).join(' and ')} replaced, ${kept.join(' and ')} left as it was`,
+  );
   process.exitCode = 1;
 } finally {
   if (staging) removeStaging(staging);

@@ -41,7 +41,9 @@ describe('npm run synth', () => {
     const stacks = fs.readdirSync(path.join(out, 'cdktf.out/stacks')).sort();
     expect(stacks).toEqual(expect.arrayContaining(['platform-dev', 'platform-prod', 'platform-staging']));
     for (const stack of stacks) expect(fs.existsSync(path.join(out, 'cdktf.out/stacks', stack, 'cdk.tf.json'))).toBe(true);
-    expect(fs.readdirSync(path.join(out, 'dist')).sort()).toEqual(expect.arrayContaining(['photo-view-dev.k8s.yaml', 'photo-view-prod.k8s.yaml', 'photo-view-staging.k8s.yaml']));
+    expect(fs.readdirSync(path.join(out, 'dist')).sort()).toEqual(
+      expect.arrayContaining(['photo-view-dev.k8s.yaml', 'photo-view-prod.k8s.yaml', 'photo-view-staging.k8s.yaml']),
+    );
     expect(result.stdout).toMatch(/synthesized \d+ stacks .* in \d+ ms/);
   });
 
@@ -62,7 +64,9 @@ describe('npm run synth', () => {
 
     const failed = synth(out, { ENVIRONMENTS_DIR: envs });
     expect(failed.status).toBe(1);
-    expect(failed.stderr).toContain(`${envs}/dev.yaml (environment 'dev'): kubernetes.userPool.minCount = 4: autoscaler minCount (4) must be <= maxCount (3)`);
+    expect(failed.stderr).toContain(
+      `${envs}/dev.yaml (environment 'dev'): kubernetes.userPool.minCount = 4: autoscaler minCount (4) must be <= maxCount (3)`,
+    );
     expect(failed.stderr).toContain('synth failed; cdktf.out/ and dist/ were left as they were');
     expect(failed.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
     expect(files(out).map((f) => [f, fs.readFileSync(f, 'utf8')])).toEqual(before);
@@ -107,15 +111,19 @@ describe('npm run synth', () => {
   });
 
   it('warns about placeholder IDs, and --strict refuses them (running from the build cache)', () => {
-    expect(result.stderr).toContain("warning: environments/dev.yaml (environment 'dev'): subscriptionId, tenantId, kubernetes.adminGroupObjectIds.0: are placeholders");
+    expect(result.stderr).toContain(
+      "warning: environments/dev.yaml (environment 'dev'): subscriptionId, tenantId, kubernetes.adminGroupObjectIds.0: are placeholders",
+    );
     const strict = synth(out, {}, ['--outdir', out, '--strict']);
     expect(strict.status).toBe(1);
-    expect(strict.stderr).toContain(`environments/dev.yaml (environment 'dev'): tenantId = "00000000-0000-0000-0000-000000000000": is a placeholder, not a real ID`);
+    expect(strict.stderr).toContain(
+      `environments/dev.yaml (environment 'dev'): tenantId = "00000000-0000-0000-0000-000000000000": is a placeholder, not a real ID`,
+    );
     expect(strict.stderr).toContain('synth failed; cdktf.out/ and dist/ were left as they were');
     expect(strict.stderr).not.toContain('bundling'); // no source changed since the first run
   });
 
-  it('--env synthesizes only those environments and keeps the others\' output as it was', () => {
+  it("--env synthesizes only those environments and keeps the others' output as it was", () => {
     const before = new Map(files(out).map((f) => [path.relative(out, f), fs.readFileSync(f, 'utf8')]));
     const envs = fs.mkdtempSync(path.join(scratch, 'envs-'));
     for (const name of ['dev', 'prod', 'staging']) {
@@ -124,7 +132,9 @@ describe('npm run synth', () => {
     }
     const only = synth(out, { ENVIRONMENTS_DIR: envs }, ['--outdir', out, '--env', 'dev,prod']);
     expect(only.status).toBe(0);
-    expect(only.stdout).toMatch(/synthesized 4 stacks \(cdktf\.out\/stacks: apps-dev, apps-prod, platform-dev, platform-prod\) and 2 manifest sets .*; other environments' output kept as it was/);
+    expect(only.stdout).toMatch(
+      /synthesized 4 stacks \(cdktf\.out\/stacks: apps-dev, apps-prod, platform-dev, platform-prod\) and 2 manifest sets .*; other environments' output kept as it was/,
+    );
     const after = new Map(files(out).map((f) => [path.relative(out, f), fs.readFileSync(f, 'utf8')]));
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
     const changed = [...after.keys()].filter((f) => after.get(f) !== before.get(f)).sort();
@@ -152,11 +162,13 @@ describe('npm run synth', () => {
     }
   });
 
-  it('runs the CDK apps through cdktf.json\'s app command (scripts/run-app.mjs) with the same output', () => {
+  it("runs the CDK apps through cdktf.json's app command (scripts/run-app.mjs) with the same output", () => {
     const app = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdktf.json'), 'utf8')).app.split(' ');
     const outdir = fs.mkdtempSync(path.join(scratch, 'cdktf-'));
     const run = spawnSync(app[0] === 'node' ? process.execPath : app[0], app.slice(1), {
-      cwd: ROOT, encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: path.join(outdir, 'cdktf.out') },
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, CDKTF_OUTDIR: path.join(outdir, 'cdktf.out') },
     });
     expect(run.status).toBe(0);
     for (const stack of ['platform-dev', 'apps-prod']) {

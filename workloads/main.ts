@@ -14,11 +14,15 @@ for (const environment of loadEnvironmentsFromProcess()) {
 }
 // For publishing dist/ to GitOps: refuse, rather than mark, manifests with the placeholder client ID.
 if (process.env.REQUIRE_PLATFORM_OUTPUTS === '1' && undeployed.length > 0) {
-  throw new InputError(`REQUIRE_PLATFORM_OUTPUTS=1: no platform-outputs/<env>.json for ${undeployed.join(', ')}, so their manifests would carry a ` +
-    `placeholder workload identity client ID. After deploying: npx cdktf output platform-<env> --outputs-file platform-outputs/<env>.json`);
+  throw new InputError(
+    `REQUIRE_PLATFORM_OUTPUTS=1: no platform-outputs/<env>.json for ${undeployed.join(', ')}, so their manifests would carry a ` +
+      `placeholder workload identity client ID. After deploying: npx cdktf output platform-<env> --outputs-file platform-outputs/<env>.json`,
+  );
 }
 app.synth();
 if (undeployed.length > 0) {
-  console.error(`note: no platform-outputs/<env>.json for ${undeployed.join(', ')}: their dist/ manifests carry a placeholder ` +
-    `workload identity client ID and are marked photo-view.io/not-deployable. After deploying: npx cdktf output platform-<env> --outputs-file platform-outputs/<env>.json`);
+  console.error(
+    `note: no platform-outputs/<env>.json for ${undeployed.join(', ')}: their dist/ manifests carry a placeholder ` +
+      `workload identity client ID and are marked photo-view.io/not-deployable. After deploying: npx cdktf output platform-<env> --outputs-file platform-outputs/<env>.json`,
+  );
 }

@@ -27,9 +27,21 @@ export interface KubernetesObject {
  * values are kept: only their empty lists and maps go.
  */
 const BUILT_IN_GROUPS = new Set([
-  '', 'apps', 'autoscaling', 'batch', 'policy', 'networking.k8s.io', 'rbac.authorization.k8s.io', 'storage.k8s.io',
-  'scheduling.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'node.k8s.io', 'admissionregistration.k8s.io',
-  'certificates.k8s.io', 'apiextensions.k8s.io',
+  '',
+  'apps',
+  'autoscaling',
+  'batch',
+  'policy',
+  'networking.k8s.io',
+  'rbac.authorization.k8s.io',
+  'storage.k8s.io',
+  'scheduling.k8s.io',
+  'coordination.k8s.io',
+  'discovery.k8s.io',
+  'node.k8s.io',
+  'admissionregistration.k8s.io',
+  'certificates.k8s.io',
+  'apiextensions.k8s.io',
 ]);
 
 /**
@@ -37,8 +49,20 @@ const BUILT_IN_GROUPS = new Set([
  * are kept exactly, an empty string too (a label `tier: ""` is a real label); only an empty map goes.
  */
 const DICTIONARIES = new Set([
-  'labels', 'annotations', 'data', 'stringData', 'binaryData', 'nodeSelector', 'matchLabels', 'parameters',
-  'volumeAttributes', 'limits', 'requests', 'capacity', 'hard', 'overhead',
+  'labels',
+  'annotations',
+  'data',
+  'stringData',
+  'binaryData',
+  'nodeSelector',
+  'matchLabels',
+  'parameters',
+  'volumeAttributes',
+  'limits',
+  'requests',
+  'capacity',
+  'hard',
+  'overhead',
 ]);
 
 /**
@@ -57,12 +81,37 @@ const MEANINGFUL_WHEN_EMPTY = new Set(['emptyDir', 'podSelector', 'namespaceSele
  * so the server returns them; `privileged: false` and friends stay stated for reviewers and policy.
  */
 const MEANINGFUL_ZERO = new Set([
-  'automountServiceAccountToken', 'enableServiceLinks', 'allocateLoadBalancerNodePorts', 'hostUsers', 'allowPrivilegeEscalation',
-  'replicas', 'minReplicas', 'maxSurge', 'maxUnavailable', 'minAvailable', 'runAsUser', 'runAsGroup', 'fsGroup',
-  'terminationGracePeriodSeconds', 'revisionHistoryLimit', 'progressDeadlineSeconds', 'stabilizationWindowSeconds',
-  'defaultMode', 'mode', 'backoffLimit', 'parallelism', 'completions', 'ttlSecondsAfterFinished', 'successfulJobsHistoryLimit',
-  'failedJobsHistoryLimit', 'startingDeadlineSeconds', 'priority', 'storageClassName',
-  'privileged', 'readOnlyRootFilesystem', 'runAsNonRoot',
+  'automountServiceAccountToken',
+  'enableServiceLinks',
+  'allocateLoadBalancerNodePorts',
+  'hostUsers',
+  'allowPrivilegeEscalation',
+  'replicas',
+  'minReplicas',
+  'maxSurge',
+  'maxUnavailable',
+  'minAvailable',
+  'runAsUser',
+  'runAsGroup',
+  'fsGroup',
+  'terminationGracePeriodSeconds',
+  'revisionHistoryLimit',
+  'progressDeadlineSeconds',
+  'stabilizationWindowSeconds',
+  'defaultMode',
+  'mode',
+  'backoffLimit',
+  'parallelism',
+  'completions',
+  'ttlSecondsAfterFinished',
+  'successfulJobsHistoryLimit',
+  'failedJobsHistoryLimit',
+  'startingDeadlineSeconds',
+  'priority',
+  'storageClassName',
+  'privileged',
+  'readOnlyRootFilesystem',
+  'runAsNonRoot',
 ]);
 
 /** Maps of resource quantities: the API server returns each quantity in its canonical form. */
@@ -93,7 +142,7 @@ function normalizeValue(value: Json, key: string, ctx: Context, path: ReadonlyAr
   if (value === null || value === undefined) return undefined;
   if (Array.isArray(value)) {
     // Items stay even when empty: `ingress: [{}]` allows all traffic, `args: [""]` passes an empty argument.
-    const items = value.map((item) => (isObject(item) || Array.isArray(item) ? normalizeValue(item, '', ctx, [...path, key]) ?? {} : item));
+    const items = value.map((item) => (isObject(item) || Array.isArray(item) ? (normalizeValue(item, '', ctx, [...path, key]) ?? {}) : item));
     return items.length === 0 ? undefined : items;
   }
   if (isObject(value)) {
@@ -105,7 +154,8 @@ function normalizeValue(value: Json, key: string, ctx: Context, path: ReadonlyAr
     const fields = key === '' ? path : [...path, key];
     const out: { [key: string]: Json } = {};
     for (const [childKey, child] of Object.entries(value)) {
-      const quantity = typeof child === 'string' && (childKey === 'sizeLimit' || (fields[fields.length - 1] === 'target' && /^(average)?[vV]alue$/.test(childKey)));
+      const quantity =
+        typeof child === 'string' && (childKey === 'sizeLimit' || (fields[fields.length - 1] === 'target' && /^(average)?[vV]alue$/.test(childKey)));
       const normalized = quantity ? canonicalQuantity(child) : normalizeValue(child, childKey, ctx, fields);
       if (normalized === undefined) continue;
       if (ctx.dropZeros && isZero(normalized) && !MEANINGFUL_ZERO.has(childKey)) continue;

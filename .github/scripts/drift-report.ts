@@ -15,15 +15,23 @@ export type DriftStatus = 'drift' | 'clean' | 'failed';
 /** Title of the one issue per environment; the workflow finds it by this title and the `drift` label. */
 export const driftIssueTitle = (environment: string) => `Drift detected: ${environment}`;
 
-export function driftReport(records: ReadonlyArray<{ record: PlanRecord; plan: string }>, environment: string, runUrl: string): { status: DriftStatus; body: string } {
+export function driftReport(
+  records: ReadonlyArray<{ record: PlanRecord; plan: string }>,
+  environment: string,
+  runUrl: string,
+): { status: DriftStatus; body: string } {
   const failed = records.filter((r) => r.record.status === 'failed');
   const drifted = records.filter((r) => r.record.status === 'changes');
   const status: DriftStatus = failed.length ? 'failed' : drifted.length ? 'drift' : 'clean';
   const head = [
     `The daily plan of \`${environment}\` (${runUrl}) found differences between \`main\` and what is deployed: a change made outside Terraform, or a merged change not applied yet.`,
     '',
-    '| Stack | Plan |', '| --- | --- |',
-    ...records.map(({ record: r }) => `| \`${r.stack}\` | ${r.status === 'changes' ? `**${r.add} to add, ${r.change} to change, ${r.destroy} to destroy**` : r.status === 'no-changes' ? 'no changes' : 'could not be planned'} |`),
+    '| Stack | Plan |',
+    '| --- | --- |',
+    ...records.map(
+      ({ record: r }) =>
+        `| \`${r.stack}\` | ${r.status === 'changes' ? `**${r.add} to add, ${r.change} to change, ${r.destroy} to destroy**` : r.status === 'no-changes' ? 'no changes' : 'could not be planned'} |`,
+    ),
     '',
     'Bring it back with a deploy of `main` (which shows the plan for approval), or change the configuration to match. This issue closes itself once a daily plan is clean.',
   ].join('\n');
@@ -48,11 +56,15 @@ function main(argv: ReadonlyArray<string>): number {
     console.error('usage: drift-report --dir DIR --environment ENV [--run-url URL]');
     return 2;
   }
-  const records = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => {
-    const record = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as PlanRecord;
-    const planFile = path.join(dir, `${record.stack}.txt`);
-    return { record, plan: fs.existsSync(planFile) ? fs.readFileSync(planFile, 'utf8') : '' };
-  });
+  const records = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => {
+      const record = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as PlanRecord;
+      const planFile = path.join(dir, `${record.stack}.txt`);
+      return { record, plan: fs.existsSync(planFile) ? fs.readFileSync(planFile, 'utf8') : '' };
+    });
   const { status, body } = driftReport(records, environment, option('--run-url') ?? 'this run');
   fs.writeFileSync(path.join(dir, 'issue.md'), body);
   fs.writeFileSync(path.join(dir, 'status'), status);

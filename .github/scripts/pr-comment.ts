@@ -18,7 +18,9 @@ const known = new Set(['--out', '--offline-diff', '--diffs', '--no-plan-reason',
 const unknown = args.filter((a, i) => a.startsWith('--') && !known.has(a) && !known.has(args[i - 1]));
 const out = option('--out');
 if (!out || unknown.length > 0) {
-  console.error(`usage: pr-comment --out FILE [--offline-diff DIR] [--diffs DIR | --no-plan-reason TEXT] [--cdktf-out DIR] [--dist DIR]${unknown.length ? ` (unknown: ${unknown.join(' ')})` : ''}`);
+  console.error(
+    `usage: pr-comment --out FILE [--offline-diff DIR] [--diffs DIR | --no-plan-reason TEXT] [--cdktf-out DIR] [--dist DIR]${unknown.length ? ` (unknown: ${unknown.join(' ')})` : ''}`,
+  );
   process.exit(2);
 }
 
@@ -30,7 +32,10 @@ const sections: Section[] = [
 const diffs = option('--diffs');
 const reason = option('--no-plan-reason');
 if (diffs && fs.existsSync(diffs)) {
-  for (const file of fs.readdirSync(diffs).filter((f) => f.endsWith('.txt')).sort()) {
+  for (const file of fs
+    .readdirSync(diffs)
+    .filter((f) => f.endsWith('.txt'))
+    .sort()) {
     const stack = file.replace(/\.txt$/, '');
     const exitFile = path.join(diffs, `${stack}.exitcode`);
     const exitCode = fs.existsSync(exitFile) ? Number(fs.readFileSync(exitFile, 'utf8').trim()) : 1;

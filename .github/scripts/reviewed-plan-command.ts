@@ -27,11 +27,14 @@ function main(argv: ReadonlyArray<string>): number {
   const known = new Set(['--dir', '--cdktf-out', '--deferred-after', '--outputs-file']);
   const unknown = args.filter((a, i) => a.startsWith('--') && !known.has(a) && !known.has(args[i - 1]));
   if (!['plan', 'apply'].includes(command) || !stack || stack.startsWith('--') || !dir || unknown.length) {
-    console.error(`usage: reviewed-plan plan|apply <stack> --dir DIR [--cdktf-out DIR] [--deferred-after STACK] [--outputs-file FILE]${unknown.length ? ` (unknown: ${unknown.join(' ')})` : ''}`);
+    console.error(
+      `usage: reviewed-plan plan|apply <stack> --dir DIR [--cdktf-out DIR] [--deferred-after STACK] [--outputs-file FILE]${unknown.length ? ` (unknown: ${unknown.join(' ')})` : ''}`,
+    );
     return 2;
   }
   const cdktfOut = option('--cdktf-out') ?? 'cdktf.out';
-  return command === 'plan' ? reviewPlan(stack, dir, cdktfOut)
+  return command === 'plan'
+    ? reviewPlan(stack, dir, cdktfOut)
     : applyReviewed(stack, dir, cdktfOut, { deferredAfter: option('--deferred-after'), outputsFile: option('--outputs-file') });
 }
 

@@ -24,13 +24,22 @@ export interface PlanRecord {
 }
 
 interface PlanJson {
-  readonly resource_changes?: ReadonlyArray<{ address: string; change: { actions: string[]; before?: unknown; after?: unknown; after_unknown?: unknown } }>;
+  readonly resource_changes?: ReadonlyArray<{
+    address: string;
+    change: { actions: string[]; before?: unknown; after?: unknown; after_unknown?: unknown };
+  }>;
   readonly output_changes?: Record<string, { actions: string[]; before?: unknown; after?: unknown; after_unknown?: unknown }>;
 }
 
 const canonical = (value: unknown): unknown =>
-  Array.isArray(value) ? value.map(canonical)
-    : value && typeof value === 'object' ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]))
+  Array.isArray(value)
+    ? value.map(canonical)
+    : value && typeof value === 'object'
+      ? Object.fromEntries(
+          Object.keys(value)
+            .sort()
+            .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+        )
       : value;
 
 const idle = (actions: ReadonlyArray<string>) => actions.every((a) => a === 'no-op' || a === 'read');
@@ -47,12 +56,22 @@ const touched = (before: unknown, after: unknown) =>
  * applied (configuration, state, or real infrastructure read during refresh) gives another.
  */
 export function planHash(plan: PlanJson): string {
-  const resources = (plan.resource_changes ?? []).filter((r) => !idle(r.change.actions))
-    .map((r) => ({ address: r.address, actions: r.change.actions, values: touched(r.change.before, r.change.after), after_unknown: r.change.after_unknown }))
+  const resources = (plan.resource_changes ?? [])
+    .filter((r) => !idle(r.change.actions))
+    .map((r) => ({
+      address: r.address,
+      actions: r.change.actions,
+      values: touched(r.change.before, r.change.after),
+      after_unknown: r.change.after_unknown,
+    }))
     .sort((a, b) => a.address.localeCompare(b.address));
-  const outputs = Object.entries(plan.output_changes ?? {}).filter(([, o]) => !idle(o.actions)).sort(([a], [b]) => a.localeCompare(b))
+  const outputs = Object.entries(plan.output_changes ?? {})
+    .filter(([, o]) => !idle(o.actions))
+    .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, o]) => ({ name, actions: o.actions, values: touched(o.before, o.after), after_unknown: o.after_unknown }));
-  return createHash('sha256').update(JSON.stringify(canonical({ resources, outputs }))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical({ resources, outputs })))
+    .digest('hex');
 }
 
 /** Counts as terraform prints them ("N to add, N to change, N to destroy"); a replacement is one add and one destroy. */
@@ -74,7 +93,10 @@ const tail = (text: string, lines = 30) => text.trim().split('\n').slice(-lines)
 
 /** Initializes and plans one stack into `planFile`; returns the record and the human plan. */
 function planStack(stackDir: string, stack: string, planFile: string, lock: boolean): { record: PlanRecord; text: string } {
-  const failed = (error: string) => ({ record: { stack, status: 'failed' as const, add: 0, change: 0, destroy: 0, error: tail(error) }, text: error });
+  const failed = (error: string) => ({
+    record: { stack, status: 'failed' as const, add: 0, change: 0, destroy: 0, error: tail(error) },
+    text: error,
+  });
   if (!fs.existsSync(path.join(stackDir, 'cdk.tf.json'))) return failed(`${stackDir}/cdk.tf.json does not exist: run npm run synth first`);
   const init = terraform(stackDir, ['init', '-input=false', '-no-color']);
   if (!init.ok) return failed(init.stdout + init.stderr);
@@ -85,7 +107,8 @@ function planStack(stackDir: string, stack: string, planFile: string, lock: bool
   if (!json.ok || !text.ok) return failed(json.stderr + text.stderr);
   const parsed = JSON.parse(json.stdout) as PlanJson;
   const counts = planCounts(parsed);
-  const changes = (parsed.resource_changes ?? []).some((r) => !idle(r.change.actions)) || Object.values(parsed.output_changes ?? {}).some((o) => !idle(o.actions));
+  const changes =
+    (parsed.resource_changes ?? []).some((r) => !idle(r.change.actions)) || Object.values(parsed.output_changes ?? {}).some((o) => !idle(o.actions));
   return { record: { stack, status: changes ? 'changes' : 'no-changes', hash: planHash(parsed), ...counts }, text: text.stdout };
 }
 
@@ -93,10 +116,17 @@ function planStack(stackDir: string, stack: string, planFile: string, lock: bool
 function summarize(title: string, record: PlanRecord, text: string): void {
   const file = process.env.GITHUB_STEP_SUMMARY;
   if (!file) return;
-  const headline = record.status === 'failed' ? `**Could not be planned.**`
-    : record.status === 'no-changes' ? 'No changes.' : `**${record.add} to add, ${record.change} to change, ${record.destroy} to destroy.**`;
+  const headline =
+    record.status === 'failed'
+      ? `**Could not be planned.**`
+      : record.status === 'no-changes'
+        ? 'No changes.'
+        : `**${record.add} to add, ${record.change} to change, ${record.destroy} to destroy.**`;
   const body = text.length > 200_000 ? `${text.slice(0, 200_000)}\n... (cut; the full plan is in the log)` : text;
-  fs.appendFileSync(file, `### ${title}\n\n${headline}${record.hash ? ` Plan hash \`${record.hash.slice(0, 16)}\`.` : ''}\n\n<details><summary>terraform plan</summary>\n\n\`\`\`\n${body.trim()}\n\`\`\`\n\n</details>\n\n`);
+  fs.appendFileSync(
+    file,
+    `### ${title}\n\n${headline}${record.hash ? ` Plan hash \`${record.hash.slice(0, 16)}\`.` : ''}\n\n<details><summary>terraform plan</summary>\n\n\`\`\`\n${body.trim()}\n\`\`\`\n\n</details>\n\n`,
+  );
 }
 
 const readRecord = (dir: string, stack: string): PlanRecord | undefined => {
@@ -113,7 +143,11 @@ export function reviewPlan(stack: string, dir: string, cdktfOut: string): number
   fs.writeFileSync(path.join(dir, `${stack}.txt`), text);
   fs.rmSync(path.join(stackDir, 'reviewed.tfplan'), { force: true });
   summarize(`Plan: \`${stack}\``, record, text);
-  console.log(record.status === 'failed' ? `${stack}: could not be planned:\n${record.error}` : `${stack}: ${record.status}, ${record.add} to add, ${record.change} to change, ${record.destroy} to destroy (hash ${record.hash})`);
+  console.log(
+    record.status === 'failed'
+      ? `${stack}: could not be planned:\n${record.error}`
+      : `${stack}: ${record.status}, ${record.add} to add, ${record.change} to change, ${record.destroy} to destroy (hash ${record.hash})`,
+  );
   return record.status === 'failed' ? 1 : 0;
 }
 
@@ -123,7 +157,9 @@ export function applyReviewed(stack: string, dir: string, cdktfOut: string, opti
   const platform = options.deferredAfter ? readRecord(dir, options.deferredAfter) : undefined;
   const deferred = (!reviewed || reviewed.status === 'failed') && platform?.status === 'changes';
   if ((!reviewed || reviewed.status === 'failed') && !deferred) {
-    console.error(`${stack}: no reviewed plan in ${dir}${reviewed?.error ? ` (planning it failed: ${reviewed.error})` : ''}; refusing to apply a plan nobody saw`);
+    console.error(
+      `${stack}: no reviewed plan in ${dir}${reviewed?.error ? ` (planning it failed: ${reviewed.error})` : ''}; refusing to apply a plan nobody saw`,
+    );
     return 1;
   }
   const stackDir = path.resolve(cdktfOut, 'stacks', stack);
@@ -135,9 +171,13 @@ export function applyReviewed(stack: string, dir: string, cdktfOut: string, opti
     return 1;
   }
   if (deferred) {
-    console.log(`${stack}: planned after ${options.deferredAfter} was applied (it reads what that stack deploys, so it could not be planned before); this plan is in the job summary`);
+    console.log(
+      `${stack}: planned after ${options.deferredAfter} was applied (it reads what that stack deploys, so it could not be planned before); this plan is in the job summary`,
+    );
   } else if (record.hash !== reviewed?.hash) {
-    console.error(`${stack}: the plan changed since it was reviewed (reviewed ${reviewed?.hash?.slice(0, 16)}: ${reviewed?.add} to add, ${reviewed?.change} to change, ${reviewed?.destroy} to destroy; now ${record.hash?.slice(0, 16)}: ${record.add} to add, ${record.change} to change, ${record.destroy} to destroy). Nothing was applied; run the deploy again to review the new plan.`);
+    console.error(
+      `${stack}: the plan changed since it was reviewed (reviewed ${reviewed?.hash?.slice(0, 16)}: ${reviewed?.add} to add, ${reviewed?.change} to change, ${reviewed?.destroy} to destroy; now ${record.hash?.slice(0, 16)}: ${record.add} to add, ${record.change} to change, ${record.destroy} to destroy). Nothing was applied; run the deploy again to review the new plan.`,
+    );
     return 1;
   }
   if (record.status === 'changes') {

@@ -76,11 +76,7 @@ const POD_ALERT_QUERIES = {
     '| summarize Restarts = max(ContainerRestartCount) - min(ContainerRestartCount) by Namespace, Workload, PodUid, ContainerName',
     '| summarize Restarts = sum(Restarts) by Namespace, Workload',
   ].join('\n'),
-  failedPods: [
-    'KubePodInventory',
-    '| where PodStatus == "Failed"',
-    '| summarize FailedPods = dcount(Name) by Namespace',
-  ].join('\n'),
+  failedPods: ['KubePodInventory', '| where PodStatus == "Failed"', '| summarize FailedPods = dcount(Name) by Namespace'].join('\n'),
 };
 
 const kebab = (id: string) => id.replace(/[A-Z]/g, (c, i) => (i ? '-' : '') + c.toLowerCase());
@@ -109,8 +105,18 @@ export class ClusterAlerts extends Construct {
 
     const metricRules: MetricRule[] = [
       { id: 'NodeCpu', description: 'Node CPU usage is high', metricName: 'node_cpu_usage_percentage', limit: props.nodeCpuPercent },
-      { id: 'NodeMemory', description: 'Node memory working set is high', metricName: 'node_memory_working_set_percentage', limit: props.nodeMemoryPercent },
-      { id: 'AutoscalerUnschedulable', description: 'Cluster autoscaler cannot schedule pending pods (unable to scale up)', metricName: 'cluster_autoscaler_unschedulable_pods_count', limit: props.autoscalerUnableToScale },
+      {
+        id: 'NodeMemory',
+        description: 'Node memory working set is high',
+        metricName: 'node_memory_working_set_percentage',
+        limit: props.nodeMemoryPercent,
+      },
+      {
+        id: 'AutoscalerUnschedulable',
+        description: 'Cluster autoscaler cannot schedule pending pods (unable to scale up)',
+        metricName: 'cluster_autoscaler_unschedulable_pods_count',
+        limit: props.autoscalerUnableToScale,
+      },
     ];
     for (const rule of metricRules) {
       new MonitorMetricAlert(this, rule.id, {
@@ -121,21 +127,47 @@ export class ClusterAlerts extends Construct {
         severity: rule.limit.severity,
         frequency: 'PT1M',
         windowSize: 'PT5M',
-        criteria: [{
-          metricNamespace: CLUSTER_METRICS,
-          metricName: rule.metricName,
-          aggregation: 'Average',
-          operator: 'GreaterThanOrEqual',
-          threshold: rule.limit.threshold,
-        }],
+        criteria: [
+          {
+            metricNamespace: CLUSTER_METRICS,
+            metricName: rule.metricName,
+            aggregation: 'Average',
+            operator: 'GreaterThanOrEqual',
+            threshold: rule.limit.threshold,
+          },
+        ],
         action: [{ actionGroupId: group.id }],
       });
     }
 
     const logRules: LogRule[] = [
-      { id: 'PodsNotReady', description: 'Pods of a workload are not ready (pending, failed, or a container waiting, e.g. CrashLoopBackOff or ImagePullBackOff)', query: POD_ALERT_QUERIES.podsNotReady, measure: 'NotReadyPods', splitBy: ['Namespace', 'Workload'], limit: props.podsNotReady, failingPeriods: 2 },
-      { id: 'PodRestarts', description: 'Containers of a workload are restarting', query: POD_ALERT_QUERIES.podRestarts, measure: 'Restarts', splitBy: ['Namespace', 'Workload'], limit: props.podRestarts, failingPeriods: 1 },
-      { id: 'FailedPods', description: 'Pods in the Failed phase (Container Insights inventory)', query: POD_ALERT_QUERIES.failedPods, measure: 'FailedPods', splitBy: ['Namespace'], limit: props.failedPods, failingPeriods: 1 },
+      {
+        id: 'PodsNotReady',
+        description: 'Pods of a workload are not ready (pending, failed, or a container waiting, e.g. CrashLoopBackOff or ImagePullBackOff)',
+        query: POD_ALERT_QUERIES.podsNotReady,
+        measure: 'NotReadyPods',
+        splitBy: ['Namespace', 'Workload'],
+        limit: props.podsNotReady,
+        failingPeriods: 2,
+      },
+      {
+        id: 'PodRestarts',
+        description: 'Containers of a workload are restarting',
+        query: POD_ALERT_QUERIES.podRestarts,
+        measure: 'Restarts',
+        splitBy: ['Namespace', 'Workload'],
+        limit: props.podRestarts,
+        failingPeriods: 1,
+      },
+      {
+        id: 'FailedPods',
+        description: 'Pods in the Failed phase (Container Insights inventory)',
+        query: POD_ALERT_QUERIES.failedPods,
+        measure: 'FailedPods',
+        splitBy: ['Namespace'],
+        limit: props.failedPods,
+        failingPeriods: 1,
+      },
     ];
     for (const rule of logRules) {
       new MonitorScheduledQueryRulesAlertV2(this, rule.id, {
@@ -149,15 +181,17 @@ export class ClusterAlerts extends Construct {
         windowDuration: 'PT15M',
         // Resolves the alert once the condition clears, instead of leaving it fired.
         autoMitigationEnabled: true,
-        criteria: [{
-          query: rule.query,
-          timeAggregationMethod: 'Maximum',
-          metricMeasureColumn: rule.measure,
-          operator: 'GreaterThanOrEqual',
-          threshold: rule.limit.threshold,
-          dimension: rule.splitBy.map((name) => ({ name, operator: 'Include', values: ['*'] })),
-          failingPeriods: { minimumFailingPeriodsToTriggerAlert: rule.failingPeriods, numberOfEvaluationPeriods: rule.failingPeriods },
-        }],
+        criteria: [
+          {
+            query: rule.query,
+            timeAggregationMethod: 'Maximum',
+            metricMeasureColumn: rule.measure,
+            operator: 'GreaterThanOrEqual',
+            threshold: rule.limit.threshold,
+            dimension: rule.splitBy.map((name) => ({ name, operator: 'Include', values: ['*'] })),
+            failingPeriods: { minimumFailingPeriodsToTriggerAlert: rule.failingPeriods, numberOfEvaluationPeriods: rule.failingPeriods },
+          },
+        ],
         action: { actionGroups: [group.id] },
       });
     }

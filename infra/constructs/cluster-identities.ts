@@ -41,11 +41,12 @@ export class ClusterIdentities extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterIdentitiesProps) {
     super(scope, id);
-    const identity = (cid: string, name: string) => new UserAssignedIdentity(this, cid, {
-      name,
-      resourceGroupName: props.resourceGroup.resourceGroupName,
-      location: props.resourceGroup.location,
-    });
+    const identity = (cid: string, name: string) =>
+      new UserAssignedIdentity(this, cid, {
+        name,
+        resourceGroupName: props.resourceGroup.resourceGroupName,
+        location: props.resourceGroup.location,
+      });
     const controlPlane = identity('ControlPlane', props.controlPlaneName);
     const kubelet = identity('Kubelet', props.kubeletName);
     this.controlPlane = { principalId: controlPlane.principalId, identityId: controlPlane.id };
@@ -57,7 +58,9 @@ export class ClusterIdentities extends Construct {
       // One subnet can serve two roles (existing subnets); a second identical assignment would fail with 409.
       if (!subnetId || granted.has(subnetId)) continue;
       granted.add(subnetId);
-      this.dependables.push(grantRole(this, `NetworkContributor-${role}`, { role: 'Network Contributor', on: subnetId, principal: this.controlPlane }));
+      this.dependables.push(
+        grantRole(this, `NetworkContributor-${role}`, { role: 'Network Contributor', on: subnetId, principal: this.controlPlane }),
+      );
     }
   }
 

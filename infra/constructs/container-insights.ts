@@ -36,18 +36,20 @@ export class ContainerInsights extends Construct {
       destinations: { logAnalytics: [{ name: 'workspace', workspaceResourceId: props.logAnalyticsWorkspaceId }] },
       dataFlow: [{ streams: STREAMS, destinations: ['workspace'] }],
       dataSources: {
-        extension: [{
-          name: 'ContainerInsightsExtension',
-          extensionName: 'ContainerInsights',
-          streams: STREAMS,
-          extensionJson: JSON.stringify({
-            dataCollectionSettings: {
-              interval: props.interval ?? DEFAULT_COLLECTION_INTERVAL,
-              namespaceFilteringMode: 'Off',
-              enableContainerLogV2: true,
-            },
-          }),
-        }],
+        extension: [
+          {
+            name: 'ContainerInsightsExtension',
+            extensionName: 'ContainerInsights',
+            streams: STREAMS,
+            extensionJson: JSON.stringify({
+              dataCollectionSettings: {
+                interval: props.interval ?? DEFAULT_COLLECTION_INTERVAL,
+                namespaceFilteringMode: 'Off',
+                enableContainerLogV2: true,
+              },
+            }),
+          },
+        ],
       },
     });
     new MonitorDataCollectionRuleAssociation(this, 'Association', {

@@ -53,9 +53,7 @@ export class ContainerRegistry extends Construct {
       anonymousPullEnabled: false,
       zoneRedundancyEnabled: premium ? props.zoneRedundancy : undefined,
       retentionPolicyInDays: props.untaggedRetentionDays,
-      georeplications: premium
-        ? props.geoReplicationLocations.map((location) => ({ location, zoneRedundancyEnabled: true }))
-        : undefined,
+      georeplications: premium ? props.geoReplicationLocations.map((location) => ({ location, zoneRedundancyEnabled: true })) : undefined,
       ...registryNetworkArguments(props.networkAccess, sku, props.name),
     });
     this.registryId = this.registry.id;

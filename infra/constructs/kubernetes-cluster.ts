@@ -147,7 +147,9 @@ export class KubernetesCluster extends Construct {
     const version = props.kubernetesVersion;
     const channel = props.automaticUpgradeChannel;
     if (rotationPoolName(props.userPool.name) === rotationPoolName(SYSTEM_POOL_NAME)) {
-      throw new Error(`user pool '${props.userPool.name}' would rotate through the system pool's temporary pool '${rotationPoolName(SYSTEM_POOL_NAME)}'; choose another name`);
+      throw new Error(
+        `user pool '${props.userPool.name}' would rotate through the system pool's temporary pool '${rotationPoolName(SYSTEM_POOL_NAME)}'; choose another name`,
+      );
     }
     const network = clusterNetworkArguments(props.network);
 

@@ -31,7 +31,11 @@ interface ObjectJson {
 const TIERS = { namespace: 0, configuration: 1, servingAutoscaler: 2, servingDeployment: 3, servingBudget: 4, services: 5, idle: 6 } as const;
 type Tier = (typeof TIERS)[keyof typeof TIERS];
 
-const TRACK_KINDS: Record<string, Tier> = { HorizontalPodAutoscaler: TIERS.servingAutoscaler, Deployment: TIERS.servingDeployment, PodDisruptionBudget: TIERS.servingBudget };
+const TRACK_KINDS: Record<string, Tier> = {
+  HorizontalPodAutoscaler: TIERS.servingAutoscaler,
+  Deployment: TIERS.servingDeployment,
+  PodDisruptionBudget: TIERS.servingBudget,
+};
 
 /** The tier of one object. */
 export function applyTier(object: ObjectJson): Tier {
@@ -71,7 +75,8 @@ const ENCODED_TOKEN = /(\$\{TfToken\[[^\]]+\]\})/;
 /** Terraform reads `${` and `%{` in strings as templates; manifest text must stay literal. References are left alone. */
 export function escapeTemplates(value: unknown): unknown {
   if (typeof value === 'string') {
-    return value.split(ENCODED_TOKEN)
+    return value
+      .split(ENCODED_TOKEN)
       .map((part, i) => (i % 2 === 1 ? part : part.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{')))
       .join('');
   }

@@ -1,6 +1,9 @@
 import { Construct } from 'constructs';
 import { DashboardGrafana } from '@cdktf/provider-azurerm/lib/dashboard-grafana';
-import { MonitorAlertPrometheusRuleGroup, type MonitorAlertPrometheusRuleGroupRule } from '@cdktf/provider-azurerm/lib/monitor-alert-prometheus-rule-group';
+import {
+  MonitorAlertPrometheusRuleGroup,
+  type MonitorAlertPrometheusRuleGroupRule,
+} from '@cdktf/provider-azurerm/lib/monitor-alert-prometheus-rule-group';
 import { MonitorDataCollectionEndpoint } from '@cdktf/provider-azurerm/lib/monitor-data-collection-endpoint';
 import { MonitorDataCollectionRule } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule';
 import { MonitorDataCollectionRuleAssociation } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association';
@@ -82,28 +85,34 @@ export class ManagedPrometheus extends Construct {
       dataCollectionEndpointId: endpoint.id,
     });
 
-    const group = (gid: string, name: string, rules: MonitorAlertPrometheusRuleGroupRule[]) => new MonitorAlertPrometheusRuleGroup(this, gid, {
-      name: `${props.ruleGroupPrefix}-${name}`,
-      ...where,
-      clusterName: props.clusterName,
-      ruleGroupEnabled: true,
-      interval: 'PT1M',
-      scopes: [workspace.id, props.clusterId],
-      rule: rules,
-    });
-    const recording = (rules: ReadonlyArray<RecordingRule>) => rules.map((r) => ({ enabled: true, record: r.record, expression: r.expression, labels: r.labels }));
+    const group = (gid: string, name: string, rules: MonitorAlertPrometheusRuleGroupRule[]) =>
+      new MonitorAlertPrometheusRuleGroup(this, gid, {
+        name: `${props.ruleGroupPrefix}-${name}`,
+        ...where,
+        clusterName: props.clusterName,
+        ruleGroupEnabled: true,
+        interval: 'PT1M',
+        scopes: [workspace.id, props.clusterId],
+        rule: rules,
+      });
+    const recording = (rules: ReadonlyArray<RecordingRule>) =>
+      rules.map((r) => ({ enabled: true, record: r.record, expression: r.expression, labels: r.labels }));
     group('NodeRecordingRules', 'node-recording', recording(NODE_RECORDING_RULES));
     group('KubernetesRecordingRules', 'kubernetes-recording', recording(KUBERNETES_RECORDING_RULES));
-    group('Alerts', 'alerts', ALERT_RULES.map((a) => ({
-      enabled: true,
-      alert: a.alert,
-      expression: a.expression,
-      for: a.for,
-      severity: a.severity,
-      annotations: { description: a.description },
-      action: [{ actionGroupId: props.actionGroupId }],
-      alertResolution: { autoResolved: true, timeToResolve: 'PT10M' },
-    })));
+    group(
+      'Alerts',
+      'alerts',
+      ALERT_RULES.map((a) => ({
+        enabled: true,
+        alert: a.alert,
+        expression: a.expression,
+        for: a.for,
+        severity: a.severity,
+        annotations: { description: a.description },
+        action: [{ actionGroupId: props.actionGroupId }],
+        alertResolution: { autoResolved: true, timeToResolve: 'PT10M' },
+      })),
+    );
     this.workspaceId = workspace.id;
 
     if (props.grafana) {
@@ -117,13 +126,20 @@ export class ManagedPrometheus extends Construct {
         identity: { type: 'SystemAssigned' },
         azureMonitorWorkspaceIntegrations: [{ resourceId: workspace.id }],
       });
-      grantRole(this, 'GrafanaReadsMetrics', { role: 'Monitoring Data Reader', on: workspace.id, principal: { principalId: grafana.identity.principalId } });
-      props.grafana.adminGroupObjectIds.forEach((groupId) => new RoleAssignment(this, `GrafanaAdmin-${groupId}`, {
-        scope: grafana.id,
-        roleDefinitionName: 'Grafana Admin',
-        principalId: groupId,
-        principalType: 'Group',
-      }));
+      grantRole(this, 'GrafanaReadsMetrics', {
+        role: 'Monitoring Data Reader',
+        on: workspace.id,
+        principal: { principalId: grafana.identity.principalId },
+      });
+      props.grafana.adminGroupObjectIds.forEach(
+        (groupId) =>
+          new RoleAssignment(this, `GrafanaAdmin-${groupId}`, {
+            scope: grafana.id,
+            roleDefinitionName: 'Grafana Admin',
+            principalId: groupId,
+            principalType: 'Group',
+          }),
+      );
       this.grafanaEndpoint = grafana.endpoint;
     }
   }

@@ -24,12 +24,13 @@ export const NAMESPACE_ROLES = { read: 'Azure Kubernetes Service RBAC Reader', w
 export class NamespaceAccess extends Construct {
   constructor(scope: Construct, id: string, props: NamespaceAccessProps) {
     super(scope, id);
-    const assign = (rid: string, role: string, on: string) => new RoleAssignment(this, rid, {
-      scope: on,
-      roleDefinitionName: role,
-      principalId: props.groupObjectId,
-      principalType: 'Group',
-    });
+    const assign = (rid: string, role: string, on: string) =>
+      new RoleAssignment(this, rid, {
+        scope: on,
+        roleDefinitionName: role,
+        principalId: props.groupObjectId,
+        principalType: 'Group',
+      });
     assign('KubernetesRole', NAMESPACE_ROLES[props.access], `${props.clusterId}/namespaces/${props.namespace}`);
     assign('ClusterUser', 'Azure Kubernetes Service Cluster User Role', props.clusterId);
   }

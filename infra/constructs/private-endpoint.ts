@@ -5,7 +5,6 @@ import { PrivateEndpoint as Endpoint } from '@cdktf/provider-azurerm/lib/private
 import { PRIVATE_DNS_ZONES } from '../../config';
 import type { ResourceGroup } from './resource-group';
 
-
 /** Properties of a {@link PrivateEndpoint}. */
 export interface PrivateEndpointProps {
   readonly resourceGroup: ResourceGroup;

@@ -20,7 +20,10 @@ const NODE_OF_POD = 'on (namespace, pod) group_left(node) topk by (namespace, po
 
 export const NODE_RECORDING_RULES: ReadonlyArray<RecordingRule> = [
   { record: 'instance:node_num_cpu:sum', expression: `count without (cpu, mode) (node_cpu_seconds_total{${NODE},mode="idle"})` },
-  { record: 'instance:node_cpu_utilisation:rate5m', expression: `1 - avg without (cpu) (sum without (mode) (rate(node_cpu_seconds_total{${NODE}, mode=~"idle|iowait|steal"}[5m])))` },
+  {
+    record: 'instance:node_cpu_utilisation:rate5m',
+    expression: `1 - avg without (cpu) (sum without (mode) (rate(node_cpu_seconds_total{${NODE}, mode=~"idle|iowait|steal"}[5m])))`,
+  },
   { record: 'instance:node_load1_per_cpu:ratio', expression: `(node_load1{${NODE}} / instance:node_num_cpu:sum{${NODE}})` },
   {
     record: 'instance:node_memory_utilisation:ratio',
@@ -28,7 +31,10 @@ export const NODE_RECORDING_RULES: ReadonlyArray<RecordingRule> = [
   },
   { record: 'instance:node_vmstat_pgmajfault:rate5m', expression: `rate(node_vmstat_pgmajfault{${NODE}}[5m])` },
   { record: 'instance_device:node_disk_io_time_seconds:rate5m', expression: `rate(node_disk_io_time_seconds_total{${NODE}, device!=""}[5m])` },
-  { record: 'instance_device:node_disk_io_time_weighted_seconds:rate5m', expression: `rate(node_disk_io_time_weighted_seconds_total{${NODE}, device!=""}[5m])` },
+  {
+    record: 'instance_device:node_disk_io_time_weighted_seconds:rate5m',
+    expression: `rate(node_disk_io_time_weighted_seconds_total{${NODE}, device!=""}[5m])`,
+  },
   ...(['receive_bytes', 'transmit_bytes', 'receive_drop', 'transmit_drop'] as const).map((m) => ({
     record: `instance:node_network_${m}_excluding_lo:rate5m`,
     expression: `sum without (device) (rate(node_network_${m}_total{${NODE}, device!="lo"}[5m]))`,
@@ -103,31 +109,37 @@ export const ALERT_RULES: ReadonlyArray<AlertRule> = [
   {
     alert: 'KubeHpaMaxedOut',
     expression: `kube_horizontalpodautoscaler_status_current_replicas{${KSM}} == kube_horizontalpodautoscaler_spec_max_replicas{${KSM}}`,
-    for: 'PT15M', severity: 3,
-    description: 'HPA {{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }} has run at its maximum replicas for 15 minutes: raise app.autoscaling.maxReplicas (and the quota follows).',
+    for: 'PT15M',
+    severity: 3,
+    description:
+      'HPA {{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }} has run at its maximum replicas for 15 minutes: raise app.autoscaling.maxReplicas (and the quota follows).',
   },
   {
     alert: 'KubeQuotaAlmostFull',
     expression: `kube_resourcequota{${KSM}, type="used"} / ignoring(instance, job, type) (kube_resourcequota{${KSM}, type="hard"} > 0) > 0.9`,
-    for: 'PT15M', severity: 3,
+    for: 'PT15M',
+    severity: 3,
     description: 'Namespace {{ $labels.namespace }} uses more than 90% of its {{ $labels.resource }} quota.',
   },
   {
     alert: 'KubeContainerOOMKilled',
     expression: `(kube_pod_container_status_restarts_total{${KSM}} - kube_pod_container_status_restarts_total{${KSM}} offset 10m >= 1) and ignoring (reason) min_over_time(kube_pod_container_status_last_terminated_reason{${KSM}, reason="OOMKilled"}[10m]) == 1`,
-    for: 'PT0M', severity: 3,
+    for: 'PT0M',
+    severity: 3,
     description: 'Container {{ $labels.container }} of {{ $labels.namespace }}/{{ $labels.pod }} was OOM-killed: its memory limit is too low.',
   },
   {
     alert: 'KubeNodeNotReady',
     expression: `kube_node_status_condition{${KSM}, condition="Ready", status="true"} == 0`,
-    for: 'PT15M', severity: 2,
+    for: 'PT15M',
+    severity: 2,
     description: 'Node {{ $labels.node }} has not been Ready for 15 minutes.',
   },
   {
     alert: 'KubeDeploymentReplicasMismatch',
     expression: `(kube_deployment_spec_replicas{${KSM}} > kube_deployment_status_replicas_available{${KSM}}) and (changes(kube_deployment_status_replicas_updated{${KSM}}[10m]) == 0)`,
-    for: 'PT15M', severity: 3,
+    for: 'PT15M',
+    severity: 3,
     description: 'Deployment {{ $labels.namespace }}/{{ $labels.deployment }} has had fewer available replicas than wanted for 15 minutes.',
   },
 ];

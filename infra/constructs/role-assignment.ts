@@ -11,7 +11,11 @@ export interface IPrincipal {
  * Grants a built-in role on a scope. Used by the intent-level `grant*` methods of the constructs.
  * @see https://learn.microsoft.com/azure/role-based-access-control/built-in-roles
  */
-export function grantRole(scope: Construct, id: string, props: { readonly role: string; readonly on: string; readonly principal: IPrincipal }): RoleAssignment {
+export function grantRole(
+  scope: Construct,
+  id: string,
+  props: { readonly role: string; readonly on: string; readonly principal: IPrincipal },
+): RoleAssignment {
   return new RoleAssignment(scope, id, {
     scope: props.on,
     roleDefinitionName: props.role,

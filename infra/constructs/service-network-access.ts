@@ -35,16 +35,20 @@ export function keyVaultNetworkArguments(access: ServiceNetworkAccess) {
 export function registryNetworkArguments(access: ServiceNetworkAccess, sku: string, registryName: string) {
   const restricted = !access.publicNetworkAccess || access.defaultAction === 'Deny';
   if (restricted && sku !== 'Premium') {
-    throw new Error(`registry '${registryName}': network restrictions (public access off or default action Deny) need sku 'Premium' (sku is '${sku}')`);
+    throw new Error(
+      `registry '${registryName}': network restrictions (public access off or default action Deny) need sku 'Premium' (sku is '${sku}')`,
+    );
   }
   if (!restricted) return {};
   return {
     publicNetworkAccessEnabled: access.publicNetworkAccess,
     // Lets trusted services (ACR import, Defender, Tasks' system identity) through the firewall.
     networkRuleBypassOption: 'AzureServices',
-    networkRuleSet: [{
-      defaultAction: access.defaultAction,
-      ipRule: access.allowedIpRanges.map((ipRange) => ({ action: 'Allow', ipRange })),
-    }],
+    networkRuleSet: [
+      {
+        defaultAction: access.defaultAction,
+        ipRule: access.allowedIpRanges.map((ipRange) => ({ action: 'Allow', ipRange })),
+      },
+    ],
   };
 }

@@ -49,8 +49,15 @@ export interface VirtualNetworkProps {
  * @see https://learn.microsoft.com/azure/aks/concepts-network#network-security-groups
  */
 const PUBLIC_WEB_RULE = {
-  name: 'AllowInternetWebToLoadBalancers', priority: 100, direction: 'Inbound', access: 'Allow', protocol: 'Tcp',
-  sourceAddressPrefix: 'Internet', sourcePortRange: '*', destinationAddressPrefix: '*', destinationPortRanges: ['80', '443'],
+  name: 'AllowInternetWebToLoadBalancers',
+  priority: 100,
+  direction: 'Inbound',
+  access: 'Allow',
+  protocol: 'Tcp',
+  sourceAddressPrefix: 'Internet',
+  sourcePortRange: '*',
+  destinationAddressPrefix: '*',
+  destinationPortRanges: ['80', '443'],
   description: 'Public LoadBalancer Services and the ingress controller (HTTP, HTTPS)',
 };
 
@@ -68,7 +75,10 @@ const NETWORK_LOGS = {
  * Delegation AKS requires on the API server VNet integration subnet.
  * @see https://learn.microsoft.com/azure/aks/api-server-vnet-integration
  */
-const API_SERVER_DELEGATION = { name: 'aks-apiserver', serviceDelegation: { name: 'Microsoft.ContainerService/managedClusters', actions: ['Microsoft.Network/virtualNetworks/subnets/join/action'] } };
+const API_SERVER_DELEGATION = {
+  name: 'aks-apiserver',
+  serviceDelegation: { name: 'Microsoft.ContainerService/managedClusters', actions: ['Microsoft.Network/virtualNetworks/subnets/join/action'] },
+};
 
 /**
  * The environment's VNet: one subnet per role (system nodes, user nodes, API server, private endpoints,
@@ -91,13 +101,14 @@ export class VirtualNetwork extends Construct {
       location: rg.location,
       addressSpace: [props.addressSpace],
     });
-    const diagnostics = (did: string, targetResourceId: string, kind: keyof typeof NETWORK_LOGS) => new DiagnosticSettings(this, did, {
-      targetResourceId,
-      logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId,
-      logCategories: NETWORK_LOGS[kind].logCategories,
-      metrics: NETWORK_LOGS[kind].metrics,
-      resourceSpecificTables: false,
-    });
+    const diagnostics = (did: string, targetResourceId: string, kind: keyof typeof NETWORK_LOGS) =>
+      new DiagnosticSettings(this, did, {
+        targetResourceId,
+        logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId,
+        logCategories: NETWORK_LOGS[kind].logCategories,
+        metrics: NETWORK_LOGS[kind].metrics,
+        resourceSpecificTables: false,
+      });
     diagnostics('Diagnostics', vnet.id, 'virtualNetwork');
     const subnetIds = {} as Record<SubnetRole, string>;
     const subnets = {} as Record<SubnetRole, Subnet>;
@@ -120,7 +131,9 @@ export class VirtualNetwork extends Construct {
         securityRule: role === 'userNodes' && props.allowPublicWebTraffic ? [PUBLIC_WEB_RULE] : undefined,
       });
       diagnostics(`${role}NsgDiagnostics`, nsg.id, 'networkSecurityGroup');
-      this.dependables.push(new SubnetNetworkSecurityGroupAssociation(this, `${role}NsgAssociation`, { subnetId: subnet.id, networkSecurityGroupId: nsg.id }));
+      this.dependables.push(
+        new SubnetNetworkSecurityGroupAssociation(this, `${role}NsgAssociation`, { subnetId: subnet.id, networkSecurityGroupId: nsg.id }),
+      );
       subnetIds[role] = subnet.id;
       subnets[role] = subnet;
     }

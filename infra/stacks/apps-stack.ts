@@ -48,16 +48,21 @@ export class AppsStack extends TerraformStack {
     useStateBackend(this, env, stackName, props.stateBackend ?? 'remote');
 
     const cluster = new DataAzurermKubernetesCluster(this, 'Cluster', { name: resourceName('kubernetesCluster', naming), resourceGroupName });
-    const identity = new DataAzurermUserAssignedIdentity(this, 'AppIdentity', { name: resourceName('managedIdentity', naming, 'app'), resourceGroupName });
+    const identity = new DataAzurermUserAssignedIdentity(this, 'AppIdentity', {
+      name: resourceName('managedIdentity', naming, 'app'),
+      resourceGroupName,
+    });
 
     const provider = new KubernetesProvider(this, 'kubernetes', {
       host: cluster.kubeConfig.get(0).host,
       clusterCaCertificate: Fn.base64decode(cluster.kubeConfig.get(0).clusterCaCertificate),
-      exec: [{
-        apiVersion: 'client.authentication.k8s.io/v1beta1',
-        command: 'kubelogin',
-        args: ['get-token', '--login', props.kubeloginMode ?? 'azurecli', '--server-id', AKS_ENTRA_SERVER_ID],
-      }],
+      exec: [
+        {
+          apiVersion: 'client.authentication.k8s.io/v1beta1',
+          command: 'kubelogin',
+          args: ['get-token', '--login', props.kubeloginMode ?? 'azurecli', '--server-id', AKS_ENTRA_SERVER_ID],
+        },
+      ],
     });
 
     const chart = new PhotoViewChart(new Cdk8sApp(), {

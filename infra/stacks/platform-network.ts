@@ -1,5 +1,14 @@
 import type { Construct } from 'constructs';
-import { namingContext, resourceName, subnetName, SUBNET_QUALIFIERS, SUBNET_ROLES, virtualNetworkIdOf, type EnvironmentConfig, type SubnetRole } from '../../config';
+import {
+  namingContext,
+  resourceName,
+  subnetName,
+  SUBNET_QUALIFIERS,
+  SUBNET_ROLES,
+  virtualNetworkIdOf,
+  type EnvironmentConfig,
+  type SubnetRole,
+} from '../../config';
 import type { ITerraformDependable } from '../cdktf';
 import { ClusterIdentities } from '../constructs/cluster-identities';
 import type { ClusterNetwork } from '../constructs/cluster-network';
@@ -35,11 +44,16 @@ export function platformNetwork(scope: Construct, env: EnvironmentConfig, rg: Re
   let virtualNetworkId: string | undefined;
   const dependables: ITerraformDependable[] = [];
   if (vnetConfig.mode === 'create') {
-    const subnets = Object.fromEntries(SUBNET_ROLES.map((role) => [role, {
-      name: subnetName(env, role),
-      addressPrefix: vnetConfig.subnets[role],
-      networkSecurityGroupName: resourceName('networkSecurityGroup', naming, SUBNET_QUALIFIERS[role]),
-    }])) as Record<SubnetRole, { name: string; addressPrefix: string; networkSecurityGroupName: string }>;
+    const subnets = Object.fromEntries(
+      SUBNET_ROLES.map((role) => [
+        role,
+        {
+          name: subnetName(env, role),
+          addressPrefix: vnetConfig.subnets[role],
+          networkSecurityGroupName: resourceName('networkSecurityGroup', naming, SUBNET_QUALIFIERS[role]),
+        },
+      ]),
+    ) as Record<SubnetRole, { name: string; addressPrefix: string; networkSecurityGroupName: string }>;
     const vnet = new VirtualNetwork(scope, 'Network', {
       resourceGroup: rg,
       name: resourceName('virtualNetwork', naming),
@@ -47,9 +61,10 @@ export function platformNetwork(scope: Construct, env: EnvironmentConfig, rg: Re
       subnets,
       logAnalyticsWorkspaceId,
       allowPublicWebTraffic: !env.app.internalLoadBalancer,
-      natGateway: network.outboundType === 'userAssignedNATGateway'
-        ? { name: resourceName('natGateway', naming), publicIpName: resourceName('publicIp', naming, 'egress') }
-        : undefined,
+      natGateway:
+        network.outboundType === 'userAssignedNATGateway'
+          ? { name: resourceName('natGateway', naming), publicIpName: resourceName('publicIp', naming, 'egress') }
+          : undefined,
     });
     subnetIds = vnet.subnetIds;
     virtualNetworkId = vnet.virtualNetworkId;

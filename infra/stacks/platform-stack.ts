@@ -43,10 +43,12 @@ export class PlatformStack extends TerraformStack {
     new AzurermProvider(this, 'azurerm', {
       subscriptionId: env.subscriptionId,
       storageUseAzuread: true,
-      features: [{
-        keyVault: [{ purgeSoftDeleteOnDestroy: false, recoverSoftDeletedKeyVaults: true }],
-        resourceGroup: [{ preventDeletionIfContainsResources: true }],
-      }],
+      features: [
+        {
+          keyVault: [{ purgeSoftDeleteOnDestroy: false, recoverSoftDeletedKeyVaults: true }],
+          resourceGroup: [{ preventDeletionIfContainsResources: true }],
+        },
+      ],
     });
     useStateBackend(this, env, stackName, props.stateBackend ?? 'remote');
     Aspects.of(this).add(new TagsAspect({ ...env.tags, ...projectTags(env) }));
@@ -97,7 +99,10 @@ export class PlatformStack extends TerraformStack {
         defenderLogAnalyticsWorkspaceId: env.security.defenderForContainers ? workspace.workspaceId : undefined,
         costAnalysis: k8s.skuTier !== 'Free',
         webAppRouting: env.ingress
-          ? { defaultNginxController: env.app.internalLoadBalancer ? 'Internal' : 'External', dnsZoneIds: env.ingress.dnsZoneId ? [env.ingress.dnsZoneId] : [] }
+          ? {
+              defaultNginxController: env.app.internalLoadBalancer ? 'Internal' : 'External',
+              dnsZoneIds: env.ingress.dnsZoneId ? [env.ingress.dnsZoneId] : [],
+            }
           : undefined,
       },
       dependsOn: network.clusterDependsOn,
@@ -143,8 +148,11 @@ export class PlatformStack extends TerraformStack {
       ...env.monitoring.alerts,
     });
     platformAddOns(this, env, {
-      resourceGroup: rg, cluster: this.cluster, actionGroupId: alerts.actionGroupId,
-      logAnalyticsWorkspaceId: workspace.workspaceId, keyVault: this.keyVault,
+      resourceGroup: rg,
+      cluster: this.cluster,
+      actionGroupId: alerts.actionGroupId,
+      logAnalyticsWorkspaceId: workspace.workspaceId,
+      keyVault: this.keyVault,
     });
 
     // What the workloads and people need; never a kubeconfig or a key.

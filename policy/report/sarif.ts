@@ -33,13 +33,23 @@ const location = (source: SourceLocation, message?: string): Sarif.Location => (
 });
 
 function descriptor(rule: Pick<Rule, 'id' | 'title' | 'severity'> & Partial<Rule>): Sarif.ReportingDescriptor {
-  const equivalents = Object.entries(rule.equivalents ?? {}).map(([tool, id]) => `${tool}: ${id}`).join('; ');
+  const equivalents = Object.entries(rule.equivalents ?? {})
+    .map(([tool, id]) => `${tool}: ${id}`)
+    .join('; ');
   return {
     id: rule.id,
-    name: rule.title.replace(/[^A-Za-z0-9]+/g, ' ').trim().split(' ').map((w) => w[0].toUpperCase() + w.slice(1)).join(''),
+    name: rule.title
+      .replace(/[^A-Za-z0-9]+/g, ' ')
+      .trim()
+      .split(' ')
+      .map((w) => w[0].toUpperCase() + w.slice(1))
+      .join(''),
     shortDescription: { text: rule.title },
     fullDescription: { text: rule.why ?? rule.title },
-    help: { text: `${rule.fix ?? ''}${equivalents ? `\nSame as ${equivalents}.` : ''}`, markdown: `**Fix:** ${rule.fix ?? ''}${equivalents ? `\n\nSame as ${equivalents}.` : ''}${rule.docs ? `\n\n[Documentation](${rule.docs})` : ''}` },
+    help: {
+      text: `${rule.fix ?? ''}${equivalents ? `\nSame as ${equivalents}.` : ''}`,
+      markdown: `**Fix:** ${rule.fix ?? ''}${equivalents ? `\n\nSame as ${equivalents}.` : ''}${rule.docs ? `\n\n[Documentation](${rule.docs})` : ''}`,
+    },
     ...(rule.docs ? { helpUri: rule.docs } : {}),
     defaultConfiguration: { level: LEVEL[rule.severity] },
     properties: { tags: ['security', rule.layer ?? 'waiver'], 'security-severity': SECURITY_SEVERITY[rule.severity] },
@@ -55,7 +65,10 @@ export interface SarifOptions {
 }
 
 export function toSarif(report: Report, options: SarifOptions = {}): Sarif.Log {
-  const descriptors = [...RULES.map(descriptor), ...Object.entries(WAIVER_RULES).map(([id, r]) => descriptor({ id, title: r.title, severity: r.severity }))];
+  const descriptors = [
+    ...RULES.map(descriptor),
+    ...Object.entries(WAIVER_RULES).map(([id, r]) => descriptor({ id, title: r.title, severity: r.severity })),
+  ];
   const index = new Map(descriptors.map((d, i) => [d.id, i]));
   const results = report.findings.map((f: Finding): Sarif.Result => {
     const environmentFile = f.environment !== undefined ? options.environmentFiles?.get(f.environment) : undefined;
@@ -69,20 +82,34 @@ export function toSarif(report: Report, options: SarifOptions = {}): Sarif.Log {
       locations: [{ ...primary, logicalLocations: [{ fullyQualifiedName: `${f.environment ?? '-'}/${f.objectId}`, kind: 'resource' }] }],
       ...(inEnvironmentFile ? { relatedLocations: [{ id: 0, ...location(f.source, `${f.objectId} in the synthesized output`) }] } : {}),
       partialFingerprints: { 'policyFinding/v1': f.fingerprint },
-      ...(f.waiver ? {
-        suppressions: [{
-          kind: 'external', status: 'accepted',
-          justification: `${f.waiver.reason} (owner ${f.waiver.owner}, expires ${f.waiver.expires})`,
-        }],
-      } : {}),
+      ...(f.waiver
+        ? {
+            suppressions: [
+              {
+                kind: 'external',
+                status: 'accepted',
+                justification: `${f.waiver.reason} (owner ${f.waiver.owner}, expires ${f.waiver.expires})`,
+              },
+            ],
+          }
+        : {}),
     };
   });
   return {
     version: '2.1.0',
     $schema: SCHEMA,
-    runs: [{
-      tool: { driver: { name: TOOL_NAME, ...(options.informationUri ? { informationUri: options.informationUri } : {}), semanticVersion: options.version ?? '1.0.0', rules: descriptors } },
-      results,
-    }],
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: TOOL_NAME,
+            ...(options.informationUri ? { informationUri: options.informationUri } : {}),
+            semanticVersion: options.version ?? '1.0.0',
+            rules: descriptors,
+          },
+        },
+        results,
+      },
+    ],
   };
 }

@@ -1,8 +1,20 @@
 import { allocatable, parseVmSize } from '../../config/azure-facts';
 import type { EnvironmentInput, KubernetesObject, PolicyObject, Rule, Violation } from '../model';
 import {
-  allContainers, arrayAt, expectedReplicas, field, mapSelects, namespaceOf, objectAt, ofKind, parseQuantity, podLabels, podOwners,
-  selectorMatches, trackOf, type PodOwner,
+  allContainers,
+  arrayAt,
+  expectedReplicas,
+  field,
+  mapSelects,
+  namespaceOf,
+  objectAt,
+  ofKind,
+  parseQuantity,
+  podLabels,
+  podOwners,
+  selectorMatches,
+  trackOf,
+  type PodOwner,
 } from '../kubernetes';
 import { nodePools, type NodePool } from '../terraform';
 
@@ -11,7 +23,11 @@ import { nodePools, type NodePool } from '../terraform';
  * with the Terraform that builds the cluster they run on.
  */
 
-interface Workload { readonly owner: PodOwner; readonly min: number; readonly max: number }
+interface Workload {
+  readonly owner: PodOwner;
+  readonly min: number;
+  readonly max: number;
+}
 
 function workloads(env: EnvironmentInput): Workload[] {
   const hpas = ofKind(env.kubernetes, 'HorizontalPodAutoscaler');
@@ -24,7 +40,8 @@ function workloads(env: EnvironmentInput): Workload[] {
 /** CPU (millicores) and memory (MiB) one pod requests: the sum of its app containers (init containers run before). */
 export function podRequests(spec: Record<string, unknown>): { cpuMillis: number; memoryMiB: number } {
   const containers = allContainers(spec).filter(({ kind }) => kind === 'containers');
-  const sum = (resource: string, unit: number) => containers.reduce((total, { container }) => total + (parseQuantity(field(container, 'resources', 'requests', resource)) ?? 0) / unit, 0);
+  const sum = (resource: string, unit: number) =>
+    containers.reduce((total, { container }) => total + (parseQuantity(field(container, 'resources', 'requests', resource)) ?? 0) / unit, 0);
   return { cpuMillis: Math.round(sum('cpu', 0.001)), memoryMiB: Math.round(sum('memory', 1024 ** 2)) };
 }
 
@@ -32,8 +49,12 @@ export function podRequests(spec: Record<string, unknown>): { cpuMillis: number;
 function requiredNodeLabels(spec: Record<string, unknown>): Array<[string, string[]]> {
   const selector = Object.entries(objectAt(spec, 'nodeSelector')).map(([k, v]): [string, string[]] => [k, [String(v)]]);
   const terms = arrayAt(spec, 'affinity', 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution', 'nodeSelectorTerms');
-  const expressions = terms.length === 1 ? arrayAt(terms[0], 'matchExpressions').filter((e) => e.operator === 'In')
-    .map((e): [string, string[]] => [String(e.key), (e.values as string[] | undefined) ?? []]) : [];
+  const expressions =
+    terms.length === 1
+      ? arrayAt(terms[0], 'matchExpressions')
+          .filter((e) => e.operator === 'In')
+          .map((e): [string, string[]] => [String(e.key), (e.values as string[] | undefined) ?? []])
+      : [];
   return [...selector, ...expressions];
 }
 
@@ -49,13 +70,22 @@ function poolOf(spec: Record<string, unknown>, pools: NodePool[]): NodePool | un
 }
 
 /** Places pods (first fit, largest first) on `nodes` nodes; returns how many did not fit. */
-export function podsThatDoNotFit(pods: Array<{ cpuMillis: number; memoryMiB: number }>, nodes: number, perNode: { cpuMillis: number; memoryMiB: number; pods: number }): number {
+export function podsThatDoNotFit(
+  pods: Array<{ cpuMillis: number; memoryMiB: number }>,
+  nodes: number,
+  perNode: { cpuMillis: number; memoryMiB: number; pods: number },
+): number {
   const free = Array.from({ length: nodes }, () => ({ ...perNode }));
   let unplaced = 0;
   for (const pod of [...pods].sort((a, b) => b.cpuMillis - a.cpuMillis || b.memoryMiB - a.memoryMiB)) {
     const node = free.find((n) => n.cpuMillis >= pod.cpuMillis && n.memoryMiB >= pod.memoryMiB && n.pods >= 1);
-    if (!node) { unplaced++; continue; }
-    node.cpuMillis -= pod.cpuMillis; node.memoryMiB -= pod.memoryMiB; node.pods -= 1;
+    if (!node) {
+      unplaced++;
+      continue;
+    }
+    node.cpuMillis -= pod.cpuMillis;
+    node.memoryMiB -= pod.memoryMiB;
+    node.pods -= 1;
   }
   return unplaced;
 }
@@ -85,8 +115,9 @@ const API_LIFECYCLE: ReadonlyArray<[string, string, number, number]> = [
 
 /** Why a cluster of this minor version does not serve the object's API, or undefined. */
 export function apiProblem(object: KubernetesObject, minor: number): string | undefined {
-  const rule = API_LIFECYCLE.find(([version, kind]) => version === object.apiVersion && kind === object.kind)
-    ?? API_LIFECYCLE.find(([version, kind]) => version === object.apiVersion && kind === '*');
+  const rule =
+    API_LIFECYCLE.find(([version, kind]) => version === object.apiVersion && kind === object.kind) ??
+    API_LIFECYCLE.find(([version, kind]) => version === object.apiVersion && kind === '*');
   if (!rule) return undefined;
   const [, , since, removed] = rule;
   if (minor >= removed) return `${object.apiVersion} ${object.kind} was removed in Kubernetes 1.${removed}; the cluster runs 1.${minor}`;
@@ -96,7 +127,9 @@ export function apiProblem(object: KubernetesObject, minor: number): string | un
 
 /** Minor version of the environment's cluster (`kubernetes_version` 1.32 or 1.32.4). */
 function clusterMinor(env: EnvironmentInput): number | undefined {
-  const versions = nodePools(env).filter((p) => p.cluster === p.object).map((p) => String(p.object.value.body.kubernetes_version ?? ''));
+  const versions = nodePools(env)
+    .filter((p) => p.cluster === p.object)
+    .map((p) => String(p.object.value.body.kubernetes_version ?? ''));
   const match = versions.map((v) => /^1\.(\d+)/.exec(v)).find(Boolean);
   return match ? Number(match[1]) : undefined;
 }
@@ -105,7 +138,10 @@ const onObject = (object: PolicyObject<unknown>, message: string): Violation => 
 
 export const CROSS_LAYER_RULES: Rule[] = [
   {
-    id: 'XL001', layer: 'cross-layer', severity: 'error', title: 'Pods fit the node pool at its maximum size',
+    id: 'XL001',
+    layer: 'cross-layer',
+    severity: 'error',
+    title: 'Pods fit the node pool at its maximum size',
     why: 'If the most pods the autoscalers can ask for do not fit the pool at max_count, scale-out stops with pending pods exactly when load is highest.',
     fix: 'Raise the pool max_count, use a larger VM size, or lower replicas (HPA maxReplicas) or requests.',
     docs: 'https://learn.microsoft.com/azure/aks/node-resource-reservations',
@@ -127,13 +163,21 @@ export const CROSS_LAYER_RULES: Rule[] = [
         const unplaced = podsThatDoNotFit(pods, maxNodes, { ...node, pods: maxPods });
         if (unplaced === 0) return [];
         const names = placed.map((w) => `${w.owner.object.id} (${w.max})`).join(', ');
-        return [onObject(placed[0].owner.object, `${pods.length} pods of ${names} do not fit ${pool.label} at ${maxNodes} x ${pool.body.vm_size} ` +
-          `(${node.cpuMillis}m CPU, ${node.memoryMiB}Mi allocatable per node): ${unplaced} would stay pending`)];
+        return [
+          onObject(
+            placed[0].owner.object,
+            `${pods.length} pods of ${names} do not fit ${pool.label} at ${maxNodes} x ${pool.body.vm_size} ` +
+              `(${node.cpuMillis}m CPU, ${node.memoryMiB}Mi allocatable per node): ${unplaced} would stay pending`,
+          ),
+        ];
       });
     },
   },
   {
-    id: 'XL002', layer: 'cross-layer', severity: 'error', title: 'The PodDisruptionBudget allows a drain',
+    id: 'XL002',
+    layer: 'cross-layer',
+    severity: 'error',
+    title: 'The PodDisruptionBudget allows a drain',
     why: 'A budget that allows no eviction blocks node drains: cluster upgrades, node-image upgrades and autoscaler scale-down stall.',
     fix: 'Use maxUnavailable >= 1 (or a non-zero percentage), or minAvailable below the replicas the workload runs.',
     docs: 'https://learn.microsoft.com/azure/aks/upgrade-cluster#optimize-upgrades-to-improve-performance-and-minimize-disruptions',
@@ -141,7 +185,10 @@ export const CROSS_LAYER_RULES: Rule[] = [
     check: (env) => {
       const all = workloads(env);
       return ofKind(env.kubernetes, 'PodDisruptionBudget').flatMap((pdb) => {
-        const selected = all.filter((w) => namespaceOf(w.owner.object.value) === namespaceOf(pdb.value) && selectorMatches(field(pdb.value, 'spec', 'selector'), podLabels(w.owner)));
+        const selected = all.filter(
+          (w) =>
+            namespaceOf(w.owner.object.value) === namespaceOf(pdb.value) && selectorMatches(field(pdb.value, 'spec', 'selector'), podLabels(w.owner)),
+        );
         const pods = selected.reduce((sum, w) => sum + w.min, 0);
         if (pods === 0) return [];
         const spec = objectAt(pdb.value, 'spec');
@@ -151,13 +198,28 @@ export const CROSS_LAYER_RULES: Rule[] = [
           return roundUp ? Math.ceil((pods * percent) / 100) : Math.floor((pods * percent) / 100);
         };
         // The disruption controller rounds percentages up (minAvailable and maxUnavailable alike).
-        const allowed = spec.maxUnavailable !== undefined ? count(spec.maxUnavailable, true) : spec.minAvailable !== undefined ? pods - count(spec.minAvailable, true) : pods;
-        return allowed >= 1 ? [] : [onObject(pdb, `allows ${Math.max(allowed, 0)} of ${pods} pods to be evicted (${spec.maxUnavailable !== undefined ? `maxUnavailable ${spec.maxUnavailable}` : `minAvailable ${spec.minAvailable}`}); every drain blocks`)];
+        const allowed =
+          spec.maxUnavailable !== undefined
+            ? count(spec.maxUnavailable, true)
+            : spec.minAvailable !== undefined
+              ? pods - count(spec.minAvailable, true)
+              : pods;
+        return allowed >= 1
+          ? []
+          : [
+              onObject(
+                pdb,
+                `allows ${Math.max(allowed, 0)} of ${pods} pods to be evicted (${spec.maxUnavailable !== undefined ? `maxUnavailable ${spec.maxUnavailable}` : `minAvailable ${spec.minAvailable}`}); every drain blocks`,
+              ),
+            ];
       });
     },
   },
   {
-    id: 'XL003', layer: 'cross-layer', severity: 'error', title: 'Service selectors match the intended Deployments',
+    id: 'XL003',
+    layer: 'cross-layer',
+    severity: 'error',
+    title: 'Service selectors match the intended Deployments',
     why: 'A selector that matches nothing is an outage; one that matches both blue and green, or only scaled-down pods, sends traffic to the wrong release.',
     fix: 'Select the live track: its labels in the Service selector, one colour for blue/green (the active one for the load-balanced Service), and a Deployment that runs pods.',
     docs: 'https://kubernetes.io/docs/concepts/services-networking/service/#defining-a-service',
@@ -178,12 +240,17 @@ export const CROSS_LAYER_RULES: Rule[] = [
         }
         const running = all.filter((w) => w.max > 0 && matched.some((p) => p.object.id === w.owner.object.id));
         const kinds = matched.filter((p) => p.object.value.kind === 'Pod' || p.object.value.kind === 'DaemonSet');
-        return running.length === 0 && kinds.length === 0 ? [onObject(service, `selects only workloads scaled to zero (${matched.map((p) => p.object.id).join(', ')})`)] : [];
+        return running.length === 0 && kinds.length === 0
+          ? [onObject(service, `selects only workloads scaled to zero (${matched.map((p) => p.object.id).join(', ')})`)]
+          : [];
       });
     },
   },
   {
-    id: 'XL004', layer: 'cross-layer', severity: 'error', title: "The manifests' API level is served by the cluster's Kubernetes version",
+    id: 'XL004',
+    layer: 'cross-layer',
+    severity: 'error',
+    title: "The manifests' API level is served by the cluster's Kubernetes version",
     why: 'An apiVersion the cluster does not serve (removed, or newer than the cluster) fails at apply time, after the platform change has gone out.',
     fix: 'Upgrade the cluster (kubernetes.version), use the API version the cluster serves, or a cdk8s-plus major that matches the cluster.',
     docs: 'https://kubernetes.io/docs/reference/using-api/deprecation-guide/',
@@ -198,7 +265,9 @@ export const CROSS_LAYER_RULES: Rule[] = [
       const level = env.cdk8sPlusMinor;
       const cluster = nodePools(env).find((p) => p.cluster === p.object)?.object;
       if (level !== undefined && cluster && level > minor) {
-        problems.push(onObject(cluster, `the manifests are built with cdk8s-plus-${level} (Kubernetes 1.${level} APIs), but the cluster runs 1.${minor}`));
+        problems.push(
+          onObject(cluster, `the manifests are built with cdk8s-plus-${level} (Kubernetes 1.${level} APIs), but the cluster runs 1.${minor}`),
+        );
       }
       return problems;
     },

@@ -60,17 +60,34 @@ export function compareOutputs(base: SynthOutput, head: SynthOutput, refs: Pick<
 
   // The list at the top stays short: an added or removed environment is one line, not one per resource.
   const whole = new Set(environments.filter((e) => e.status === 'added' || e.status === 'removed').map((e) => e.name));
-  const environmentRisks: Risk[] = environments.filter((e) => whole.has(e.name)).map((e) => {
-    const count = (layer: string) => changes.filter((c) => c.environment === e.name && c.layer === layer).length;
-    const what = `${count('terraform')} Terraform resources in ${e.stacks.join(', ') || 'no stack'}, ${count('kubernetes')} Kubernetes objects`;
-    return e.status === 'added'
-      ? { kind: 'environment-added', level: 'medium', environment: e.name, address: e.name, message: `environment ${e.name} is added: ${what} created` }
-      : { kind: 'environment-removed', level: 'high', environment: e.name, address: e.name, message: `environment ${e.name} is removed: ${what} destroyed` };
-  });
+  const environmentRisks: Risk[] = environments
+    .filter((e) => whole.has(e.name))
+    .map((e) => {
+      const count = (layer: string) => changes.filter((c) => c.environment === e.name && c.layer === layer).length;
+      const what = `${count('terraform')} Terraform resources in ${e.stacks.join(', ') || 'no stack'}, ${count('kubernetes')} Kubernetes objects`;
+      return e.status === 'added'
+        ? {
+            kind: 'environment-added',
+            level: 'medium',
+            environment: e.name,
+            address: e.name,
+            message: `environment ${e.name} is added: ${what} created`,
+          }
+        : {
+            kind: 'environment-removed',
+            level: 'high',
+            environment: e.name,
+            address: e.name,
+            message: `environment ${e.name} is removed: ${what} destroyed`,
+          };
+    });
   const seen = new Set<string>();
-  const changeRisks = changes.filter((c) => !whole.has(c.environment)).flatMap((c) => c.risks).filter((r) => {
-    const key = `${r.environment} ${r.kind} ${r.message}`;
-    return seen.has(key) ? false : (seen.add(key), true);
-  });
+  const changeRisks = changes
+    .filter((c) => !whole.has(c.environment))
+    .flatMap((c) => c.risks)
+    .filter((r) => {
+      const key = `${r.environment} ${r.kind} ${r.message}`;
+      return seen.has(key) ? false : (seen.add(key), true);
+    });
   return { ...refs, environments, risks: [...environmentRisks, ...changeRisks].sort(byLevel), changes };
 }

@@ -30,8 +30,12 @@ const nameOf = (o: JsonObject) => str(valueAt(o, ['metadata', 'name'])) ?? '';
 
 /** The HPA scaling a Deployment, if any. */
 function autoscalerOf(objects: Objects, deployment: JsonObject): JsonObject | undefined {
-  return ofKind(objects, 'HorizontalPodAutoscaler').find((h) => namespaceOf(h) === namespaceOf(deployment)
-    && valueAt(h, ['spec', 'scaleTargetRef', 'kind']) === 'Deployment' && valueAt(h, ['spec', 'scaleTargetRef', 'name']) === nameOf(deployment));
+  return ofKind(objects, 'HorizontalPodAutoscaler').find(
+    (h) =>
+      namespaceOf(h) === namespaceOf(deployment) &&
+      valueAt(h, ['spec', 'scaleTargetRef', 'kind']) === 'Deployment' &&
+      valueAt(h, ['spec', 'scaleTargetRef', 'name']) === nameOf(deployment),
+  );
 }
 
 /** Pods of a Deployment at rest: its replicas, or its HPA's minimum; and at most (the HPA's maximum). */
@@ -49,37 +53,48 @@ function pods(objects: Objects, deployment: JsonObject): { min: number; max: num
 
 function selectedDeployments(objects: Objects, service: JsonObject): JsonObject[] {
   const selector = valueAt(service, ['spec', 'selector']);
-  return ofKind(objects, 'Deployment').filter((d) => namespaceOf(d) === namespaceOf(service) && labelsMatch(selector, valueAt(d, ['spec', 'template', 'metadata', 'labels'])));
+  return ofKind(objects, 'Deployment').filter(
+    (d) => namespaceOf(d) === namespaceOf(service) && labelsMatch(selector, valueAt(d, ['spec', 'template', 'metadata', 'labels'])),
+  );
 }
 
 /** Which Deployments a Service sends requests to, by their share of its pods (requests follow pods). */
 export function liveShares(objects: Objects, service: JsonObject): LiveShare[] {
   const selected = selectedDeployments(objects, service).map((d) => ({ d, pods: pods(objects, d).min }));
   const total = selected.reduce((sum, s) => sum + s.pods, 0);
-  return selected.filter((s) => s.pods > 0).map(({ d, pods: n }) => {
-    const containers = valueAt(d, ['spec', 'template', 'spec', 'containers']);
-    const first = Array.isArray(containers) && isObject(containers[0]) ? containers[0] : {};
-    return {
-      deployment: nameOf(d),
-      track: str(valueAt(d, ['spec', 'template', 'metadata', 'labels', TRACK_LABEL])) ?? nameOf(d),
-      image: str(first.image) ?? '',
-      percent: Math.round((n / total) * 100),
-    };
-  }).sort((a, b) => a.deployment.localeCompare(b.deployment));
+  return selected
+    .filter((s) => s.pods > 0)
+    .map(({ d, pods: n }) => {
+      const containers = valueAt(d, ['spec', 'template', 'spec', 'containers']);
+      const first = Array.isArray(containers) && isObject(containers[0]) ? containers[0] : {};
+      return {
+        deployment: nameOf(d),
+        track: str(valueAt(d, ['spec', 'template', 'metadata', 'labels', TRACK_LABEL])) ?? nameOf(d),
+        image: str(first.image) ?? '',
+        percent: Math.round((n / total) * 100),
+      };
+    })
+    .sort((a, b) => a.deployment.localeCompare(b.deployment));
 }
 
 const describeShares = (shares: ReadonlyArray<LiveShare>) =>
   shares.length ? shares.map((s) => `${s.track} (${s.image.split('/').pop()}) ${s.percent} %`).join(', ') : 'no pods';
 
 const isPublic = (service: JsonObject | undefined) =>
-  service !== undefined && ['LoadBalancer', 'NodePort'].includes(String(valueAt(service, ['spec', 'type'])))
-  && valueAt(service, ['metadata', 'annotations', INTERNAL_LB]) !== 'true';
+  service !== undefined &&
+  ['LoadBalancer', 'NodePort'].includes(String(valueAt(service, ['spec', 'type']))) &&
+  valueAt(service, ['metadata', 'annotations', INTERNAL_LB]) !== 'true';
 
 /**
  * Kubernetes risks of one environment: immutable fields, deletion of what serves traffic, which colour
  * or share goes live, exposure, identity and capacity.
  */
-export function kubernetesRisks(environment: string, baseList: ReadonlyArray<JsonObject>, headList: ReadonlyArray<JsonObject>, drafts: ReadonlyArray<Draft>): AttachedRisk[] {
+export function kubernetesRisks(
+  environment: string,
+  baseList: ReadonlyArray<JsonObject>,
+  headList: ReadonlyArray<JsonObject>,
+  drafts: ReadonlyArray<Draft>,
+): AttachedRisk[] {
   const base = index(baseList);
   const head = index(headList);
   const changed = new Map(drafts.map((d) => [d.address, d]));
@@ -90,7 +105,13 @@ export function kubernetesRisks(environment: string, baseList: ReadonlyArray<Jso
   for (const d of drafts) {
     const immutable = d.attributes.filter((a) => a.effect === 'immutable');
     if (immutable.length) {
-      add('immutable-field', 'high', d.address, `${d.address}: immutable ${immutable.map((a) => a.path).join(', ')} changed: the apply fails unless the object is deleted and re-created`, [d.address]);
+      add(
+        'immutable-field',
+        'high',
+        d.address,
+        `${d.address}: immutable ${immutable.map((a) => a.path).join(', ')} changed: the apply fails unless the object is deleted and re-created`,
+        [d.address],
+      );
     }
   }
 
@@ -101,27 +122,56 @@ export function kubernetesRisks(environment: string, baseList: ReadonlyArray<Jso
     const after = head.byAddress.get(address);
     const was = before ? liveShares(base, before) : [];
     const now = after ? liveShares(head, after) : [];
-    const deployments = [...new Set([...was, ...now].map((s) => objectAddress({ kind: 'Deployment', metadata: { namespace: namespaceOf((after ?? before) as JsonObject) ?? null, name: s.deployment } })))];
-    const autoscalers = ofKind(head, 'HorizontalPodAutoscaler').concat(ofKind(base, 'HorizontalPodAutoscaler')).map(objectAddress)
+    const deployments = [
+      ...new Set(
+        [...was, ...now].map((s) =>
+          objectAddress({ kind: 'Deployment', metadata: { namespace: namespaceOf((after ?? before) as JsonObject) ?? null, name: s.deployment } }),
+        ),
+      ),
+    ];
+    const autoscalers = ofKind(head, 'HorizontalPodAutoscaler')
+      .concat(ofKind(base, 'HorizontalPodAutoscaler'))
+      .map(objectAddress)
       .filter((a) => deployments.some((d) => d.replace(/^Deployment\//, 'HorizontalPodAutoscaler/') === a));
     const touched = [address, ...deployments, ...autoscalers].filter((a) => changed.has(a));
     const related = touched.length ? touched : [...changed.keys()];
     if (before && !after && (was.length > 0 || isPublic(before) || valueAt(before, ['spec', 'type']) === 'LoadBalancer')) {
-      add('serving-deleted', 'high', address, `${address} is deleted while serving ${describeShares(was)}: its clients lose the endpoint and its load balancer IP`, related);
+      add(
+        'serving-deleted',
+        'high',
+        address,
+        `${address} is deleted while serving ${describeShares(was)}: its clients lose the endpoint and its load balancer IP`,
+        related,
+      );
     }
     if (before && after && was.length + now.length > 0 && !isDeepStrictEqual(was, now)) {
-      add('traffic', 'medium', address, `${address} goes live on ${describeShares(now)} (was ${describeShares(was)})`, related, { live: { before: was, after: now } });
+      add('traffic', 'medium', address, `${address} goes live on ${describeShares(now)} (was ${describeShares(was)})`, related, {
+        live: { before: was, after: now },
+      });
     }
-    if ((before || after) && isPublic(before) !== isPublic(after) && (after !== undefined)) {
-      add('public-exposure', isPublic(after) ? 'high' : 'medium', address, isPublic(after)
-        ? `${address} becomes reachable from the internet (public load balancer${before ? ', was internal' : ''})`
-        : `${address} is no longer public (internal load balancer or no external exposure); its IP address changes`, related);
+    if ((before || after) && isPublic(before) !== isPublic(after) && after !== undefined) {
+      add(
+        'public-exposure',
+        isPublic(after) ? 'high' : 'medium',
+        address,
+        isPublic(after)
+          ? `${address} becomes reachable from the internet (public load balancer${before ? ', was internal' : ''})`
+          : `${address} is no longer public (internal load balancer or no external exposure); its IP address changes`,
+        related,
+      );
     }
-    if (before && after && !isDeepStrictEqual(valueAt(before, ['spec', 'loadBalancerSourceRanges']), valueAt(after, ['spec', 'loadBalancerSourceRanges']))) {
+    if (
+      before &&
+      after &&
+      !isDeepStrictEqual(valueAt(before, ['spec', 'loadBalancerSourceRanges']), valueAt(after, ['spec', 'loadBalancerSourceRanges']))
+    ) {
       add('public-exposure', 'medium', address, `${address}: allowed source ranges change`, related);
     }
-    const capacity = (objects: Objects, service: JsonObject | undefined) => selectedDeployments(objects, service ?? {}).reduce<{ min: number; max: number }>(
-      (sum, d) => ({ min: sum.min + pods(objects, d).min, max: sum.max + pods(objects, d).max }), { min: 0, max: 0 });
+    const capacity = (objects: Objects, service: JsonObject | undefined) =>
+      selectedDeployments(objects, service ?? {}).reduce<{ min: number; max: number }>(
+        (sum, d) => ({ min: sum.min + pods(objects, d).min, max: sum.max + pods(objects, d).max }),
+        { min: 0, max: 0 },
+      );
     const c0 = capacity(base, before);
     const c1 = capacity(head, after);
     if (before && after && (c1.min < c0.min || c1.max < c0.max)) {
@@ -133,22 +183,32 @@ export function kubernetesRisks(environment: string, baseList: ReadonlyArray<Jso
     if (d.type === 'Deployment' && d.action === 'delete') {
       const old = base.byAddress.get(d.address) as JsonObject;
       const serving = ofKind(base, 'Service').filter((s) => selectedDeployments(base, s).includes(old) && pods(base, old).min > 0);
-      if (serving.length) add('serving-deleted', 'high', d.address, `${d.address} is deleted while ${serving.map(objectAddress).join(', ')} sends it traffic`, [d.address]);
+      if (serving.length)
+        add('serving-deleted', 'high', d.address, `${d.address} is deleted while ${serving.map(objectAddress).join(', ')} sends it traffic`, [
+          d.address,
+        ]);
     }
     if (d.type === 'PodDisruptionBudget' && d.action === 'update') {
-      const allowed = (o: JsonObject | undefined) => ({ minAvailable: valueAt(o, ['spec', 'minAvailable']), maxUnavailable: valueAt(o, ['spec', 'maxUnavailable']) });
+      const allowed = (o: JsonObject | undefined) => ({
+        minAvailable: valueAt(o, ['spec', 'minAvailable']),
+        maxUnavailable: valueAt(o, ['spec', 'maxUnavailable']),
+      });
       const a = allowed(base.byAddress.get(d.from ?? d.address));
       const b = allowed(head.byAddress.get(d.address));
-      const lower = (typeof a.minAvailable === 'number' && typeof b.minAvailable === 'number' && b.minAvailable < a.minAvailable)
-        || (typeof a.maxUnavailable === 'number' && typeof b.maxUnavailable === 'number' && b.maxUnavailable > a.maxUnavailable);
-      if (lower) add('capacity-lowered', 'medium', d.address, `${d.address}: more pods may be down at once during node drains and upgrades`, [d.address]);
+      const lower =
+        (typeof a.minAvailable === 'number' && typeof b.minAvailable === 'number' && b.minAvailable < a.minAvailable) ||
+        (typeof a.maxUnavailable === 'number' && typeof b.maxUnavailable === 'number' && b.maxUnavailable > a.maxUnavailable);
+      if (lower)
+        add('capacity-lowered', 'medium', d.address, `${d.address}: more pods may be down at once during node drains and upgrades`, [d.address]);
     }
     if (d.type === 'ServiceAccount' && d.attributes.some((a) => a.path.includes(WORKLOAD_CLIENT_ID))) {
       add('identity', 'medium', d.address, `${d.address}: workload identity client ID changes: its pods act as another Azure identity`, [d.address]);
     }
     if (/^(Cluster)?Role(Binding)?$/.test(d.type)) add('identity', 'medium', d.address, `${d.address}: Kubernetes RBAC ${d.action}d`, [d.address]);
-    if (d.type === 'NetworkPolicy' && d.action !== 'create') add('public-exposure', 'medium', d.address, `${d.address}: network policy ${d.action}d: which pods may be reached changes`, [d.address]);
-    if (['Ingress', 'Gateway', 'HTTPRoute'].includes(d.type)) add('public-exposure', 'medium', d.address, `${d.address}: ${d.type} ${d.action}d: which hosts and paths reach the app changes`, [d.address]);
+    if (d.type === 'NetworkPolicy' && d.action !== 'create')
+      add('public-exposure', 'medium', d.address, `${d.address}: network policy ${d.action}d: which pods may be reached changes`, [d.address]);
+    if (['Ingress', 'Gateway', 'HTTPRoute'].includes(d.type))
+      add('public-exposure', 'medium', d.address, `${d.address}: ${d.type} ${d.action}d: which hosts and paths reach the app changes`, [d.address]);
   }
   return out;
 }

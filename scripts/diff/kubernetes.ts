@@ -3,7 +3,6 @@ import { kubernetesRisks } from './kubernetes-risks';
 import { mustRedact, redactLeaf } from './redact';
 import { diffValues, isObject, objectAddress, shownValues, type LeafChange } from './values';
 
-
 /** A name that ends in a content hash (`photo-view-settings-2a891f1b4c`): a new name is a new version of the same object. */
 const HASHED_NAME = /^(.+)-[0-9a-f]{8,}$/;
 
@@ -21,19 +20,25 @@ const IMMUTABLE: ReadonlyArray<Immutable> = [
   { kinds: ['StatefulSet'], field: (k) => k[0] === 'spec' && ['serviceName', 'volumeClaimTemplates', 'podManagementPolicy'].includes(k[1]) },
   { kinds: ['Job'], field: (k) => k[0] === 'spec' && ['selector', 'template', 'completionMode'].includes(k[1]) },
   { kinds: ['Service'], field: (k) => k[0] === 'spec' && ['clusterIP', 'clusterIPs'].includes(k[1]) },
-  { kinds: ['ConfigMap', 'Secret'], field: (k, before) => before.immutable === true && ['data', 'binaryData', 'stringData', 'immutable'].includes(k[0]) },
+  {
+    kinds: ['ConfigMap', 'Secret'],
+    field: (k, before) => before.immutable === true && ['data', 'binaryData', 'stringData', 'immutable'].includes(k[0]),
+  },
   { kinds: ['Secret'], field: (k) => k[0] === 'type' },
   { kinds: ['RoleBinding', 'ClusterRoleBinding'], field: (k) => k[0] === 'roleRef' },
   { kinds: ['PersistentVolumeClaim'], field: (k) => k[0] === 'spec' && k[1] !== 'resources' && k[1] !== 'volumeAttributesClassName' },
 ];
 
-const IMMUTABLE_BASIS = 'immutable field (Kubernetes API): the API server rejects the change ("field is immutable"); the object must be deleted and re-created';
+const IMMUTABLE_BASIS =
+  'immutable field (Kubernetes API): the API server rejects the change ("field is immutable"); the object must be deleted and re-created';
 
 function classify(kind: string, before: JsonObject | undefined, leaves: ReadonlyArray<LeafChange>, renamed: boolean): AttributeChange[] {
   return leaves.map((leaf) => {
     const immutable = before !== undefined && !renamed && IMMUTABLE.some((rule) => rule.kinds.includes(kind) && rule.field(leaf.keys, before));
-    const basis = immutable ? IMMUTABLE_BASIS
-      : renamed && leaf.path === 'metadata.name' ? 'content-hashed name: the new version is created under the new name and the old one pruned; workloads that use it roll out'
+    const basis = immutable
+      ? IMMUTABLE_BASIS
+      : renamed && leaf.path === 'metadata.name'
+        ? 'content-hashed name: the new version is created under the new name and the old one pruned; workloads that use it roll out'
         : 'updated in place (server-side apply)';
     const shown = mustRedact(leaf, { kubernetesKind: kind }) ? redactLeaf(leaf) : leaf;
     return { ...shownValues(shown), effect: immutable ? 'immutable' : 'in-place', basis };
@@ -51,7 +56,8 @@ export function compareObjects(environment: string, base: ReadonlyArray<JsonObje
   const gone = [...before.keys()].filter((a) => !after.has(a));
   for (const address of [...after.keys()].filter((a) => !before.has(a))) {
     const stem = HASHED_NAME.exec(address)?.[1];
-    const match = stem && gone.find((old) => HASHED_NAME.exec(old)?.[1] === stem && !renamedFrom.has(old) && ![...renamedFrom.values()].includes(old));
+    const match =
+      stem && gone.find((old) => HASHED_NAME.exec(old)?.[1] === stem && !renamedFrom.has(old) && ![...renamedFrom.values()].includes(old));
     if (match) renamedFrom.set(address, match);
   }
   const pairedOld = new Set(renamedFrom.values());
@@ -65,12 +71,18 @@ export function compareObjects(environment: string, base: ReadonlyArray<JsonObje
     const object = (next ?? old) as JsonObject;
     const kind = String(object.kind);
     const name = isObject(object.metadata) && typeof object.metadata.name === 'string' ? object.metadata.name : undefined;
-    return [{
-      layer: 'kubernetes' as const, environment, address, type: kind, action: !old ? 'create' as const : !next ? 'delete' as const : 'update' as const,
-      attributes: classify(kind, old, leaves, from !== undefined),
-      ...(name ? { name } : {}),
-      ...(from ? { from } : {}),
-    }];
+    return [
+      {
+        layer: 'kubernetes' as const,
+        environment,
+        address,
+        type: kind,
+        action: !old ? ('create' as const) : !next ? ('delete' as const) : ('update' as const),
+        attributes: classify(kind, old, leaves, from !== undefined),
+        ...(name ? { name } : {}),
+        ...(from ? { from } : {}),
+      },
+    ];
   });
   const risks = kubernetesRisks(environment, base, head, drafts);
   return drafts.map((d) => {

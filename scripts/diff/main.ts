@@ -52,7 +52,10 @@ function parseArgs(args: ReadonlyArray<string>): Options {
       if (!(FORMATS as ReadonlyArray<string>).includes(f)) throw bad(`--format '${f}' is not one of ${FORMATS.join(', ')}`);
       format = f as Options['format'];
     } else if (flag === '--fail-on') {
-      for (const item of value().split(',').map((s) => s.trim()).filter(Boolean)) {
+      for (const item of value()
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)) {
         if (!FAIL_ON.includes(item)) throw bad(`--fail-on '${item}' is not an action, risk or level; allowed: ${FAIL_ON.join(', ')}`);
         failOn.push(item);
       }
@@ -68,10 +71,12 @@ function parseArgs(args: ReadonlyArray<string>): Options {
 
 /** The changes that match `--fail-on`, as one line each. */
 function gate(report: DiffReport, failOn: ReadonlyArray<string>): string[] {
-  return report.changes.flatMap((c) => {
-    const hits = failOn.filter((f) => f === c.action || c.risks.some((r) => r.kind === f || r.level === f));
-    return hits.length ? [`${c.environment} ${c.address}: ${c.action} (${hits.join(', ')})`] : [];
-  }).concat(report.risks.filter((r) => r.kind.startsWith('environment-') && failOn.some((f) => f === r.kind || f === r.level)).map((r) => r.message));
+  return report.changes
+    .flatMap((c) => {
+      const hits = failOn.filter((f) => f === c.action || c.risks.some((r) => r.kind === f || r.level === f));
+      return hits.length ? [`${c.environment} ${c.address}: ${c.action} (${hits.join(', ')})`] : [];
+    })
+    .concat(report.risks.filter((r) => r.kind.startsWith('environment-') && failOn.some((f) => f === r.kind || f === r.level)).map((r) => r.message));
 }
 
 async function main(): Promise<number> {
@@ -94,7 +99,11 @@ async function main(): Promise<number> {
     const [before, after] = await synthesizeBoth([sides.base, sides.head], readSynthOutput);
     const report = compareOutputs(before, after, { base, head });
     const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
-    const render = { json: () => JSON.stringify(report, null, 2), markdown: () => renderMarkdown(report, options.maxLength), text: () => renderText(report, colour) };
+    const render = {
+      json: () => JSON.stringify(report, null, 2),
+      markdown: () => renderMarkdown(report, options.maxLength),
+      text: () => renderText(report, colour),
+    };
     process.stdout.write(`${render[options.format]()}\n`);
     if (options.outputDir) {
       fs.mkdirSync(options.outputDir, { recursive: true });
@@ -115,14 +124,17 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => {
-  process.exitCode = code;
-}, (error: unknown) => {
-  if (error instanceof DiffError) {
-    console.error(error.message);
-    process.exitCode = error.exitCode;
-  } else {
-    console.error(error);
-    process.exitCode = EXIT.input;
-  }
-});
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof DiffError) {
+      console.error(error.message);
+      process.exitCode = error.exitCode;
+    } else {
+      console.error(error);
+      process.exitCode = EXIT.input;
+    }
+  },
+);

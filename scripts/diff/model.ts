@@ -43,9 +43,23 @@ export type RiskKind =
   | 'environment-removed';
 
 export const RISK_KINDS: ReadonlyArray<RiskKind> = [
-  'stateful-replaced', 'stateful-destroyed', 'replaced', 'destroyed', 'node-pool-rotation', 'public-exposure', 'identity',
-  'address-changed', 'capacity-lowered', 'kubernetes-version', 'traffic', 'one-way', 'immutable-field', 'serving-deleted',
-  'state-backend', 'environment-added', 'environment-removed',
+  'stateful-replaced',
+  'stateful-destroyed',
+  'replaced',
+  'destroyed',
+  'node-pool-rotation',
+  'public-exposure',
+  'identity',
+  'address-changed',
+  'capacity-lowered',
+  'kubernetes-version',
+  'traffic',
+  'one-way',
+  'immutable-field',
+  'serving-deleted',
+  'state-backend',
+  'environment-added',
+  'environment-removed',
 ];
 
 /** One line of the risk list. */

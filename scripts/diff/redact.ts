@@ -10,7 +10,8 @@ export const REDACTED = '(sensitive)';
  * Keys that name or point to a secret rather than hold it (secretName, secretKeyRef, secretObjects,
  * objectName) are not, so a reviewer still sees which secret is referenced.
  */
-const SECRET_WORD = /(passw(or)?d|pwd|secret|token|api[-_]?key|access[-_]?key|account[-_]?key|private[-_]?key|shared[-_]?key|primary[-_]?key|connection[-_]?string|credential|sas[-_]?url|certificate[-_]?data)/i;
+const SECRET_WORD =
+  /(passw(or)?d|pwd|secret|token|api[-_]?key|access[-_]?key|account[-_]?key|private[-_]?key|shared[-_]?key|primary[-_]?key|connection[-_]?string|credential|sas[-_]?url|certificate[-_]?data)/i;
 const POINTER = /(name|names|ref|objects|alias|class|provider|type|id|path|file|version|enabled)$/i;
 
 export function isSecretLookingKey(key: string): boolean {
@@ -40,7 +41,9 @@ export function redactLeaf(leaf: LeafChange): LeafChange & { redacted: true } {
   const o = hide(leaf.old);
   const n = hide(leaf.new);
   return {
-    path: leaf.path, keys: leaf.keys, redacted: true,
+    path: leaf.path,
+    keys: leaf.keys,
+    redacted: true,
     ...('value' in o ? { old: o.value } : {}),
     ...('value' in n ? { new: n.value } : {}),
   };

@@ -8,7 +8,13 @@ export const GITHUB_COMMENT_LIMIT = 65536;
 const ICON: Record<Level, string> = { high: ':red_circle:', medium: ':orange_circle:', low: ':white_circle:' };
 
 /** Text safe inside a table cell: no pipes, no line breaks, no HTML. */
-const cell = (text: string) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const cell = (text: string) =>
+  text
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 const code = (text: string) => (text.includes('`') ? cell(text) : `\`${cell(text)}\``);
 
 function changeRows(c: Change): string[] {
@@ -18,7 +24,10 @@ function changeRows(c: Change): string[] {
     const what = c.action === 'create' ? `${c.attributes.length} arguments set` : c.action === 'delete' ? 'removed' : (c.notes ?? []).join('; ');
     return [`| ${title} | ${action} | ${cell(what)} | | | |`];
   }
-  return c.attributes.map((a, i) => `| ${i === 0 ? title : ''} | ${i === 0 ? action : ''} | ${code(a.path)} | ${code(formatValue(a.old, 80))} | ${code(formatValue(a.new, 80))} | ${a.effect === 'in-place' ? describeEffect(a) : `**${a.effect}**`} |`);
+  return c.attributes.map(
+    (a, i) =>
+      `| ${i === 0 ? title : ''} | ${i === 0 ? action : ''} | ${code(a.path)} | ${code(formatValue(a.old, 80))} | ${code(formatValue(a.new, 80))} | ${a.effect === 'in-place' ? describeEffect(a) : `**${a.effect}**`} |`,
+  );
 }
 
 function table(changes: ReadonlyArray<Change>): string[] {
@@ -34,7 +43,13 @@ function environmentDetails(report: DiffReport, env: DiffReport['environments'][
   }
   const objects = changes.filter((c) => c.layer === 'kubernetes');
   if (objects.length) parts.push('#### Kubernetes objects', '', ...table(objects), '');
-  const notes = [...new Set(changes.flatMap((c) => c.attributes.filter((a) => a.effect !== 'in-place' && c.layer === 'terraform').map((a) => `\`${a.path}\` (${a.effect}): ${a.basis}`)))];
+  const notes = [
+    ...new Set(
+      changes.flatMap((c) =>
+        c.attributes.filter((a) => a.effect !== 'in-place' && c.layer === 'terraform').map((a) => `\`${a.path}\` (${a.effect}): ${a.basis}`),
+      ),
+    ),
+  ];
   if (notes.length) parts.push('Why:', '', ...notes.map((n) => `- ${cell(n)}`), '');
   parts.push('</details>');
   return parts.join('\n');
@@ -49,7 +64,8 @@ export function renderMarkdown(report: DiffReport, limit = GITHUB_COMMENT_LIMIT)
   const heading = `### Offline diff: ${code(sideLabel(report.base))} → ${code(sideLabel(report.head))}`;
   const riskLines = report.risks.map((r) => `- ${ICON[r.level]} **${r.environment}**${r.stack ? ` \`${r.stack}\`` : ''}: ${cell(r.message)}`);
   const summary = [
-    '| Environment | Status | Terraform | Kubernetes | Risks |', '| --- | --- | --- | --- | --- |',
+    '| Environment | Status | Terraform | Kubernetes | Risks |',
+    '| --- | --- | --- | --- | --- |',
     ...report.environments.map((e) => {
       const changes = report.changes.filter((c) => c.environment === e.name);
       return `| **${e.name}** | ${e.status} | ${countActions(changes, 'terraform')} | ${countActions(changes, 'kubernetes')} | ${countRisks(report, e.name)} |`;
@@ -58,15 +74,25 @@ export function renderMarkdown(report: DiffReport, limit = GITHUB_COMMENT_LIMIT)
   const changed = report.environments.filter((e) => report.changes.some((c) => c.environment === e.name));
   const details = changed.map((e) => environmentDetails(report, e));
   let shownRisks = riskLines.length;
-  const render = () => [
-    heading, '',
-    '**Risks**', '',
-    ...(riskLines.length === 0 ? ['No risks found: no stateful resource replaced or destroyed, no node pool rotated, no exposure, identity, capacity, version or traffic change.'] : riskLines.slice(0, shownRisks)),
-    ...(shownRisks < riskLines.length ? [`- … and ${riskLines.length - shownRisks} more (cut to fit the comment; see the JSON artifact)`] : []),
-    '', ...summary, '',
-    ...details, '',
-    'Predicted offline from the synthesized Terraform JSON and manifests; replacements per the azurerm 4.55.0 docs (`scripts/diff/data/`).',
-  ].join('\n');
+  const render = () =>
+    [
+      heading,
+      '',
+      '**Risks**',
+      '',
+      ...(riskLines.length === 0
+        ? [
+            'No risks found: no stateful resource replaced or destroyed, no node pool rotated, no exposure, identity, capacity, version or traffic change.',
+          ]
+        : riskLines.slice(0, shownRisks)),
+      ...(shownRisks < riskLines.length ? [`- … and ${riskLines.length - shownRisks} more (cut to fit the comment; see the JSON artifact)`] : []),
+      '',
+      ...summary,
+      '',
+      ...details,
+      '',
+      'Predicted offline from the synthesized Terraform JSON and manifests; replacements per the azurerm 4.55.0 docs (`scripts/diff/data/`).',
+    ].join('\n');
 
   let text = render();
   while (text.length > limit) {

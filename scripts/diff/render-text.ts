@@ -21,20 +21,23 @@ export function renderText(report: DiffReport, colour: boolean): string {
 
   const change = (c: Change) => {
     const head = `${paint(COLOUR[c.action], `${SYMBOL[c.action].padEnd(3)} ${c.action.padEnd(7)}`)} ${c.from ? `${c.from} -> ` : ''}${c.address}${c.name && !c.address.endsWith(c.name) ? ` (${c.name})` : ''}`;
-    const attributes = c.action === 'create' || c.action === 'delete'
-      ? [`      ${c.attributes.length} ${c.action === 'create' ? 'arguments set' : 'arguments removed'}`]
-      : c.attributes.map((a) => {
-        const effect = describeEffect(a);
-        const marked = a.effect === 'in-place' ? paint(2, effect) : paint(a.effect === 'replace' || a.effect === 'immutable' ? 31 : 33, effect);
-        const why = a.effect === 'in-place' ? '' : paint(2, `  (${a.basis})`);
-        return `      ${a.path}: ${formatValue(a.old)} → ${formatValue(a.new)}  ${marked}${why}`;
-      });
+    const attributes =
+      c.action === 'create' || c.action === 'delete'
+        ? [`      ${c.attributes.length} ${c.action === 'create' ? 'arguments set' : 'arguments removed'}`]
+        : c.attributes.map((a) => {
+            const effect = describeEffect(a);
+            const marked = a.effect === 'in-place' ? paint(2, effect) : paint(a.effect === 'replace' || a.effect === 'immutable' ? 31 : 33, effect);
+            const why = a.effect === 'in-place' ? '' : paint(2, `  (${a.basis})`);
+            return `      ${a.path}: ${formatValue(a.old)} → ${formatValue(a.new)}  ${marked}${why}`;
+          });
     return [`    ${head}`, ...attributes, ...(c.notes ?? []).map((n) => `      ${paint(2, n)}`)];
   };
 
   for (const env of report.environments) {
     const changes = report.changes.filter((c) => c.environment === env.name);
-    lines.push(`${bold(env.name)} (${env.status})  terraform: ${countActions(changes, 'terraform')}; kubernetes: ${countActions(changes, 'kubernetes')}`);
+    lines.push(
+      `${bold(env.name)} (${env.status})  terraform: ${countActions(changes, 'terraform')}; kubernetes: ${countActions(changes, 'kubernetes')}`,
+    );
     for (const stack of env.stacks) {
       const own = changes.filter((c) => c.stack === stack);
       if (own.length) lines.push(`  ${stack}`, ...own.flatMap(change));

@@ -32,7 +32,13 @@ const IN_PLACE_OS_SKUS = new Set(['AzureLinux', 'Ubuntu']);
  * block's ForceNew to its item count only and diffs the arguments in it with their own schema. So
  * `blockOnBothSides(prefix)` says whether the block exists before and after.
  */
-export function predict(type: string, path: string, old: Json | undefined, next: Json | undefined, blockOnBothSides: (prefix: string) => boolean = () => false): Prediction {
+export function predict(
+  type: string,
+  path: string,
+  old: Json | undefined,
+  next: Json | undefined,
+  blockOnBothSides: (prefix: string) => boolean = () => false,
+): Prediction {
   const top = path.split('.')[0];
   if (META_ARGUMENTS.has(top)) return { effect: 'in-place', basis: 'Terraform meta-argument: changes no Azure resource' };
   const entries = RESOURCES[type];
@@ -47,7 +53,10 @@ export function predict(type: string, path: string, old: Json | undefined, next:
     const entry = entries.find((e) => e.path === candidate);
     if (!entry) continue;
     if (n < segments.length && entry.effect === 'replace' && blockOnBothSides(candidate)) {
-      return { effect: 'in-place', basis: `${SOURCE}: ${candidate} forces a new resource when it is added or removed; ${path} itself is not listed: assumed in place` };
+      return {
+        effect: 'in-place',
+        basis: `${SOURCE}: ${candidate} forces a new resource when it is added or removed; ${path} itself is not listed: assumed in place`,
+      };
     }
     if (segments.at(-1) === 'os_sku' && IN_PLACE_OS_SKUS.has(String(old)) && IN_PLACE_OS_SKUS.has(String(next))) {
       return { effect: 'in-place', basis: `${SOURCE}, ${candidate}: ${entry.doc}` };

@@ -10,7 +10,9 @@ export function countActions(changes: ReadonlyArray<Change>, layer: Layer): stri
 /** `1 high, 2 medium` for the risks of one environment. */
 export function countRisks(report: DiffReport, environment: string): string {
   const levels: Level[] = ['high', 'medium', 'low'];
-  const parts = levels.map((l) => [l, report.risks.filter((r) => r.environment === environment && r.level === l).length] as const).filter(([, n]) => n > 0);
+  const parts = levels
+    .map((l) => [l, report.risks.filter((r) => r.environment === environment && r.level === l).length] as const)
+    .filter(([, n]) => n > 0);
   return parts.length ? parts.map(([l, n]) => `${n} ${l}`).join(', ') : 'none';
 }
 

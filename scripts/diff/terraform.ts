@@ -85,10 +85,22 @@ function ignoredPaths(body: JsonObject | undefined): string[] {
   return Array.isArray(ignore) ? ignore.map((p) => String(p).replace(/\[\d+\]/g, '')) : [];
 }
 
-const isIgnored = (argument: string, ignored: ReadonlyArray<string>) => ignored.some((p) => p === '' || argument === p || argument.startsWith(`${p}.`));
+const isIgnored = (argument: string, ignored: ReadonlyArray<string>) =>
+  ignored.some((p) => p === '' || argument === p || argument.startsWith(`${p}.`));
 
 /** Arguments that, with the Azure name, identify what a resource is attached to. */
-const IDENTITY_ARGUMENTS = ['name', 'resource_group_name', 'target_resource_id', 'scope', 'parent_id', 'kubernetes_cluster_id', 'key_vault_id', 'principal_id', 'role_definition_name', 'role_definition_id'];
+const IDENTITY_ARGUMENTS = [
+  'name',
+  'resource_group_name',
+  'target_resource_id',
+  'scope',
+  'parent_id',
+  'kubernetes_cluster_id',
+  'key_vault_id',
+  'principal_id',
+  'role_definition_name',
+  'role_definition_id',
+];
 
 /** Pairs removed and added resources of one type that are the same Azure resource under a new address. */
 function detectMoves(base: ReadonlyMap<string, Resource>, head: ReadonlyMap<string, Resource>, declared: ReadonlyMap<string, string>) {
@@ -161,10 +173,12 @@ export function compareStack({ environment, stack, base, head }: StackComparison
   const headResources = resourcesOf(head);
   const rawBase = resourcesOf(base);
   const moves = detectMoves(rawBase, headResources, declared);
-  const baseResources = new Map([...rawBase.values()].map((r) => {
-    const address = moves.get(r.address) ?? r.address;
-    return [address, { ...r, address, body: renameReferences(r.body, moves) }] as const;
-  }));
+  const baseResources = new Map(
+    [...rawBase.values()].map((r) => {
+      const address = moves.get(r.address) ?? r.address;
+      return [address, { ...r, address, body: renameReferences(r.body, moves) }] as const;
+    }),
+  );
   const from = new Map([...moves].map(([f, t]) => [t, f]));
   const resolvedBase = resolve(baseResources, new Set());
 
@@ -184,7 +198,13 @@ export function compareStack({ environment, stack, base, head }: StackComparison
       const action: Action = !before ? 'create' : !after ? 'delete' : actionOf(attributes, movedFrom !== undefined);
       const name = typeof resource.body.name === 'string' ? resource.body.name : undefined;
       const change = {
-        layer: 'terraform' as const, environment, stack, address, type: resource.type, action, attributes,
+        layer: 'terraform' as const,
+        environment,
+        stack,
+        address,
+        type: resource.type,
+        action,
+        attributes,
         ...(name ? { name } : {}),
         ...(movedFrom ? { from: movedFrom } : {}),
         ...(movedFrom && declared.has(movedFrom) ? { notes: [`moved from ${movedFrom} by a moved block in the configuration`] } : {}),
@@ -207,11 +227,24 @@ function backendChanges(environment: string, stack: string, base: StackJson | un
   if (leaves.length === 0) return [];
   const address = 'terraform.backend';
   const risk = {
-    kind: 'state-backend' as const, level: 'high' as const, environment, stack, address,
+    kind: 'state-backend' as const,
+    level: 'high' as const,
+    environment,
+    stack,
+    address,
     message: `state of ${stack} moves (${leaves.map((l) => l.path).join(', ')}): Terraform would not find the deployed resources and plan to create them all again; migrate the state (terraform init -migrate-state) in the same change`,
   };
-  return [{
-    layer: 'terraform', environment, stack, address, type: 'backend', action: 'update', level: 'high', risks: [risk],
-    attributes: leaves.map((l) => ({ ...shownValues(l), effect: 'in-place', basis: 'Terraform backend: where the state is kept' })),
-  }];
+  return [
+    {
+      layer: 'terraform',
+      environment,
+      stack,
+      address,
+      type: 'backend',
+      action: 'update',
+      level: 'high',
+      risks: [risk],
+      attributes: leaves.map((l) => ({ ...shownValues(l), effect: 'in-place', basis: 'Terraform backend: where the state is kept' })),
+    },
+  ];
 }

@@ -11,8 +11,7 @@ export interface LeafChange {
   readonly new?: Json;
 }
 
-export const isObject = (value: Json | undefined): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isObject = (value: Json | undefined): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A map key in a path: dotted when it is a plain word, quoted otherwise (label keys like app.kubernetes.io/name). */
 const keySegment = (key: string) => (/^[A-Za-z_][\w-]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);

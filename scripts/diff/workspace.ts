@@ -6,7 +6,10 @@ import * as path from 'node:path';
 /** An error `npm run diff` reports as its message, with the exit code that tells errors apart. */
 export class DiffError extends Error {
   public readonly isInputError = true;
-  constructor(message: string, public readonly exitCode: number) {
+  constructor(
+    message: string,
+    public readonly exitCode: number,
+  ) {
     super(message);
   }
 }
@@ -35,13 +38,18 @@ const commitOf = (repo: string, ref: string) => {
 export const headCommit = (repo: string) => commitOf(repo, 'HEAD') ?? '';
 
 /** How the head side is named: the working tree, and whether it has uncommitted changes. */
-export const headLabel = (repo: string) => (git(repo, ['status', '--porcelain', '--untracked-files=normal']).out ? 'working tree with uncommitted changes' : 'working tree');
+export const headLabel = (repo: string) =>
+  git(repo, ['status', '--porcelain', '--untracked-files=normal']).out ? 'working tree with uncommitted changes' : 'working tree';
 
 /** The base to compare with: the given ref, else the merge base with origin/main, else with main. */
 export function resolveBase(repo: string, ref: string | undefined): { ref: string; commit: string } {
   if (ref !== undefined) {
     const commit = commitOf(repo, ref);
-    if (!commit) throw new DiffError(`npm run diff: --base '${ref}' is not a commit, branch or tag in ${repo} (git rev-parse found nothing; try 'git fetch' or a commit SHA)`, EXIT.input);
+    if (!commit)
+      throw new DiffError(
+        `npm run diff: --base '${ref}' is not a commit, branch or tag in ${repo} (git rev-parse found nothing; try 'git fetch' or a commit SHA)`,
+        EXIT.input,
+      );
     return { ref, commit };
   }
   for (const candidate of ['origin/main', 'main']) {
@@ -130,27 +138,32 @@ export function stopSynths(): void {
  */
 export function synthesizeBoth<T>(sides: ReadonlyArray<Side>, read: (out: string) => T): Promise<T[]> {
   const children: Array<{ child: ChildProcess; closed: Promise<void> }> = [];
-  const run = (s: Side) => new Promise<void>((resolve, reject) => {
-    const script = path.join(s.tree, 'scripts', 'synth.mjs');
-    if (!fs.existsSync(script)) return reject(new DiffError(`npm run diff: the ${s.label} has no scripts/synth.mjs to synthesize with`, EXIT.synth));
-    const child = spawn(process.execPath, [script, '--outdir', s.out], { cwd: s.tree, stdio: ['ignore', 'pipe', 'pipe'] });
-    running.add(child);
-    children.push({ child, closed: new Promise((done) => child.on('close', () => done())) });
-    let output = '';
-    child.stdout?.on('data', (d) => (output += d));
-    child.stderr?.on('data', (d) => (output += d));
-    child.on('close', (code, signal) => {
-      running.delete(child);
-      if (code === 0) return resolve();
-      if (signal) return reject(new DiffError(`npm run diff: synth of the ${s.label} was stopped (${signal})`, EXIT.synth));
-      const tail = output.trim().split('\n').slice(-25).join('\n');
-      reject(new DiffError(`npm run diff: synth of the ${s.label} failed (exit code ${code}):\n${tail}`, EXIT.synth));
+  const run = (s: Side) =>
+    new Promise<void>((resolve, reject) => {
+      const script = path.join(s.tree, 'scripts', 'synth.mjs');
+      if (!fs.existsSync(script))
+        return reject(new DiffError(`npm run diff: the ${s.label} has no scripts/synth.mjs to synthesize with`, EXIT.synth));
+      const child = spawn(process.execPath, [script, '--outdir', s.out], { cwd: s.tree, stdio: ['ignore', 'pipe', 'pipe'] });
+      running.add(child);
+      children.push({ child, closed: new Promise((done) => child.on('close', () => done())) });
+      let output = '';
+      child.stdout?.on('data', (d) => (output += d));
+      child.stderr?.on('data', (d) => (output += d));
+      child.on('close', (code, signal) => {
+        running.delete(child);
+        if (code === 0) return resolve();
+        if (signal) return reject(new DiffError(`npm run diff: synth of the ${s.label} was stopped (${signal})`, EXIT.synth));
+        const tail = output.trim().split('\n').slice(-25).join('\n');
+        reject(new DiffError(`npm run diff: synth of the ${s.label} failed (exit code ${code}):\n${tail}`, EXIT.synth));
+      });
     });
-  });
-  return Promise.all(sides.map((s) => run(s).then(() => read(s.out)))).then((outputs) => outputs, async (error: unknown) => {
-    // Stopped and gone before the caller removes the folders they write to.
-    for (const { child } of children) if (child.exitCode === null) child.kill();
-    await Promise.all(children.map((c) => c.closed));
-    throw error;
-  });
+  return Promise.all(sides.map((s) => run(s).then(() => read(s.out)))).then(
+    (outputs) => outputs,
+    async (error: unknown) => {
+      // Stopped and gone before the caller removes the folders they write to.
+      for (const { child } of children) if (child.exitCode === null) child.kill();
+      await Promise.all(children.map((c) => c.closed));
+      throw error;
+    },
+  );
 }

@@ -5,7 +5,11 @@ import { ConfigError, parseEnvironment, type EnvironmentConfig } from '../../con
 
 export const ENVIRONMENTS_DIR = path.resolve(__dirname, '../../environments');
 /** Every environment file; per-environment tests run for each, so a new file is tested too. */
-export const ENVIRONMENT_NAMES = fs.readdirSync(ENVIRONMENTS_DIR).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();
+export const ENVIRONMENT_NAMES = fs
+  .readdirSync(ENVIRONMENTS_DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => f.replace(/\.yaml$/, ''))
+  .sort();
 
 /** Raw data of a shipped environment file. */
 export function rawEnvironment(name: string): Record<string, any> {

@@ -11,15 +11,22 @@ describe('AKS Kubernetes versions', () => {
   });
 
   it.each(['1.99', '1.0', '2.36'])('refuses %s, a version AKS does not offer, naming what it supports', (version) => {
-    expect(kubernetesVersionStatus(version, TODAY).problem).toBe(`Kubernetes ${version} is not a version AKS offers; AKS supports 1.34, 1.35, 1.36, 1.37 on 2026-11-23`);
+    expect(kubernetesVersionStatus(version, TODAY).problem).toBe(
+      `Kubernetes ${version} is not a version AKS offers; AKS supports 1.34, 1.35, 1.36, 1.37 on 2026-11-23`,
+    );
   });
 
   it('refuses a version past its end of AKS support (1.32)', () => {
-    expect(kubernetesVersionStatus('1.32.4', TODAY).problem).toMatch(/^Kubernetes 1\.32 left AKS support on 2026-03-31; a cluster cannot be created at it/);
+    expect(kubernetesVersionStatus('1.32.4', TODAY).problem).toMatch(
+      /^Kubernetes 1\.32 left AKS support on 2026-03-31; a cluster cannot be created at it/,
+    );
   });
 
   it('warns within 60 days of the end of support, and not before', () => {
-    expect(kubernetesVersionStatus('1.34', TODAY)).toEqual({ warning: 'Kubernetes 1.34 leaves AKS support on 2026-11-30 (in 7 days); upgrade to a newer minor version (AKS supports 1.34, 1.35, 1.36, 1.37 on 2026-11-23)' });
+    expect(kubernetesVersionStatus('1.34', TODAY)).toEqual({
+      warning:
+        'Kubernetes 1.34 leaves AKS support on 2026-11-30 (in 7 days); upgrade to a newer minor version (AKS supports 1.34, 1.35, 1.36, 1.37 on 2026-11-23)',
+    });
     expect(kubernetesVersionStatus('1.35', new Date('2027-01-30T00:00:00Z')).warning).toMatch(/in 60 days/);
     expect(kubernetesVersionStatus('1.35', new Date('2027-01-29T00:00:00Z'))).toEqual({});
     expect(kubernetesVersionStatus('1.36', TODAY)).toEqual({});
@@ -38,7 +45,13 @@ describe('AKS Kubernetes versions', () => {
 
 it('warns about a node pool pinned to a version near its end of support', () => {
   const env = environment('dev', { kubernetes: { version: '1.35', userPool: { orchestratorVersion: '1.34' } } });
-  expect(configWarnings(env, TODAY)).toEqual([{ path: 'kubernetes.userPool.orchestratorVersion', value: '1.34', message: expect.stringMatching(/^Kubernetes 1\.34 leaves AKS support on 2026-11-30 \(in 7 days\)/) }]);
+  expect(configWarnings(env, TODAY)).toEqual([
+    {
+      path: 'kubernetes.userPool.orchestratorVersion',
+      value: '1.34',
+      message: expect.stringMatching(/^Kubernetes 1\.34 leaves AKS support on 2026-11-30 \(in 7 days\)/),
+    },
+  ]);
 });
 
 describe('environment files with versions AKS does not offer, or upgrade channels that fight the pin', () => {
@@ -54,26 +67,38 @@ describe('environment files with versions AKS does not offer, or upgrade channel
 
   it('rejects kubernetes.version "1.99" with the file, environment, field, value and what is allowed', () => {
     expect(reject({ kubernetes: { version: '1.99' } })).toMatch(
-      /environments\/dev\.yaml \(environment 'dev'\): kubernetes\.version = "1\.99": Kubernetes 1\.99 is not a version AKS offers; AKS supports 1\.3\d(, 1\.3\d)* on \d{4}-\d\d-\d\d/);
+      /environments\/dev\.yaml \(environment 'dev'\): kubernetes\.version = "1\.99": Kubernetes 1\.99 is not a version AKS offers; AKS supports 1\.3\d(, 1\.3\d)* on \d{4}-\d\d-\d\d/,
+    );
   });
   it('rejects kubernetes.version "1.0"', () => {
     expect(reject({ kubernetes: { version: '1.0' } })).toMatch(/kubernetes\.version = "1\.0": Kubernetes 1\.0 is not a version AKS offers/);
   });
   it('rejects a node pool pinned to a version AKS does not offer', () => {
-    expect(reject({ kubernetes: { userPool: { orchestratorVersion: '1.10' } } })).toMatch(/kubernetes\.userPool\.orchestratorVersion = "1\.10": Kubernetes 1\.10 is not a version AKS offers/);
+    expect(reject({ kubernetes: { userPool: { orchestratorVersion: '1.10' } } })).toMatch(
+      /kubernetes\.userPool\.orchestratorVersion = "1\.10": Kubernetes 1\.10 is not a version AKS offers/,
+    );
   });
   it.each(['stable', 'rapid'])("rejects automaticUpgradeChannel '%s' with a pinned version", (channel) => {
     expect(reject({ kubernetes: { automaticUpgradeChannel: channel } })).toMatch(
-      new RegExp(`kubernetes\\.automaticUpgradeChannel = "${channel}": '${channel}' upgrades the minor version past the pinned kubernetes\\.version 1\\.36.*allowed with a pinned version: 'patch' \\(default\\), 'node-image', 'none'`));
+      new RegExp(
+        `kubernetes\\.automaticUpgradeChannel = "${channel}": '${channel}' upgrades the minor version past the pinned kubernetes\\.version 1\\.36.*allowed with a pinned version: 'patch' \\(default\\), 'node-image', 'none'`,
+      ),
+    );
   });
   it("rejects a patch-level pin with the 'patch' channel, which would downgrade after AKS patches", () => {
-    expect(reject({ kubernetes: { version: '1.36.2' } })).toMatch(/kubernetes\.version = "1\.36\.2": automaticUpgradeChannel 'patch' moves the cluster past patch 1\.36\.2.*pin the minor version only \('1\.36'\)/);
+    expect(reject({ kubernetes: { version: '1.36.2' } })).toMatch(
+      /kubernetes\.version = "1\.36\.2": automaticUpgradeChannel 'patch' moves the cluster past patch 1\.36\.2.*pin the minor version only \('1\.36'\)/,
+    );
   });
   it("accepts a patch-level pin with 'none' or 'node-image'", () => {
     expect(environment('dev', { kubernetes: { version: '1.36.2', automaticUpgradeChannel: 'none' } }).kubernetes.version).toBe('1.36.2');
-    expect(environment('dev', { kubernetes: { version: '1.36.2', automaticUpgradeChannel: 'node-image' } }).kubernetes.automaticUpgradeChannel).toBe('node-image');
+    expect(environment('dev', { kubernetes: { version: '1.36.2', automaticUpgradeChannel: 'node-image' } }).kubernetes.automaticUpgradeChannel).toBe(
+      'node-image',
+    );
   });
   it("rejects networkPolicy 'azure' (Network Policy Manager is being retired; Cilium is the data plane)", () => {
-    expect(reject({ kubernetes: { networkPolicy: 'azure' } })).toMatch(/kubernetes\.networkPolicy = "azure": must be 'cilium': Azure CNI powered by Cilium is the data plane/);
+    expect(reject({ kubernetes: { networkPolicy: 'azure' } })).toMatch(
+      /kubernetes\.networkPolicy = "azure": must be 'cilium': Azure CNI powered by Cilium is the data plane/,
+    );
   });
 });

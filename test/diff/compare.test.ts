@@ -51,7 +51,13 @@ describe('Terraform comparison', () => {
     network.outbound_type = 'userDefinedRouting';
     const [inBlock] = byType(compare(head), 'azurerm_kubernetes_cluster');
     expect(inBlock.action).toBe('update');
-    expect(inBlock.attributes).toEqual([expect.objectContaining({ path: 'network_profile.outbound_type', effect: 'in-place', basis: expect.stringContaining('network_profile forces a new resource when it is added or removed') })]);
+    expect(inBlock.attributes).toEqual([
+      expect.objectContaining({
+        path: 'network_profile.outbound_type',
+        effect: 'in-place',
+        basis: expect.stringContaining('network_profile forces a new resource when it is added or removed'),
+      }),
+    ]);
     delete cluster.network_profile;
     const [removed] = byType(compare(head), 'azurerm_kubernetes_cluster');
     expect(removed.action).toBe('replace');
@@ -64,7 +70,13 @@ describe('Terraform comparison', () => {
     delete pool.temporary_name_for_rotation;
     const [change] = byType(compare(head), 'azurerm_kubernetes_cluster_node_pool');
     expect(change.action).toBe('rotate');
-    expect(change.risks).toContainEqual(expect.objectContaining({ kind: 'node-pool-rotation', level: 'high', message: expect.stringContaining('sets no temporary_name_for_rotation: the apply fails') }));
+    expect(change.risks).toContainEqual(
+      expect.objectContaining({
+        kind: 'node-pool-rotation',
+        level: 'high',
+        message: expect.stringContaining('sets no temporary_name_for_rotation: the apply fails'),
+      }),
+    );
   });
 
   it('skips arguments under lifecycle.ignore_changes', () => {
@@ -135,10 +147,14 @@ describe('Kubernetes comparison', () => {
   });
 
   it('flags the deletion of a Deployment and a Service that serve traffic', () => {
-    const head = objects('dev').filter((o) => !(['Deployment', 'Service'].includes(String(o.kind))));
+    const head = objects('dev').filter((o) => !['Deployment', 'Service'].includes(String(o.kind)));
     const changes = compareObjects('dev', output.objects.get('dev') ?? [], head);
     for (const address of ['Deployment/photo-view/photo-view', 'Service/photo-view/photo-view']) {
-      expect(changes.find((c) => c.address === address)).toMatchObject({ action: 'delete', level: 'high', risks: expect.arrayContaining([expect.objectContaining({ kind: 'serving-deleted' })]) });
+      expect(changes.find((c) => c.address === address)).toMatchObject({
+        action: 'delete',
+        level: 'high',
+        risks: expect.arrayContaining([expect.objectContaining({ kind: 'serving-deleted' })]),
+      });
     }
   });
 
@@ -160,7 +176,9 @@ describe('Kubernetes comparison', () => {
     expect(['blue', 'green']).toContain(before);
     const after = before === 'blue' ? 'green' : 'blue';
     selector['photo-view.io/track'] = after;
-    const risk = compareObjects('staging', base, head).flatMap((c) => c.risks).find((r) => r.kind === 'traffic');
+    const risk = compareObjects('staging', base, head)
+      .flatMap((c) => c.risks)
+      .find((r) => r.kind === 'traffic');
     expect(risk?.live?.before.map((s) => [s.track, s.percent])).toEqual([[before, 100]]);
     expect(risk?.live?.after.map((s) => [s.track, s.percent])).toEqual([[after, 100]]);
     expect(risk?.message).toMatch(new RegExp(`goes live on ${after} \\(photo-view:[^)]+\\) 100 % \\(was ${before}`));
@@ -168,9 +186,15 @@ describe('Kubernetes comparison', () => {
 
   it('redacts a secret-looking environment variable value and Secret data', () => {
     const head = objects('dev');
-    const container = (((find(head, 'Deployment', 'photo-view').spec as JsonObject).template as JsonObject).spec as JsonObject).containers as JsonObject[];
+    const container = (((find(head, 'Deployment', 'photo-view').spec as JsonObject).template as JsonObject).spec as JsonObject)
+      .containers as JsonObject[];
     container[0].env = [...((container[0].env as JsonObject[] | undefined) ?? []), { name: 'API_TOKEN', value: 'tok-123-must-not-show' }];
-    head.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'extra', namespace: 'photo-view' }, stringData: { anything: 'plain-but-secret-456' } });
+    head.push({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'extra', namespace: 'photo-view' },
+      stringData: { anything: 'plain-but-secret-456' },
+    });
     const changes = compareObjects('dev', output.objects.get('dev') ?? [], head);
     const text = JSON.stringify(changes);
     expect(text).toContain('API_TOKEN');
@@ -191,7 +215,9 @@ describe('terminal format', () => {
   it('lists risks first, then each environment with old → new and why', () => {
     const text = renderText(report, false);
     expect(text.indexOf('Risks')).toBeLessThan(text.indexOf('prod (changed)'));
-    expect(text).toMatch(/HIGH +prod platform-prod: azurerm_container_registry\.\S+ \(\S+\) is destroyed and re-created: location "westeurope" → "northeurope"/);
+    expect(text).toMatch(
+      /HIGH +prod platform-prod: azurerm_container_registry\.\S+ \(\S+\) is destroyed and re-created: location "westeurope" → "northeurope"/,
+    );
     expect(text).toMatch(/location: "westeurope" → "northeurope" {2}replace {2}\(azurerm 4\.55\.0 docs, location: /);
     expect(text).not.toContain('\u001b[');
   });

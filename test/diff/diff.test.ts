@@ -64,7 +64,11 @@ describe('npm run diff', () => {
     expect(changes.stderr).toContain('--fail-on replace matched');
     expect(changes.status).toBe(1);
     expect(report.base.commit).toBe(base);
-    expect(report.environments.map((e) => [e.name, e.status])).toEqual([['dev', 'changed'], ['prod', 'changed'], ['staging', 'changed']]);
+    expect(report.environments.map((e) => [e.name, e.status])).toEqual([
+      ['dev', 'changed'],
+      ['prod', 'changed'],
+      ['staging', 'changed'],
+    ]);
   });
 
   it('predicts a replacement when the registry location changes', () => {
@@ -72,14 +76,18 @@ describe('npm run diff', () => {
     expect(registry.action).toBe('replace');
     expect(attribute(registry, 'location')).toMatchObject({ old: 'westeurope', new: 'northeurope', effect: 'replace' });
     expect(attribute(registry, 'location').basis).toContain('azurerm 4.55.0 docs');
-    expect(report.risks).toContainEqual(expect.objectContaining({ kind: 'stateful-replaced', level: 'high', environment: 'staging', address: registry.address }));
+    expect(report.risks).toContainEqual(
+      expect.objectContaining({ kind: 'stateful-replaced', level: 'high', environment: 'staging', address: registry.address }),
+    );
   });
 
   it('predicts a node-pool rotation when the AKS system pool vm_size changes', () => {
     const cluster = find(report, 'dev', ofType('azurerm_kubernetes_cluster'));
     expect(cluster.action).toBe('rotate');
     expect(attribute(cluster, 'default_node_pool.vm_size')).toMatchObject({ old: 'Standard_D2ds_v5', new: 'Standard_D4ds_v5', effect: 'rotate' });
-    expect(cluster.risks).toContainEqual(expect.objectContaining({ kind: 'node-pool-rotation', message: expect.stringContaining('temporary pool "systemtmp"') }));
+    expect(cluster.risks).toContainEqual(
+      expect.objectContaining({ kind: 'node-pool-rotation', message: expect.stringContaining('temporary pool "systemtmp"') }),
+    );
   });
 
   it('updates the autoscaler max count in place, saying that the docs do not list it', () => {
@@ -101,7 +109,9 @@ describe('npm run diff', () => {
   it('flags a load balancer going from internal to public', () => {
     const service = find(report, 'staging', (c) => c.address === 'Service/photo-view/photo-view');
     expect(service.layer).toBe('kubernetes');
-    expect(report.risks).toContainEqual(expect.objectContaining({ kind: 'public-exposure', level: 'high', environment: 'staging', address: service.address }));
+    expect(report.risks).toContainEqual(
+      expect.objectContaining({ kind: 'public-exposure', level: 'high', environment: 'staging', address: service.address }),
+    );
   });
 
   it('shows a tag-only change as an update with low risk', () => {
@@ -119,8 +129,14 @@ describe('npm run diff', () => {
     expect(canary).toMatchObject({ layer: 'kubernetes', action: 'update' });
     expect(attribute(canary, 'spec.replicas')).toMatchObject({ old: 1, new: 3 });
     const traffic = report.risks.find((r) => r.environment === 'prod' && r.kind === 'traffic');
-    expect(traffic?.live?.before.map((s) => [s.track, s.percent])).toEqual([['canary', 10], ['stable', 90]]);
-    expect(traffic?.live?.after.map((s) => [s.track, s.percent])).toEqual([['canary', 30], ['stable', 70]]);
+    expect(traffic?.live?.before.map((s) => [s.track, s.percent])).toEqual([
+      ['canary', 10],
+      ['stable', 90],
+    ]);
+    expect(traffic?.live?.after.map((s) => [s.track, s.percent])).toEqual([
+      ['canary', 30],
+      ['stable', 70],
+    ]);
     expect(traffic?.message).toMatch(/goes live on canary \(photo-view:[^)]+\) 30 %/);
   });
 
@@ -138,7 +154,13 @@ describe('npm run diff', () => {
 
   it('writes Markdown with the risks first, a summary table per environment and folded details', () => {
     const markdown = read(out, 'diff.md');
-    const order = ['### Offline diff', '**Risks**', ':red_circle:', '| Environment | Status | Terraform | Kubernetes | Risks |', '<details><summary><b>dev</b>'];
+    const order = [
+      '### Offline diff',
+      '**Risks**',
+      ':red_circle:',
+      '| Environment | Status | Terraform | Kubernetes | Risks |',
+      '<details><summary><b>dev</b>',
+    ];
     const positions = order.map((s) => markdown.indexOf(s));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
@@ -183,8 +205,22 @@ describe('npm run diff', () => {
     });
 
     it('shows an added and a removed environment as such', () => {
-      expect(moves.environments.map((e) => [e.name, e.status])).toEqual([['dev', 'changed'], ['prod', 'changed'], ['qa', 'added'], ['staging', 'removed']]);
-      expect(moves.risks[0]).toEqual(expect.objectContaining({ kind: 'environment-removed', level: 'high', environment: 'staging', message: expect.stringMatching(/^environment staging is removed: \d+ Terraform resources in apps-staging, platform-staging, \d+ Kubernetes objects destroyed$/) }));
+      expect(moves.environments.map((e) => [e.name, e.status])).toEqual([
+        ['dev', 'changed'],
+        ['prod', 'changed'],
+        ['qa', 'added'],
+        ['staging', 'removed'],
+      ]);
+      expect(moves.risks[0]).toEqual(
+        expect.objectContaining({
+          kind: 'environment-removed',
+          level: 'high',
+          environment: 'staging',
+          message: expect.stringMatching(
+            /^environment staging is removed: \d+ Terraform resources in apps-staging, platform-staging, \d+ Kubernetes objects destroyed$/,
+          ),
+        }),
+      );
       expect(moves.risks).toContainEqual(expect.objectContaining({ kind: 'environment-added', level: 'medium', environment: 'qa' }));
       // One line per whole environment, not one per resource.
       expect(moves.risks.filter((r) => r.environment === 'qa' || r.environment === 'staging')).toHaveLength(2);

@@ -26,7 +26,8 @@ export class GitFixture {
   public readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diff-repo-'));
 
   constructor() {
-    const files = run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], ROOT).split('\0')
+    const files = run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], ROOT)
+      .split('\0')
       .filter((f) => f && f.split('/')[0] !== 'node_modules' && fs.existsSync(path.join(ROOT, f)) && fs.statSync(path.join(ROOT, f)).isFile());
     for (const file of files) {
       fs.mkdirSync(path.dirname(path.join(this.dir, file)), { recursive: true });
@@ -61,7 +62,13 @@ export class GitFixture {
     const file = path.join(this.dir, 'environments', `${env}.yaml`);
     const doc = parseDocument(fs.readFileSync(file, 'utf8'));
     if (!doc.hasIn(['waivers'])) doc.setIn(['waivers'], doc.createNode([]));
-    doc.addIn(['waivers'], { rule, object, reason: 'accepted in this test of npm run diff, not in any real environment', owner: 'test', expires: '2099-12-31' });
+    doc.addIn(['waivers'], {
+      rule,
+      object,
+      reason: 'accepted in this test of npm run diff, not in any real environment',
+      owner: 'test',
+      expires: '2099-12-31',
+    });
     fs.writeFileSync(file, doc.toString());
   }
 
@@ -76,7 +83,10 @@ export class GitFixture {
   /** `npm run diff -- ARGS` in the repository. */
   diff(...args: string[]): DiffRun {
     const r = spawnSync(process.execPath, ['scripts/run-app.mjs', 'scripts/diff/main.ts', ...args], {
-      cwd: this.dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024,
+      cwd: this.dir,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+      maxBuffer: 64 * 1024 * 1024,
     });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   }

@@ -6,10 +6,14 @@ const rec = (stack: string, status: PlanRecord['status'], change = 0): PlanRecor
 
 describe('drift report', () => {
   it('reports drift with the stacks that differ and their plans', () => {
-    const { status, body } = driftReport([
-      { record: rec('apps-dev', 'no-changes'), plan: 'No changes.' },
-      { record: rec('platform-dev', 'changes', 1), plan: '# azurerm_key_vault.KeyVault will be updated in-place' },
-    ], 'dev', 'https://example.com/run/1');
+    const { status, body } = driftReport(
+      [
+        { record: rec('apps-dev', 'no-changes'), plan: 'No changes.' },
+        { record: rec('platform-dev', 'changes', 1), plan: '# azurerm_key_vault.KeyVault will be updated in-place' },
+      ],
+      'dev',
+      'https://example.com/run/1',
+    );
     expect(status).toBe('drift');
     expect(body).toContain('| `platform-dev` | **0 to add, 1 to change, 0 to destroy** |');
     expect(body).toContain('| `apps-dev` | no changes |');
@@ -23,7 +27,16 @@ describe('drift report', () => {
   });
 
   it('is failed, not clean, when a stack could not be planned', () => {
-    expect(driftReport([{ record: rec('platform-dev', 'no-changes'), plan: '' }, { record: rec('apps-dev', 'failed'), plan: '' }], 'dev', 'run').status).toBe('failed');
+    expect(
+      driftReport(
+        [
+          { record: rec('platform-dev', 'no-changes'), plan: '' },
+          { record: rec('apps-dev', 'failed'), plan: '' },
+        ],
+        'dev',
+        'run',
+      ).status,
+    ).toBe('failed');
   });
 
   it('fits a huge plan into one issue body', () => {

@@ -20,8 +20,12 @@ platform-dev  \u001b[1mPlan:\u001b[0m 1 to add, 1 to change, 2 to destroy.`;
 describe('plan summary', () => {
   it('counts adds, changes and destroys and lists replaced and destroyed resources', () => {
     expect(summarizePlan(PLAN, 0)).toEqual({
-      status: 'changes', add: 1, change: 1, destroy: 2,
-      replaced: ['azurerm_kubernetes_cluster.Cluster_EB0386A7'], destroyed: ['azurerm_role_assignment.Old'],
+      status: 'changes',
+      add: 1,
+      change: 1,
+      destroy: 2,
+      replaced: ['azurerm_kubernetes_cluster.Cluster_EB0386A7'],
+      destroyed: ['azurerm_role_assignment.Old'],
     });
   });
   it('recognises a plan without changes', () => {
@@ -31,7 +35,9 @@ describe('plan summary', () => {
     expect(summarizePlan('Error: building AzureRM Client', 1).status).toBe('failed');
   });
   it('explains an apps stack planned before its platform is deployed', () => {
-    expect(planSection('apps-dev', 'Error: cluster not found', 1).summary).toMatch(/Could not be planned.*does not exist yet: `platform-dev` is new or changes it in this pull request and is not deployed/);
+    expect(planSection('apps-dev', 'Error: cluster not found', 1).summary).toMatch(
+      /Could not be planned.*does not exist yet: `platform-dev` is new or changes it in this pull request and is not deployed/,
+    );
   });
   it('explains precisely an apps plan missing because the plan identity has Reader only', () => {
     const output = [
@@ -47,10 +53,12 @@ describe('plan summary', () => {
   });
   it('names the permission a plan was denied', () => {
     const output = "Error: ... does not have authorization to perform action 'Microsoft.Storage/storageAccounts/listKeys/action' over scope ...";
-    expect(planSection('platform-dev', output, 1).summary).toContain("`Microsoft.Storage/storageAccounts/listKeys/action` was denied");
+    expect(planSection('platform-dev', output, 1).summary).toContain('`Microsoft.Storage/storageAccounts/listKeys/action` was denied');
   });
   it('puts replaced resources in the summary a reviewer reads first', () => {
-    expect(planSection('platform-dev', PLAN, 0).summary).toContain('**Replaced** (destroyed and re-created):\n- `azurerm_kubernetes_cluster.Cluster_EB0386A7`');
+    expect(planSection('platform-dev', PLAN, 0).summary).toContain(
+      '**Replaced** (destroyed and re-created):\n- `azurerm_kubernetes_cluster.Cluster_EB0386A7`',
+    );
   });
 });
 
@@ -58,7 +66,7 @@ describe('comment', () => {
   it('starts with the marker the workflow updates it by', () => {
     expect(renderComment('Review', [{ title: 'A', summary: 's' }]).startsWith(COMMENT_MARKER)).toBe(true);
   });
-  it('is trimmed to GitHub\'s size limit, cutting details but keeping every summary', () => {
+  it("is trimmed to GitHub's size limit, cutting details but keeping every summary", () => {
     const huge = 'x'.repeat(50_000);
     const text = renderComment('Review', [
       { title: 'platform-dev', summary: 'SUMMARY-1', details: huge },
@@ -128,15 +136,31 @@ describe('pr-comment command', () => {
     fs.writeFileSync(path.join(offline, 'exitcode'), '3');
     fs.writeFileSync(path.join(offline, 'stderr.txt'), 'npm run diff: synth of the base main (abc1234) failed');
     expect(run('--out', file, '--offline-diff', offline, '--no-plan-reason', 'no Azure.').status).toBe(0);
-    expect(fs.readFileSync(file, 'utf8')).toMatch(/### Offline diff\n\n\*\*`npm run diff` failed\*\* \(exit code 3[^]*synth of the base main \(abc1234\) failed/);
+    expect(fs.readFileSync(file, 'utf8')).toMatch(
+      /### Offline diff\n\n\*\*`npm run diff` failed\*\* \(exit code 3[^]*synth of the base main \(abc1234\) failed/,
+    );
     fs.rmSync(offline, { recursive: true, force: true });
   });
 
   it('says synthesis failed instead of failing itself when there is no output', () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'nothing-'));
     const file = path.join(out, 'comment-failed.md');
-    const r = spawnSync(process.execPath, ['scripts/run-app.mjs', '.github/scripts/pr-comment.ts', '--cdktf-out', path.join(empty, 'cdktf.out'), '--dist', path.join(empty, 'dist'),
-      '--out', file, '--no-plan-reason', 'no Azure.'], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [
+        'scripts/run-app.mjs',
+        '.github/scripts/pr-comment.ts',
+        '--cdktf-out',
+        path.join(empty, 'cdktf.out'),
+        '--dist',
+        path.join(empty, 'dist'),
+        '--out',
+        file,
+        '--no-plan-reason',
+        'no Azure.',
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     expect(r.status).toBe(0);
     expect(fs.readFileSync(file, 'utf8')).toContain('### Synthesized\n\n**Synthesis failed**');
     fs.rmSync(empty, { recursive: true, force: true });

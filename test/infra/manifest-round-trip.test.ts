@@ -15,7 +15,15 @@ import { kubernetesProblems } from '../support/kubernetes-schema';
  */
 
 /** Zero values the chart may send because their Go fields are pointers: the server returns them. */
-const POINTER_FIELDS = new Set(['automountServiceAccountToken', 'allowPrivilegeEscalation', 'privileged', 'replicas', 'stabilizationWindowSeconds', 'maxUnavailable', 'maxSurge']);
+const POINTER_FIELDS = new Set([
+  'automountServiceAccountToken',
+  'allowPrivilegeEscalation',
+  'privileged',
+  'replicas',
+  'stabilizationWindowSeconds',
+  'maxUnavailable',
+  'maxSurge',
+]);
 /** Empty objects the server returns as {}: an emptyDir volume, a select-all label selector. */
 const RETURNED_WHEN_EMPTY = new Set(['emptyDir', 'podSelector']);
 const USER_DATA = new Set(['labels', 'annotations', 'data', 'parameters', 'volumeAttributes', 'matchLabels', 'nodeSelector']);
@@ -37,7 +45,13 @@ function droppedByServer(value: unknown, at: string, key: string, builtIn: boole
 const STRATEGIES: Record<string, Record<string, unknown>> = {
   rolling: { strategy: 'rolling', tag: '1.4.2' },
   'blue/green, blue active': { strategy: 'blueGreen', active: 'blue', blueTag: '1.4.2', greenTag: '1.5.0' },
-  'blue/green, green active, idle colour scaled down': { strategy: 'blueGreen', active: 'green', blueTag: '1.4.2', greenTag: '1.5.0', scaledDown: { colour: 'blue', replicas: 1 } },
+  'blue/green, green active, idle colour scaled down': {
+    strategy: 'blueGreen',
+    active: 'green',
+    blueTag: '1.4.2',
+    greenTag: '1.5.0',
+    scaledDown: { colour: 'blue', replicas: 1 },
+  },
   'canary 10 %': { strategy: 'canary', stableTag: '1.4.2', canaryTag: '1.5.0', canaryPercent: 10 },
   'canary rolled back (0 %)': { strategy: 'canary', stableTag: '1.4.2', canaryTag: '1.5.0', canaryPercent: 0 },
 };
@@ -56,9 +70,16 @@ describe.each(ENVIRONMENT_NAMES)('objects applied to %s survive the API server r
 });
 
 it('sends resource quantities in the form the API server returns (1000m is 1, 1024Mi is 1Gi)', () => {
-  const manifests = synthAppsManifests(environment('dev', { app: { resources: { cpuLimitMillis: 1000, memoryLimitMiB: 1024, cpuRequestMillis: 500, memoryRequestMiB: 512 } } }));
-  const deployment = manifests.find((m) => m.kind === 'Deployment') as unknown as { spec: { template: { spec: { containers: Array<{ resources: unknown }> } } } };
-  expect(deployment.spec.template.spec.containers[0].resources).toEqual({ limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '500m', memory: '512Mi' } });
+  const manifests = synthAppsManifests(
+    environment('dev', { app: { resources: { cpuLimitMillis: 1000, memoryLimitMiB: 1024, cpuRequestMillis: 500, memoryRequestMiB: 512 } } }),
+  );
+  const deployment = manifests.find((m) => m.kind === 'Deployment') as unknown as {
+    spec: { template: { spec: { containers: Array<{ resources: unknown }> } } };
+  };
+  expect(deployment.spec.template.spec.containers[0].resources).toEqual({
+    limits: { cpu: '1', memory: '1Gi' },
+    requests: { cpu: '500m', memory: '512Mi' },
+  });
 });
 
 it('writes the same clean objects to dist/ (cdk8s App synth, one file per chart)', () => {

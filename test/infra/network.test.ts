@@ -53,7 +53,10 @@ describe.each(ENVIRONMENT_NAMES)('network, identity and encryption of %s', (name
 
   it('sets the pod and service ranges, cluster DNS and outbound type from config', () => {
     expect(cluster.network_profile).toMatchObject({
-      pod_cidr: env.network.podCidr, service_cidr: env.network.serviceCidr, dns_service_ip: env.network.dnsServiceIp, outbound_type: env.network.outboundType,
+      pod_cidr: env.network.podCidr,
+      service_cidr: env.network.serviceCidr,
+      dns_service_ip: env.network.dnsServiceIp,
+      outbound_type: env.network.outboundType,
     });
   });
 
@@ -80,12 +83,21 @@ describe('prod: nothing reachable from the internet', () => {
       'snet-photoview-prod-weu-pep': ['10.20.3.0/27'],
       'snet-photoview-prod-weu-ilb': ['10.20.4.0/27'],
     });
-    expect(subnets['snet-photoview-prod-weu-apiserver'].delegation).toEqual([{
-      name: 'aks-apiserver', service_delegation: { name: 'Microsoft.ContainerService/managedClusters', actions: ['Microsoft.Network/virtualNetworks/subnets/join/action'] },
-    }]);
+    expect(subnets['snet-photoview-prod-weu-apiserver'].delegation).toEqual([
+      {
+        name: 'aks-apiserver',
+        service_delegation: {
+          name: 'Microsoft.ContainerService/managedClusters',
+          actions: ['Microsoft.Network/virtualNetworks/subnets/join/action'],
+        },
+      },
+    ]);
     for (const subnet of Object.values(subnets)) expect(subnet.default_outbound_access_enabled).toBe(false);
-    expect(all(json, 'azurerm_network_security_group').map((n) => n.name).sort()).toEqual(
-      ['apiserver', 'ilb', 'pep', 'system', 'user'].map((q) => `nsg-photoview-prod-weu-${q}`));
+    expect(
+      all(json, 'azurerm_network_security_group')
+        .map((n) => n.name)
+        .sort(),
+    ).toEqual(['apiserver', 'ilb', 'pep', 'system', 'user'].map((q) => `nsg-photoview-prod-weu-${q}`));
     expect(all(json, 'azurerm_subnet_network_security_group_association')).toHaveLength(5);
   });
 
@@ -100,8 +112,11 @@ describe('prod: nothing reachable from the internet', () => {
   });
 
   it('gives the control plane Network Contributor on the node, API server and load balancer subnets, not the endpoint subnet', () => {
-    expect(roleAssignments(json, 'Network Contributor').map((a) => a.scope).sort()).toEqual(
-      ['systemNodes', 'userNodes', 'apiServer', 'internalLoadBalancers'].map((r) => subnetRef(json, r)).sort());
+    expect(
+      roleAssignments(json, 'Network Contributor')
+        .map((a) => a.scope)
+        .sort(),
+    ).toEqual(['systemNodes', 'userNodes', 'apiServer', 'internalLoadBalancers'].map((r) => subnetRef(json, r)).sort());
   });
 
   it('closes Key Vault and the registry to public networks; trusted Azure services bypass', () => {
@@ -117,17 +132,26 @@ describe('prod: nothing reachable from the internet', () => {
   });
 
   it('reaches Key Vault and the registry through private endpoints with private DNS zones linked to the VNet', () => {
-    const endpoints: Record<string, any> = Object.fromEntries(all(json, 'azurerm_private_endpoint').map((e) => [e.private_service_connection.subresource_names[0], e]));
+    const endpoints: Record<string, any> = Object.fromEntries(
+      all(json, 'azurerm_private_endpoint').map((e) => [e.private_service_connection.subresource_names[0], e]),
+    );
     expect(Object.keys(endpoints).sort()).toEqual(['registry', 'vault']);
     expect(endpoints.vault).toMatchObject({
-      name: 'pep-photoview-prod-weu-kv', subnet_id: subnetRef(json, 'privateEndpoints'),
+      name: 'pep-photoview-prod-weu-kv',
+      subnet_id: subnetRef(json, 'privateEndpoints'),
       private_service_connection: { private_connection_resource_id: ref(json, 'azurerm_key_vault'), is_manual_connection: false },
     });
     expect(endpoints.registry.private_service_connection.private_connection_resource_id).toBe(ref(json, 'azurerm_container_registry'));
     const zones = json.resource.azurerm_private_dns_zone;
-    expect(Object.values(zones).map((z: any) => z.name).sort()).toEqual(['privatelink.azurecr.io', 'privatelink.vaultcore.azure.net']);
+    expect(
+      Object.values(zones)
+        .map((z: any) => z.name)
+        .sort(),
+    ).toEqual(['privatelink.azurecr.io', 'privatelink.vaultcore.azure.net']);
     for (const endpoint of Object.values(endpoints)) {
-      const zoneKey = Object.keys(zones).find((k) => endpoint.private_dns_zone_group.private_dns_zone_ids[0] === `\${azurerm_private_dns_zone.${k}.id}`);
+      const zoneKey = Object.keys(zones).find(
+        (k) => endpoint.private_dns_zone_group.private_dns_zone_ids[0] === `\${azurerm_private_dns_zone.${k}.id}`,
+      );
       expect(zoneKey).toBeDefined();
     }
     for (const link of all(json, 'azurerm_private_dns_zone_virtual_network_link')) {
@@ -141,7 +165,8 @@ describe('dev: AKS-managed VNet, public endpoints (Entra ID and RBAC only)', () 
   const cluster = only(json, 'azurerm_kubernetes_cluster');
 
   it('creates no VNet, endpoints or subnet rights, and a public API server', () => {
-    for (const type of ['azurerm_virtual_network', 'azurerm_subnet', 'azurerm_private_endpoint', 'azurerm_private_dns_zone']) expect(json.resource[type]).toBeUndefined();
+    for (const type of ['azurerm_virtual_network', 'azurerm_subnet', 'azurerm_private_endpoint', 'azurerm_private_dns_zone'])
+      expect(json.resource[type]).toBeUndefined();
     expect(roleAssignments(json, 'Network Contributor')).toEqual([]);
     expect(cluster.default_node_pool).not.toHaveProperty('vnet_subnet_id');
     expect(cluster.private_cluster_enabled).toBe(false);
@@ -149,14 +174,19 @@ describe('dev: AKS-managed VNet, public endpoints (Entra ID and RBAC only)', () 
   });
 
   it('leaves Key Vault open with an explicit Allow and the registry without a firewall', () => {
-    expect(only(json, 'azurerm_key_vault')).toMatchObject({ public_network_access_enabled: true, network_acls: { default_action: 'Allow', bypass: 'AzureServices' } });
+    expect(only(json, 'azurerm_key_vault')).toMatchObject({
+      public_network_access_enabled: true,
+      network_acls: { default_action: 'Allow', bypass: 'AzureServices' },
+    });
     expect(only(json, 'azurerm_container_registry')).not.toHaveProperty('network_rule_set');
   });
 });
 
 describe('network options', () => {
   it('authorized ranges: a public API server that only the listed ranges reach', () => {
-    const { json } = synthPlatform(environment('dev', { network: { apiServer: { access: 'authorizedRanges', authorizedIpRanges: ['203.0.113.0/24', '198.51.100.7/32'] } } }));
+    const { json } = synthPlatform(
+      environment('dev', { network: { apiServer: { access: 'authorizedRanges', authorizedIpRanges: ['203.0.113.0/24', '198.51.100.7/32'] } } }),
+    );
     const cluster = only(json, 'azurerm_kubernetes_cluster');
     expect(cluster.api_server_access_profile).toEqual({ authorized_ip_ranges: ['203.0.113.0/24', '198.51.100.7/32'] });
     expect(cluster.private_cluster_enabled).toBe(false);
@@ -172,16 +202,30 @@ describe('network options', () => {
   });
 
   it('VNet integration with authorized ranges on a public API server', () => {
-    const { json } = synthPlatform(environment('staging', { network: { apiServer: { access: 'authorizedRanges', authorizedIpRanges: ['203.0.113.0/24'], vnetIntegration: true } } }));
+    const { json } = synthPlatform(
+      environment('staging', {
+        network: { apiServer: { access: 'authorizedRanges', authorizedIpRanges: ['203.0.113.0/24'], vnetIntegration: true } },
+      }),
+    );
     expect(only(json, 'azurerm_kubernetes_cluster').api_server_access_profile).toEqual({
-      authorized_ip_ranges: ['203.0.113.0/24'], subnet_id: subnetRef(json, 'apiServer'), virtual_network_integration_enabled: true,
+      authorized_ip_ranges: ['203.0.113.0/24'],
+      subnet_id: subnetRef(json, 'apiServer'),
+      virtual_network_integration_enabled: true,
     });
   });
 
   it('existing subnets: no VNet created, pools and rights on the given IDs, load balancers in the user subnet by default', () => {
-    const { json } = synthPlatform(environment('prod', {
-      network: { virtualNetwork: { mode: 'existing', addressSpace: ['10.50.0.0/16'], subnets: { systemNodes: SUBNET('nodes'), userNodes: SUBNET('apps'), apiServer: SUBNET('api'), privateEndpoints: SUBNET('pep') } } },
-    }));
+    const { json } = synthPlatform(
+      environment('prod', {
+        network: {
+          virtualNetwork: {
+            mode: 'existing',
+            addressSpace: ['10.50.0.0/16'],
+            subnets: { systemNodes: SUBNET('nodes'), userNodes: SUBNET('apps'), apiServer: SUBNET('api'), privateEndpoints: SUBNET('pep') },
+          },
+        },
+      }),
+    );
     expect(json.resource.azurerm_virtual_network).toBeUndefined();
     expect(json.resource.azurerm_subnet).toBeUndefined();
     const cluster = only(json, 'azurerm_kubernetes_cluster');
@@ -189,16 +233,26 @@ describe('network options', () => {
     expect(only(json, 'azurerm_kubernetes_cluster_node_pool').vnet_subnet_id).toBe(SUBNET('apps'));
     expect(cluster.api_server_access_profile.subnet_id).toBe(SUBNET('api'));
     // The user subnet also hosts the load balancers: one assignment, not a duplicate that Azure would reject.
-    expect(roleAssignments(json, 'Network Contributor').map((a) => a.scope).sort()).toEqual([SUBNET('api'), SUBNET('apps'), SUBNET('nodes')]);
+    expect(
+      roleAssignments(json, 'Network Contributor')
+        .map((a) => a.scope)
+        .sort(),
+    ).toEqual([SUBNET('api'), SUBNET('apps'), SUBNET('nodes')]);
     for (const endpoint of all(json, 'azurerm_private_endpoint')) expect(endpoint.subnet_id).toBe(SUBNET('pep'));
-    for (const link of all(json, 'azurerm_private_dns_zone_virtual_network_link')) expect(link.virtual_network_id).toBe(SUBNET('x').replace(/\/subnets\/x$/, ''));
+    for (const link of all(json, 'azurerm_private_dns_zone_virtual_network_link'))
+      expect(link.virtual_network_id).toBe(SUBNET('x').replace(/\/subnets\/x$/, ''));
     expect(azurermProblems(json)).toEqual([]);
   });
 
   it('user-defined routing with existing subnets sets the outbound type only', () => {
-    const { json } = synthPlatform(environment('dev', {
-      network: { outboundType: 'userDefinedRouting', virtualNetwork: { mode: 'existing', addressSpace: ['10.50.0.0/16'], subnets: { systemNodes: SUBNET('nodes'), userNodes: SUBNET('apps') } } },
-    }));
+    const { json } = synthPlatform(
+      environment('dev', {
+        network: {
+          outboundType: 'userDefinedRouting',
+          virtualNetwork: { mode: 'existing', addressSpace: ['10.50.0.0/16'], subnets: { systemNodes: SUBNET('nodes'), userNodes: SUBNET('apps') } },
+        },
+      }),
+    );
     expect(only(json, 'azurerm_kubernetes_cluster').network_profile.outbound_type).toBe('userDefinedRouting');
     expect(json.resource.azurerm_nat_gateway).toBeUndefined();
   });
@@ -207,7 +261,11 @@ describe('network options', () => {
     const { json } = synthPlatform(environment('staging', { network: { outboundType: 'userAssignedNATGateway' } }));
     expect(only(json, 'azurerm_nat_gateway')).toMatchObject({ name: 'ng-photoview-staging-weu', sku_name: 'Standard' });
     expect(only(json, 'azurerm_public_ip')).toMatchObject({ name: 'pip-photoview-staging-weu-egress', allocation_method: 'Static', sku: 'Standard' });
-    expect(all(json, 'azurerm_subnet_nat_gateway_association').map((a) => a.subnet_id).sort()).toEqual([subnetRef(json, 'systemNodes'), subnetRef(json, 'userNodes')].sort());
+    expect(
+      all(json, 'azurerm_subnet_nat_gateway_association')
+        .map((a) => a.subnet_id)
+        .sort(),
+    ).toEqual([subnetRef(json, 'systemNodes'), subnetRef(json, 'userNodes')].sort());
     expect(only(json, 'azurerm_kubernetes_cluster').network_profile.outbound_type).toBe('userAssignedNATGateway');
     expect(azurermProblems(json)).toEqual([]);
   });
@@ -219,9 +277,13 @@ describe('network options', () => {
 
   it('trusted ranges: Key Vault and registry firewalls let CI egress ranges through while public access stays on', () => {
     const { json } = synthPlatform(environment('prod', { network: { publicNetworkAccess: true, trustedIpRanges: ['203.0.113.0/24'] } }));
-    expect(only(json, 'azurerm_key_vault')).toMatchObject({ public_network_access_enabled: true, network_acls: { default_action: 'Deny', ip_rules: ['203.0.113.0/24'] } });
+    expect(only(json, 'azurerm_key_vault')).toMatchObject({
+      public_network_access_enabled: true,
+      network_acls: { default_action: 'Deny', ip_rules: ['203.0.113.0/24'] },
+    });
     expect(only(json, 'azurerm_container_registry')).toMatchObject({
-      public_network_access_enabled: true, network_rule_set: [{ default_action: 'Deny', ip_rule: [{ action: 'Allow', ip_range: '203.0.113.0/24' }] }],
+      public_network_access_enabled: true,
+      network_rule_set: [{ default_action: 'Deny', ip_rule: [{ action: 'Allow', ip_range: '203.0.113.0/24' }] }],
     });
   });
 
@@ -255,18 +317,29 @@ describe('the apps stack in every API server access mode', () => {
 });
 
 describe('central private DNS zones (hub/spoke)', () => {
-  const ZONE = (name: string) => `/subscriptions/44444444-4444-4444-4444-444444444444/resourceGroups/rg-hub-dns/providers/Microsoft.Network/privateDnsZones/${name}`;
+  const ZONE = (name: string) =>
+    `/subscriptions/44444444-4444-4444-4444-444444444444/resourceGroups/rg-hub-dns/providers/Microsoft.Network/privateDnsZones/${name}`;
   it('registers the endpoints in the hub zones and creates no zones or links of its own', () => {
-    const { json } = synthPlatform(environment('prod', {
-      network: { virtualNetwork: {
-        mode: 'existing', addressSpace: ['10.50.0.0/16'],
-        subnets: { systemNodes: SUBNET('nodes'), userNodes: SUBNET('apps'), apiServer: SUBNET('api'), privateEndpoints: SUBNET('pep') },
-        privateDnsZones: { keyVault: ZONE('privatelink.vaultcore.azure.net'), registry: ZONE('privatelink.azurecr.io') },
-      } },
-    }));
+    const { json } = synthPlatform(
+      environment('prod', {
+        network: {
+          virtualNetwork: {
+            mode: 'existing',
+            addressSpace: ['10.50.0.0/16'],
+            subnets: { systemNodes: SUBNET('nodes'), userNodes: SUBNET('apps'), apiServer: SUBNET('api'), privateEndpoints: SUBNET('pep') },
+            privateDnsZones: { keyVault: ZONE('privatelink.vaultcore.azure.net'), registry: ZONE('privatelink.azurecr.io') },
+          },
+        },
+      }),
+    );
     expect(json.resource.azurerm_private_dns_zone).toBeUndefined();
     expect(json.resource.azurerm_private_dns_zone_virtual_network_link).toBeUndefined();
-    const zoneOf = Object.fromEntries(all(json, 'azurerm_private_endpoint').map((e) => [e.private_service_connection.subresource_names[0], e.private_dns_zone_group.private_dns_zone_ids]));
+    const zoneOf = Object.fromEntries(
+      all(json, 'azurerm_private_endpoint').map((e) => [
+        e.private_service_connection.subresource_names[0],
+        e.private_dns_zone_group.private_dns_zone_ids,
+      ]),
+    );
     expect(zoneOf).toEqual({ vault: [ZONE('privatelink.vaultcore.azure.net')], registry: [ZONE('privatelink.azurecr.io')] });
     expect(azurermProblems(json)).toEqual([]);
   });
@@ -292,10 +365,16 @@ describe('a public load balancer in a created VNet', () => {
   it('opens HTTP and HTTPS from the internet on the user node subnet only', () => {
     const { json } = synthPlatform(environment('staging', { app: { internalLoadBalancer: false } }));
     const nsgs: Record<string, any> = Object.fromEntries(all(json, 'azurerm_network_security_group').map((n) => [n.name, n]));
-    expect(nsgs['nsg-photoview-staging-weu-user'].security_rule).toEqual([expect.objectContaining({
-      name: 'AllowInternetWebToLoadBalancers', direction: 'Inbound', access: 'Allow', protocol: 'Tcp',
-      source_address_prefix: 'Internet', destination_port_ranges: ['80', '443'],
-    })]);
+    expect(nsgs['nsg-photoview-staging-weu-user'].security_rule).toEqual([
+      expect.objectContaining({
+        name: 'AllowInternetWebToLoadBalancers',
+        direction: 'Inbound',
+        access: 'Allow',
+        protocol: 'Tcp',
+        source_address_prefix: 'Internet',
+        destination_port_ranges: ['80', '443'],
+      }),
+    ]);
     for (const [name, nsg] of Object.entries(nsgs)) if (!name.endsWith('-user')) expect(nsg).not.toHaveProperty('security_rule');
     expect(azurermProblems(json)).toEqual([]);
   });

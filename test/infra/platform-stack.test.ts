@@ -82,9 +82,15 @@ describe.each(ENVIRONMENT_NAMES)('platform stack of %s', (name) => {
   it('runs the system pool with critical add-ons only, under the autoscaler', () => {
     const pool = env.kubernetes.systemPool;
     expect(cluster.default_node_pool).toMatchObject({
-      name: 'system', only_critical_addons_enabled: true, auto_scaling_enabled: true,
-      min_count: pool.minCount, max_count: pool.maxCount, vm_size: pool.vmSize.name,
-      max_pods: 110, os_disk_type: 'Ephemeral', upgrade_settings: { max_surge: '33%' },
+      name: 'system',
+      only_critical_addons_enabled: true,
+      auto_scaling_enabled: true,
+      min_count: pool.minCount,
+      max_count: pool.maxCount,
+      vm_size: pool.vmSize.name,
+      max_pods: 110,
+      os_disk_type: 'Ephemeral',
+      upgrade_settings: { max_surge: '33%' },
       orchestrator_version: env.kubernetes.version,
     });
     expect(cluster.default_node_pool.zones).toEqual(pool.zones ?? (AZURE_REGIONS[env.location].zones ? ['1', '2', '3'] : undefined));
@@ -94,8 +100,14 @@ describe.each(ENVIRONMENT_NAMES)('platform stack of %s', (name) => {
   it('adds a user node pool under the autoscaler, labelled for scheduling', () => {
     const pool = env.kubernetes.userPool;
     expect(text).toHaveResourceWithProperties(KubernetesClusterNodePool, {
-      name: 'apps', mode: 'User', auto_scaling_enabled: true, min_count: pool.minCount, max_count: pool.maxCount,
-      vm_size: pool.vmSize.name, node_labels: { 'photo-view.io/pool': 'apps' }, upgrade_settings: { max_surge: '33%' },
+      name: 'apps',
+      mode: 'User',
+      auto_scaling_enabled: true,
+      min_count: pool.minCount,
+      max_count: pool.maxCount,
+      vm_size: pool.vmSize.name,
+      node_labels: { 'photo-view.io/pool': 'apps' },
+      upgrade_settings: { max_surge: '33%' },
       kubernetes_cluster_id: '${azurerm_kubernetes_cluster.Cluster_EB0386A7.id}',
     });
     expect(userPool.zones).toEqual(pool.zones ?? (AZURE_REGIONS[env.location].zones ? ['1', '2', '3'] : undefined));
@@ -105,13 +117,21 @@ describe.each(ENVIRONMENT_NAMES)('platform stack of %s', (name) => {
   it('sets the cluster autoscaler profile from config', () => {
     const profile = env.kubernetes.autoscalerProfile;
     expect(cluster.auto_scaler_profile).toMatchObject({
-      expander: profile.expander, scan_interval: profile.scanInterval, scale_down_delay_after_add: profile.scaleDownDelayAfterAdd,
-      scale_down_unneeded: profile.scaleDownUnneeded, scale_down_utilization_threshold: String(profile.scaleDownUtilizationThreshold),
+      expander: profile.expander,
+      scan_interval: profile.scanInterval,
+      scale_down_delay_after_add: profile.scaleDownDelayAfterAdd,
+      scale_down_unneeded: profile.scaleDownUnneeded,
+      scale_down_utilization_threshold: String(profile.scaleDownUtilizationThreshold),
     });
   });
 
   it('uses Azure CNI powered by Cilium, in overlay mode, from the start (changing it later replaces the cluster)', () => {
-    expect(cluster.network_profile).toMatchObject({ network_plugin: 'azure', network_plugin_mode: 'overlay', network_data_plane: 'cilium', network_policy: 'cilium' });
+    expect(cluster.network_profile).toMatchObject({
+      network_plugin: 'azure',
+      network_plugin_mode: 'overlay',
+      network_data_plane: 'cilium',
+      network_policy: 'cilium',
+    });
   });
 
   it('gives every node pool a temporary name for rotation, so vm_size, zones, max_pods or OS disk changes apply later', () => {
@@ -124,7 +144,10 @@ describe.each(ENVIRONMENT_NAMES)('platform stack of %s', (name) => {
   });
 
   it('does not set a destination type on the Key Vault diagnostic setting (a diff on every plan), only where resource tables exist', () => {
-    const settings = Object.values(json.resource.azurerm_monitor_diagnostic_setting) as Array<{ target_resource_id: string; log_analytics_destination_type?: string }>;
+    const settings = Object.values(json.resource.azurerm_monitor_diagnostic_setting) as Array<{
+      target_resource_id: string;
+      log_analytics_destination_type?: string;
+    }>;
     const byTarget = (type: string) => settings.find((d) => d.target_resource_id.startsWith(`\${${type}.`));
     expect(byTarget('azurerm_key_vault')).toEqual(expect.objectContaining({ enabled_log: [{ category: 'AuditEvent' }] }));
     expect(byTarget('azurerm_key_vault')).not.toHaveProperty('log_analytics_destination_type');
@@ -136,29 +159,49 @@ describe.each(ENVIRONMENT_NAMES)('platform stack of %s', (name) => {
     expect(cluster).toMatchObject({
       local_account_disabled: true,
       role_based_access_control_enabled: true,
-      azure_active_directory_role_based_access_control: { azure_rbac_enabled: true, admin_group_object_ids: env.kubernetes.adminGroupObjectIds, tenant_id: env.tenantId },
+      azure_active_directory_role_based_access_control: {
+        azure_rbac_enabled: true,
+        admin_group_object_ids: env.kubernetes.adminGroupObjectIds,
+        tenant_id: env.tenantId,
+      },
     });
   });
 
   it('enables OIDC issuer, workload identity, Azure Policy, Key Vault CSI, image cleaner', () => {
     expect(cluster).toMatchObject({
-      oidc_issuer_enabled: true, workload_identity_enabled: true, azure_policy_enabled: true,
-      key_vault_secrets_provider: { secret_rotation_enabled: true }, image_cleaner_enabled: true,
-      sku_tier: env.kubernetes.skuTier, kubernetes_version: env.kubernetes.version,
+      oidc_issuer_enabled: true,
+      workload_identity_enabled: true,
+      azure_policy_enabled: true,
+      key_vault_secrets_provider: { secret_rotation_enabled: true },
+      image_cleaner_enabled: true,
+      sku_tier: env.kubernetes.skuTier,
+      kubernetes_version: env.kubernetes.version,
     });
   });
 
   it('upgrades in one maintenance schedule: automatic channel plus NodeImage OS upgrades', () => {
     const m = env.kubernetes.maintenance;
-    const window = { frequency: 'Weekly', interval: 1, day_of_week: m.dayOfWeek, start_time: m.startTime, duration: m.durationHours, utc_offset: '+00:00' };
+    const window = {
+      frequency: 'Weekly',
+      interval: 1,
+      day_of_week: m.dayOfWeek,
+      start_time: m.startTime,
+      duration: m.durationHours,
+      utc_offset: '+00:00',
+    };
     expect(cluster).toMatchObject({
-      automatic_upgrade_channel: 'patch', node_os_upgrade_channel: 'NodeImage',
-      maintenance_window_auto_upgrade: window, maintenance_window_node_os: window,
+      automatic_upgrade_channel: 'patch',
+      node_os_upgrade_channel: 'NodeImage',
+      maintenance_window_auto_upgrade: window,
+      maintenance_window_node_os: window,
     });
   });
 
   it('wires Container Insights: oms_agent with managed identity, a data collection rule and its association', () => {
-    expect(cluster.oms_agent).toEqual({ log_analytics_workspace_id: '${azurerm_log_analytics_workspace.Logs_6819BB44.id}', msi_auth_for_monitoring_enabled: true });
+    expect(cluster.oms_agent).toEqual({
+      log_analytics_workspace_id: '${azurerm_log_analytics_workspace.Logs_6819BB44.id}',
+      msi_auth_for_monitoring_enabled: true,
+    });
     expect(text).toHaveResourceWithProperties(MonitorDataCollectionRule, {
       data_flow: [{ streams: ['Microsoft-ContainerInsights-Group-Default'], destinations: ['workspace'] }],
     });
@@ -176,13 +219,18 @@ describe.each(ENVIRONMENT_NAMES)('platform stack of %s', (name) => {
   });
 
   it('keeps logs for the configured retention', () => {
-    expect(text).toHaveResourceWithProperties(LogAnalyticsWorkspace, { retention_in_days: env.monitoring.retentionInDays, local_authentication_enabled: false });
+    expect(text).toHaveResourceWithProperties(LogAnalyticsWorkspace, {
+      retention_in_days: env.monitoring.retentionInDays,
+      local_authentication_enabled: false,
+    });
   });
 
   it('creates a Key Vault in RBAC mode with audit logs', () => {
     expect(text).toHaveResourceWithProperties(KeyVault, {
-      rbac_authorization_enabled: true, tenant_id: env.tenantId,
-      purge_protection_enabled: env.keyVault.purgeProtection, soft_delete_retention_days: env.keyVault.softDeleteRetentionDays,
+      rbac_authorization_enabled: true,
+      tenant_id: env.tenantId,
+      purge_protection_enabled: env.keyVault.purgeProtection,
+      soft_delete_retention_days: env.keyVault.softDeleteRetentionDays,
     });
     expect(text).toHaveResourceWithProperties(MonitorDiagnosticSetting, { enabled_log: [{ category: 'AuditEvent' }] });
   });
@@ -204,11 +252,20 @@ describe.each(ENVIRONMENT_NAMES)('platform stack of %s', (name) => {
   it('alerts the configured receivers on node pressure and autoscaler trouble (platform metrics)', () => {
     const receivers = env.monitoring.actionGroup.emailReceivers.map((r) => ({ name: r.name, email_address: r.email, use_common_alert_schema: true }));
     expect(text).toHaveResourceWithProperties(MonitorActionGroup, { short_name: env.monitoring.actionGroup.shortName, email_receiver: receivers });
-    const alerts = Object.values(json.resource.azurerm_monitor_metric_alert) as Array<{ action: unknown; criteria: Array<{ metric_name: string; metric_namespace: string; threshold: number }> }>;
+    const alerts = Object.values(json.resource.azurerm_monitor_metric_alert) as Array<{
+      action: unknown;
+      criteria: Array<{ metric_name: string; metric_namespace: string; threshold: number }>;
+    }>;
     const byMetric = Object.fromEntries(alerts.map((a) => [a.criteria[0].metric_name, a]));
     const a = env.monitoring.alerts;
-    expect(byMetric.node_cpu_usage_percentage).toMatchObject({ severity: a.nodeCpuPercent.severity, criteria: [{ threshold: a.nodeCpuPercent.threshold, aggregation: 'Average' }] });
-    expect(byMetric.node_memory_working_set_percentage).toMatchObject({ severity: a.nodeMemoryPercent.severity, criteria: [{ threshold: a.nodeMemoryPercent.threshold }] });
+    expect(byMetric.node_cpu_usage_percentage).toMatchObject({
+      severity: a.nodeCpuPercent.severity,
+      criteria: [{ threshold: a.nodeCpuPercent.threshold, aggregation: 'Average' }],
+    });
+    expect(byMetric.node_memory_working_set_percentage).toMatchObject({
+      severity: a.nodeMemoryPercent.severity,
+      criteria: [{ threshold: a.nodeMemoryPercent.threshold }],
+    });
     expect(byMetric.cluster_autoscaler_unschedulable_pods_count.criteria[0].threshold).toBe(a.autoscalerUnableToScale.threshold);
     for (const alert of alerts) {
       expect(alert.action).toEqual([{ action_group_id: '${azurerm_monitor_action_group.Alerts_ActionGroup_053F7D22.id}' }]);
@@ -221,23 +278,61 @@ describe.each(ENVIRONMENT_NAMES)('platform stack of %s', (name) => {
   });
 
   it('alerts per workload on not-ready pods and restarts, and per namespace on failed pods, from KubePodInventory, resolving on their own', () => {
-    const rules = Object.fromEntries((Object.values(json.resource.azurerm_monitor_scheduled_query_rules_alert_v2) as Array<{ name: string; criteria: Array<Record<string, unknown> & { query: string }> }>).map((r) => [r.name.replace(/^alert-photoview-\w+-weu-/, ''), r]));
+    const rules = Object.fromEntries(
+      (
+        Object.values(json.resource.azurerm_monitor_scheduled_query_rules_alert_v2) as Array<{
+          name: string;
+          criteria: Array<Record<string, unknown> & { query: string }>;
+        }>
+      ).map((r) => [r.name.replace(/^alert-photoview-\w+-weu-/, ''), r]),
+    );
     expect(Object.keys(rules).sort()).toEqual(['failed-pods', 'pod-restarts', 'pods-not-ready']);
     const a = env.monitoring.alerts;
     const expected = {
-      'pods-not-ready': { limit: a.podsNotReady, measure: 'NotReadyPods', split: ['Namespace', 'Workload'], periods: 2, query: [/KubePodInventory/, /arg_max\(TimeGenerated, PodStatus, ContainerStatus\)/, /PodStatus !in \("Running", "Succeeded"\) or ContainerStatus == "waiting"/, /dcount\(Name\) by Namespace, Workload/] },
-      'pod-restarts': { limit: a.podRestarts, measure: 'Restarts', split: ['Namespace', 'Workload'], periods: 1, query: [/KubePodInventory/, /max\(ContainerRestartCount\) - min\(ContainerRestartCount\)/, /sum\(Restarts\) by Namespace, Workload/] },
-      'failed-pods': { limit: a.failedPods, measure: 'FailedPods', split: ['Namespace'], periods: 1, query: [/KubePodInventory/, /PodStatus == "Failed"/] },
+      'pods-not-ready': {
+        limit: a.podsNotReady,
+        measure: 'NotReadyPods',
+        split: ['Namespace', 'Workload'],
+        periods: 2,
+        query: [
+          /KubePodInventory/,
+          /arg_max\(TimeGenerated, PodStatus, ContainerStatus\)/,
+          /PodStatus !in \("Running", "Succeeded"\) or ContainerStatus == "waiting"/,
+          /dcount\(Name\) by Namespace, Workload/,
+        ],
+      },
+      'pod-restarts': {
+        limit: a.podRestarts,
+        measure: 'Restarts',
+        split: ['Namespace', 'Workload'],
+        periods: 1,
+        query: [/KubePodInventory/, /max\(ContainerRestartCount\) - min\(ContainerRestartCount\)/, /sum\(Restarts\) by Namespace, Workload/],
+      },
+      'failed-pods': {
+        limit: a.failedPods,
+        measure: 'FailedPods',
+        split: ['Namespace'],
+        periods: 1,
+        query: [/KubePodInventory/, /PodStatus == "Failed"/],
+      },
     };
     for (const [name, e] of Object.entries(expected)) {
       const rule = rules[name];
       expect(rule).toMatchObject({
-        scopes: ['${azurerm_log_analytics_workspace.Logs_6819BB44.id}'], severity: e.limit.severity, auto_mitigation_enabled: true,
-        evaluation_frequency: 'PT5M', window_duration: 'PT15M',
+        scopes: ['${azurerm_log_analytics_workspace.Logs_6819BB44.id}'],
+        severity: e.limit.severity,
+        auto_mitigation_enabled: true,
+        evaluation_frequency: 'PT5M',
+        window_duration: 'PT15M',
         action: { action_groups: ['${azurerm_monitor_action_group.Alerts_ActionGroup_053F7D22.id}'] },
       });
       const criteria = rule.criteria[0];
-      expect(criteria).toMatchObject({ time_aggregation_method: 'Maximum', metric_measure_column: e.measure, operator: 'GreaterThanOrEqual', threshold: e.limit.threshold });
+      expect(criteria).toMatchObject({
+        time_aggregation_method: 'Maximum',
+        metric_measure_column: e.measure,
+        operator: 'GreaterThanOrEqual',
+        threshold: e.limit.threshold,
+      });
       expect(criteria.dimension).toEqual(e.split.map((d) => ({ name: d, operator: 'Include', values: ['*'] })));
       expect(criteria.failing_periods).toEqual({ minimum_failing_periods_to_trigger_alert: e.periods, number_of_evaluation_periods: e.periods });
       for (const pattern of e.query) expect(criteria.query).toMatch(pattern);
@@ -248,7 +343,13 @@ describe.each(ENVIRONMENT_NAMES)('platform stack of %s', (name) => {
 
   it('outputs what the workloads and people need, and no kubeconfig or key', () => {
     expect(Object.keys(json.output).sort()).toEqual([
-      'acr_login_server', 'app_identity_client_id', 'cluster_name', 'key_vault_uri', 'log_analytics_workspace_id', 'oidc_issuer_url', 'resource_group_name',
+      'acr_login_server',
+      'app_identity_client_id',
+      'cluster_name',
+      'key_vault_uri',
+      'log_analytics_workspace_id',
+      'oidc_issuer_url',
+      'resource_group_name',
     ]);
     expect(text).not.toMatch(/kube_config|kube_admin_config|client_secret|primary_shared_key|admin_password/);
   });
@@ -256,12 +357,20 @@ describe.each(ENVIRONMENT_NAMES)('platform stack of %s', (name) => {
   it('keeps the Terraform addresses of stateful resources stable', () => {
     const address = (type: string) => `${type}.${Object.keys(json.resource[type])[0]}`;
     expect([
-      address('azurerm_resource_group'), address('azurerm_container_registry'), address('azurerm_kubernetes_cluster'),
-      address('azurerm_kubernetes_cluster_node_pool'), address('azurerm_log_analytics_workspace'), address('azurerm_key_vault'),
+      address('azurerm_resource_group'),
+      address('azurerm_container_registry'),
+      address('azurerm_kubernetes_cluster'),
+      address('azurerm_kubernetes_cluster_node_pool'),
+      address('azurerm_log_analytics_workspace'),
+      address('azurerm_key_vault'),
       address('azurerm_user_assigned_identity'),
     ]).toEqual([
-      'azurerm_resource_group.ResourceGroup_FFF1A175', 'azurerm_container_registry.Registry_4DB9CCA5', 'azurerm_kubernetes_cluster.Cluster_EB0386A7',
-      'azurerm_kubernetes_cluster_node_pool.Cluster_UserPool_C09A2344', 'azurerm_log_analytics_workspace.Logs_6819BB44', 'azurerm_key_vault.KeyVault_EBBC7C6F',
+      'azurerm_resource_group.ResourceGroup_FFF1A175',
+      'azurerm_container_registry.Registry_4DB9CCA5',
+      'azurerm_kubernetes_cluster.Cluster_EB0386A7',
+      'azurerm_kubernetes_cluster_node_pool.Cluster_UserPool_C09A2344',
+      'azurerm_log_analytics_workspace.Logs_6819BB44',
+      'azurerm_key_vault.KeyVault_EBBC7C6F',
       'azurerm_user_assigned_identity.AppIdentity_404A30DF',
     ]);
   });
@@ -271,7 +380,9 @@ describe('differences between environments are data', () => {
   it('prod: Premium registry, zone-redundant, geo-replicated, with untagged retention; Standard AKS tier; purge protection', () => {
     const { text } = synthesized.prod;
     expect(text).toHaveResourceWithProperties(ContainerRegistry, {
-      sku: 'Premium', zone_redundancy_enabled: true, retention_policy_in_days: 7,
+      sku: 'Premium',
+      zone_redundancy_enabled: true,
+      retention_policy_in_days: 7,
       georeplications: [{ location: 'northeurope', zone_redundancy_enabled: true }],
     });
     expect(text).toHaveResourceWithProperties(KubernetesCluster, { sku_tier: 'Standard' });
@@ -289,7 +400,10 @@ describe('differences between environments are data', () => {
   });
 
   it('keeps a registry moved to Premium later without zone redundancy (it is fixed at creation; changing it replaces the registry)', () => {
-    const registry = only(synthPlatform(environment('staging', { registry: { sku: 'Premium', zoneRedundancy: false } })).json, 'azurerm_container_registry');
+    const registry = only(
+      synthPlatform(environment('staging', { registry: { sku: 'Premium', zoneRedundancy: false } })).json,
+      'azurerm_container_registry',
+    );
     expect(registry).toMatchObject({ sku: 'Premium', zone_redundancy_enabled: false });
   });
 
@@ -303,7 +417,10 @@ describe('differences between environments are data', () => {
     const cluster = only(synthPlatform(environment('dev', { kubernetes: { automaticUpgradeChannel: 'none' } })).json, 'azurerm_kubernetes_cluster');
     expect(cluster).not.toHaveProperty('automatic_upgrade_channel');
     expect(cluster.node_os_upgrade_channel).toBe('NodeImage');
-    const nodeImage = only(synthPlatform(environment('dev', { kubernetes: { automaticUpgradeChannel: 'node-image' } })).json, 'azurerm_kubernetes_cluster');
+    const nodeImage = only(
+      synthPlatform(environment('dev', { kubernetes: { automaticUpgradeChannel: 'node-image' } })).json,
+      'azurerm_kubernetes_cluster',
+    );
     expect(nodeImage.automatic_upgrade_channel).toBe('node-image');
   });
 

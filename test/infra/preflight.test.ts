@@ -29,7 +29,11 @@ if [ -f "$FAKE_AZ_WORLD/forbidden" ]; then echo "ERROR: (Forbidden) Caller is no
 cat "$FAKE_AZ_WORLD/vaults/$vault"
 `;
 
-interface World { images: string[]; vaults: Record<string, string[]>; forbidden?: boolean }
+interface World {
+  images: string[];
+  vaults: Record<string, string[]>;
+  forbidden?: boolean;
+}
 
 function preflight(envName: string, world: World, release?: Record<string, unknown>) {
   const env = environment(envName, release ? { app: { release } } : {});
@@ -46,10 +50,17 @@ function preflight(envName: string, world: World, release?: Record<string, unkno
     for (const [vault, names] of Object.entries(world.vaults)) fs.writeFileSync(path.join(worldDir, 'vaults', vault), JSON.stringify(names));
     if (world.forbidden) fs.writeFileSync(path.join(worldDir, 'forbidden'), '');
     const manifests = path.join(dir, `photo-view-${envName}.k8s.yaml`);
-    fs.writeFileSync(manifests, synthPhotoView(env).manifests.map((m) => stringify(m)).join('---\n'));
+    fs.writeFileSync(
+      manifests,
+      synthPhotoView(env)
+        .manifests.map((m) => stringify(m))
+        .join('---\n'),
+    );
     const started = Date.now();
     const result = spawnSync(process.execPath, [path.join(ROOT, 'scripts/preflight.mjs'), envName, '--manifests', manifests], {
-      cwd: ROOT, encoding: 'utf8', env: { ...process.env, PATH: `${path.join(dir, 'bin')}${path.delimiter}${process.env.PATH}`, FAKE_AZ_WORLD: worldDir },
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${path.join(dir, 'bin')}${path.delimiter}${process.env.PATH}`, FAKE_AZ_WORLD: worldDir },
     });
     const calls = fs.existsSync(path.join(worldDir, 'calls')) ? fs.readFileSync(path.join(worldDir, 'calls'), 'utf8') : '';
     return { ...result, seconds: (Date.now() - started) / 1000, calls };
@@ -92,7 +103,9 @@ describe('pre-flight before the apps deploy', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`secret ${SECRET} (for STORAGE_CONNECTION_STRING) is not in Key Vault ${VAULT}, or is disabled`);
     expect(result.calls).toContain(`keyvault secret list --vault-name ${VAULT} --query [?attributes.enabled].name`);
-    expect(result.calls).toContain(`acr repository show --name ${REGISTRY} --image photo-view@${prodRelease.canaryTag.split('@')[1]} --subscription ${environment('prod').subscriptionId}`);
+    expect(result.calls).toContain(
+      `acr repository show --name ${REGISTRY} --image photo-view@${prodRelease.canaryTag.split('@')[1]} --subscription ${environment('prod').subscriptionId}`,
+    );
     expect(result.calls).not.toMatch(/secret show|--value|download/);
   });
 
@@ -106,15 +119,22 @@ describe('pre-flight before the apps deploy', () => {
     // staging: no autoscaling, so the idle colour can be held at 0 pods.
     const stagingNaming = namingContext(environment('staging'));
     const release = { strategy: 'blueGreen', active: 'green', blueTag: '1.3.0', greenTag: '1.4.2', scaledDown: { colour: 'blue', replicas: 0 } };
-    const result = preflight('staging', {
-      images: [`${resourceName('containerRegistry', stagingNaming)}/photo-view:1.4.2`], vaults: { [resourceName('keyVault', stagingNaming)]: environment('staging').app.secretNames.map(keyVaultSecretName) },
-    }, release);
+    const result = preflight(
+      'staging',
+      {
+        images: [`${resourceName('containerRegistry', stagingNaming)}/photo-view:1.4.2`],
+        vaults: { [resourceName('keyVault', stagingNaming)]: environment('staging').app.secretNames.map(keyVaultSecretName) },
+      },
+      release,
+    );
     expect(result.stderr).toBe('');
     expect(result.calls).not.toContain('photo-view:1.3.0');
   });
 
   it('rejects a missing manifests file with the command that makes it', () => {
-    const result = spawnSync(process.execPath, [path.join(ROOT, 'scripts/preflight.mjs'), 'qa', '--manifests', '/nonexistent/x.yaml'], { encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [path.join(ROOT, 'scripts/preflight.mjs'), 'qa', '--manifests', '/nonexistent/x.yaml'], {
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("pre-flight for environment 'qa': /nonexistent/x.yaml does not exist; run `npm run synth` first");
   });

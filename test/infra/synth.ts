@@ -23,5 +23,7 @@ export function synthAppsManifests(environment: EnvironmentConfig) {
   const platform = new PlatformStack(app, { environment });
   const stack = new AppsStack(app, { environment, platform });
   const json = JSON.parse(Testing.synth(stack, true));
-  return Object.values<{ manifest: Record<string, unknown> & { kind: string; apiVersion: string; metadata: { name: string } } }>(json.resource.kubernetes_manifest).map((r) => r.manifest);
+  return Object.values<{ manifest: Record<string, unknown> & { kind: string; apiVersion: string; metadata: { name: string } } }>(
+    json.resource.kubernetes_manifest,
+  ).map((r) => r.manifest);
 }

@@ -2,9 +2,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 
- 
 const WORKFLOWS = path.resolve(__dirname, '../../.github/workflows');
-const workflows = fs.readdirSync(WORKFLOWS).filter((f) => f.endsWith('.yml')).map((f) => [f, parse(fs.readFileSync(path.join(WORKFLOWS, f), 'utf8'))] as const);
+const workflows = fs
+  .readdirSync(WORKFLOWS)
+  .filter((f) => f.endsWith('.yml'))
+  .map((f) => [f, parse(fs.readFileSync(path.join(WORKFLOWS, f), 'utf8'))] as const);
 
 describe('ci: policy findings in code scanning', () => {
   const job = parse(fs.readFileSync(path.join(WORKFLOWS, 'ci.yml'), 'utf8')).jobs.policy;
@@ -21,7 +23,11 @@ describe('ci: policy findings in code scanning', () => {
 
   it('is the only job in any workflow with security-events: write', () => {
     expect(job.permissions).toEqual({ contents: 'read', 'security-events': 'write' });
-    const writers = workflows.flatMap(([file, wf]) => Object.entries<any>(wf.jobs).filter(([, j]) => j.permissions?.['security-events'] !== undefined).map(([name]) => `${file}:${name}`));
+    const writers = workflows.flatMap(([file, wf]) =>
+      Object.entries<any>(wf.jobs)
+        .filter(([, j]) => j.permissions?.['security-events'] !== undefined)
+        .map(([name]) => `${file}:${name}`),
+    );
     expect(writers).toEqual(['ci.yml:policy']);
     for (const [, wf] of workflows) expect(wf.permissions?.['security-events']).toBeUndefined();
   });

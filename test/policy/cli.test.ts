@@ -51,7 +51,10 @@ describe('npm run validate on foreign files', () => {
     const report = result.json();
     expect(report.summary).toEqual({ errors: expect.any(Number), warnings: 1, waived: 0 });
     expect(report.findings.find((f) => f.ruleId === 'K8S010')).toMatchObject({
-      severity: 'error', objectId: 'Deployment/web', source: { file: `${FOREIGN}/web.yaml`, line: 3 }, fingerprint: expect.stringMatching(/^[0-9a-f]{20}$/),
+      severity: 'error',
+      objectId: 'Deployment/web',
+      source: { file: `${FOREIGN}/web.yaml`, line: 3 },
+      fingerprint: expect.stringMatching(/^[0-9a-f]{20}$/),
     });
     expect(report.findings.map((f) => f.ruleId)).toEqual(expect.arrayContaining(['AKS002', 'AZ003', 'NET004', 'K8S006']));
   });
@@ -76,8 +79,9 @@ describe('npm run validate on foreign files', () => {
 
   it('--registry names the registries images may come from, for files of no environment', () => {
     const withRegistry = validateCli('--format', 'json', '--registry', 'myregistry.azurecr.io', `${FOREIGN}/web.yaml`).json();
-    expect(withRegistry.findings.filter((f) => f.ruleId === 'K8S008').map((f) => f.message))
-      .toEqual(["containers[web]: image 'nginx:latest' is not from myregistry.azurecr.io"]);
+    expect(withRegistry.findings.filter((f) => f.ruleId === 'K8S008').map((f) => f.message)).toEqual([
+      "containers[web]: image 'nginx:latest' is not from myregistry.azurecr.io",
+    ]);
   });
 
   it('passes a clean file', () => {
@@ -89,7 +93,10 @@ describe('npm run validate on foreign files', () => {
 
   it('rejects an unknown option, a bad format and a missing path with a message', () => {
     expect(validateCli('--strict', FOREIGN)).toMatchObject({ status: 1, stderr: expect.stringContaining("unknown option '--strict'") });
-    expect(validateCli('--format', 'xml', FOREIGN)).toMatchObject({ status: 1, stderr: expect.stringContaining("--format 'xml' is not allowed; use human (default), json or sarif") });
+    expect(validateCli('--format', 'xml', FOREIGN)).toMatchObject({
+      status: 1,
+      stderr: expect.stringContaining("--format 'xml' is not allowed; use human (default), json or sarif"),
+    });
     expect(validateCli('nowhere/')).toMatchObject({ status: 1, stderr: expect.stringContaining('nowhere/: no such file or folder') });
   });
 

@@ -8,15 +8,21 @@ import type { KubernetesObject } from '../../policy/model';
  */
 export const REGISTRY = 'crshop.azurecr.io';
 
- 
 export function goodKubernetes(): Record<string, any> {
   const labels = { 'app.kubernetes.io/name': 'shop' };
   return {
     namespace: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } },
     serviceAccount: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'shop', namespace: 'shop' }, automountServiceAccountToken: false },
-    configMap: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shop-settings', namespace: 'shop' }, data: { LOG_LEVEL: 'info', TITLE: 'Shop' } },
+    configMap: {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'shop-settings', namespace: 'shop' },
+      data: { LOG_LEVEL: 'info', TITLE: 'Shop' },
+    },
     deployment: {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'shop', namespace: 'shop', labels },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'shop', namespace: 'shop', labels },
       spec: {
         selector: { matchLabels: labels },
         template: {
@@ -26,32 +32,53 @@ export function goodKubernetes(): Record<string, any> {
             automountServiceAccountToken: false,
             securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } },
             nodeSelector: { 'shop.io/pool': 'apps' },
-            topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: labels } }],
-            containers: [{
-              name: 'shop',
-              image: `${REGISTRY}/shop:1.2.3`,
-              ports: [{ containerPort: 8080 }],
-              resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
-              livenessProbe: { httpGet: { path: '/healthz', port: 8080 } },
-              readinessProbe: { httpGet: { path: '/healthz', port: 8080 } },
-              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-              env: [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'shop-secrets', key: 'DB_PASSWORD' } } }],
-              envFrom: [{ configMapRef: { name: 'shop-settings' } }],
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-            }],
-            volumes: [{ name: 'tmp', emptyDir: {} }, { name: 'settings', configMap: { name: 'shop-settings' } }],
+            topologySpreadConstraints: [
+              { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: labels } },
+            ],
+            containers: [
+              {
+                name: 'shop',
+                image: `${REGISTRY}/shop:1.2.3`,
+                ports: [{ containerPort: 8080 }],
+                resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+                livenessProbe: { httpGet: { path: '/healthz', port: 8080 } },
+                readinessProbe: { httpGet: { path: '/healthz', port: 8080 } },
+                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+                env: [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'shop-secrets', key: 'DB_PASSWORD' } } }],
+                envFrom: [{ configMapRef: { name: 'shop-settings' } }],
+                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+              },
+            ],
+            volumes: [
+              { name: 'tmp', emptyDir: {} },
+              { name: 'settings', configMap: { name: 'shop-settings' } },
+            ],
           },
         },
       },
     },
     autoscaler: {
-      apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'shop', namespace: 'shop' },
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'shop', namespace: 'shop' },
       spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'shop' }, minReplicas: 3, maxReplicas: 12 },
     },
-    budget: { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'shop', namespace: 'shop' }, spec: { maxUnavailable: 1, selector: { matchLabels: labels } } },
-    networkPolicy: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'default-deny', namespace: 'shop' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } },
+    budget: {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: 'shop', namespace: 'shop' },
+      spec: { maxUnavailable: 1, selector: { matchLabels: labels } },
+    },
+    networkPolicy: {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'default-deny', namespace: 'shop' },
+      spec: { podSelector: {}, policyTypes: ['Ingress'] },
+    },
     service: {
-      apiVersion: 'v1', kind: 'Service', metadata: { name: 'shop', namespace: 'shop', annotations: { 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true' } },
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'shop', namespace: 'shop', annotations: { 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true' } },
       spec: { type: 'LoadBalancer', selector: labels, ports: [{ port: 80, targetPort: 8080 }] },
     },
   };
@@ -62,12 +89,24 @@ const tags = () => ({ ...TAGS });
 const ref = (address: string) => `\${${address}.id}`;
 
 export function goodTerraform(): Record<string, any> {
-  const pool = { vm_size: 'Standard_D4ds_v5', auto_scaling_enabled: true, min_count: 3, max_count: 6, max_pods: 110, os_disk_type: 'Ephemeral', host_encryption_enabled: true };
+  const pool = {
+    vm_size: 'Standard_D4ds_v5',
+    auto_scaling_enabled: true,
+    min_count: 3,
+    max_count: 6,
+    max_pods: 110,
+    os_disk_type: 'Ephemeral',
+    host_encryption_enabled: true,
+  };
   return {
     resource: {
       azurerm_kubernetes_cluster: {
         cluster: {
-          name: 'aks-shop-prod', location: 'westeurope', kubernetes_version: '1.32', sku_tier: 'Standard', tags: tags(),
+          name: 'aks-shop-prod',
+          location: 'westeurope',
+          kubernetes_version: '1.32',
+          sku_tier: 'Standard',
+          tags: tags(),
           default_node_pool: { name: 'system', only_critical_addons_enabled: true, ...pool },
           private_cluster_enabled: true,
           local_account_disabled: true,
@@ -82,27 +121,55 @@ export function goodTerraform(): Record<string, any> {
         },
       },
       azurerm_kubernetes_cluster_node_pool: {
-        apps: { name: 'apps', kubernetes_cluster_id: ref('azurerm_kubernetes_cluster.cluster'), mode: 'User', node_labels: { 'shop.io/pool': 'apps' }, tags: tags(), ...pool },
+        apps: {
+          name: 'apps',
+          kubernetes_cluster_id: ref('azurerm_kubernetes_cluster.cluster'),
+          mode: 'User',
+          node_labels: { 'shop.io/pool': 'apps' },
+          tags: tags(),
+          ...pool,
+        },
       },
       azurerm_container_registry: {
         registry: {
-          name: 'crshop', location: 'westeurope', sku: 'Premium', tags: tags(), admin_enabled: false, anonymous_pull_enabled: false,
-          public_network_access_enabled: false, zone_redundancy_enabled: true, retention_policy_in_days: 7,
+          name: 'crshop',
+          location: 'westeurope',
+          sku: 'Premium',
+          tags: tags(),
+          admin_enabled: false,
+          anonymous_pull_enabled: false,
+          public_network_access_enabled: false,
+          zone_redundancy_enabled: true,
+          retention_policy_in_days: 7,
           georeplications: [{ location: 'northeurope', zone_redundancy_enabled: true }],
         },
       },
       azurerm_key_vault: {
         vault: {
-          name: 'kv-shop-prod', location: 'westeurope', tags: tags(), rbac_authorization_enabled: true, purge_protection_enabled: true,
-          soft_delete_retention_days: 90, network_acls: { default_action: 'Deny', bypass: 'AzureServices' },
+          name: 'kv-shop-prod',
+          location: 'westeurope',
+          tags: tags(),
+          rbac_authorization_enabled: true,
+          purge_protection_enabled: true,
+          soft_delete_retention_days: 90,
+          network_acls: { default_action: 'Deny', bypass: 'AzureServices' },
         },
       },
       azurerm_log_analytics_workspace: { logs: { name: 'log-shop-prod', location: 'westeurope', tags: tags() } },
       azurerm_monitor_data_collection_rule_association: {
         insights: { name: 'ContainerInsightsExtension', target_resource_id: ref('azurerm_kubernetes_cluster.cluster') },
       },
-      azurerm_monitor_diagnostic_setting: Object.fromEntries(['azurerm_kubernetes_cluster.cluster', 'azurerm_container_registry.registry', 'azurerm_key_vault.vault', 'azurerm_log_analytics_workspace.logs']
-        .map((target, i) => [`diagnostics${i}`, { name: 'to-log-analytics', target_resource_id: ref(target), log_analytics_workspace_id: ref('azurerm_log_analytics_workspace.logs') }])),
+      azurerm_monitor_diagnostic_setting: Object.fromEntries(
+        [
+          'azurerm_kubernetes_cluster.cluster',
+          'azurerm_container_registry.registry',
+          'azurerm_key_vault.vault',
+          'azurerm_log_analytics_workspace.logs',
+        ].map((target, i) => [
+          `diagnostics${i}`,
+          { name: 'to-log-analytics', target_resource_id: ref(target), log_analytics_workspace_id: ref('azurerm_log_analytics_workspace.logs') },
+        ]),
+      ),
     },
     output: {
       cluster_name: { value: '${azurerm_kubernetes_cluster.cluster.name}' },
@@ -110,7 +177,6 @@ export function goodTerraform(): Record<string, any> {
     },
   };
 }
- 
 
 /** The config side of the fixture environment `prod`: its registry and the secret it asks for. */
 export const PROD_FACTS: EnvironmentFacts = { name: 'prod', registries: [REGISTRY], secretEnvironmentVariables: ['DB_PASSWORD'], waivers: [] };
@@ -121,11 +187,29 @@ export function inputFiles(environment: string, kubernetes: Record<string, unkno
   const tf = terraform as { resource: Record<string, Record<string, Record<string, unknown>>>; output?: Record<string, Record<string, unknown>> };
   const tfFile = `cdktf.out/stacks/platform-${environment}/cdk.tf.json`;
   return [
-    { file: `dist/shop-${environment}.k8s.yaml`, unit: `shop-${environment}`, kubernetes: objects.map((value, i) => ({ id: kubernetesId(value), value, source: { file: `dist/shop-${environment}.k8s.yaml`, line: i * 10 + 1 } })), resources: [], outputs: [] },
     {
-      file: tfFile, unit: `platform-${environment}`, kubernetes: [],
-      resources: Object.entries(tf.resource).flatMap(([type, byName]) => Object.entries(byName).map(([name, body]) => ({ id: `${type}.${name}`, value: { type, name, body }, source: { file: tfFile, line: 1 } }))),
-      outputs: Object.entries(tf.output ?? {}).map(([name, body]) => ({ id: `output.${name}`, value: { name, body }, source: { file: tfFile, line: 1 } })),
+      file: `dist/shop-${environment}.k8s.yaml`,
+      unit: `shop-${environment}`,
+      kubernetes: objects.map((value, i) => ({
+        id: kubernetesId(value),
+        value,
+        source: { file: `dist/shop-${environment}.k8s.yaml`, line: i * 10 + 1 },
+      })),
+      resources: [],
+      outputs: [],
+    },
+    {
+      file: tfFile,
+      unit: `platform-${environment}`,
+      kubernetes: [],
+      resources: Object.entries(tf.resource).flatMap(([type, byName]) =>
+        Object.entries(byName).map(([name, body]) => ({ id: `${type}.${name}`, value: { type, name, body }, source: { file: tfFile, line: 1 } })),
+      ),
+      outputs: Object.entries(tf.output ?? {}).map(([name, body]) => ({
+        id: `output.${name}`,
+        value: { name, body },
+        source: { file: tfFile, line: 1 },
+      })),
     },
   ];
 }

@@ -27,7 +27,11 @@ beforeAll(async () => {
 
 function validateJson(today: string): { status: number; report: JsonReport } {
   const printed: string[] = [];
-  const status = runValidate(['--format', 'json', '--today', today, path.join(out, 'cdktf.out'), path.join(out, 'dist')], { out: (t) => printed.push(t), err: () => undefined, isTerminal: false });
+  const status = runValidate(['--format', 'json', '--today', today, path.join(out, 'cdktf.out'), path.join(out, 'dist')], {
+    out: (t) => printed.push(t),
+    err: () => undefined,
+    isTerminal: false,
+  });
   return { status, report: JSON.parse(printed.join('\n')) as JsonReport };
 }
 
@@ -45,13 +49,22 @@ describe("the project's own output", () => {
     expect(status).toBe(0);
     for (const env of ENVIRONMENTS) {
       const used = new Set(report.findings.filter((f) => f.environment === env && f.waiver).map((f) => `${f.waiver?.rule} ${f.waiver?.object}`));
-      expect([env, [...used].sort()]).toEqual([env, waiversOf(env).map((w) => `${w.rule} ${w.object}`).sort()]);
+      expect([env, [...used].sort()]).toEqual([
+        env,
+        waiversOf(env)
+          .map((w) => `${w.rule} ${w.object}`)
+          .sort(),
+      ]);
     }
     expect(report.findings.filter((f) => f.ruleId.startsWith('WAIVER'))).toEqual([]);
   });
 
   it('fails validate once the waivers have expired', () => {
-    const latest = ENVIRONMENTS.flatMap(waiversOf).map((w) => w.expires).sort().at(-1) ?? '';
+    const latest =
+      ENVIRONMENTS.flatMap(waiversOf)
+        .map((w) => w.expires)
+        .sort()
+        .at(-1) ?? '';
     const dayAfter = new Date(Date.parse(latest) + 86_400_000).toISOString().slice(0, 10);
     const { status, report } = validateJson(dayAfter);
     expect(status).toBe(1);
@@ -80,10 +93,16 @@ describe("the project's own output", () => {
     for (const entry of ['config', 'environments', 'infra', 'workloads', 'policy', 'scripts', 'node_modules', 'package.json', 'cdktf.json']) {
       fs.symlinkSync(path.join(ROOT, entry), path.join(sandbox, entry));
     }
-    const result = spawnSync(process.execPath, ['scripts/run-app.mjs', 'policy/validate.ts', '--today', '2026-11-23'], { cwd: sandbox, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const result = spawnSync(process.execPath, ['scripts/run-app.mjs', 'policy/validate.ts', '--today', '2026-11-23'], {
+      cwd: sandbox,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     expect(result.stderr).toContain('validate: no synthesized output yet; running npm run synth first');
     expect(fs.existsSync(path.join(sandbox, 'dist/photo-view-prod.k8s.yaml'))).toBe(true);
-    expect(result.stdout).toMatch(/environment prod[\s\S]*\n0 errors, \d+ warnings?, \d+ waived \(\d+ rules, \d+ files, waivers judged on 2026-11-23/);
+    expect(result.stdout).toMatch(
+      /environment prod[\s\S]*\n0 errors, \d+ warnings?, \d+ waived \(\d+ rules, \d+ files, waivers judged on 2026-11-23/,
+    );
     expect(result.status).toBe(0);
   });
 
@@ -95,7 +114,8 @@ describe("the project's own output", () => {
     const options = { environmentsDir: path.join(ROOT, 'environments'), today: '2026-11-23' };
     const base = validatePaths([path.join(out, 'cdktf.out'), path.join(out, 'dist')], options);
     const changed = validatePaths([path.join(head, 'cdktf.out'), path.join(head, 'dist')], options);
-    expect(newFindings(changed.findings, base.findings).map((f) => [f.environment, f.ruleId, f.objectId])).toEqual([['prod', 'NET004', 'Service/photo-view/photo-view']]);
+    expect(newFindings(changed.findings, base.findings).map((f) => [f.environment, f.ruleId, f.objectId])).toEqual([
+      ['prod', 'NET004', 'Service/photo-view/photo-view'],
+    ]);
   });
 });
-

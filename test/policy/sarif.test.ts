@@ -33,8 +33,24 @@ function mixedReport() {
     ...PROD_FACTS,
     file: 'environments/prod.yaml',
     waivers: [
-      { rule: 'NET004', object: 'Service/shop/shop', reason: 'public until the ingress exists', owner: 'team-shop', expires: '2026-12-31', environment: 'prod', source: { file: 'environments/prod.yaml', line: 12 } },
-      { rule: 'KV003', object: '*', reason: 'no longer needed, for the test', owner: 'team-shop', expires: '2026-12-31', environment: 'prod', source: { file: 'environments/prod.yaml', line: 17 } },
+      {
+        rule: 'NET004',
+        object: 'Service/shop/shop',
+        reason: 'public until the ingress exists',
+        owner: 'team-shop',
+        expires: '2026-12-31',
+        environment: 'prod',
+        source: { file: 'environments/prod.yaml', line: 12 },
+      },
+      {
+        rule: 'KV003',
+        object: '*',
+        reason: 'no longer needed, for the test',
+        owner: 'team-shop',
+        expires: '2026-12-31',
+        environment: 'prod',
+        source: { file: 'environments/prod.yaml', line: 17 },
+      },
     ],
   };
   return validate(inputFiles('prod', k8s, tf), { environments: [facts], today: '2026-11-23' });
@@ -60,7 +76,11 @@ describe('SARIF output', () => {
     const run = log.runs[0];
     const rules = run.tool.driver.rules ?? [];
     expect(rules.map((r) => r.id)).toEqual([...RULES.map((r) => r.id), 'WAIVER001', 'WAIVER002', 'WAIVER003']);
-    expect(rules[0]).toMatchObject({ helpUri: expect.stringMatching(/^https:/), defaultConfiguration: { level: 'error' }, properties: { 'security-severity': '7.5' } });
+    expect(rules[0]).toMatchObject({
+      helpUri: expect.stringMatching(/^https:/),
+      defaultConfiguration: { level: 'error' },
+      properties: { 'security-severity': '7.5' },
+    });
 
     const results = run.results ?? [];
     const byRule = Object.fromEntries(results.map((r) => [r.ruleId, r]));
@@ -75,7 +95,9 @@ describe('SARIF output', () => {
     });
     expect(rules[byRule.AKS002.ruleIndex ?? -1].id).toBe('AKS002');
     expect(byRule.ACR003.level).toBe('warning');
-    expect(byRule.NET004.suppressions).toEqual([{ kind: 'external', status: 'accepted', justification: 'public until the ingress exists (owner team-shop, expires 2026-12-31)' }]);
+    expect(byRule.NET004.suppressions).toEqual([
+      { kind: 'external', status: 'accepted', justification: 'public until the ingress exists (owner team-shop, expires 2026-12-31)' },
+    ]);
     expect(byRule.AKS002.suppressions).toBeUndefined();
     expect(byRule.WAIVER002.locations?.[0].physicalLocation?.region?.startLine).toBe(17);
   });

@@ -8,7 +8,19 @@ import { loadEnvironmentFacts } from '../../policy/environments';
 const ROOT = path.resolve(__dirname, '../..');
 const devFile = path.join(ROOT, 'environments/dev.yaml');
 const dev = parse(fs.readFileSync(devFile, 'utf8'));
-const withWaiver = (waiver: Record<string, unknown>) => ({ ...dev, waivers: [{ rule: 'K8S003', object: 'Deployment/photo-view/*', reason: 'one pod is enough for the demo cluster', owner: 'team', expires: '2027-01-31', ...waiver }] });
+const withWaiver = (waiver: Record<string, unknown>) => ({
+  ...dev,
+  waivers: [
+    {
+      rule: 'K8S003',
+      object: 'Deployment/photo-view/*',
+      reason: 'one pod is enough for the demo cluster',
+      owner: 'team',
+      expires: '2027-01-31',
+      ...waiver,
+    },
+  ],
+});
 const problems = (input: unknown) => {
   try {
     parseEnvironment('dev', input, 'environments/dev.yaml');
@@ -27,9 +39,13 @@ describe('waivers in the environment config', () => {
 
   it('rejects a waiver without a real date, reason, owner or rule id', () => {
     expect(problems(withWaiver({ expires: 'next spring' }))).toEqual(['waivers.0.expires: must be a date YYYY-MM-DD']);
-    expect(problems(withWaiver({ reason: 'because' }))).toEqual(['waivers.0.reason: must say why the finding is accepted and what ends it (at least 20 characters)']);
+    expect(problems(withWaiver({ reason: 'because' }))).toEqual([
+      'waivers.0.reason: must say why the finding is accepted and what ends it (at least 20 characters)',
+    ]);
     expect(problems(withWaiver({ owner: '' }))).toEqual(['waivers.0.owner: must name who answers for the decision']);
-    expect(problems(withWaiver({ rule: 'no-latest' }))).toEqual(['waivers.0.rule: must be a rule id like AKS001 or K8S003 (see the README, "Guardrails")']);
+    expect(problems(withWaiver({ rule: 'no-latest' }))).toEqual([
+      'waivers.0.rule: must be a rule id like AKS001 or K8S003 (see the README, "Guardrails")',
+    ]);
     expect(problems(withWaiver({ until: '2027-01-01' }))[0]).toContain("unknown key(s) 'until'");
   });
 

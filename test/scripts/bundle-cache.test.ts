@@ -91,12 +91,10 @@ describe('bundle cache', () => {
 
   it('prints a failure with its location in the TypeScript source', () => {
     const root = project();
-    fs.writeFileSync(path.join(root, 'src/lib.ts'), [
-      'export function fail(): never {',
-      "  throw new Error('a bug in the construct');",
-      '}',
-      '',
-    ].join('\n'));
+    fs.writeFileSync(
+      path.join(root, 'src/lib.ts'),
+      ['export function fail(): never {', "  throw new Error('a bug in the construct');", '}', ''].join('\n'),
+    );
     fs.writeFileSync(path.join(root, 'src/main.ts'), "import { fail } from './lib';\n\nfail();\n");
     const failed = run(root);
     expect(failed.status).toBe(1);
@@ -108,14 +106,18 @@ describe('bundle cache', () => {
 
   it('survives two cold runs at once: both succeed and one entry is kept', async () => {
     const root = project();
-    const once = () => new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--input-type=module', '-e', RUNNER], { cwd: root });
-      let stdout = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.on('close', (code) => resolve({ code, stdout }));
-    });
+    const once = () =>
+      new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--input-type=module', '-e', RUNNER], { cwd: root });
+        let stdout = '';
+        child.stdout.on('data', (d) => (stdout += d));
+        child.on('close', (code) => resolve({ code, stdout }));
+      });
     const results = await Promise.all([once(), once()]);
-    expect(results).toEqual([{ code: 0, stdout: 'hello\n' }, { code: 0, stdout: 'hello\n' }]);
+    expect(results).toEqual([
+      { code: 0, stdout: 'hello\n' },
+      { code: 0, stdout: 'hello\n' },
+    ]);
     expect(entries(root)).toHaveLength(1);
     expect(fs.readdirSync(path.join(root, '.build/cache')).filter((n) => n.includes('tmp'))).toEqual([]);
   });

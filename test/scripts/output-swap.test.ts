@@ -22,7 +22,9 @@ function environmentsDir(name: string, edit: (dev: string) => string = (d) => d)
   return dir;
 }
 const A = environmentsDir('env-a');
-const B = environmentsDir('env-b', (dev) => dev.replace('costCenter: photo-view', 'costCenter: photo-view-b').replace('LOG_LEVEL: debug', 'LOG_LEVEL: info'));
+const B = environmentsDir('env-b', (dev) =>
+  dev.replace('costCenter: photo-view', 'costCenter: photo-view-b').replace('LOG_LEVEL: debug', 'LOG_LEVEL: info'),
+);
 const BROKEN = environmentsDir('env-broken', (dev) => dev.replace('minCount: 1, maxCount: 3', 'minCount: 4, maxCount: 3'));
 
 // A and B differ only in dev, so `--env dev` turns either complete output into the other (and keeps the
@@ -32,11 +34,12 @@ const synth = (outdir: string, envs: string) =>
   spawnSync(process.execPath, args(outdir), { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ENVIRONMENTS_DIR: envs } });
 const start = (outdir: string, envs: string) =>
   spawn(process.execPath, args(outdir), { cwd: ROOT, env: { ...process.env, ENVIRONMENTS_DIR: envs }, stdio: ['ignore', 'pipe', 'pipe'] });
-const exited = (child: ReturnType<typeof start>) => new Promise<{ code: number | null; stderr: string }>((resolve) => {
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  child.on('close', (code) => resolve({ code, stderr }));
-});
+const exited = (child: ReturnType<typeof start>) =>
+  new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
 
 /** Every file of a folder, by relative path; undefined when the folder does not exist. */
 function snapshot(dir: string): Record<string, string> | undefined {
@@ -67,7 +70,11 @@ const expected: Record<'A' | 'B', ReturnType<typeof outputOf>> = {} as never;
 let runMs = 1000;
 beforeAll(() => {
   const a = path.join(tmp, 'expected-A');
-  const full = spawnSync(process.execPath, ['scripts/synth.mjs', '--outdir', a], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ENVIRONMENTS_DIR: A } });
+  const full = spawnSync(process.execPath, ['scripts/synth.mjs', '--outdir', a], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ENVIRONMENTS_DIR: A },
+  });
   expect(full.status).toBe(0);
   expected.A = outputOf(a);
   const b = path.join(tmp, 'expected-B');

@@ -21,7 +21,14 @@ interface JsiiType {
   kind: string;
   fqn: string;
   docs?: { summary?: string; remarks?: string };
-  properties?: Array<{ name: string; optional?: boolean; immutable?: boolean; static?: boolean; docs?: { summary?: string; remarks?: string }; type: unknown }>;
+  properties?: Array<{
+    name: string;
+    optional?: boolean;
+    immutable?: boolean;
+    static?: boolean;
+    docs?: { summary?: string; remarks?: string };
+    type: unknown;
+  }>;
 }
 
 const snake = (camel: string) => camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);

@@ -25,7 +25,14 @@ function clientNodeModels(): Models {
   const bundle = path.join(ROOT, 'node_modules/.cache/aks-environments', `client-node-models-${version}.cjs`);
   if (!fs.existsSync(bundle)) {
     const tmp = `${bundle}.${process.pid}.cjs`;
-    buildSync({ entryPoints: [path.join(packageDir, 'dist/gen/models/ObjectSerializer.js')], bundle: true, format: 'cjs', platform: 'node', outfile: tmp, logLevel: 'error' });
+    buildSync({
+      entryPoints: [path.join(packageDir, 'dist/gen/models/ObjectSerializer.js')],
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      outfile: tmp,
+      logLevel: 'error',
+    });
     fs.renameSync(tmp, bundle);
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle is built at run time, so it cannot be a static import
@@ -63,23 +70,34 @@ function unknownFields(value: unknown, type: string, at: string, problems: strin
 
 /** SecretProviderClass v1, from the secrets-store-csi-driver CRD (secrets-store.csi.x-k8s.io_secretproviderclasses.yaml). */
 const SECRET_PROVIDER_CLASS_SCHEMA = {
-  type: 'object', additionalProperties: false, required: ['apiVersion', 'kind', 'metadata', 'spec'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['apiVersion', 'kind', 'metadata', 'spec'],
   properties: {
-    apiVersion: { const: 'secrets-store.csi.x-k8s.io/v1' }, kind: { const: 'SecretProviderClass' }, metadata: { type: 'object' },
+    apiVersion: { const: 'secrets-store.csi.x-k8s.io/v1' },
+    kind: { const: 'SecretProviderClass' },
+    metadata: { type: 'object' },
     spec: {
-      type: 'object', additionalProperties: false, required: ['provider'],
+      type: 'object',
+      additionalProperties: false,
+      required: ['provider'],
       properties: {
         provider: { type: 'string' },
         parameters: { type: 'object', additionalProperties: { type: 'string' } },
         secretObjects: {
           type: 'array',
           items: {
-            type: 'object', additionalProperties: false,
+            type: 'object',
+            additionalProperties: false,
             properties: {
-              secretName: { type: 'string' }, type: { type: 'string' },
+              secretName: { type: 'string' },
+              type: { type: 'string' },
               labels: { type: 'object', additionalProperties: { type: 'string' } },
               annotations: { type: 'object', additionalProperties: { type: 'string' } },
-              data: { type: 'array', items: { type: 'object', additionalProperties: false, properties: { objectName: { type: 'string' }, key: { type: 'string' } } } },
+              data: {
+                type: 'array',
+                items: { type: 'object', additionalProperties: false, properties: { objectName: { type: 'string' }, key: { type: 'string' } } },
+              },
             },
           },
         },
@@ -96,7 +114,9 @@ export const SCHEMA_KUBERNETES_VERSION = '1.36';
 export function kubernetesProblems(manifest: { apiVersion: string; kind: string; metadata?: { name?: string } }): string[] {
   const where = `${manifest.kind}/${manifest.metadata?.name ?? '?'}`;
   if (manifest.apiVersion === 'secrets-store.csi.x-k8s.io/v1') {
-    return validateSecretProviderClass(manifest) ? [] : (validateSecretProviderClass.errors ?? []).map((e) => `${where}${e.instancePath}: ${e.message} ${JSON.stringify(e.params)}`);
+    return validateSecretProviderClass(manifest)
+      ? []
+      : (validateSecretProviderClass.errors ?? []).map((e) => `${where}${e.instancePath}: ${e.message} ${JSON.stringify(e.params)}`);
   }
   const version = manifest.apiVersion.split('/').pop()!;
   const typeName = `${version.charAt(0).toUpperCase()}${version.slice(1)}${manifest.kind}`;

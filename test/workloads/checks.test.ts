@@ -7,11 +7,24 @@ import { synthPhotoView } from './synth';
 
 /** A WebApp outside this repository's config: every prop spelled out. */
 const otherApp: WebAppProps = {
-  name: 'other', instance: 'other', context: "environment 'test'", namespace: 'other', serviceAccountName: 'other',
-  registry: 'cr.azurecr.io', repository: 'other', workloadIdentityClientId: 'id', release: { strategy: 'rolling', tag: '1.0.0' },
-  replicas: 3, maxSurge: { percent: 25 }, maxUnavailable: { count: 0 }, maxUnavailableDuringDisruption: { count: 1 },
-  contract: PHOTO_VIEW_CONTRACT, resources: { cpuRequestMillis: 100, cpuLimitMillis: 200, memoryRequestMiB: 64, memoryLimitMiB: 128 },
-  internalLoadBalancer: true, settings: {}, progressDeadline: Duration.minutes(5),
+  name: 'other',
+  instance: 'other',
+  context: "environment 'test'",
+  namespace: 'other',
+  serviceAccountName: 'other',
+  registry: 'cr.azurecr.io',
+  repository: 'other',
+  workloadIdentityClientId: 'id',
+  release: { strategy: 'rolling', tag: '1.0.0' },
+  replicas: 3,
+  maxSurge: { percent: 25 },
+  maxUnavailable: { count: 0 },
+  maxUnavailableDuringDisruption: { count: 1 },
+  contract: PHOTO_VIEW_CONTRACT,
+  resources: { cpuRequestMillis: 100, cpuLimitMillis: 200, memoryRequestMiB: 64, memoryLimitMiB: 128 },
+  internalLoadBalancer: true,
+  settings: {},
+  progressDeadline: Duration.minutes(5),
 };
 
 const problemsOf = (patch: Record<string, any>) => synthPhotoView(environment('dev', patch)).problems;
@@ -19,7 +32,7 @@ const problemsOf = (patch: Record<string, any>) => synthPhotoView(environment('d
 describe('synth-time checks reject', () => {
   it('an empty image tag, in the config, naming the field', () => {
     expect(() => environment('dev', { app: { release: { strategy: 'rolling', tag: '' } } })).toThrow(
-      "environments/dev.yaml (environment 'dev'): app.release.tag = \"\": image tag is empty; set an immutable tag such as 1.4.2",
+      'environments/dev.yaml (environment \'dev\'): app.release.tag = "": image tag is empty; set an immutable tag such as 1.4.2',
     );
   });
 
@@ -57,7 +70,9 @@ describe('synth-time checks reject', () => {
   it('maxSurge 0 with maxUnavailable 0, in the config, instead of a cdk8s-plus stack trace', () => {
     for (const zero of [0, '0%']) {
       expect(() => environment('dev', { app: { maxSurge: zero, maxUnavailable: 0 } })).toThrow(
-        "environments/dev.yaml (environment 'dev'): app.maxSurge = " + JSON.stringify(zero) + ': maxSurge and maxUnavailable are both 0, so a rolling update could neither add nor remove a pod; set one of them above 0 (default 25%)',
+        "environments/dev.yaml (environment 'dev'): app.maxSurge = " +
+          JSON.stringify(zero) +
+          ': maxSurge and maxUnavailable are both 0, so a rolling update could neither add nor remove a pod; set one of them above 0 (default 25%)',
       );
     }
     expect(problemsOf({ app: { maxSurge: 0, maxUnavailable: 1 } })).toEqual([]);
@@ -96,11 +111,14 @@ describe('synth-time checks reject', () => {
       { track: 'blue', podLabels: { app: 'pv', track: 'blue' } },
       { track: 'green', podLabels: { app: 'pv', track: 'green' } },
     ];
-    expect(selectorProblems([{ service: 'pv', selector: { app: 'pv', track: 'red' }, expectedTracks: ['blue'] }], deployments))
-      .toEqual(['Service \'pv\' selector {"app":"pv","track":"red"} matches no Deployment']);
-    expect(selectorProblems([{ service: 'pv', selector: { app: 'pv', track: 'green' }, expectedTracks: ['blue'] }], deployments))
-      .toEqual(["Service 'pv' selects track(s) green but must select blue"]);
-    expect(selectorProblems([{ service: 'pv', selector: { app: 'pv' }, expectedTracks: ['blue'] }], deployments))
-      .toEqual(["Service 'pv' selects track(s) blue, green but must select blue"]);
+    expect(selectorProblems([{ service: 'pv', selector: { app: 'pv', track: 'red' }, expectedTracks: ['blue'] }], deployments)).toEqual([
+      'Service \'pv\' selector {"app":"pv","track":"red"} matches no Deployment',
+    ]);
+    expect(selectorProblems([{ service: 'pv', selector: { app: 'pv', track: 'green' }, expectedTracks: ['blue'] }], deployments)).toEqual([
+      "Service 'pv' selects track(s) green but must select blue",
+    ]);
+    expect(selectorProblems([{ service: 'pv', selector: { app: 'pv' }, expectedTracks: ['blue'] }], deployments)).toEqual([
+      "Service 'pv' selects track(s) blue, green but must select blue",
+    ]);
   });
 });

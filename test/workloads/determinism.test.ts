@@ -14,12 +14,16 @@ const ROOT = path.resolve(__dirname, '../..');
 const FAKE_CLOCK = path.join(ROOT, 'test/support/fake-clock.cjs');
 
 const files = (dir: string): string[] =>
-  fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)])).sort();
+  fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]))
+    .sort();
 
 /** Runs `npm run synth`'s script in `cwd` under a fake clock; resolves to the output files' bytes by relative path. */
 async function synth(cwd: string, outdir: string, environments: string, clock: { now: string; tz: string }) {
   await promisify(execFile)(process.execPath, ['scripts/synth.mjs', '--outdir', outdir], {
-    cwd, env: { ...process.env, ENVIRONMENTS_DIR: environments, FAKE_NOW: clock.now, TZ: clock.tz, NODE_OPTIONS: `--require ${FAKE_CLOCK}` },
+    cwd,
+    env: { ...process.env, ENVIRONMENTS_DIR: environments, FAKE_NOW: clock.now, TZ: clock.tz, NODE_OPTIONS: `--require ${FAKE_CLOCK}` },
   });
   return Object.fromEntries(files(outdir).map((f) => [path.relative(outdir, f), fs.readFileSync(f)]));
 }
@@ -40,7 +44,10 @@ describe('synth is a pure function of the commit', () => {
     const copy = path.join(tmp, 'elsewhere', 'checkout');
     const generated = new Set(['node_modules', '.git', 'cdktf.out', 'dist', '.build', 'coverage', '.state', 'platform-outputs']);
     for (const entry of fs.readdirSync(ROOT).filter((e) => !generated.has(e) && !e.startsWith('.synth-staging'))) {
-      fs.cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true, filter: (source) => !source.split(path.sep).includes('node_modules') });
+      fs.cpSync(path.join(ROOT, entry), path.join(copy, entry), {
+        recursive: true,
+        filter: (source) => !source.split(path.sep).includes('node_modules'),
+      });
     }
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
 

@@ -31,10 +31,14 @@ describe('dist/ for GitOps: manifests with the placeholder client ID', () => {
       fs.mkdirSync(path.join(out, 'dist'));
       fs.writeFileSync(path.join(out, 'dist', 'photo-view-dev.k8s.yaml'), 'earlier output\n');
       const result = spawnSync(process.execPath, ['scripts/synth.mjs', '--outdir', out], {
-        cwd: ROOT, encoding: 'utf8', env: { ...process.env, REQUIRE_PLATFORM_OUTPUTS: '1' },
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, REQUIRE_PLATFORM_OUTPUTS: '1' },
       });
       expect(result.status).toBe(1);
-      expect(result.stderr).toContain('REQUIRE_PLATFORM_OUTPUTS=1: no platform-outputs/<env>.json for dev, prod, staging, so their manifests would carry a placeholder');
+      expect(result.stderr).toContain(
+        'REQUIRE_PLATFORM_OUTPUTS=1: no platform-outputs/<env>.json for dev, prod, staging, so their manifests would carry a placeholder',
+      );
       expect(result.stderr).not.toMatch(/\n\s+at /);
       expect(fs.readFileSync(path.join(out, 'dist', 'photo-view-dev.k8s.yaml'), 'utf8')).toBe('earlier output\n');
     } finally {

@@ -17,7 +17,12 @@ describe('HTTPS ingress through the application routing add-on', () => {
     expect(ingress.spec).toEqual({
       ingressClassName: 'webapprouting.kubernetes.azure.com',
       tls: [{ hosts: ['photos.example.com'], secretName: 'keyvault-photo-view' }],
-      rules: [{ host: 'photos.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'photo-view', port: { number: 80 } } } }] } }],
+      rules: [
+        {
+          host: 'photos.example.com',
+          http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'photo-view', port: { number: 80 } } } }] },
+        },
+      ],
     });
   });
 
@@ -28,10 +33,12 @@ describe('HTTPS ingress through the application routing add-on', () => {
   });
 
   it('lets only the ingress controller namespace reach the app port', () => {
-    expect(one('NetworkPolicy', 'photo-view-allow-http').spec.ingress).toEqual([{
-      ports: [{ port: 8080, protocol: 'TCP' }],
-      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'app-routing-system' } } }],
-    }]);
+    expect(one('NetworkPolicy', 'photo-view-allow-http').spec.ingress).toEqual([
+      {
+        ports: [{ port: 8080, protocol: 'TCP' }],
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'app-routing-system' } } }],
+      },
+    ]);
   });
 
   it('is valid Kubernetes 1.32', () => {

@@ -17,7 +17,13 @@ describe('internal load balancer subnet', () => {
   it('uses the named existing subnet', () => {
     const env = environment('dev', {
       app: { internalLoadBalancer: true },
-      network: { virtualNetwork: { mode: 'existing', addressSpace: ['10.50.0.0/16'], subnets: { systemNodes: EXISTING('nodes'), userNodes: EXISTING('apps'), internalLoadBalancers: EXISTING('lbs') } } },
+      network: {
+        virtualNetwork: {
+          mode: 'existing',
+          addressSpace: ['10.50.0.0/16'],
+          subnets: { systemNodes: EXISTING('nodes'), userNodes: EXISTING('apps'), internalLoadBalancers: EXISTING('lbs') },
+        },
+      },
     });
     expect(annotations(env)).toMatchObject({ [SUBNET_ANNOTATION]: 'lbs' });
   });
@@ -25,7 +31,13 @@ describe('internal load balancer subnet', () => {
   it('names no subnet in the AKS-managed VNet, or for a public load balancer', () => {
     expect(annotations(environment('dev', { app: { internalLoadBalancer: true } }))).not.toHaveProperty([SUBNET_ANNOTATION]);
     const publicInExisting = environment('dev', {
-      network: { virtualNetwork: { mode: 'existing', addressSpace: ['10.50.0.0/16'], subnets: { systemNodes: EXISTING('nodes'), userNodes: EXISTING('apps'), internalLoadBalancers: EXISTING('lbs') } } },
+      network: {
+        virtualNetwork: {
+          mode: 'existing',
+          addressSpace: ['10.50.0.0/16'],
+          subnets: { systemNodes: EXISTING('nodes'), userNodes: EXISTING('apps'), internalLoadBalancers: EXISTING('lbs') },
+        },
+      },
     });
     expect(annotations(publicInExisting)).toMatchObject({ 'service.beta.kubernetes.io/azure-load-balancer-internal': 'false' });
     expect(annotations(publicInExisting)).not.toHaveProperty([SUBNET_ANNOTATION]);

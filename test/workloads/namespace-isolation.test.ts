@@ -30,11 +30,13 @@ describe.each(ENVIRONMENT_NAMES)('namespace isolation in %s', (name) => {
 
   it('gives containers without requests and limits the app defaults (LimitRange)', () => {
     const r = env.app.resources;
-    expect(one('LimitRange', 'container-defaults').spec.limits).toEqual([{
-      type: 'Container',
-      defaultRequest: { cpu: `${r.cpuRequestMillis}m`, memory: `${r.memoryRequestMiB}Mi` },
-      default: { cpu: `${r.cpuLimitMillis}m`, memory: `${r.memoryLimitMiB}Mi` },
-    }]);
+    expect(one('LimitRange', 'container-defaults').spec.limits).toEqual([
+      {
+        type: 'Container',
+        defaultRequest: { cpu: `${r.cpuRequestMillis}m`, memory: `${r.memoryRequestMiB}Mi` },
+        default: { cpu: `${r.cpuLimitMillis}m`, memory: `${r.memoryLimitMiB}Mi` },
+      },
+    ]);
   });
 });
 
@@ -49,7 +51,13 @@ describe('quota sizing', () => {
 
   it('writes quantities as the API server returns them (8 pods x 500m is 4, x 512Mi is 4Gi)', () => {
     const env = environment('dev', { app: { replicas: 6 } });
-    expect(synthPhotoView(env).one('ResourceQuota').spec.hard).toMatchObject({ pods: '8', 'limits.cpu': '4', 'limits.memory': '4Gi', 'requests.cpu': '2', 'requests.memory': '2Gi' });
+    expect(synthPhotoView(env).one('ResourceQuota').spec.hard).toMatchObject({
+      pods: '8',
+      'limits.cpu': '4',
+      'limits.memory': '4Gi',
+      'requests.cpu': '2',
+      'requests.memory': '2Gi',
+    });
   });
 
   it('can be turned off', () => {

@@ -15,20 +15,48 @@ describe('normalizeManifest drops what the API server would not return', () => {
   });
 
   it('drops zero values of non-pointer fields: minReadySeconds: 0, hostNetwork: false, empty strings', () => {
-    const d = normalizeManifest(deployment({ minReadySeconds: 0, paused: false, template: { spec: { hostNetwork: false, setHostnameAsFQDN: false, containers: [{ name: 'c', image: 'i', workingDir: '', ports: [{ containerPort: 80, hostPort: 0 }] }] } } }));
+    const d = normalizeManifest(
+      deployment({
+        minReadySeconds: 0,
+        paused: false,
+        template: {
+          spec: {
+            hostNetwork: false,
+            setHostnameAsFQDN: false,
+            containers: [{ name: 'c', image: 'i', workingDir: '', ports: [{ containerPort: 80, hostPort: 0 }] }],
+          },
+        },
+      }),
+    );
     expect(d.spec).toEqual({ template: { spec: { containers: [{ name: 'c', image: 'i', ports: [{ containerPort: 80 }] }] } } });
   });
 
   it('keeps zero values that differ from leaving the field out', () => {
-    const d = normalizeManifest(deployment({
-      replicas: 0, revisionHistoryLimit: 0,
-      strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
-      template: { spec: { automountServiceAccountToken: false, securityContext: { runAsUser: 0 }, containers: [{ name: 'c', securityContext: { allowPrivilegeEscalation: false } }] } },
-    }));
+    const d = normalizeManifest(
+      deployment({
+        replicas: 0,
+        revisionHistoryLimit: 0,
+        strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+        template: {
+          spec: {
+            automountServiceAccountToken: false,
+            securityContext: { runAsUser: 0 },
+            containers: [{ name: 'c', securityContext: { allowPrivilegeEscalation: false } }],
+          },
+        },
+      }),
+    );
     expect(d.spec).toEqual({
-      replicas: 0, revisionHistoryLimit: 0,
+      replicas: 0,
+      revisionHistoryLimit: 0,
       strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
-      template: { spec: { automountServiceAccountToken: false, securityContext: { runAsUser: 0 }, containers: [{ name: 'c', securityContext: { allowPrivilegeEscalation: false } }] } },
+      template: {
+        spec: {
+          automountServiceAccountToken: false,
+          securityContext: { runAsUser: 0 },
+          containers: [{ name: 'c', securityContext: { allowPrivilegeEscalation: false } }],
+        },
+      },
     });
   });
 
@@ -47,12 +75,23 @@ describe('normalizeManifest drops what the API server would not return', () => {
   });
 
   it('keeps user data exactly: empty label values and ConfigMap entries', () => {
-    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', labels: { tier: '' } }, data: { EMPTY: '', ZERO: '0' }, immutable: true };
+    const cm = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c', labels: { tier: '' } },
+      data: { EMPTY: '', ZERO: '0' },
+      immutable: true,
+    };
     expect(normalizeManifest(cm)).toEqual(cm);
   });
 
   it('keeps zero values in custom resources, which the API server stores as sent', () => {
-    const spc = { apiVersion: 'secrets-store.csi.x-k8s.io/v1', kind: 'SecretProviderClass', metadata: { name: 's' }, spec: { provider: 'azure', parameters: { usePodIdentity: 'false' }, secretObjects: [], flag: false } };
+    const spc = {
+      apiVersion: 'secrets-store.csi.x-k8s.io/v1',
+      kind: 'SecretProviderClass',
+      metadata: { name: 's' },
+      spec: { provider: 'azure', parameters: { usePodIdentity: 'false' }, secretObjects: [], flag: false },
+    };
     expect(normalizeManifest(spc).spec).toEqual({ provider: 'azure', parameters: { usePodIdentity: 'false' }, flag: false });
   });
 
@@ -65,28 +104,60 @@ describe('normalizeManifest drops what the API server would not return', () => {
 
 describe('canonicalQuantity writes quantities as the API server returns them', () => {
   it.each([
-    ['1000m', '1'], ['2000m', '2'], ['1500m', '1500m'], ['250m', '250m'], ['0.5', '500m'], ['1.0', '1'], ['1000', '1k'], ['0', '0'],
-    ['1024Mi', '1Gi'], ['1536Mi', '1536Mi'], ['1.5Gi', '1536Mi'], ['512Mi', '512Mi'], ['2048Ki', '2Mi'], ['1Ki', '1Ki'], ['0.5Ki', '512'],
-    ['64Mi', '64Mi'], ['1e3', '1e3'], ['-1', '-1'],
+    ['1000m', '1'],
+    ['2000m', '2'],
+    ['1500m', '1500m'],
+    ['250m', '250m'],
+    ['0.5', '500m'],
+    ['1.0', '1'],
+    ['1000', '1k'],
+    ['0', '0'],
+    ['1024Mi', '1Gi'],
+    ['1536Mi', '1536Mi'],
+    ['1.5Gi', '1536Mi'],
+    ['512Mi', '512Mi'],
+    ['2048Ki', '2Mi'],
+    ['1Ki', '1Ki'],
+    ['0.5Ki', '512'],
+    ['64Mi', '64Mi'],
+    ['1e3', '1e3'],
+    ['-1', '-1'],
   ])('%s is %s', (written, returned) => {
     expect(canonicalQuantity(written)).toBe(returned);
   });
 
   it('canonicalizes container resources, emptyDir size limits and HPA value targets', () => {
-    const d = normalizeManifest(deployment({ template: { spec: {
-      containers: [{ name: 'c', resources: { limits: { cpu: '1000m', memory: '1024Mi' }, requests: { cpu: '250m', memory: '256Mi' } } }],
-      volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '1024Mi' } }],
-    } } }));
-    expect(d.spec).toEqual({ template: { spec: {
-      containers: [{ name: 'c', resources: { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '250m', memory: '256Mi' } } }],
-      volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '1Gi' } }],
-    } } });
-    const hpa = { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'h' }, spec: { metrics: [{ type: 'Resource', resource: { name: 'memory', target: { type: 'AverageValue', averageValue: '2048Mi' } } }] } };
+    const d = normalizeManifest(
+      deployment({
+        template: {
+          spec: {
+            containers: [{ name: 'c', resources: { limits: { cpu: '1000m', memory: '1024Mi' }, requests: { cpu: '250m', memory: '256Mi' } } }],
+            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '1024Mi' } }],
+          },
+        },
+      }),
+    );
+    expect(d.spec).toEqual({
+      template: {
+        spec: {
+          containers: [{ name: 'c', resources: { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '250m', memory: '256Mi' } } }],
+          volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '1Gi' } }],
+        },
+      },
+    });
+    const hpa = {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'h' },
+      spec: { metrics: [{ type: 'Resource', resource: { name: 'memory', target: { type: 'AverageValue', averageValue: '2048Mi' } } }] },
+    };
     expect(normalizeManifest(hpa).spec.metrics[0].resource.target.averageValue).toBe('2Gi');
   });
 
   it('leaves other strings alone, even quantity-like ones (an environment variable value)', () => {
     const d = normalizeManifest(deployment({ template: { spec: { containers: [{ name: 'c', env: [{ name: 'X', value: '1000m' }] }] } } }));
-    expect((d.spec as { template: { spec: { containers: Array<{ env: unknown }> } } }).template.spec.containers[0].env).toEqual([{ name: 'X', value: '1000m' }]);
+    expect((d.spec as { template: { spec: { containers: Array<{ env: unknown }> } } }).template.spec.containers[0].env).toEqual([
+      { name: 'X', value: '1000m' },
+    ]);
   });
 });

@@ -4,22 +4,24 @@ import { synthPhotoView, type Manifest } from './synth';
 
 /** What the pods of an environment promise the image, read back from the synthesized manifests. */
 function podContract(manifests: Manifest[]) {
-  return manifests.filter((m) => m.kind === 'Deployment').map((d) => {
-    const spec = d.spec.template.spec;
-    const container = spec.containers[0];
-    const mounts = Object.fromEntries(container.volumeMounts.map((m: { name: string; mountPath: string }) => [m.name, m.mountPath]));
-    return {
-      port: container.ports[0].containerPort,
-      startup: container.startupProbe.httpGet,
-      liveness: container.livenessProbe.httpGet,
-      readiness: container.readinessProbe.httpGet,
-      podUser: [spec.securityContext.runAsUser, spec.securityContext.runAsGroup, spec.securityContext.fsGroup],
-      containerUser: [container.securityContext.runAsUser, container.securityContext.runAsGroup],
-      mounts,
-      terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds,
-      preStop: container.lifecycle.preStop,
-    };
-  });
+  return manifests
+    .filter((m) => m.kind === 'Deployment')
+    .map((d) => {
+      const spec = d.spec.template.spec;
+      const container = spec.containers[0];
+      const mounts = Object.fromEntries(container.volumeMounts.map((m: { name: string; mountPath: string }) => [m.name, m.mountPath]));
+      return {
+        port: container.ports[0].containerPort,
+        startup: container.startupProbe.httpGet,
+        liveness: container.livenessProbe.httpGet,
+        readiness: container.readinessProbe.httpGet,
+        podUser: [spec.securityContext.runAsUser, spec.securityContext.runAsGroup, spec.securityContext.fsGroup],
+        containerUser: [container.securityContext.runAsUser, container.securityContext.runAsGroup],
+        mounts,
+        terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds,
+        preStop: container.lifecycle.preStop,
+      };
+    });
 }
 
 const expected = (c: AppContract) => ({
@@ -48,8 +50,16 @@ describe('the chart takes its values from the contract module', () => {
 
   it('follows a changed contract everywhere (nothing is written twice)', () => {
     const changed: AppContract = {
-      ...PHOTO_VIEW_CONTRACT, port: 9191, livenessPath: '/live', readinessPath: '/ready', uid: 20002, settingsMountPath: '/etc/other',
-      secretsMountPath: '/var/run/secrets/app', tmpMountPath: '/scratch', terminationGracePeriodSeconds: 45, preStopDelaySeconds: 9,
+      ...PHOTO_VIEW_CONTRACT,
+      port: 9191,
+      livenessPath: '/live',
+      readinessPath: '/ready',
+      uid: 20002,
+      settingsMountPath: '/etc/other',
+      secretsMountPath: '/var/run/secrets/app',
+      tmpMountPath: '/scratch',
+      terminationGracePeriodSeconds: 45,
+      preStopDelaySeconds: 9,
     };
     for (const [key, value] of Object.entries(changed)) jest.replaceProperty(PHOTO_VIEW_CONTRACT, key as keyof AppContract, value);
     const { manifests, one } = synthPhotoView(environment('prod'));
@@ -62,11 +72,15 @@ describe('the chart takes its values from the contract module', () => {
   it('rejects an environment without a setting the image requires', () => {
     const env = environment('dev');
     const { problems } = synthPhotoView({ ...env, app: { ...env.app, settings: { LOG_LEVEL: 'info' } } });
-    expect(problems).toEqual(["environment 'dev': app.settings.GALLERY_TITLE is required by the photo-view image (workloads/photo-view/contract.ts)"]);
+    expect(problems).toEqual([
+      "environment 'dev': app.settings.GALLERY_TITLE is required by the photo-view image (workloads/photo-view/contract.ts)",
+    ]);
   });
 
   it('rejects an environment without a secret the image requires', () => {
     const { problems } = synthPhotoView(environment('staging', { app: { secretNames: [] }, applicationInsights: { enabled: false } }));
-    expect(problems).toEqual(["environment 'staging': app.secretNames must include STORAGE_CONNECTION_STRING, which the photo-view image requires (workloads/photo-view/contract.ts)"]);
+    expect(problems).toEqual([
+      "environment 'staging': app.secretNames must include STORAGE_CONNECTION_STRING, which the photo-view image requires (workloads/photo-view/contract.ts)",
+    ]);
   });
 });

@@ -38,13 +38,18 @@ describe.each(ENVIRONMENT_NAMES)('photo-view in %s', (name) => {
 
   it('labels the namespace for Pod Security Admission restricted (enforce, audit, warn)', () => {
     expect(one('Namespace').metadata.labels).toMatchObject({
-      'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/audit': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/audit': 'restricted',
+      'pod-security.kubernetes.io/warn': 'restricted',
     });
   });
 
   it('pulls the image from the registry the platform stack creates (one naming function)', () => {
     const registry = `${only(platform, 'azurerm_container_registry').name}.azurecr.io`;
-    for (const d of deployments) expect(podSpec(d).containers[0].image).toMatch(new RegExp(`^${registry.replace(/\./g, '\\.')}/photo-view:\\d+\\.\\d+\\.\\d+(@sha256:[0-9a-f]{64})?$`));
+    for (const d of deployments)
+      expect(podSpec(d).containers[0].image).toMatch(
+        new RegExp(`^${registry.replace(/\./g, '\\.')}/photo-view:\\d+\\.\\d+\\.\\d+(@sha256:[0-9a-f]{64})?$`),
+      );
   });
 
   it('rolls out with maxSurge/maxUnavailable from config and keeps a revision history', () => {
@@ -73,8 +78,12 @@ describe.each(ENVIRONMENT_NAMES)('photo-view in %s', (name) => {
       const spec = podSpec(d);
       const c = spec.containers[0];
       expect(c.securityContext).toMatchObject({
-        runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false,
-        capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+        runAsNonRoot: true,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
       });
       expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001 });
       expect(c.volumeMounts).toContainEqual({ mountPath: '/tmp', name: 'tmp' });
@@ -98,16 +107,19 @@ describe.each(ENVIRONMENT_NAMES)('photo-view in %s', (name) => {
       const spec = podSpec(d);
       expect(spec.topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual(['kubernetes.io/hostname', 'topology.kubernetes.io/zone']);
       expect(spec.topologySpreadConstraints[0].labelSelector.matchLabels).toEqual(d.spec.selector.matchLabels);
-      expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions)
-        .toEqual([{ key: 'photo-view.io/pool', operator: 'In', values: [env.kubernetes.userPool.name] }]);
+      expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions).toEqual([
+        { key: 'photo-view.io/pool', operator: 'In', values: [env.kubernetes.userPool.name] },
+      ]);
     }
   });
 
   it('carries the app.kubernetes.io labels', () => {
     for (const d of deployments) {
       expect(d.spec.template.metadata.labels).toMatchObject({
-        'app.kubernetes.io/name': 'photo-view', 'app.kubernetes.io/instance': `photo-view-${name}`,
-        'app.kubernetes.io/component': 'web', 'app.kubernetes.io/version': podSpec(d).containers[0].image.split('@')[0].split(':').pop(),
+        'app.kubernetes.io/name': 'photo-view',
+        'app.kubernetes.io/instance': `photo-view-${name}`,
+        'app.kubernetes.io/component': 'web',
+        'app.kubernetes.io/version': podSpec(d).containers[0].image.split('@')[0].split(':').pop(),
       });
     }
   });
@@ -146,7 +158,10 @@ describe.each(ENVIRONMENT_NAMES)('photo-view in %s', (name) => {
     for (const d of deployments) {
       const spec = podSpec(d);
       expect(spec.containers[0]).not.toHaveProperty('env');
-      expect(spec.volumes).toContainEqual({ name: 'secrets', csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: 'photo-view-secrets' } } });
+      expect(spec.volumes).toContainEqual({
+        name: 'secrets',
+        csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: 'photo-view-secrets' } },
+      });
       expect(spec.containers[0].volumeMounts).toContainEqual({ mountPath: '/mnt/secrets', name: 'secrets', readOnly: true });
     }
     expect(find('Secret')).toEqual([]);
@@ -155,7 +170,9 @@ describe.each(ENVIRONMENT_NAMES)('photo-view in %s', (name) => {
   it('has a PodDisruptionBudget per Deployment that always lets a node drain, even past pods that are not ready', () => {
     for (const d of deployments) {
       expect(one('PodDisruptionBudget', d.metadata.name).spec).toEqual({
-        maxUnavailable: 1, selector: { matchLabels: d.spec.selector.matchLabels }, unhealthyPodEvictionPolicy: 'AlwaysAllow',
+        maxUnavailable: 1,
+        selector: { matchLabels: d.spec.selector.matchLabels },
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
       });
     }
   });
@@ -164,7 +181,8 @@ describe.each(ENVIRONMENT_NAMES)('photo-view in %s', (name) => {
     expect(one('NetworkPolicy', 'default-deny-ingress').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress'] });
     expect(one('NetworkPolicy', 'photo-view-allow-http').spec).toEqual({
       podSelector: { matchLabels: { 'app.kubernetes.io/name': 'photo-view', 'app.kubernetes.io/instance': `photo-view-${name}` } },
-      policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 8080, protocol: 'TCP' }] }],
+      policyTypes: ['Ingress'],
+      ingress: [{ ports: [{ port: 8080, protocol: 'TCP' }] }],
     });
   });
 });
@@ -181,7 +199,9 @@ describe('autoscaling', () => {
     const hpa = one('HorizontalPodAutoscaler');
     expect(hpa.apiVersion).toBe('autoscaling/v2');
     expect(hpa.spec).toMatchObject({
-      minReplicas: 3, maxReplicas: 6, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'photo-view' },
+      minReplicas: 3,
+      maxReplicas: 6,
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'photo-view' },
       metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } }],
     });
     expect(one('Deployment').spec).not.toHaveProperty('replicas');
@@ -189,7 +209,10 @@ describe('autoscaling', () => {
 
   it('adds a memory metric when configured', () => {
     const { one } = synthPhotoView(environment('dev', { app: { autoscaling: { minReplicas: 2, maxReplicas: 4, memoryUtilizationPercent: 75 } } }));
-    expect(one('HorizontalPodAutoscaler').spec.metrics[1]).toEqual({ type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 75 } } });
+    expect(one('HorizontalPodAutoscaler').spec.metrics[1]).toEqual({
+      type: 'Resource',
+      resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 75 } },
+    });
   });
 });
 
@@ -207,7 +230,8 @@ describe('ConfigMap rollouts', () => {
 
 describe('Service load balancer exposure is per environment', () => {
   it('dev is public, prod is internal', () => {
-    const annotation = (env: string) => synthPhotoView(environment(env)).one('Service', 'photo-view').metadata.annotations!['service.beta.kubernetes.io/azure-load-balancer-internal'];
+    const annotation = (env: string) =>
+      synthPhotoView(environment(env)).one('Service', 'photo-view').metadata.annotations!['service.beta.kubernetes.io/azure-load-balancer-internal'];
     expect(annotation('dev')).toBe('false');
     expect(annotation('prod')).toBe('true');
   });

@@ -20,7 +20,9 @@ describe('rolling (default)', () => {
 
 describe('blue/green', () => {
   const blueGreen = (release: Record<string, unknown>, patch: Record<string, unknown> = {}) =>
-    synthPhotoView(environment('staging', { app: { release: { strategy: 'blueGreen', blueTag: '1.4.2', greenTag: '1.5.0', ...release }, ...patch } }));
+    synthPhotoView(
+      environment('staging', { app: { release: { strategy: 'blueGreen', blueTag: '1.4.2', greenTag: '1.5.0', ...release }, ...patch } }),
+    );
 
   it('runs both colours, each with its own tag; the main Service points at the active colour, the preview Service at the other', () => {
     const { manifests, one, problems } = blueGreen({ active: 'blue' });
@@ -51,8 +53,10 @@ describe('blue/green', () => {
   it('marks each colour serving or idle, which the apps stack orders the apply by', () => {
     const { find } = blueGreen({ active: 'green' });
     for (const kind of ['Deployment', 'PodDisruptionBudget']) {
-      expect(Object.fromEntries(find(kind).map((m) => [m.metadata.name, m.metadata.annotations!['photo-view.io/traffic']])))
-        .toEqual({ 'photo-view-blue': 'idle', 'photo-view-green': 'serving' });
+      expect(Object.fromEntries(find(kind).map((m) => [m.metadata.name, m.metadata.annotations!['photo-view.io/traffic']]))).toEqual({
+        'photo-view-blue': 'idle',
+        'photo-view-green': 'serving',
+      });
     }
   });
 
@@ -75,15 +79,18 @@ describe('blue/green', () => {
 
     it('switchedAt and scaleDownDelaySeconds (time-based scale-down), pointing to scaledDown', () => {
       for (const field of ['switchedAt', 'scaleDownDelaySeconds']) {
-        expect(configError({ active: 'green', [field]: field === 'switchedAt' ? '2099-01-01T00:00:00Z' : 600 })).toMatch(new RegExp(
-          `app\\.release\\.${field} = .*: removed: synth no longer reads the clock .*; scale the idle colour down with scaledDown: \\{ colour, replicas \\} in a later change`,
-        ));
+        expect(configError({ active: 'green', [field]: field === 'switchedAt' ? '2099-01-01T00:00:00Z' : 600 })).toMatch(
+          new RegExp(
+            `app\\.release\\.${field} = .*: removed: synth no longer reads the clock .*; scale the idle colour down with scaledDown: \\{ colour, replicas \\} in a later change`,
+          ),
+        );
       }
     });
 
     it('holding an autoscaled idle colour at 0 pods (an HPA cannot)', () => {
-      expect(configError({ active: 'blue', scaledDown: { colour: 'green', replicas: 0 } }, { autoscaling: { minReplicas: 4, maxReplicas: 8 } }))
-        .toContain('app.release.scaledDown.replicas = 0: with autoscaling the idle colour is held by an HPA, which cannot hold 0 pods');
+      expect(
+        configError({ active: 'blue', scaledDown: { colour: 'green', replicas: 0 } }, { autoscaling: { minReplicas: 4, maxReplicas: 8 } }),
+      ).toContain('app.release.scaledDown.replicas = 0: with autoscaling the idle colour is held by an HPA, which cannot hold 0 pods');
     });
   });
 
@@ -95,17 +102,22 @@ describe('blue/green', () => {
     const { find, one, problems } = blueGreen(release, autoscaling ? { autoscaling } : {});
     expect(problems).toEqual([]);
     const serviceTrack = one('Service', 'photo-view').spec.selector[TRACK];
-    return Object.fromEntries(find('Deployment').map((d) => {
-      const hpa = find('HorizontalPodAutoscaler', d.metadata.name)[0];
-      const pdb = one('PodDisruptionBudget', d.metadata.name);
-      return [d.metadata.labels![TRACK], {
-        serves: d.metadata.labels![TRACK] === serviceTrack,
-        replicasSetBy: hpa ? 'hpa' : 'manifest',
-        manifestReplicas: d.spec.replicas,
-        pods: hpa ? [hpa.spec.minReplicas, hpa.spec.maxReplicas] : [d.spec.replicas, d.spec.replicas],
-        readyBeforeTraffic: pdb.metadata.annotations!['photo-view.io/ready-before-traffic'],
-      }];
-    }));
+    return Object.fromEntries(
+      find('Deployment').map((d) => {
+        const hpa = find('HorizontalPodAutoscaler', d.metadata.name)[0];
+        const pdb = one('PodDisruptionBudget', d.metadata.name);
+        return [
+          d.metadata.labels![TRACK],
+          {
+            serves: d.metadata.labels![TRACK] === serviceTrack,
+            replicasSetBy: hpa ? 'hpa' : 'manifest',
+            manifestReplicas: d.spec.replicas,
+            pods: hpa ? [hpa.spec.minReplicas, hpa.spec.maxReplicas] : [d.spec.replicas, d.spec.replicas],
+            readyBeforeTraffic: pdb.metadata.annotations!['photo-view.io/ready-before-traffic'],
+          },
+        ];
+      }),
+    );
   }
 
   it('with autoscaling, both colours always have an HPA: replicas never appears on a Deployment, the idle one is pinned', () => {
@@ -125,11 +137,26 @@ describe('blue/green', () => {
       }
     }
     expect(cluster.map((s) => [s.blue.pods, s.green.pods])).toEqual([
-      [[4, 8], [4, 4]],
-      [[4, 4], [4, 8]],
-      [[4, 8], [4, 4]],
-      [[4, 8], [1, 1]],
-      [[4, 4], [4, 8]],
+      [
+        [4, 8],
+        [4, 4],
+      ],
+      [
+        [4, 4],
+        [4, 8],
+      ],
+      [
+        [4, 8],
+        [4, 4],
+      ],
+      [
+        [4, 8],
+        [1, 1],
+      ],
+      [
+        [4, 4],
+        [4, 8],
+      ],
     ]);
     // At each switch the colour going live must have the HPA minimum of ready pods before the Service
     // moves. Warm (pinned at the minimum while idle) it has them already; after a scale-down it has not,
@@ -148,8 +175,16 @@ describe('blue/green', () => {
 
   it('without autoscaling, the manifest sets replicas on both colours at every step', () => {
     const steps = [{ active: 'blue' }, { active: 'green' }, { active: 'blue' }, { active: 'blue', scaledDown: { colour: 'green', replicas: 0 } }];
-    expect(steps.map((release) => clusterAfter(release)).map((s) => [s.blue.replicasSetBy, s.blue.manifestReplicas, s.green.replicasSetBy, s.green.manifestReplicas]))
-      .toEqual([['manifest', 10, 'manifest', 10], ['manifest', 10, 'manifest', 10], ['manifest', 10, 'manifest', 10], ['manifest', 10, 'manifest', 0]]);
+    expect(
+      steps
+        .map((release) => clusterAfter(release))
+        .map((s) => [s.blue.replicasSetBy, s.blue.manifestReplicas, s.green.replicasSetBy, s.green.manifestReplicas]),
+    ).toEqual([
+      ['manifest', 10, 'manifest', 10],
+      ['manifest', 10, 'manifest', 10],
+      ['manifest', 10, 'manifest', 10],
+      ['manifest', 10, 'manifest', 0],
+    ]);
   });
 });
 
@@ -199,7 +234,9 @@ describe('canary', () => {
   it('with an autoscaler, scales stable and keeps the canary at its share of the minimum', () => {
     const { manifests, find } = canary(10, { autoscaling: { minReplicas: 10, maxReplicas: 30 } });
     const tracks = deploymentsByTrack(manifests);
-    expect(find('HorizontalPodAutoscaler').map((h) => [h.spec.scaleTargetRef.name, h.spec.minReplicas, h.spec.maxReplicas])).toEqual([['photo-view-stable', 9, 29]]);
+    expect(find('HorizontalPodAutoscaler').map((h) => [h.spec.scaleTargetRef.name, h.spec.minReplicas, h.spec.maxReplicas])).toEqual([
+      ['photo-view-stable', 9, 29],
+    ]);
     expect(tracks.stable.spec).not.toHaveProperty('replicas');
     expect(tracks.canary.spec.replicas).toBe(1);
   });

@@ -6,7 +6,11 @@ describe('Key Vault secrets', () => {
     const { one, find } = synthPhotoView(environment('dev'));
     expect(one('SecretProviderClass').spec).not.toHaveProperty('secretObjects');
     expect(one('Deployment').spec.template.spec.containers[0]).not.toHaveProperty('env');
-    expect(one('Deployment').spec.template.spec.containers[0].volumeMounts).toContainEqual({ mountPath: '/mnt/secrets', name: 'secrets', readOnly: true });
+    expect(one('Deployment').spec.template.spec.containers[0].volumeMounts).toContainEqual({
+      mountPath: '/mnt/secrets',
+      name: 'secrets',
+      readOnly: true,
+    });
     expect(find('Secret')).toEqual([]);
   });
 
@@ -31,7 +35,7 @@ describe('Key Vault secrets', () => {
 
   it('reject a mode for a secret that is not in secretNames', () => {
     expect(() => environment('dev', { app: { secretModes: { DB_PASSWORD: 'environment' } } })).toThrow(
-      "app.secretModes.DB_PASSWORD = \"environment\": 'DB_PASSWORD' is not in secretNames (STORAGE_CONNECTION_STRING); add it there or remove its mode",
+      'app.secretModes.DB_PASSWORD = "environment": \'DB_PASSWORD\' is not in secretNames (STORAGE_CONNECTION_STRING); add it there or remove its mode',
     );
   });
 });

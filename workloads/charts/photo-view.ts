@@ -1,6 +1,16 @@
 import type { Construct } from 'constructs';
 import { ApiObject, Chart, Duration } from 'cdk8s';
-import { allocatable, internalLoadBalancerSubnetName, namespaceQuota, namingContext, type EnvironmentConfig, keyVaultSecretName, registryLoginServer, resourceName, USER_POOL_LABEL } from '../../config';
+import {
+  allocatable,
+  internalLoadBalancerSubnetName,
+  namespaceQuota,
+  namingContext,
+  type EnvironmentConfig,
+  keyVaultSecretName,
+  registryLoginServer,
+  resourceName,
+  USER_POOL_LABEL,
+} from '../../config';
 import { NamespaceIsolation } from '../constructs/namespace-isolation';
 import { APP_ROUTING_NAMESPACE, TlsIngress } from '../constructs/tls-ingress';
 import { WebApp } from '../constructs/web-app';
@@ -123,9 +133,11 @@ export class PhotoViewChart extends Chart {
 function missingAppInputs(env: EnvironmentConfig): string[] {
   const where = `environment '${env.name}'`;
   return [
-    ...PHOTO_VIEW_CONTRACT.requiredSettings.filter((name) => !env.app.settings[name]?.trim())
+    ...PHOTO_VIEW_CONTRACT.requiredSettings
+      .filter((name) => !env.app.settings[name]?.trim())
       .map((name) => `${where}: app.settings.${name} is required by the photo-view image (workloads/photo-view/contract.ts)`),
-    ...PHOTO_VIEW_CONTRACT.requiredSecrets.filter((name) => !env.app.secretNames.includes(name))
+    ...PHOTO_VIEW_CONTRACT.requiredSecrets
+      .filter((name) => !env.app.secretNames.includes(name))
       .map((name) => `${where}: app.secretNames must include ${name}, which the photo-view image requires (workloads/photo-view/contract.ts)`),
   ];
 }

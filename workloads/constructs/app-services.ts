@@ -54,10 +54,17 @@ export class AppServices extends Construct {
       ports,
     });
     this.select(main, plan.serviceTrack, props.selectorBase);
-    this.services.push({ service: main, expectedTracks: plan.tracks.filter((t) => plan.serviceTrack === undefined || t.name === plan.serviceTrack).map((t) => t.name) });
+    this.services.push({
+      service: main,
+      expectedTracks: plan.tracks.filter((t) => plan.serviceTrack === undefined || t.name === plan.serviceTrack).map((t) => t.name),
+    });
 
     if (plan.previewTrack) {
-      const preview = new kplus.Service(this, 'PreviewService', { metadata: { name: `${name}-preview`, namespace }, type: kplus.ServiceType.CLUSTER_IP, ports });
+      const preview = new kplus.Service(this, 'PreviewService', {
+        metadata: { name: `${name}-preview`, namespace },
+        type: kplus.ServiceType.CLUSTER_IP,
+        ports,
+      });
       this.select(preview, plan.previewTrack, props.selectorBase);
       this.services.push({ service: preview, expectedTracks: [plan.previewTrack] });
     }

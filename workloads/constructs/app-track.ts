@@ -85,7 +85,8 @@ interface DeploymentJson {
   readonly spec: { readonly template: { readonly metadata: { readonly labels: Record<string, string> } } };
 }
 
-const toPercentOrAbsolute = (v: PercentOrCount) => ('percent' in v ? kplus.PercentOrAbsolute.percent(v.percent) : kplus.PercentOrAbsolute.absolute(v.count));
+const toPercentOrAbsolute = (v: PercentOrCount) =>
+  'percent' in v ? kplus.PercentOrAbsolute.percent(v.percent) : kplus.PercentOrAbsolute.absolute(v.count);
 const toIntOrString = (v: PercentOrCount) => ('percent' in v ? IntOrString.fromString(`${v.percent}%`) : IntOrString.fromNumber(v.count));
 
 /** The Deployment of one release track, the HPA that owns its pod count (if any), and its PodDisruptionBudget. */
@@ -121,7 +122,8 @@ export class AppTrack extends Construct {
     }
     new KubePodDisruptionBudget(this, 'DisruptionBudget', {
       metadata: {
-        name: objectName, namespace: t.namespace,
+        name: objectName,
+        namespace: t.namespace,
         annotations: { ...traffic, ...(track.role === 'serving' ? { [READY_BEFORE_TRAFFIC_ANNOTATION]: String(track.readyBeforeTraffic) } : {}) },
       },
       spec: {
@@ -139,7 +141,13 @@ export class AppTrack extends Construct {
     return (ApiObject.of(this.deployment).toJson() as DeploymentJson).spec.template.metadata.labels;
   }
 
-  private addDeployment(objectName: string, selector: Record<string, string>, labels: Record<string, string>, annotations: Record<string, string>, props: AppTrackProps) {
+  private addDeployment(
+    objectName: string,
+    selector: Record<string, string>,
+    labels: Record<string, string>,
+    annotations: Record<string, string>,
+    props: AppTrackProps,
+  ) {
     const { track, template: t } = props;
     const c = t.contract;
     const deployment = new kplus.Deployment(this, 'Deployment', {
@@ -148,51 +156,74 @@ export class AppTrack extends Construct {
       select: false,
       // Only when the manifest owns the count; an HPA-owned Deployment never carries it (see Scale).
       replicas: track.scale.owner === 'manifest' ? track.scale.replicas : undefined,
-      strategy: kplus.DeploymentStrategy.rollingUpdate({ maxSurge: toPercentOrAbsolute(t.maxSurge), maxUnavailable: toPercentOrAbsolute(t.maxUnavailable) }),
+      strategy: kplus.DeploymentStrategy.rollingUpdate({
+        maxSurge: toPercentOrAbsolute(t.maxSurge),
+        maxUnavailable: toPercentOrAbsolute(t.maxUnavailable),
+      }),
       progressDeadline: t.progressDeadline,
       terminationGracePeriod: Duration.seconds(c.terminationGracePeriodSeconds),
       serviceAccount: t.serviceAccount,
       automountServiceAccountToken: false,
       securityContext: { ensureNonRoot: true, user: c.uid, group: c.uid, fsGroup: c.uid },
-      containers: [{
-        name: t.name,
-        image: `${t.imageRepository}:${track.tag}`,
-        portNumber: c.port,
-        // Tags are immutable (checked), so a cached image is the right image.
-        imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-        resources: {
-          cpu: { request: kplus.Cpu.millis(t.resources.cpuRequestMillis), limit: kplus.Cpu.millis(t.resources.cpuLimitMillis) },
-          memory: { request: Size.mebibytes(t.resources.memoryRequestMiB), limit: Size.mebibytes(t.resources.memoryLimitMiB) },
+      containers: [
+        {
+          name: t.name,
+          image: `${t.imageRepository}:${track.tag}`,
+          portNumber: c.port,
+          // Tags are immutable (checked), so a cached image is the right image.
+          imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+          resources: {
+            cpu: { request: kplus.Cpu.millis(t.resources.cpuRequestMillis), limit: kplus.Cpu.millis(t.resources.cpuLimitMillis) },
+            memory: { request: Size.mebibytes(t.resources.memoryRequestMiB), limit: Size.mebibytes(t.resources.memoryLimitMiB) },
+          },
+          startup: kplus.Probe.fromHttpGet(c.livenessPath, { port: c.port, periodSeconds: Duration.seconds(2), failureThreshold: 30 }),
+          readiness: kplus.Probe.fromHttpGet(c.readinessPath, { port: c.port, periodSeconds: Duration.seconds(5), failureThreshold: 3 }),
+          liveness: kplus.Probe.fromHttpGet(c.livenessPath, { port: c.port, periodSeconds: Duration.seconds(10), failureThreshold: 3 }),
+          securityContext: {
+            ensureNonRoot: true,
+            user: c.uid,
+            group: c.uid,
+            privileged: false,
+            readOnlyRootFilesystem: true,
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: [kplus.Capability.ALL] },
+            seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
+          },
+          envFrom: [kplus.Env.fromConfigMap(t.configMap)],
+          envVariables: this.secretVariables(t),
         },
-        startup: kplus.Probe.fromHttpGet(c.livenessPath, { port: c.port, periodSeconds: Duration.seconds(2), failureThreshold: 30 }),
-        readiness: kplus.Probe.fromHttpGet(c.readinessPath, { port: c.port, periodSeconds: Duration.seconds(5), failureThreshold: 3 }),
-        liveness: kplus.Probe.fromHttpGet(c.livenessPath, { port: c.port, periodSeconds: Duration.seconds(10), failureThreshold: 3 }),
-        securityContext: {
-          ensureNonRoot: true, user: c.uid, group: c.uid, privileged: false, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
-          capabilities: { drop: [kplus.Capability.ALL] },
-          seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-        },
-        envFrom: [kplus.Env.fromConfigMap(t.configMap)],
-        envVariables: this.secretVariables(t),
-      }],
+      ],
     });
     const container = deployment.containers[0];
     // Read-only root filesystem: the tmp mount is the one writable place.
     container.mount(c.tmpMountPath, kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp', { sizeLimit: Size.mebibytes(64) }));
     container.mount(c.settingsMountPath, kplus.Volume.fromConfigMap(this, 'SettingsVolume', t.configMap, { name: 'settings' }), { readOnly: true });
     if (t.secrets) {
-      container.mount(c.secretsMountPath, kplus.Volume.fromCsi(this, 'SecretsVolume', 'secrets-store.csi.k8s.io', {
-        name: 'secrets', readOnly: true, attributes: { secretProviderClass: t.secrets.providerClassName },
-      }), { readOnly: true });
+      container.mount(
+        c.secretsMountPath,
+        kplus.Volume.fromCsi(this, 'SecretsVolume', 'secrets-store.csi.k8s.io', {
+          name: 'secrets',
+          readOnly: true,
+          attributes: { secretProviderClass: t.secrets.providerClassName },
+        }),
+        { readOnly: true },
+      );
     }
     deployment.select(kplus.LabelSelector.of({ labels: selector }));
     if (t.nodeSelector) deployment.scheduling.attract(kplus.Node.labeled(kplus.NodeLabelQuery.is(t.nodeSelector.key, t.nodeSelector.value)));
     ApiObject.of(deployment).addJsonPatch(
       JsonPatch.add('/spec/revisionHistoryLimit', 5),
       // Spread each revision's pods over nodes and zones; ScheduleAnyway lets the autoscaler catch up.
-      JsonPatch.add('/spec/template/spec/topologySpreadConstraints', ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'].map((topologyKey) => ({
-        maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector }, matchLabelKeys: ['pod-template-hash'],
-      }))),
+      JsonPatch.add(
+        '/spec/template/spec/topologySpreadConstraints',
+        ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'].map((topologyKey) => ({
+          maxSkew: 1,
+          topologyKey,
+          whenUnsatisfiable: 'ScheduleAnyway',
+          labelSelector: { matchLabels: selector },
+          matchLabelKeys: ['pod-template-hash'],
+        })),
+      ),
     );
     withPreStopSleep(ApiObject.of(deployment), c.preStopDelaySeconds);
     return deployment;
@@ -203,6 +234,8 @@ export class AppTrack extends Construct {
     const secrets = t.secrets;
     if (!secrets || secrets.environmentVariables.length === 0) return undefined;
     const synced = kplus.Secret.fromSecretName(this, 'SyncedSecret', secrets.syncedSecretName);
-    return Object.fromEntries(secrets.environmentVariables.map((variable) => [variable, kplus.EnvValue.fromSecretValue({ secret: synced, key: variable })]));
+    return Object.fromEntries(
+      secrets.environmentVariables.map((variable) => [variable, kplus.EnvValue.fromSecretValue({ secret: synced, key: variable })]),
+    );
   }
 }

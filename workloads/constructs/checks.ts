@@ -23,8 +23,14 @@ export function imageTagProblems(tracks: ReadonlyArray<Track>): string[] {
 export function canaryProblems(release: ReleaseStrategy, baseline: number): string[] {
   if (release.strategy !== 'canary' || release.canaryPercent === 0) return [];
   const split = canarySplit(baseline, release.canaryPercent);
-  if (split.canary === 0) return [`canaryPercent ${release.canaryPercent}% of ${baseline} replicas gives the canary 0 pods; raise it to at least ${Math.ceil(50 / baseline)}%, or set 0 to roll the canary back`];
-  if (split.stable === 0) return [`canaryPercent ${release.canaryPercent}% of ${baseline} replicas gives stable 0 pods; lower it, or promote the canary by making its tag the stable tag`];
+  if (split.canary === 0)
+    return [
+      `canaryPercent ${release.canaryPercent}% of ${baseline} replicas gives the canary 0 pods; raise it to at least ${Math.ceil(50 / baseline)}%, or set 0 to roll the canary back`,
+    ];
+  if (split.stable === 0)
+    return [
+      `canaryPercent ${release.canaryPercent}% of ${baseline} replicas gives stable 0 pods; lower it, or promote the canary by making its tag the stable tag`,
+    ];
   return [];
 }
 
@@ -56,15 +62,21 @@ export interface PoolCapacity {
 }
 
 /** The most pods the app can ask for must fit the pool at its maximum size. */
-export function capacityProblems(tracks: ReadonlyArray<Track>, requests: { cpuMillis: number; memoryMiB: number }, pool: PoolCapacity | undefined): string[] {
+export function capacityProblems(
+  tracks: ReadonlyArray<Track>,
+  requests: { cpuMillis: number; memoryMiB: number },
+  pool: PoolCapacity | undefined,
+): string[] {
   if (!pool) return [];
   const pods = tracks.reduce((sum, t) => sum + (t.scale.owner === 'autoscaler' ? t.scale.autoscaling.maxReplicas : t.scale.replicas), 0);
   const perNodeByCpu = Math.floor(pool.cpuMillisPerNode / requests.cpuMillis);
   const perNodeByMemory = Math.floor(pool.memoryMiBPerNode / requests.memoryMiB);
   const fits = Math.min(perNodeByCpu, perNodeByMemory) * pool.maxNodes;
   if (pods <= fits) return [];
-  return [`${pods} pods x (${requests.cpuMillis}m CPU, ${requests.memoryMiB}Mi memory) do not fit into ${pool.description}: ` +
-    `at most ${fits} fit (${pool.cpuMillisPerNode}m CPU and ${pool.memoryMiBPerNode}Mi allocatable per node); raise maxCount, use a larger VM size, or lower replicas or requests`];
+  return [
+    `${pods} pods x (${requests.cpuMillis}m CPU, ${requests.memoryMiB}Mi memory) do not fit into ${pool.description}: ` +
+      `at most ${fits} fit (${pool.cpuMillisPerNode}m CPU and ${pool.memoryMiBPerNode}Mi allocatable per node); raise maxCount, use a larger VM size, or lower replicas or requests`,
+  ];
 }
 
 /** What a Service should select: the tracks it must send traffic to, and nothing else. */
@@ -75,12 +87,19 @@ export interface ServiceExpectation {
 }
 
 /** Each Service selects exactly the Deployments it is meant to: no empty selector, never the wrong colour. */
-export function selectorProblems(services: ReadonlyArray<ServiceExpectation>, deployments: ReadonlyArray<{ track: string; podLabels: Readonly<Record<string, string>> }>): string[] {
+export function selectorProblems(
+  services: ReadonlyArray<ServiceExpectation>,
+  deployments: ReadonlyArray<{ track: string; podLabels: Readonly<Record<string, string>> }>,
+): string[] {
   return services.flatMap((s) => {
-    const matched = deployments.filter((d) => selects(s.selector, d.podLabels)).map((d) => d.track).sort();
+    const matched = deployments
+      .filter((d) => selects(s.selector, d.podLabels))
+      .map((d) => d.track)
+      .sort();
     const expected = [...s.expectedTracks].sort();
     if (matched.length === 0) return [`Service '${s.service}' selector ${JSON.stringify(s.selector)} matches no Deployment`];
-    if (matched.join() !== expected.join()) return [`Service '${s.service}' selects track(s) ${matched.join(', ')} but must select ${expected.join(', ')}`];
+    if (matched.join() !== expected.join())
+      return [`Service '${s.service}' selects track(s) ${matched.join(', ')} but must select ${expected.join(', ')}`];
     return [];
   });
 }

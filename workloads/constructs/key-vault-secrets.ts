@@ -38,9 +38,9 @@ export class KeyVaultSecrets extends Construct {
     const unknown = synced.filter((variable) => !(variable in props.secrets));
     if (unknown.length > 0) throw new Error(`KeyVaultSecrets '${props.name}': synced secret(s) ${unknown.join(', ')} are not in secrets`);
     // The CSI driver reads `objects` as a YAML string.
-    const objects = 'array:\n' + entries
-      .map(([variable, secret]) => `  - |\n    objectName: ${secret}\n    objectType: secret\n    objectAlias: ${variable}\n`)
-      .join('');
+    const objects =
+      'array:\n' +
+      entries.map(([variable, secret]) => `  - |\n    objectName: ${secret}\n    objectType: secret\n    objectAlias: ${variable}\n`).join('');
     new ApiObject(this, 'Resource', {
       apiVersion: 'secrets-store.csi.x-k8s.io/v1',
       kind: 'SecretProviderClass',
@@ -54,9 +54,11 @@ export class KeyVaultSecrets extends Construct {
           tenantId: props.tenantId,
           objects,
         },
-        ...(synced.length > 0 ? {
-          secretObjects: [{ secretName: props.name, type: 'Opaque', data: synced.map((variable) => ({ objectName: variable, key: variable })) }],
-        } : {}),
+        ...(synced.length > 0
+          ? {
+              secretObjects: [{ secretName: props.name, type: 'Opaque', data: synced.map((variable) => ({ objectName: variable, key: variable })) }],
+            }
+          : {}),
       },
     });
     this.secretProviderClassName = props.name;

@@ -51,11 +51,13 @@ export class NamespaceIsolation extends Construct {
     new KubeLimitRange(this, 'Defaults', {
       metadata: metadata('container-defaults'),
       spec: {
-        limits: [{
-          type: 'Container',
-          defaultRequest: { cpu: cpu(d.cpuRequestMillis), memory: memory(d.memoryRequestMiB) },
-          default: { cpu: cpu(d.cpuLimitMillis), memory: memory(d.memoryLimitMiB) },
-        }],
+        limits: [
+          {
+            type: 'Container',
+            defaultRequest: { cpu: cpu(d.cpuRequestMillis), memory: memory(d.memoryRequestMiB) },
+            default: { cpu: cpu(d.cpuLimitMillis), memory: memory(d.memoryLimitMiB) },
+          },
+        ],
       },
     });
   }

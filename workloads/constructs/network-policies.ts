@@ -25,10 +25,12 @@ export class AppNetworkPolicies extends Construct {
       spec: {
         podSelector: { matchLabels: { ...props.podSelector } },
         policyTypes: ['Ingress'],
-        ingress: [{
-          ports: [{ port: IntOrString.fromNumber(props.port), protocol: 'TCP' }],
-          from: props.allowedFromNamespaces?.map((ns) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } })),
-        }],
+        ingress: [
+          {
+            ports: [{ port: IntOrString.fromNumber(props.port), protocol: 'TCP' }],
+            from: props.allowedFromNamespaces?.map((ns) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } })),
+          },
+        ],
       },
     });
   }

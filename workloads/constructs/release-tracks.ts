@@ -111,7 +111,8 @@ export function planRelease(release: ReleaseStrategy, replicas: number, autoscal
       return {
         // Always blue then green, so an object's place in the output does not move on a flip.
         tracks: (['blue', 'green'] as const).map((colour) =>
-          track(colour, tagOf[colour], scaleOf(replicas, autoscaling, colour === idle ? release.idleReplicas : undefined), roleOf(colour))),
+          track(colour, tagOf[colour], scaleOf(replicas, autoscaling, colour === idle ? release.idleReplicas : undefined), roleOf(colour)),
+        ),
         serviceTrack: release.active,
         previewTrack: idle,
       };
@@ -121,7 +122,10 @@ export function planRelease(release: ReleaseStrategy, replicas: number, autoscal
       // stable is autoscaled, so scaling out lowers the canary's share rather than raising it.
       const split = canarySplit(autoscaling?.minReplicas ?? replicas, release.canaryPercent);
       const stableScale: Scale = autoscaling
-        ? { owner: 'autoscaler', autoscaling: { ...autoscaling, minReplicas: Math.max(2, split.stable), maxReplicas: autoscaling.maxReplicas - split.canary } }
+        ? {
+            owner: 'autoscaler',
+            autoscaling: { ...autoscaling, minReplicas: Math.max(2, split.stable), maxReplicas: autoscaling.maxReplicas - split.canary },
+          }
         : { owner: 'manifest', replicas: split.stable };
       return {
         tracks: [

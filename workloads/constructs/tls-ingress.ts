@@ -41,10 +41,12 @@ export class TlsIngress extends Construct {
       spec: {
         ingressClassName: APP_ROUTING_INGRESS_CLASS,
         tls: [{ hosts: [props.host], secretName: `keyvault-${props.name}` }],
-        rules: [{
-          host: props.host,
-          http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: props.serviceName, port: { number: 80 } } } }] },
-        }],
+        rules: [
+          {
+            host: props.host,
+            http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: props.serviceName, port: { number: 80 } } } }] },
+          },
+        ],
       },
     });
   }

@@ -10,7 +10,12 @@ import { KeyVaultSecrets } from './key-vault-secrets';
 import { appLabels } from './labels';
 import { planRelease, type Autoscaling, type ReleaseStrategy } from './release-tracks';
 import {
-  autoscalingProblems, canaryProblems, capacityProblems, disruptionBudgetProblems, imageTagProblems, selectorProblems,
+  autoscalingProblems,
+  canaryProblems,
+  capacityProblems,
+  disruptionBudgetProblems,
+  imageTagProblems,
+  selectorProblems,
   type PoolCapacity,
 } from './checks';
 
@@ -84,7 +89,11 @@ export interface WebAppProps {
 
 /** A ConfigMap name that changes with its content, so a change rolls the pods (and a rollback rolls them back). */
 function contentHashedName(prefix: string, data: Readonly<Record<string, string>>): string {
-  const canonical = JSON.stringify(Object.keys(data).sort().map((k) => [k, data[k]]));
+  const canonical = JSON.stringify(
+    Object.keys(data)
+      .sort()
+      .map((k) => [k, data[k]]),
+  );
   return `${prefix}-${createHash('sha256').update(canonical).digest('hex').slice(0, 10)}`;
 }
 
@@ -103,22 +112,40 @@ export class WebApp extends Construct {
     const template = this.addSharedObjects(props, selectorBase);
     const tracks = plan.tracks.map((track) => new AppTrack(this, track.name, { track, template }));
     const services = new AppServices(this, 'Services', {
-      name: props.name, namespace: props.namespace, selectorBase, plan, containerPort: props.contract.port, internalLoadBalancer: props.internalLoadBalancer,
-      internalLoadBalancerSubnet: props.internalLoadBalancerSubnet, serviceType: props.serviceType,
+      name: props.name,
+      namespace: props.namespace,
+      selectorBase,
+      plan,
+      containerPort: props.contract.port,
+      internalLoadBalancer: props.internalLoadBalancer,
+      internalLoadBalancerSubnet: props.internalLoadBalancerSubnet,
+      serviceType: props.serviceType,
     });
     new AppNetworkPolicies(this, 'NetworkPolicies', {
-      name: props.name, namespace: props.namespace, podSelector: selectorBase, port: props.contract.port, allowedFromNamespaces: props.httpAllowedFromNamespaces,
+      name: props.name,
+      namespace: props.namespace,
+      podSelector: selectorBase,
+      port: props.contract.port,
+      allowedFromNamespaces: props.httpAllowedFromNamespaces,
     });
 
     this.node.addValidation({
-      validate: () => [
-        ...imageTagProblems(plan.tracks),
-        ...canaryProblems(props.release, props.autoscaling?.minReplicas ?? props.replicas),
-        ...autoscalingProblems(plan.tracks),
-        ...disruptionBudgetProblems(props.maxUnavailableDuringDisruption),
-        ...capacityProblems(plan.tracks, { cpuMillis: props.resources.cpuRequestMillis, memoryMiB: props.resources.memoryRequestMiB }, props.poolCapacity),
-        ...selectorProblems(services.expectations(), tracks.map((t, i) => ({ track: plan.tracks[i].name, podLabels: t.synthesizedPodLabels() }))),
-      ].map((problem) => `${props.context}: ${problem}`),
+      validate: () =>
+        [
+          ...imageTagProblems(plan.tracks),
+          ...canaryProblems(props.release, props.autoscaling?.minReplicas ?? props.replicas),
+          ...autoscalingProblems(plan.tracks),
+          ...disruptionBudgetProblems(props.maxUnavailableDuringDisruption),
+          ...capacityProblems(
+            plan.tracks,
+            { cpuMillis: props.resources.cpuRequestMillis, memoryMiB: props.resources.memoryRequestMiB },
+            props.poolCapacity,
+          ),
+          ...selectorProblems(
+            services.expectations(),
+            tracks.map((t, i) => ({ track: plan.tracks[i].name, podLabels: t.synthesizedPodLabels() })),
+          ),
+        ].map((problem) => `${props.context}: ${problem}`),
     });
   }
 
@@ -128,10 +155,12 @@ export class WebApp extends Construct {
     new kplus.Namespace(this, 'Namespace', {
       metadata: {
         name: namespace,
-        labels: Object.fromEntries(['enforce', 'audit', 'warn'].flatMap((mode) => [
-          [`pod-security.kubernetes.io/${mode}`, 'restricted'],
-          [`pod-security.kubernetes.io/${mode}-version`, 'latest'],
-        ])),
+        labels: Object.fromEntries(
+          ['enforce', 'audit', 'warn'].flatMap((mode) => [
+            [`pod-security.kubernetes.io/${mode}`, 'restricted'],
+            [`pod-security.kubernetes.io/${mode}-version`, 'latest'],
+          ]),
+        ),
       },
     });
     const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
@@ -145,21 +174,35 @@ export class WebApp extends Construct {
       immutable: true,
     });
     const source = props.secrets;
-    const secrets = source && Object.keys(source.secrets).length > 0
-      ? new KeyVaultSecrets(this, 'Secrets', {
-        namespace, name: `${props.name}-secrets`, keyVaultName: source.keyVaultName, tenantId: source.tenantId,
-        clientId: props.workloadIdentityClientId, secrets: source.secrets, synced: source.asEnvironmentVariables,
-      })
-      : undefined;
+    const secrets =
+      source && Object.keys(source.secrets).length > 0
+        ? new KeyVaultSecrets(this, 'Secrets', {
+            namespace,
+            name: `${props.name}-secrets`,
+            keyVaultName: source.keyVaultName,
+            tenantId: source.tenantId,
+            clientId: props.workloadIdentityClientId,
+            secrets: source.secrets,
+            synced: source.asEnvironmentVariables,
+          })
+        : undefined;
     return {
-      name: props.name, namespace, selectorBase,
+      name: props.name,
+      namespace,
+      selectorBase,
       imageRepository: `${props.registry}/${props.repository}`,
-      contract: props.contract, resources: props.resources,
-      maxSurge: props.maxSurge, maxUnavailable: props.maxUnavailable, maxUnavailableDuringDisruption: props.maxUnavailableDuringDisruption,
+      contract: props.contract,
+      resources: props.resources,
+      maxSurge: props.maxSurge,
+      maxUnavailable: props.maxUnavailable,
+      maxUnavailableDuringDisruption: props.maxUnavailableDuringDisruption,
       progressDeadline: props.progressDeadline,
-      serviceAccount, configMap,
+      serviceAccount,
+      configMap,
       secrets: secrets && {
-        providerClassName: secrets.secretProviderClassName, syncedSecretName: secrets.secretName, environmentVariables: source?.asEnvironmentVariables ?? [],
+        providerClassName: secrets.secretProviderClassName,
+        syncedSecretName: secrets.secretName,
+        environmentVariables: source?.asEnvironmentVariables ?? [],
       },
       nodeSelector: props.nodeSelector,
     };

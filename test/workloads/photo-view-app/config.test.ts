@@ -48,7 +48,7 @@ describe('photo-view configuration', () => {
     const problems = problemsOf(() => load({}, { STORAGE_CONNECTION_STRING: '  \n' }, { APP_VERSION: '' }));
     expect(problems).toEqual([
       expect.stringContaining('missing required setting GALLERY_TITLE: set the environment variable GALLERY_TITLE or the file'),
-      expect.stringContaining("missing required secret STORAGE_CONNECTION_STRING: no non-empty file"),
+      expect.stringContaining('missing required secret STORAGE_CONNECTION_STRING: no non-empty file'),
       expect.stringContaining('APP_VERSION = "": must be the image\'s version'),
     ]);
     expect(problems[1]).toContain("Key Vault as 'storage-connection-string'");
@@ -56,7 +56,9 @@ describe('photo-view configuration', () => {
 
   it('rejects a storage connection string without an account, without printing it', () => {
     const problems = problemsOf(() => load(SETTINGS, { STORAGE_CONNECTION_STRING: 'AccountKey=secret-do-not-print' }));
-    expect(problems).toEqual(['secret STORAGE_CONNECTION_STRING is not an Azure Storage connection string: it has neither AccountName=... nor BlobEndpoint=https://<account>.... (value not shown)']);
+    expect(problems).toEqual([
+      'secret STORAGE_CONNECTION_STRING is not an Azure Storage connection string: it has neither AccountName=... nor BlobEndpoint=https://<account>.... (value not shown)',
+    ]);
     expect(problems.join()).not.toContain('secret-do-not-print');
   });
 
@@ -72,7 +74,10 @@ describe('photo-view configuration', () => {
 
   it.each([
     [{ LOG_LEVEL: 'verbose' }, 'setting LOG_LEVEL = "verbose": must be one of debug, info, warn, error'],
-    [{ REQUEST_TIMEOUT_MS: '60000' }, `setting REQUEST_TIMEOUT_MS = "60000": must be an integer from 100 to ${drainSeconds(PHOTO_VIEW_CONTRACT) * 1000} (the drain window after SIGTERM)`],
+    [
+      { REQUEST_TIMEOUT_MS: '60000' },
+      `setting REQUEST_TIMEOUT_MS = "60000": must be an integer from 100 to ${drainSeconds(PHOTO_VIEW_CONTRACT) * 1000} (the drain window after SIGTERM)`,
+    ],
     [{ PORT: 'http' }, 'PORT = "http": must be an integer from 0 to 65535'],
   ])('rejects %j', (env, message) => {
     expect(problemsOf(() => load(SETTINGS, { STORAGE_CONNECTION_STRING: SECRET }, env))).toEqual([message]);
@@ -80,7 +85,11 @@ describe('photo-view configuration', () => {
 
   it('defaults to the contract: port, mount paths, request timeout; 127.0.0.1 unless HOST says otherwise', () => {
     const config = loadConfig({ APP_VERSION: '1.0.0', GALLERY_TITLE: 'x' }, { ...PHOTO_VIEW_CONTRACT, requiredSecrets: [] });
-    expect(config).toMatchObject({ port: PHOTO_VIEW_CONTRACT.port, host: '127.0.0.1', requestTimeoutMs: PHOTO_VIEW_CONTRACT.requestTimeoutSeconds * 1000 });
+    expect(config).toMatchObject({
+      port: PHOTO_VIEW_CONTRACT.port,
+      host: '127.0.0.1',
+      requestTimeoutMs: PHOTO_VIEW_CONTRACT.requestTimeoutSeconds * 1000,
+    });
     expect(problemsOf(() => loadConfig({ APP_VERSION: '1.0.0', GALLERY_TITLE: 'x' }))).toEqual([
       expect.stringContaining(`no non-empty file ${path.join(PHOTO_VIEW_CONTRACT.secretsMountPath, 'STORAGE_CONNECTION_STRING')}`),
     ]);
@@ -90,7 +99,12 @@ describe('photo-view configuration', () => {
     expect(LOCAL_SECRET).toContain('AccountKey=FAKE-LOCAL-ONLY-NOT-A-REAL-KEY');
     expect(localConfig().storageAccount).toBe('photoviewlocal');
     // The photos sit next to the code's folder, as in the image (dist/main.cjs, photos/).
-    const { PHOTO_VIEW_PHOTOS_DIR: _photos, ...env } = { PHOTO_VIEW_PHOTOS_DIR: '', APP_VERSION: '1.0.0', PHOTO_VIEW_SETTINGS_DIR: path.join(APP_DIR, 'local/settings'), PHOTO_VIEW_SECRETS_DIR: path.join(APP_DIR, 'local/secrets') };
+    const { PHOTO_VIEW_PHOTOS_DIR: _photos, ...env } = {
+      PHOTO_VIEW_PHOTOS_DIR: '',
+      APP_VERSION: '1.0.0',
+      PHOTO_VIEW_SETTINGS_DIR: path.join(APP_DIR, 'local/settings'),
+      PHOTO_VIEW_SECRETS_DIR: path.join(APP_DIR, 'local/secrets'),
+    };
     expect(path.relative(APP_DIR, loadConfig(env).photosDir)).toBe('photos');
   });
 });
@@ -127,6 +141,12 @@ describe('telemetry', () => {
       throw new Error(`cannot use ${connectionString.reveal()} on this Node version`);
     };
     expect(await startTelemetry(connectionString, logger, failing)).toBeUndefined();
-    expect(logger.lines).toEqual([{ level: 'error', msg: 'telemetry off: the Azure Monitor OpenTelemetry distro failed to start', fields: { error: 'cannot use [redacted] on this Node version' } }]);
+    expect(logger.lines).toEqual([
+      {
+        level: 'error',
+        msg: 'telemetry off: the Azure Monitor OpenTelemetry distro failed to start',
+        fields: { error: 'cannot use [redacted] on this Node version' },
+      },
+    ]);
   });
 });

@@ -14,7 +14,12 @@ const ROOT = path.resolve(__dirname, '../../..');
 const CONTEXT = path.join(ROOT, 'workloads/photo-view');
 const DOCKERFILE = fs.readFileSync(path.join(CONTEXT, 'Dockerfile'), 'utf8');
 const dockerfile = DockerfileParser.parse(DOCKERFILE);
-const stages = dockerfile.getFROMs().map((from) => ({ from, instructions: dockerfile.getInstructions().filter((i) => dockerfile.getContainingImage(i.getRange().start) === dockerfile.getContainingImage(from.getRange().start)) }));
+const stages = dockerfile.getFROMs().map((from) => ({
+  from,
+  instructions: dockerfile
+    .getInstructions()
+    .filter((i) => dockerfile.getContainingImage(i.getRange().start) === dockerfile.getContainingImage(from.getRange().start)),
+}));
 const finalStage = stages[stages.length - 1];
 const args = (keyword: string, instructions = dockerfile.getInstructions()) =>
   instructions.filter((i) => i.getKeyword() === keyword).map((i) => i.getArguments().map((a) => a.getValue()));
@@ -22,7 +27,12 @@ const appPackage = JSON.parse(fs.readFileSync(path.join(CONTEXT, 'app/package.js
 const appLock = JSON.parse(fs.readFileSync(path.join(CONTEXT, 'app/package-lock.json'), 'utf8'));
 
 /** Default value of a global build argument (ARG before the first FROM). */
-const globalArg = (name: string) => dockerfile.getInitialARGs().find((a) => a.getProperty()?.getName() === name)?.getProperty()?.getValue();
+const globalArg = (name: string) =>
+  dockerfile
+    .getInitialARGs()
+    .find((a) => a.getProperty()?.getName() === name)
+    ?.getProperty()
+    ?.getValue();
 /** A FROM's image with `${ARG}` replaced by the argument's default. */
 const image = (raw: string) => raw.replace(/^\$\{(\w+)\}$/, (_m, name: string) => globalArg(name) ?? raw);
 
@@ -33,7 +43,14 @@ describe('Dockerfile lint (dockerfile-utils, the linter of the VS Code Docker la
 
   it('flags a repeated CMD, single-quoted JSON, lowercase instructions and a bad port', () => {
     const codes = validate("FROM node\nCMD ['a']\ncmd b\nEXPOSE http\n").map((d) => d.message);
-    expect(codes).toEqual(expect.arrayContaining([expect.stringMatching(/only be one CMD/), expect.stringMatching(/single quotes/), expect.stringMatching(/uppercase/), expect.stringMatching(/Invalid containerPort/)]));
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/only be one CMD/),
+        expect.stringMatching(/single quotes/),
+        expect.stringMatching(/uppercase/),
+        expect.stringMatching(/Invalid containerPort/),
+      ]),
+    );
   });
 });
 
@@ -58,12 +75,17 @@ describe('Dockerfile rules', () => {
   it('runs as the contract UID with the contract port exposed', () => {
     expect(args('USER', finalStage.instructions)).toEqual([[`${PHOTO_VIEW_CONTRACT.uid}:${PHOTO_VIEW_CONTRACT.uid}`]]);
     expect(args('EXPOSE', finalStage.instructions)).toEqual([[String(PHOTO_VIEW_CONTRACT.port)]]);
-    expect(args('ENV', finalStage.instructions).flat()).toEqual(expect.arrayContaining(['NODE_ENV=production', 'HOST=0.0.0.0', 'APP_VERSION=${APP_VERSION}']));
+    expect(args('ENV', finalStage.instructions).flat()).toEqual(
+      expect.arrayContaining(['NODE_ENV=production', 'HOST=0.0.0.0', 'APP_VERSION=${APP_VERSION}']),
+    );
   });
 
   it('ships only production dependencies and the built app', () => {
     const copies = finalStage.instructions.filter((i) => i.getKeyword() === 'COPY');
-    const sources = copies.map((c) => `${(c as unknown as { getFromFlag(): { getValue(): string } | null }).getFromFlag()?.getValue() ?? 'context'}:${c.getArguments()[0].getValue()}`);
+    const sources = copies.map(
+      (c) =>
+        `${(c as unknown as { getFromFlag(): { getValue(): string } | null }).getFromFlag()?.getValue() ?? 'context'}:${c.getArguments()[0].getValue()}`,
+    );
     expect(sources).toEqual(['dependencies:/app/node_modules', 'build:/src/app/dist', 'context:app/photos']);
     const dependencies = stages.find((s) => s.from.getBuildStage() === 'dependencies');
     expect(args('RUN', dependencies?.instructions).map((a) => a.join(' '))).toEqual([expect.stringMatching(/^npm ci --omit=dev /)]);
@@ -78,12 +100,21 @@ describe('Dockerfile rules', () => {
   });
 
   it('.dockerignore sends only what the Dockerfile copies: not the local fake secrets, not node_modules', () => {
-    const ignore = fs.readFileSync(path.join(CONTEXT, '.dockerignore'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    const ignore = fs
+      .readFileSync(path.join(CONTEXT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
     expect(ignore[0]).toBe('*');
     const allowed = ignore.slice(1).map((l) => l.replace(/^!/, '').replace(/\/$/, ''));
-    const contextSources = dockerfile.getInstructions()
+    const contextSources = dockerfile
+      .getInstructions()
       .filter((i) => i.getKeyword() === 'COPY' && !(i as unknown as { getFromFlag(): unknown }).getFromFlag())
-      .flatMap((i) => i.getArguments().slice(0, -1).map((a) => a.getValue()));
+      .flatMap((i) =>
+        i
+          .getArguments()
+          .slice(0, -1)
+          .map((a) => a.getValue()),
+      );
     expect([...new Set(contextSources)].sort()).toEqual([...allowed].sort());
     for (const source of allowed) expect(fs.existsSync(path.join(CONTEXT, source))).toBe(true);
   });
@@ -97,14 +128,22 @@ describe('Dockerfile rules', () => {
 
   it('the server uses Node built-ins only; the one package is the telemetry distro, loaded lazily', () => {
     const dir = path.join(CONTEXT, 'app/src');
-    const imports = fs.readdirSync(dir).flatMap((f) => [...fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/(?:from |import\()'([^']+)'/g)].map((m) => m[1]));
-    expect(imports.filter((m) => !m.startsWith('node:') && !m.startsWith('.'))).toEqual(['@azure/monitor-opentelemetry', '@azure/monitor-opentelemetry']);
+    const imports = fs
+      .readdirSync(dir)
+      .flatMap((f) => [...fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/(?:from |import\()'([^']+)'/g)].map((m) => m[1]));
+    expect(imports.filter((m) => !m.startsWith('node:') && !m.startsWith('.'))).toEqual([
+      '@azure/monitor-opentelemetry',
+      '@azure/monitor-opentelemetry',
+    ]);
     expect(fs.readFileSync(path.join(dir, 'telemetry.ts'), 'utf8')).toContain("import('@azure/monitor-opentelemetry')");
   });
 
   it('the app writes no files (the root filesystem is read-only; only the distro may use /tmp)', () => {
     const dir = path.join(CONTEXT, 'app/src');
-    const source = fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
+    const source = fs
+      .readdirSync(dir)
+      .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
+      .join('\n');
     expect(source.match(/\b(writeFile|appendFile|mkdir|mkdtemp|createWriteStream|copyFile|rename|rm|unlink|symlink|chmod)(Sync)?\(/g)).toBeNull();
   });
 });
@@ -153,7 +192,9 @@ describe('image target (where the image workflow pushes)', () => {
 
   it.each(ENVIRONMENT_NAMES)('%s: the registry and repository the chart pulls from, tagged with the app version', (name) => {
     const target = imageTarget(ENVIRONMENTS, name, APP_PACKAGE);
-    const images = synthPhotoView(environment(name)).find('Deployment').map((d) => d.spec.template.spec.containers[0].image as string);
+    const images = synthPhotoView(environment(name))
+      .find('Deployment')
+      .map((d) => d.spec.template.spec.containers[0].image as string);
     for (const image of images) expect(image.startsWith(`${target['login-server']}/${target.repository}:`)).toBe(true);
     expect(target).toEqual({
       subscription: environment(name).subscriptionId,
@@ -165,21 +206,33 @@ describe('image target (where the image workflow pushes)', () => {
   });
 
   it('rejects an unknown environment, naming the file', () => {
-    expect(() => imageTarget(ENVIRONMENTS, 'qa', APP_PACKAGE)).toThrow(`${ENVIRONMENTS}/qa.yaml: no such environment file; environments are the files in ${ENVIRONMENTS}/`);
+    expect(() => imageTarget(ENVIRONMENTS, 'qa', APP_PACKAGE)).toThrow(
+      `${ENVIRONMENTS}/qa.yaml: no such environment file; environments are the files in ${ENVIRONMENTS}/`,
+    );
   });
 
   it('rejects an app version that cannot be a release tag, naming the file', () => {
     const bad = folderWith({ 'package.json': JSON.stringify({ version: 'latest' }) });
     try {
-      expect(() => imageTarget(ENVIRONMENTS, 'dev', path.join(bad.dir, 'package.json'))).toThrow(/package\.json: version = "latest": must be a release version like 2\.1\.0/);
+      expect(() => imageTarget(ENVIRONMENTS, 'dev', path.join(bad.dir, 'package.json'))).toThrow(
+        /package\.json: version = "latest": must be a release version like 2\.1\.0/,
+      );
     } finally {
       bad.remove();
     }
   });
 
   it('prints the workflow step outputs as key=value lines (the command image.yml runs)', () => {
-    const result = spawnSync(process.execPath, ['scripts/run-app.mjs', 'workloads/photo-view/print-image-target.ts', 'dev'], { cwd: ROOT, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['scripts/run-app.mjs', 'workloads/photo-view/print-image-target.ts', 'dev'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     const expected = imageTarget(ENVIRONMENTS, 'dev', APP_PACKAGE);
-    expect([result.status, result.stdout]).toEqual([0, Object.entries(expected).map(([k, v]) => `${k}=${v}\n`).join('')]);
+    expect([result.status, result.stdout]).toEqual([
+      0,
+      Object.entries(expected)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join(''),
+    ]);
   });
 });

@@ -21,7 +21,11 @@ interface RunningApp {
 function startApp(env: Record<string, string>): RunningApp {
   const [node, ...args] = APP_SCRIPT.split(' ');
   expect(node).toBe('node');
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const lines: Array<Record<string, unknown>> = [];
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -33,7 +37,9 @@ function startApp(env: Record<string, string>): RunningApp {
   child.stderr?.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return {
-    child, lines, exited,
+    child,
+    lines,
+    exited,
     stdout: () => out,
     async waitFor(msg, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
@@ -83,7 +89,9 @@ describe('npm run app', () => {
       running.push(app);
       expect(await app.exited).toBe(1);
       const error = app.lines.find((l) => l.level === 'error');
-      expect(error?.msg).toMatch(/^photo-view cannot start:\n {2}- missing required secret STORAGE_CONNECTION_STRING: no non-empty file .*STORAGE_CONNECTION_STRING/);
+      expect(error?.msg).toMatch(
+        /^photo-view cannot start:\n {2}- missing required secret STORAGE_CONNECTION_STRING: no non-empty file .*STORAGE_CONNECTION_STRING/,
+      );
       expect(app.lines.some((l) => l.msg === 'listening')).toBe(false);
     } finally {
       empty.remove();
@@ -133,8 +141,9 @@ describe('SIGTERM under concurrent load', () => {
     await load;
 
     // The listener is closed: a new connection is refused.
-    await expect(new Promise((resolve, reject) => net.connect(port, '127.0.0.1').once('connect', resolve).once('error', reject)))
-      .rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(
+      new Promise((resolve, reject) => net.connect(port, '127.0.0.1').once('connect', resolve).once('error', reject)),
+    ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
 
     // Every request that was in flight completes, and its connection closes after the response.
     for (const c of halfHeaders) c.write('\r\n');
@@ -163,24 +172,55 @@ describe('telemetry with an Application Insights connection string secret file',
   // Microsoft nor probes the VM metadata service; the connection string points live metrics here too.
   it('exports request spans and metrics, flushed on SIGTERM', async () => {
     const tls = folderWith({});
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(tls.dir, 'key.pem'), '-out', path.join(tls.dir, 'cert.pem')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        path.join(tls.dir, 'key.pem'),
+        '-out',
+        path.join(tls.dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     const envelopes: Array<{ name: string; data?: { baseType?: string; baseData?: Record<string, unknown> } }> = [];
-    const ingestion = https.createServer({ key: fs.readFileSync(path.join(tls.dir, 'key.pem')), cert: fs.readFileSync(path.join(tls.dir, 'cert.pem')) }, (req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks);
-        const text = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body).toString();
-        if (req.url?.includes('/track')) {
-          const parsed = text.trim().startsWith('[') ? JSON.parse(text) : text.trim().split('\n').map((l) => JSON.parse(l));
-          envelopes.push(...parsed);
-          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ itemsReceived: parsed.length, itemsAccepted: parsed.length, errors: [] }));
-        } else {
-          res.writeHead(200).end('{}');
-        }
-      });
-    });
+    const ingestion = https.createServer(
+      { key: fs.readFileSync(path.join(tls.dir, 'key.pem')), cert: fs.readFileSync(path.join(tls.dir, 'cert.pem')) },
+      (req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          const body = Buffer.concat(chunks);
+          const text = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body).toString();
+          if (req.url?.includes('/track')) {
+            const parsed = text.trim().startsWith('[')
+              ? JSON.parse(text)
+              : text
+                  .trim()
+                  .split('\n')
+                  .map((l) => JSON.parse(l));
+            envelopes.push(...parsed);
+            res
+              .writeHead(200, { 'content-type': 'application/json' })
+              .end(JSON.stringify({ itemsReceived: parsed.length, itemsAccepted: parsed.length, errors: [] }));
+          } else {
+            res.writeHead(200).end('{}');
+          }
+        });
+      },
+    );
     await new Promise<void>((r) => ingestion.listen(0, '127.0.0.1', r));
     const port = (ingestion.address() as net.AddressInfo).port;
     const secrets = folderWith({
@@ -194,7 +234,8 @@ describe('telemetry with an Application Insights connection string secret file',
         // The distro's default samples at most 5 traces a second, from an empty bucket at startup; keep every one.
         OTEL_TRACES_SAMPLER: 'always_on',
         NODE_EXTRA_CA_CERTS: path.join(tls.dir, 'cert.pem'),
-        CLUSTER_RESOURCE_ID: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks-test',
+        CLUSTER_RESOURCE_ID:
+          '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks-test',
       });
       expect(app.stdout()).toContain('"msg":"telemetry on: traces and request metrics go to Application Insights"');
       expect((await get(appPort, '/version')).status).toBe(200);

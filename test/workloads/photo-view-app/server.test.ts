@@ -113,7 +113,11 @@ describe('photo-view bad requests get 4xx and never stop the server', () => {
     ['bad percent-encoding', 'GET /photos/%E0%A4%A HTTP/1.1\r\nHost: x\r\n\r\n', 400],
     ['a POST (only GET and HEAD)', 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}', 405],
     ['a declared body over the limit', `GET / HTTP/1.1\r\nHost: x\r\nContent-Length: ${MAX_BODY_BYTES + 1}\r\n\r\n`, 413],
-    ['a chunked body over the limit', `GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${(2 * MAX_BODY_BYTES).toString(16)}\r\n${'x'.repeat(2 * MAX_BODY_BYTES)}\r\n0\r\n\r\n`, 413],
+    [
+      'a chunked body over the limit',
+      `GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${(2 * MAX_BODY_BYTES).toString(16)}\r\n${'x'.repeat(2 * MAX_BODY_BYTES)}\r\n0\r\n\r\n`,
+      413,
+    ],
     ['a malformed request line', 'HELLO\r\n\r\n', 400],
     ['headers over 8 KiB', `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(9000)}\r\n\r\n`, 431],
   ])('rejects %s', async (_name, raw, status) => {

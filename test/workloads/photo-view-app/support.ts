@@ -92,7 +92,8 @@ export class RawClient {
         }
       }
       if (this.closed) return parseResponse(this.data.length > 0 ? this.data : Buffer.from('HTTP/1.1 000 NONE\r\n\r\n'), true);
-      if (Date.now() > deadline) throw new Error(`no complete response within ${timeoutMs} ms; got ${JSON.stringify(this.data.toString('latin1').slice(0, 200))}`);
+      if (Date.now() > deadline)
+        throw new Error(`no complete response within ${timeoutMs} ms; got ${JSON.stringify(this.data.toString('latin1').slice(0, 200))}`);
       await new Promise((r) => setTimeout(r, 10));
     }
   }

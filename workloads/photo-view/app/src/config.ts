@@ -80,7 +80,11 @@ function storageAccountOf(connectionString: string): string {
  * secrets only from files in the secrets folder. Every problem is reported at once, by name; no secret
  * value ever appears in a message.
  */
-export function loadConfig(env: Env, contract: AppContract = PHOTO_VIEW_CONTRACT, defaultPhotosDir = path.resolve(__dirname, '../photos')): AppConfig {
+export function loadConfig(
+  env: Env,
+  contract: AppContract = PHOTO_VIEW_CONTRACT,
+  defaultPhotosDir = path.resolve(__dirname, '../photos'),
+): AppConfig {
   const problems: string[] = [];
   const settingsDir = env[ENVIRONMENT_VARIABLES.settingsDir] || contract.settingsMountPath;
   const secretsDir = env[ENVIRONMENT_VARIABLES.secretsDir] || contract.secretsMountPath;
@@ -96,19 +100,25 @@ export function loadConfig(env: Env, contract: AppContract = PHOTO_VIEW_CONTRACT
 
   for (const name of contract.requiredSettings) {
     if (setting(name) === undefined) {
-      problems.push(`missing required setting ${name}: set the environment variable ${name} or the file ${path.join(settingsDir, name)} (app.settings.${name} in the environment file)`);
+      problems.push(
+        `missing required setting ${name}: set the environment variable ${name} or the file ${path.join(settingsDir, name)} (app.settings.${name} in the environment file)`,
+      );
     }
   }
   for (const name of contract.requiredSecrets) {
     if (secret(name) === undefined) {
-      problems.push(`missing required secret ${name}: no non-empty file ${path.join(secretsDir, name)} (app.secretNames in the environment file; ` +
-        `the value lives in Key Vault as '${name.toLowerCase().replace(/_/g, '-')}')`);
+      problems.push(
+        `missing required secret ${name}: no non-empty file ${path.join(secretsDir, name)} (app.secretNames in the environment file; ` +
+          `the value lives in Key Vault as '${name.toLowerCase().replace(/_/g, '-')}')`,
+      );
     }
   }
 
   const version = env.APP_VERSION?.trim() ?? '';
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,127}$/.test(version)) {
-    problems.push(`APP_VERSION = ${JSON.stringify(env.APP_VERSION ?? null)}: must be the image's version, e.g. 1.5.0 (set by the Dockerfile's APP_VERSION build argument)`);
+    problems.push(
+      `APP_VERSION = ${JSON.stringify(env.APP_VERSION ?? null)}: must be the image's version, e.g. 1.5.0 (set by the Dockerfile's APP_VERSION build argument)`,
+    );
   }
 
   const port = Number(env.PORT ?? contract.port);
@@ -121,13 +131,17 @@ export function loadConfig(env: Env, contract: AppContract = PHOTO_VIEW_CONTRACT
   const drainTimeoutMs = drainSeconds(contract) * 1000;
   const requestTimeoutMs = Number(setting('REQUEST_TIMEOUT_MS') ?? contract.requestTimeoutSeconds * 1000);
   if (!Number.isInteger(requestTimeoutMs) || requestTimeoutMs < 100 || requestTimeoutMs > drainTimeoutMs) {
-    problems.push(`setting REQUEST_TIMEOUT_MS = ${JSON.stringify(setting('REQUEST_TIMEOUT_MS'))}: must be an integer from 100 to ${drainTimeoutMs} (the drain window after SIGTERM)`);
+    problems.push(
+      `setting REQUEST_TIMEOUT_MS = ${JSON.stringify(setting('REQUEST_TIMEOUT_MS'))}: must be an integer from 100 to ${drainTimeoutMs} (the drain window after SIGTERM)`,
+    );
   }
 
   const storage = secret('STORAGE_CONNECTION_STRING');
   const storageAccount = storage ? storageAccountOf(storage.reveal()) : '';
   if (storage && !storageAccount) {
-    problems.push('secret STORAGE_CONNECTION_STRING is not an Azure Storage connection string: it has neither AccountName=... nor BlobEndpoint=https://<account>.... (value not shown)');
+    problems.push(
+      'secret STORAGE_CONNECTION_STRING is not an Azure Storage connection string: it has neither AccountName=... nor BlobEndpoint=https://<account>.... (value not shown)',
+    );
   }
 
   if (problems.length > 0) throw new StartupError(problems);

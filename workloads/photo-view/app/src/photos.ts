@@ -19,17 +19,19 @@ export async function loadPhotos(dir: string): Promise<ReadonlyArray<Photo>> {
   const index = path.join(dir, 'photos.json');
   const entries: unknown = JSON.parse(await fs.readFile(index, 'utf8'));
   if (!Array.isArray(entries) || entries.length === 0) throw new Error(`${index}: must be a non-empty array of { file, title }`);
-  return Promise.all(entries.map(async (entry: { file?: unknown; title?: unknown }, i) => {
-    if (typeof entry.file !== 'string' || !FILE_NAME.test(entry.file) || typeof entry.title !== 'string') {
-      throw new Error(`${index}[${i}]: file must be a lowercase name ending .svg, .png or .jpg and title a string (got ${JSON.stringify(entry)})`);
-    }
-    const body = await fs.readFile(path.join(dir, entry.file));
-    return {
-      file: entry.file,
-      title: entry.title,
-      contentType: CONTENT_TYPES[path.extname(entry.file)],
-      body,
-      etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"`,
-    };
-  }));
+  return Promise.all(
+    entries.map(async (entry: { file?: unknown; title?: unknown }, i) => {
+      if (typeof entry.file !== 'string' || !FILE_NAME.test(entry.file) || typeof entry.title !== 'string') {
+        throw new Error(`${index}[${i}]: file must be a lowercase name ending .svg, .png or .jpg and title a string (got ${JSON.stringify(entry)})`);
+      }
+      const body = await fs.readFile(path.join(dir, entry.file));
+      return {
+        file: entry.file,
+        title: entry.title,
+        contentType: CONTENT_TYPES[path.extname(entry.file)],
+        body,
+        etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"`,
+      };
+    }),
+  );
 }

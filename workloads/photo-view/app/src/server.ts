@@ -42,8 +42,12 @@ interface Response {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-const json = (status: number, value: unknown, headers?: Record<string, string>): Response =>
-  ({ status, type: 'application/json', body: JSON.stringify(value) + '\n', headers });
+const json = (status: number, value: unknown, headers?: Record<string, string>): Response => ({
+  status,
+  type: 'application/json',
+  body: JSON.stringify(value) + '\n',
+  headers,
+});
 
 /** Creates (but does not start) the server for a loaded configuration. */
 export function createPhotoViewServer(config: AppConfig, logger: Logger, contract: AppContract = PHOTO_VIEW_CONTRACT): PhotoViewServer {
@@ -74,7 +78,12 @@ export function createPhotoViewServer(config: AppConfig, logger: Logger, contrac
     const photo = pathname.startsWith('/photos/') ? photos.get(pathname.slice('/photos/'.length)) : undefined;
     if (photo) {
       const cached = req.headers['if-none-match'] === photo.etag;
-      return { status: cached ? 304 : 200, type: photo.contentType, body: cached ? undefined : photo.body, headers: { etag: photo.etag, 'cache-control': 'public, max-age=300' } };
+      return {
+        status: cached ? 304 : 200,
+        type: photo.contentType,
+        body: cached ? undefined : photo.body,
+        headers: { etag: photo.etag, 'cache-control': 'public, max-age=300' },
+      };
     }
     return json(404, { error: 'not found' });
   };
@@ -97,7 +106,12 @@ export function createPhotoViewServer(config: AppConfig, logger: Logger, contrac
     inFlight += 1;
     res.on('close', () => {
       inFlight -= 1;
-      const fields = { method: req.method, path: pathname.slice(0, 200), status: res.statusCode, durationMs: Math.round(performance.now() - started) };
+      const fields = {
+        method: req.method,
+        path: pathname.slice(0, 200),
+        status: res.statusCode,
+        durationMs: Math.round(performance.now() - started),
+      };
       logger.log(res.statusCode >= 500 ? 'error' : 'info', 'request', fields);
       if (state === 'draining') server.closeIdleConnections();
     });
@@ -119,7 +133,9 @@ export function createPhotoViewServer(config: AppConfig, logger: Logger, contrac
       if (res.headersSent) return;
       let response: Response;
       try {
-        response = /^\/[\x21-\x7e]*$/.test(pathname) ? route(req.method ?? 'GET', decodeURIComponent(pathname), req) : json(400, { error: 'bad request path' });
+        response = /^\/[\x21-\x7e]*$/.test(pathname)
+          ? route(req.method ?? 'GET', decodeURIComponent(pathname), req)
+          : json(400, { error: 'bad request path' });
       } catch (error) {
         const uriError = error instanceof URIError;
         if (!uriError) logger.log('error', 'request failed', { path: pathname.slice(0, 200), error: String((error as Error).stack ?? error) });
@@ -144,16 +160,17 @@ export function createPhotoViewServer(config: AppConfig, logger: Logger, contrac
   return {
     server,
     state: () => state,
-    listen: () => new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.port, config.host, () => {
-        server.off('error', reject);
-        const address = server.address();
-        const port = typeof address === 'object' && address ? address.port : config.port;
-        logger.log('info', 'listening', { host: config.host, port, version: config.version });
-        resolve(port);
-      });
-    }),
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          server.off('error', reject);
+          const address = server.address();
+          const port = typeof address === 'object' && address ? address.port : config.port;
+          logger.log('info', 'listening', { host: config.host, port, version: config.version });
+          resolve(port);
+        });
+      }),
     ready(loaded) {
       photos = new Map(loaded.map((p) => [p.file, p]));
       page = galleryHtml({ title: config.galleryTitle, version: config.version, theme, photos: loaded, storageAccount: config.storageAccount });

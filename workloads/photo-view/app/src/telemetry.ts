@@ -17,7 +17,11 @@ const loadDistro = (): Promise<AzureMonitorDistro> => import('@azure/monitor-ope
  * HTTP server module loads so its instrumentation sees it. Any failure is logged; the app runs on
  * without telemetry rather than crash.
  */
-export async function startTelemetry(connectionString: SecretValue | undefined, logger: Logger, load: () => Promise<AzureMonitorDistro> = loadDistro): Promise<Telemetry | undefined> {
+export async function startTelemetry(
+  connectionString: SecretValue | undefined,
+  logger: Logger,
+  load: () => Promise<AzureMonitorDistro> = loadDistro,
+): Promise<Telemetry | undefined> {
   if (!connectionString) {
     logger.log('info', 'telemetry off: no APPLICATIONINSIGHTS_CONNECTION_STRING secret file');
     return undefined;
@@ -29,7 +33,9 @@ export async function startTelemetry(connectionString: SecretValue | undefined, 
     return { shutdown: () => distro.shutdownAzureMonitor() };
   } catch (error) {
     // An SDK message could quote the connection string; it never reaches the log.
-    const message = String((error as Error)?.message ?? error).split(connectionString.reveal()).join('[redacted]');
+    const message = String((error as Error)?.message ?? error)
+      .split(connectionString.reveal())
+      .join('[redacted]');
     logger.log('error', 'telemetry off: the Azure Monitor OpenTelemetry distro failed to start', { error: message });
     return undefined;
   }
