@@ -115,11 +115,26 @@ export async function prepareSides(repo: string, baseCommit: string, baseLabel: 
       fs.rmSync(path.join(s.tree, 'node_modules'), { recursive: true, force: true });
       fs.symlinkSync(fs.realpathSync(modules), path.join(s.tree, 'node_modules'), 'dir');
     }
+    seedBuildCache(repo, [base, head]);
   } catch (error) {
     fs.rmSync(root, { recursive: true, force: true });
     throw error;
   }
   return { base, head, root };
+}
+
+/**
+ * Copies the checkout's synth build cache into both sides. Entries are keyed by the content of every
+ * input, never by folder, so a side whose sources match an entry skips esbuild; any other entry is
+ * simply not used, and a damaged one is rebuilt (scripts/bundle.mjs).
+ */
+/** scripts/bundle.mjs keeps its build cache here, relative to the tree it builds. */
+const CACHE_DIR = path.join('.build', 'cache');
+
+function seedBuildCache(repo: string, sides: ReadonlyArray<Side>): void {
+  const cache = path.join(repo, CACHE_DIR);
+  if (!fs.existsSync(cache)) return;
+  for (const s of sides) fs.cpSync(cache, path.join(s.tree, CACHE_DIR), { recursive: true });
 }
 
 /** Synth processes still running, so an interrupted diff can stop them before removing their folders. */

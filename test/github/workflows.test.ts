@@ -86,6 +86,13 @@ describe('GitHub workflows', () => {
     expect(terraform.with).toEqual({ terraform_version: expect.stringMatching(/^\d+\.\d+\.\d+$/), terraform_wrapper: false });
   });
 
+  it('deploy synthesizes strictly: placeholder subscription, tenant or group IDs are refused, not warned about', () => {
+    const jobs = Object.entries<any>(workflow('deploy-environment.yml').jobs);
+    const synthesizing = jobs.filter(([, job]) => job.steps.some((s: any) => /npm run synth/.test(s.run ?? '')));
+    expect(synthesizing.map(([name]) => name).sort()).toEqual(['deploy', 'plan']);
+    for (const [name, job] of synthesizing) expect([name, job.env?.SYNTH_STRICT]).toEqual([name, '1']);
+  });
+
   it('deploys a new environment in order: platform, pre-flight (image and secrets present), then apps', () => {
     const all = steps('deploy-environment.yml', 'deploy');
     const at = (predicate: (s: any, i: number) => boolean) => all.findIndex(predicate);
