@@ -5,30 +5,25 @@ import { IntOrString, KubePodDisruptionBudget } from 'cdk8s-plus-28/lib/imports/
 import { parseImageVersion, type PercentOrCount } from '../../config';
 import { READY_BEFORE_TRAFFIC_ANNOTATION, TRACK_LABEL, TRAFFIC_ANNOTATION } from './labels';
 import type { Track } from './release-tracks';
+import type { AppContract } from '../photo-view/contract';
 
 /**
  * What the container image promises: where it listens, how it is probed, as whom it runs, where it
- * reads and writes, how it stops. Field names follow the photo-view app's contract module.
+ * reads and writes, how it stops. The fields (and their meaning) are those of the app contract module,
+ * which the image builds from too.
  */
-export interface ContainerContract {
-  readonly port: number;
-  /** Answers 200 while the process is alive (liveness and startup probes). */
-  readonly livenessPath: string;
-  /** Answers 200 while the app should get traffic (readiness probe); fails while draining. */
-  readonly readinessPath: string;
-  /** Non-root UID (and GID) the image runs as. */
-  readonly uid: number;
-  /** Where the settings ConfigMap is mounted as files. */
-  readonly settingsMountPath: string;
-  /** Where Key Vault secrets are mounted as files (one file per secret, named like its variable). */
-  readonly secretsMountPath: string;
-  /** The one writable folder (read-only root filesystem). */
-  readonly tmpMountPath: string;
-  /** Seconds between the pod's deletion and SIGKILL; the pre-stop delay and the drain fit into it. */
-  readonly terminationGracePeriodSeconds: number;
-  /** Pre-stop `sleep` before SIGTERM, so endpoints and the load balancer stop sending new connections first. */
-  readonly preStopDelaySeconds: number;
-}
+export type ContainerContract = Pick<
+  AppContract,
+  | 'port'
+  | 'livenessPath'
+  | 'readinessPath'
+  | 'uid'
+  | 'settingsMountPath'
+  | 'secretsMountPath'
+  | 'tmpMountPath'
+  | 'terminationGracePeriodSeconds'
+  | 'preStopDelaySeconds'
+>;
 
 /** CPU and memory of one container. */
 export interface ContainerResources {
