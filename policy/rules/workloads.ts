@@ -57,6 +57,15 @@ export function isCanary(owner: PodOwner): boolean {
   return trackOf({ ...(owner.object.value.metadata.labels ?? {}), ...podLabels(owner) }) === 'canary';
 }
 
+/**
+ * An idle release track (`<prefix>/traffic: idle`, as this repository's blue/green colour that the
+ * Services do not select): a warm rollback target, not serving, so one pod is a decision, not a risk.
+ */
+export function isIdle(owner: PodOwner): boolean {
+  const annotations = owner.object.value.metadata.annotations ?? {};
+  return Object.entries(annotations).some(([k, v]) => (k === 'traffic' || k.endsWith('/traffic')) && v === 'idle');
+}
+
 /** Workloads that run pods now: scaled-to-zero ones (an idle blue/green colour) have nothing to protect. */
 function runningReplicated(env: EnvironmentInput): Array<{ owner: PodOwner; min: number; max: number }> {
   const hpas = ofKind(env.kubernetes, 'HorizontalPodAutoscaler');
@@ -138,12 +147,12 @@ export const WORKLOAD_RULES: Rule[] = [
     severity: 'error',
     title: 'At least 2 replicas (or an HPA with minReplicas >= 2)',
     why: 'A single pod is an outage on every node drain, upgrade and crash.',
-    fix: 'Set replicas >= 2, or an HorizontalPodAutoscaler with minReplicas >= 2. Canary tracks (label track=canary) are exempt; scaled-to-zero workloads are not checked.',
+    fix: 'Set replicas >= 2, or an HorizontalPodAutoscaler with minReplicas >= 2. Canary tracks (label track=canary) and idle tracks (annotation traffic=idle) are exempt; scaled-to-zero workloads are not checked.',
     docs: 'https://learn.microsoft.com/azure/aks/best-practices-app-cluster-reliability#pod-disruption-budgets-pdbs',
     equivalents: { kubeLinter: 'minimum-three-replicas (3)', kubeScore: 'deployment-replicas' },
     check: (env) =>
       runningReplicated(env)
-        .filter(({ owner, min }) => min < 2 && !isCanary(owner))
+        .filter(({ owner, min }) => min < 2 && !isCanary(owner) && !isIdle(owner))
         .map(({ owner, min }) =>
           violation(
             owner.object,

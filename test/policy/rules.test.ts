@@ -384,6 +384,12 @@ describe('production-only and environment-dependent rules', () => {
       k.deployment.metadata.labels = { ...k.deployment.metadata.labels, 'shop.io/track': 'canary' };
     };
     expect(ruleIds(oneCanary)).toEqual([]);
+    const oneIdle: Change = (k) => {
+      delete k.autoscaler;
+      k.deployment.spec.replicas = 1;
+      k.deployment.metadata.annotations = { ...k.deployment.metadata.annotations, 'shop.io/traffic': 'idle' };
+    };
+    expect(ruleIds(oneIdle)).toEqual([]);
     expect(
       ruleIds((k) => {
         delete k.autoscaler;
