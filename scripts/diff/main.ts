@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compareOutputs, readSynthOutput } from './compare';
 import { ACTIONS, RISK_KINDS, type DiffReport } from './model';
+import { policyDelta } from './policy-delta';
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from './render-markdown';
 import { renderText } from './render-text';
 import { DiffError, EXIT, headCommit, headLabel, prepareSides, repositoryRoot, resolveBase, stopSynths, synthesizeBoth } from './workspace';
@@ -97,7 +98,13 @@ async function main(): Promise<number> {
   process.once('SIGTERM', interrupted);
   try {
     const [before, after] = await synthesizeBoth([sides.base, sides.head], readSynthOutput);
-    const report = compareOutputs(before, after, { base, head });
+    const report: DiffReport = {
+      ...compareOutputs(before, after, { base, head }),
+      policy: policyDelta(
+        { out: sides.base.out, environmentsDir: path.join(sides.base.tree, 'environments') },
+        { out: sides.head.out, environmentsDir: path.join(sides.head.tree, 'environments') },
+      ),
+    };
     const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
     const render = {
       json: () => JSON.stringify(report, null, 2),

@@ -134,6 +134,24 @@ export interface DiffReport {
   /** Every risk of every change, highest level first. */
   readonly risks: Risk[];
   readonly changes: Change[];
+  /** Guardrail findings new in the head (see policy-delta.ts); absent when not computed. */
+  readonly policy?: PolicyDelta;
+}
+
+/** Findings of `npm run validate`'s rules that the head adds. */
+export interface PolicyDelta {
+  readonly newFindings: ReadonlyArray<{
+    readonly ruleId: string;
+    readonly severity: 'error' | 'warning';
+    readonly environment: string | undefined;
+    /** e.g. `Deployment/photo-view/photo-view` or a Terraform address. */
+    readonly object: string;
+    readonly message: string;
+    /** Accepted by a waiver in the head's environment file. */
+    readonly waived: boolean;
+  }>;
+  /** Why the comparison is partial, when it is. */
+  readonly note?: string;
 }
 
 const LEVEL_ORDER: Record<Level, number> = { high: 0, medium: 1, low: 2 };

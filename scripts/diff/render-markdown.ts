@@ -87,6 +87,7 @@ export function renderMarkdown(report: DiffReport, limit = GITHUB_COMMENT_LIMIT)
         : riskLines.slice(0, shownRisks)),
       ...(shownRisks < riskLines.length ? [`- … and ${riskLines.length - shownRisks} more (cut to fit the comment; see the JSON artifact)`] : []),
       '',
+      ...policySection(report),
       ...summary,
       '',
       ...details,
@@ -109,4 +110,21 @@ export function renderMarkdown(report: DiffReport, limit = GITHUB_COMMENT_LIMIT)
     text = render();
   }
   return text.length > limit ? `${text.slice(0, limit - 40)}\n\n… (cut at ${limit} characters)` : text;
+}
+
+/** Guardrail findings the head adds: errors block `npm run synth` unless waived, so reviewers see them first. */
+function policySection(report: DiffReport): string[] {
+  if (!report.policy) return [];
+  const { newFindings, note } = report.policy;
+  const lines = newFindings.map(
+    (f) =>
+      `- ${f.severity === 'error' && !f.waived ? '🔴' : '🟡'} \`${f.ruleId}\` **${f.environment ?? '-'}** ${code(f.object)}: ${cell(f.message)}${f.waived ? ' (waived)' : ''}`,
+  );
+  return [
+    '**New policy findings** (`npm run validate`)',
+    '',
+    ...(lines.length === 0 ? ['None: the change adds no guardrail finding.'] : lines),
+    ...(note ? ['', `_${cell(note)}_`] : []),
+    '',
+  ];
 }

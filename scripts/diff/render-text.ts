@@ -18,6 +18,7 @@ export function renderText(report: DiffReport, colour: boolean): string {
     lines.push(`  ${paint(LEVEL_COLOUR[r.level], r.level.toUpperCase().padEnd(6))} ${r.environment}${r.stack ? ` ${r.stack}` : ''}: ${r.message}`);
   }
   lines.push('');
+  lines.push(...policyLines(report, bold));
 
   const change = (c: Change) => {
     const head = `${paint(COLOUR[c.action], `${SYMBOL[c.action].padEnd(3)} ${c.action.padEnd(7)}`)} ${c.from ? `${c.from} -> ` : ''}${c.address}${c.name && !c.address.endsWith(c.name) ? ` (${c.name})` : ''}`;
@@ -47,4 +48,17 @@ export function renderText(report: DiffReport, colour: boolean): string {
     lines.push('');
   }
   return lines.join('\n');
+}
+
+/** The guardrail findings the head adds, one line each (waived ones say so). */
+export function policyLines(report: DiffReport, bold: (text: string) => string = (t) => t): string[] {
+  if (!report.policy) return [];
+  const { newFindings, note } = report.policy;
+  const lines = [bold('New policy findings (npm run validate)')];
+  if (newFindings.length === 0) lines.push('  none');
+  for (const f of newFindings) {
+    lines.push(`  ${f.severity.toUpperCase().padEnd(7)} ${f.ruleId} ${f.environment ?? '-'} ${f.object}: ${f.message}${f.waived ? ' (waived)' : ''}`);
+  }
+  if (note) lines.push(`  note: ${note}`);
+  return [...lines, ''];
 }
