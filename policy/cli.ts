@@ -69,14 +69,14 @@ const PROJECT_OUTPUT = ['cdktf.out', 'dist'];
  */
 export function validatePaths(
   paths: ReadonlyArray<string>,
-  options: Omit<ValidateOptions, 'environments'> & { environmentsDir?: string } = {},
+  options: Omit<ValidateOptions, 'environments'> & { environmentsDir?: string; warn?: (text: string) => void } = {},
 ): Report {
   const files = findInputFiles(paths).map(readInputFile);
   if (files.length === 0) throw new InputError(`no Kubernetes YAML (*.yaml, *.yml) or Terraform JSON (*.tf.json) in ${paths.join(', ')}`);
   return validate(files, {
     cdk8sPlusMinor: cdk8sPlusMinor(),
     ...options,
-    environments: loadEnvironmentFacts(options.environmentsDir ?? 'environments'),
+    environments: loadEnvironmentFacts(options.environmentsDir ?? 'environments', { warn: options.warn }),
   });
 }
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LineCounter, parseDocument, isSeq, isMap } from 'yaml';
-import { loadEnvironments } from '../config/load';
+import { loadEnvironments, type LoadOptions } from '../config/load';
 import { namingContext, registryLoginServer } from '../config/naming';
 import type { EnvironmentConfig } from '../config/schema';
 import type { EnvironmentFacts } from './engine';
@@ -30,7 +30,7 @@ export function environmentFacts(env: EnvironmentConfig, file: string): Environm
 }
 
 /** Facts of every environment in a folder of environment files (none when the folder does not exist). */
-export function loadEnvironmentFacts(dir: string): EnvironmentFacts[] {
+export function loadEnvironmentFacts(dir: string, options: Pick<LoadOptions, 'warn'> = {}): EnvironmentFacts[] {
   if (!fs.existsSync(dir)) return [];
   const files = new Map(
     fs
@@ -38,5 +38,5 @@ export function loadEnvironmentFacts(dir: string): EnvironmentFacts[] {
       .filter((f) => /\.ya?ml$/.test(f))
       .map((f) => [f.replace(/\.ya?ml$/, ''), path.join(dir, f)]),
   );
-  return loadEnvironments(dir).map((env) => environmentFacts(env, files.get(env.name) ?? path.join(dir, `${env.name}.yaml`)));
+  return loadEnvironments(dir, options).map((env) => environmentFacts(env, files.get(env.name) ?? path.join(dir, `${env.name}.yaml`)));
 }

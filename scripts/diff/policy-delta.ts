@@ -11,7 +11,11 @@ export interface PolicySide {
 }
 
 const findings = (side: PolicySide): ReadonlyArray<Finding> =>
-  validatePaths([path.join(side.out, 'cdktf.out'), path.join(side.out, 'dist')], { environmentsDir: side.environmentsDir }).findings;
+  validatePaths([path.join(side.out, 'cdktf.out'), path.join(side.out, 'dist')], {
+    environmentsDir: side.environmentsDir,
+    // Each side's synth has already said what it warns about; the diff prints only the diff.
+    warn: () => undefined,
+  }).findings;
 
 /**
  * Guardrail findings (policy/, the rules of `npm run validate`) that the head has and the base has not,
