@@ -260,6 +260,7 @@ function createdVnetProblems(env: EnvironmentConfig, vnet: CreatedVnet, space: I
 }
 
 /** The app's environment variable (and, kebab-cased, Key Vault secret) holding the Application Insights connection string. */
+// Also in workloads/photo-view/contract.ts (the image builds without config/); a test keeps them equal.
 export const APPLICATION_INSIGHTS_SECRET = 'APPLICATIONINSIGHTS_CONNECTION_STRING';
 
 /** Rules of `managedPrometheus`, `security` and `applicationInsights` that span fields. */

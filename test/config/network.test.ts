@@ -1,16 +1,5 @@
-import { ConfigError, internalLoadBalancerSubnetName, parseCidr, peakNodes } from '../../config';
-import { environment } from './fixtures';
-
-/** The message of the ConfigError that `fn` throws. */
-function configErrorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { internalLoadBalancerSubnetName, parseCidr, peakNodes } from '../../config';
+import { configErrorOf, environment } from './fixtures';
 
 const SUBNET = (vnet: string, subnet: string) =>
   `/subscriptions/44444444-4444-4444-4444-444444444444/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/${vnet}/subnets/${subnet}`;
