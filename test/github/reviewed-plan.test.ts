@@ -1,34 +1,6 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { applyReviewed, planHash, reviewPlan, type PlanRecord } from '../../.github/scripts/reviewed-plan';
+import { planHash } from '../../.github/scripts/reviewed-plan';
 
-/*
- * Apply what was reviewed, with the real terraform (1.11) on stacks laid out as cdktf.out/ lays them out.
- * terraform_data is built into Terraform, so nothing is downloaded.
- */
-jest.setTimeout(60_000);
-
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'reviewed-plan-'));
-const cdktfOut = path.join(root, 'cdktf.out');
-const reviewed = path.join(root, 'reviewed');
-const summary = path.join(root, 'summary.md');
-
-function writeStack(stack: string, input: string): void {
-  const dir = path.join(cdktfOut, 'stacks', stack);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(
-    path.join(dir, 'cdk.tf.json'),
-    JSON.stringify({
-      terraform: { backend: { local: { path: path.join(root, `${stack}.tfstate`) } } },
-      resource: { terraform_data: { config: { input } } },
-      output: { value: { value: '${terraform_data.config.output}' } },
-    }),
-  );
-}
-const record = (stack: string) => JSON.parse(fs.readFileSync(path.join(reviewed, `${stack}.json`), 'utf8')) as PlanRecord;
-const state = (stack: string) => fs.readFileSync(path.join(root, `${stack}.tfstate`), 'utf8');
-
+// The plan hash, in this process; planning and applying with the real terraform is in reviewed-plan.e2e.test.ts.
 describe('plan hash', () => {
   // The shape of `terraform show -json` (format 1.2): an in-place update of one tag.
   const plan = (currentVersion: string, tag: string) => ({
@@ -52,78 +24,5 @@ describe('plan hash', () => {
 
   it('changes with any value the plan applies', () => {
     expect(planHash(plan('1.33.1', 'y'))).not.toBe(planHash(plan('1.33.1', 'z')));
-  });
-});
-
-describe('apply what was reviewed', () => {
-  let errors: jest.SpyInstance;
-  beforeEach(() => {
-    errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    jest.spyOn(console, 'log').mockImplementation(() => undefined);
-    jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    process.env.GITHUB_STEP_SUMMARY = summary;
-  });
-  afterEach(() => jest.restoreAllMocks());
-  afterAll(() => {
-    delete process.env.GITHUB_STEP_SUMMARY;
-    fs.rmSync(root, { recursive: true, force: true });
-  });
-
-  it('plans a stack for review: counts, a stable hash, the plan in the job summary', () => {
-    writeStack('platform-dev', 'v1');
-    expect(reviewPlan('platform-dev', reviewed, cdktfOut)).toBe(0);
-    const first = record('platform-dev');
-    expect(first).toMatchObject({
-      stack: 'platform-dev',
-      status: 'changes',
-      add: 1,
-      change: 0,
-      destroy: 0,
-      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
-    });
-    expect(fs.readFileSync(path.join(reviewed, 'platform-dev.txt'), 'utf8')).toContain('terraform_data.config will be created');
-    expect(fs.readFileSync(summary, 'utf8')).toContain('### Plan: `platform-dev`\n\n**1 to add, 0 to change, 0 to destroy.**');
-    // Planning the same thing again (another timestamp) gives the same hash.
-    expect(reviewPlan('platform-dev', reviewed, cdktfOut)).toBe(0);
-    expect(record('platform-dev').hash).toBe(first.hash);
-  });
-
-  it('refuses to apply when the plan changed since it was reviewed, and applies nothing', () => {
-    writeStack('platform-dev', 'v2');
-    expect(applyReviewed('platform-dev', reviewed, cdktfOut)).toBe(1);
-    expect(errors.mock.calls.join('\n')).toMatch(/platform-dev: the plan changed since it was reviewed .* Nothing was applied/);
-    expect(fs.existsSync(path.join(root, 'platform-dev.tfstate'))).toBe(false);
-  });
-
-  it('applies the reviewed plan and writes the outputs as cdktf deploy --outputs-file does', () => {
-    writeStack('platform-dev', 'v1');
-    const outputs = path.join(root, 'platform-outputs', 'dev.json');
-    expect(applyReviewed('platform-dev', reviewed, cdktfOut, { outputsFile: outputs })).toBe(0);
-    expect(state('platform-dev')).toContain('"input"');
-    expect(JSON.parse(fs.readFileSync(outputs, 'utf8'))).toEqual({ 'platform-dev': { value: 'v1' } });
-    expect(reviewPlan('platform-dev', reviewed, cdktfOut)).toBe(0);
-    expect(record('platform-dev').status).toBe('no-changes');
-  });
-
-  it('refuses to apply a stack nobody reviewed', () => {
-    writeStack('apps-dev', 'a1');
-    expect(applyReviewed('apps-dev', reviewed, cdktfOut)).toBe(1);
-    expect(errors.mock.calls.join('\n')).toContain('apps-dev: no reviewed plan');
-    expect(fs.existsSync(path.join(root, 'apps-dev.tfstate'))).toBe(false);
-  });
-
-  it('applies an apps stack planned after its platform only when the reviewed platform plan had changes', () => {
-    fs.writeFileSync(
-      path.join(reviewed, 'apps-dev.json'),
-      JSON.stringify({ stack: 'apps-dev', status: 'failed', add: 0, change: 0, destroy: 0, error: 'Invalid index' }),
-    );
-    // The platform-dev record on disk now says "no changes": no reason to defer.
-    expect(applyReviewed('apps-dev', reviewed, cdktfOut, { deferredAfter: 'platform-dev' })).toBe(1);
-    fs.writeFileSync(
-      path.join(reviewed, 'platform-dev.json'),
-      JSON.stringify({ stack: 'platform-dev', status: 'changes', add: 1, change: 0, destroy: 0, hash: 'x' }),
-    );
-    expect(applyReviewed('apps-dev', reviewed, cdktfOut, { deferredAfter: 'platform-dev' })).toBe(0);
-    expect(state('apps-dev')).toContain('"input"');
   });
 });
