@@ -5,18 +5,19 @@ import { policyDelta } from '../../scripts/diff/policy-delta';
 import { renderMarkdown } from '../../scripts/diff/render-markdown';
 import { renderText } from '../../scripts/diff/render-text';
 import type { DiffReport } from '../../scripts/diff/model';
-import { ROOT, sharedSynth, type SynthRun } from '../support/shared-synth';
+import { synthOutput } from '../support/synth-output';
 
 /*
  * `npm run diff` lists the guardrail findings the head adds (issue 13): both sides are validated with the
  * head's rules and compared by fingerprint. Real synthesized output; the head is a copy with one change.
  */
-let synth: SynthRun;
-beforeAll(async () => {
-  synth = await sharedSynth();
-}, 120_000);
+// The shipped environments' output, synthesized in this process (test/support/synth-output.ts); copied before any change.
+let synth: { outdir: string };
+beforeAll(() => {
+  synth = { outdir: synthOutput() };
+});
 
-const ENVIRONMENTS = path.join(ROOT, 'environments');
+const ENVIRONMENTS = path.resolve(__dirname, '../../environments');
 const side = (out: string) => ({ out, environmentsDir: ENVIRONMENTS });
 
 /** A copy of the shared output whose staging Service asks Azure for a public load balancer. */
