@@ -1,5 +1,6 @@
 import type {} from 'cdktf/lib/testing/adapters/jest'; // the matcher types (toHaveResourceWithProperties, ...)
 import './creation-stacks'; // cdktf's token creation stacks skipped in tests: see there
+import './process-guard'; // unit tests start no processes: see there
 
 /*
  * cdktf's jest matchers, registered for every test file but loaded on first use: loading cdktf costs
