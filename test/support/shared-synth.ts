@@ -4,10 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 /*
- * `npm run synth` (scripts/synth.mjs) into a temporary folder, once per jest run, shared by every test
- * file that reads its output (synth.test.ts, pr-comment.test.ts). The first file to ask runs it; the
- * others wait for its result. The folder is in the run's TMPDIR (see temp-dir.ts), so nothing is reused
- * across runs.
+ * `npm run synth` (scripts/synth.mjs) into a temporary folder, once per jest run, shared by every e2e test
+ * file that reads its output (synth, pr-comment, policy/project, synth-output). The first file to ask runs
+ * it; the others wait for its result. The folder is in the run's TMPDIR (see temp-dir.ts), so nothing is
+ * reused across runs. Unit tests start no processes: they read test/support/synth-output.ts instead.
  */
 export const ROOT = path.resolve(__dirname, '../..');
 
