@@ -10,6 +10,16 @@ import * as path from 'node:path';
  */
 const ROOT = path.resolve(__dirname, '../..');
 
+const STARTS_PROCESS = `import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+it('starts a process', () => {
+  expect(spawnSync(process.execPath, ['-e', '']).status).toBe(0);
+});
+it('starts a process through promisify', async () => {
+  expect(await promisify(execFile)(process.execPath, ['-e', 'process.stdout.write("out")'])).toEqual({ stdout: 'out', stderr: '' });
+});
+`;
+
 const FIXTURES: Record<string, string> = {
   'a-file-timeout.test.ts': `jest.setTimeout(200);
 it('never settles', () => new Promise(() => undefined));
@@ -18,16 +28,9 @@ it('never settles', () => new Promise(() => undefined));
   'b-default-timeout.test.ts': `it('settles after 400 ms, within the default 5 s', () => new Promise((resolve) => setTimeout(resolve, 400)));
 it('never settles, with its own 300 ms', () => new Promise(() => undefined), 300);
 `,
-  'c-starts-process.test.ts': `import { spawnSync } from 'node:child_process';
-it('starts a process', () => {
-  expect(spawnSync(process.execPath, ['-e', '']).status).toBe(0);
-});
-`,
-  'c-starts-process.e2e.test.ts': `import { spawnSync } from 'node:child_process';
-it('starts a process', () => {
-  expect(spawnSync(process.execPath, ['-e', '']).status).toBe(0);
-});
-`,
+  // The same test in either tier.
+  'c-starts-process.test.ts': STARTS_PROCESS,
+  'c-starts-process.e2e.test.ts': STARTS_PROCESS,
   'sequencer.cjs': `const Sequencer = require(${JSON.stringify(require.resolve('@jest/test-sequencer'))}).default;
 module.exports = class extends Sequencer {
   sort(tests) {
@@ -82,13 +85,14 @@ describe('the test runner setup (jest-light-runner with jest-compat.ts and setup
   });
 
   it('fails a unit test that starts a process, naming where it belongs; an e2e test may', () => {
+    const refused = expect.stringMatching(/c-starts-process\.test\.ts starts a process .*Move the test to \S*c-starts-process\.e2e\.test\.ts/);
     expect(outcome('c-starts-process.test.ts')).toEqual([
-      [
-        'starts a process',
-        'failed',
-        expect.stringMatching(/c-starts-process\.test\.ts starts a process .*Move the test to \S*c-starts-process\.e2e\.test\.ts/),
-      ],
+      ['starts a process', 'failed', refused],
+      ['starts a process through promisify', 'failed', refused],
     ]);
-    expect(outcome('c-starts-process.e2e.test.ts')).toEqual([['starts a process', 'passed', '']]);
+    expect(outcome('c-starts-process.e2e.test.ts')).toEqual([
+      ['starts a process', 'passed', ''],
+      ['starts a process through promisify', 'passed', ''],
+    ]);
   });
 });

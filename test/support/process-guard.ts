@@ -1,4 +1,5 @@
 import { syncBuiltinESMExports } from 'node:module';
+import { promisify } from 'node:util';
 
 /*
  * The unit tier (every *.test.ts but *.e2e.test.ts, see jest.config.js) starts no processes: that is
@@ -23,9 +24,9 @@ export function unitTestStartingProcess(stack: string): string | undefined {
   return testFiles[0];
 }
 
-for (const name of STARTERS) {
-  const start = childProcess[name] as (...args: unknown[]) => unknown;
-  (childProcess as unknown as Record<string, unknown>)[name] = function (this: unknown, ...args: unknown[]) {
+/** `start`, failing when a unit test calls it. */
+function guarded(name: string, start: (...args: unknown[]) => unknown) {
+  return function (this: unknown, ...args: unknown[]) {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = Infinity;
     const stack = new Error().stack ?? '';
@@ -40,5 +41,14 @@ for (const name of STARTERS) {
     }
     return start.apply(this, args);
   };
+}
+
+for (const name of STARTERS) {
+  const start = childProcess[name] as ((...args: unknown[]) => unknown) & { [promisify.custom]?: (...args: unknown[]) => unknown };
+  const wrapper: ((...args: unknown[]) => unknown) & { [promisify.custom]?: unknown } = guarded(name, start);
+  // exec and execFile promisify to { stdout, stderr } through their own promisified form: guard that too.
+  const custom = start[promisify.custom];
+  if (custom) wrapper[promisify.custom] = guarded(name, custom);
+  (childProcess as unknown as Record<string, unknown>)[name] = wrapper;
 }
 syncBuiltinESMExports();
