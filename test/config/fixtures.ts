@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs';
-import { parse } from 'yaml';
 import { ConfigError, parseEnvironment, type EnvironmentConfig } from '../../config';
+import { readYaml } from '../support/yaml';
 
 export const ENVIRONMENTS_DIR = path.resolve(__dirname, '../../environments');
 /** Every environment file; per-environment tests run for each, so a new file is tested too. */
@@ -10,16 +10,6 @@ export const ENVIRONMENT_NAMES = fs
   .filter((f) => f.endsWith('.yaml'))
   .map((f) => f.replace(/\.yaml$/, ''))
   .sort();
-
-/** Parsed YAML by file text, for this worker's run: parsing a commented environment file costs milliseconds, and tests ask hundreds of times. */
-const parsedYaml = new Map<string, Record<string, any>>();
-
-/** A YAML file's data: the file is read on every call, and each call gets its own copy, which it may change. */
-export function readYaml(file: string): Record<string, any> {
-  const text = fs.readFileSync(file, 'utf8');
-  if (!parsedYaml.has(text)) parsedYaml.set(text, parse(text));
-  return structuredClone(parsedYaml.get(text) as Record<string, any>);
-}
 
 /** Raw data of a shipped environment file. */
 export function rawEnvironment(name: string): Record<string, any> {

