@@ -5,10 +5,15 @@
 const fs = require('node:fs');
 const { register } = require('node:module');
 const { pathToFileURL } = require('node:url');
+const { version } = require('esbuild');
+const { cachedCompile } = require('./compile-cache.cjs');
 const { compile } = require('./esbuild-transform.cjs');
 
+// Compiled once per file content, kept in .build/test-compile (compile-cache.cjs); the salt holds esbuild's
+// version and compile's own text, which holds its options.
+const options = { compile: (source, file) => compile(source, file, 'inline').code, salt: `esbuild ${version} inline ${compile}` };
 require.extensions['.ts'] = (module, file) => {
-  module._compile(compile(fs.readFileSync(file, 'utf8'), file, 'inline').code, file);
+  module._compile(cachedCompile(fs.readFileSync(file, 'utf8'), file, options), file);
 };
 process.setSourceMapsEnabled(true);
 register('./typescript-loader.mjs', pathToFileURL(__filename));
