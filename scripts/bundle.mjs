@@ -206,9 +206,15 @@ export async function bundleFor(root, entries, { onBuild, mode = 'cdk' } = {}) {
   return buildEntry(root, entries, mode);
 }
 
-/** V8 code cache of an entry for this V8 version, named by its own hash so a damaged file is ignored. */
+/**
+ * V8 code cache of an entry for this V8 version and these Node/V8 flags (V8 rejects a cache made under
+ * other flags, e.g. `--cpu-prof` or a NODE_OPTIONS heap flag), named by its own hash so a damaged file is
+ * ignored. One file per prefix: writing a new one removes the others, so a rejected cache is replaced, not
+ * kept beside its successor (and picked again) forever.
+ */
 function codeCacheFile(entry) {
-  const prefix = `code-${process.versions.v8.replace(/[^\w.]/g, '_')}-`;
+  const flags = sha256(`${process.execArgv.join('\n')}\n${process.env.NODE_OPTIONS ?? ''}`).slice(0, 8);
+  const prefix = `code-${process.versions.v8.replace(/[^\w.]/g, '_')}-${flags}-`;
   const name = fs.readdirSync(entry.dir).find((n) => n.startsWith(prefix) && n.endsWith('.bin'));
   const data = name ? readOrNull(path.join(entry.dir, name)) : null;
   const valid = data !== null && sha256(data).slice(0, 16) === name.slice(prefix.length, -4);
@@ -216,20 +222,28 @@ function codeCacheFile(entry) {
 }
 
 /**
- * cdktf and constructs capture a full stack trace into a plain object for every token and element and
- * format it straight away; the text is only read by error messages about tokens. While the bundle runs,
- * such captures format to '' (about a fifth of the synth time); stack traces of real errors are untouched.
+ * cdktf and constructs capture a full stack trace into a plain object for every token and element
+ * (Error.stackTraceLimit raised to the maximum) and format it straight away; the text is only read by error
+ * messages about tokens. While the bundle runs, such a capture gives the empty trace at once, without
+ * walking the stack (about a fifth of the synth time); stack traces of real errors are untouched.
  */
 function withCheapCaptures(run) {
   const previous = Error.prepareStackTrace;
+  const capture = Error.captureStackTrace;
   Error.prepareStackTrace = (target, frames) => {
     if (!(target instanceof Error)) return '';
     return previous ? previous(target, frames) : `${Error.prototype.toString.call(target)}${frames.map((f) => `\n    at ${f}`).join('')}`;
+  };
+  Error.captureStackTrace = function captureStackTrace(target, below) {
+    if (target instanceof Error || target === null || typeof target !== 'object') return capture(target, below);
+    // What the prepareStackTrace above would make of it, without collecting the frames first.
+    Object.defineProperty(target, 'stack', { value: '', writable: true, configurable: true, enumerable: false });
   };
   try {
     return run();
   } finally {
     Error.prepareStackTrace = previous;
+    Error.captureStackTrace = capture;
   }
 }
 
@@ -252,7 +266,11 @@ export function loadBundle(entry, root) {
       // Created after the runs, so it holds every function the synth compiled, not only the top level.
       try {
         const data = script.createCachedData();
-        writeAtomically(path.join(entry.dir, `${codeCache.prefix}${sha256(data).slice(0, 16)}.bin`), data);
+        const name = `${codeCache.prefix}${sha256(data).slice(0, 16)}.bin`;
+        writeAtomically(path.join(entry.dir, name), data);
+        for (const other of fs.readdirSync(entry.dir).filter((n) => n.startsWith(codeCache.prefix) && n.endsWith('.bin') && n !== name)) {
+          fs.rmSync(path.join(entry.dir, other), { force: true });
+        }
       } catch {
         // An entry pruned by a concurrent build: the next run makes its own code cache.
       }

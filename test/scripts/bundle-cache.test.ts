@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -87,6 +88,32 @@ describe('bundle cache', () => {
     const index = fs.readdirSync(path.join(root, '.build/cache')).find((n) => n.startsWith('index-'))!;
     fs.writeFileSync(path.join(root, '.build/cache', index), '{"sources": [');
     expect(run(root)).toMatchObject({ status: 0, stdout: 'hello\n', built: true });
+  });
+
+  it('replaces a V8 code cache that V8 rejects instead of keeping it (and rewriting a new one) on every run', () => {
+    const root = project();
+    run(root);
+    const dir = path.join(root, '.build/cache', entries(root)[0]);
+    const codeCaches = () => fs.readdirSync(dir).filter((n) => n.startsWith('code-'));
+    const [made] = codeCaches();
+    // Intact by its name (its hash) but not V8's: what a cache made under other V8 flags looks like to V8.
+    const junk = Buffer.alloc(4096, 1);
+    const prefix = made.slice(0, made.lastIndexOf('-') + 1);
+    const rejected = `${prefix}${createHash('sha256').update(junk).digest('hex').slice(0, 16)}.bin`;
+    fs.rmSync(path.join(dir, made));
+    fs.writeFileSync(path.join(dir, rejected), junk);
+    expect(run(root)).toMatchObject({ status: 0, stdout: 'hello\n', built: false });
+    const replaced = codeCaches();
+    expect(replaced).toHaveLength(1);
+    expect(replaced[0]).not.toBe(rejected);
+    // Accepted from now on: not written again.
+    expect(run(root)).toMatchObject({ status: 0, stdout: 'hello\n', built: false });
+    expect(codeCaches()).toEqual(replaced);
+    // Other flags get their own cache, which leaves this one alone.
+    const flagged = spawnSync(process.execPath, ['--stack-size=2000', '--input-type=module', '-e', RUNNER], { cwd: root, encoding: 'utf8' });
+    expect(flagged.stdout).toBe('hello\n');
+    expect(codeCaches()).toHaveLength(2);
+    expect(codeCaches()).toContain(replaced[0]);
   });
 
   it('prints a failure with its location in the TypeScript source', () => {
