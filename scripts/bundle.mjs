@@ -7,7 +7,7 @@
 // An entry is keyed by a SHA-256 of every input: the content of each source file esbuild read (as it read
 // it), the listing of their folders (a new file can change how an import resolves), package.json,
 // package-lock.json, node_modules/.package-lock.json (what is installed), tsconfig.json, the esbuild
-// version and this file (the build options). Entries and the index are written to a temporary name and
+// version, this file and scripts/fast-resolve.mjs (the build options). Entries and the index are written to a temporary name and
 // renamed into place, so concurrent runs never see half an entry; an entry whose bundle does not match its
 // hash is rebuilt, not trusted.
 import { isAscii } from 'node:buffer';
@@ -17,9 +17,12 @@ import Module, { createRequire, SourceMap } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as vm from 'node:vm';
+import { fastResolvePlugin } from './fast-resolve.mjs';
 
 export const CACHE_DIR = '.build/cache';
 const THIS_FILE = fileURLToPath(import.meta.url);
+/** Build code besides this file: what it does to the bundle is part of the key. */
+const BUILD_FILES = [THIS_FILE, fileURLToPath(new URL('./fast-resolve.mjs', import.meta.url))];
 /** Files besides the sources whose content decides what a bundle is (missing ones count as missing). */
 const PROJECT_INPUTS = ['package.json', 'package-lock.json', 'node_modules/.package-lock.json', 'tsconfig.json', 'node_modules/esbuild/package.json'];
 /** Entries kept per set of entry points; older ones are removed when a new one is built. */
@@ -49,7 +52,8 @@ function cacheKey(root, entries, mode, sources) {
   const hash = createHash('sha256');
   const add = (label, data) => hash.update(`${label}\0${data === null ? '<missing>' : data.length}\0`).update(data ?? '');
   add('entries', `${mode}\n${entries.join('\n')}`);
-  add('bundle.mjs', fs.readFileSync(THIS_FILE));
+  for (const file of BUILD_FILES) add(path.basename(file), fs.readFileSync(file));
+  add('SYNTH_PLAIN_CDKTF', process.env.SYNTH_PLAIN_CDKTF === '1' ? '1' : '0');
   for (const file of PROJECT_INPUTS) add(file, readOrNull(path.join(root, file)));
   const names = [...sources.keys()].sort();
   for (const name of names) add(name, sources.get(name));
@@ -146,6 +150,7 @@ async function buildEntry(root, entries, mode) {
           });
         },
       },
+      fastResolvePlugin,
     ],
   });
   const code = Buffer.from(result.outputFiles.find((f) => f.path.endsWith('.cjs')).contents);
