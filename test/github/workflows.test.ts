@@ -52,7 +52,8 @@ describe('GitHub workflows', () => {
       .filter(Boolean);
     const at = (command: string) => run.indexOf(command);
     expect(at('npm ci')).toBeGreaterThanOrEqual(0);
-    expect(at('npm test')).toBeGreaterThan(at('npm ci'));
+    // Both tiers: `npm test` alone leaves out the e2e tier.
+    expect(at('npm run test:all')).toBeGreaterThan(at('npm ci'));
     expect(at('npm run synth')).toBeGreaterThan(at('npm ci'));
     expect(workflow('ci.yml').on).toEqual({ pull_request: null, push: { branches: ['main'] } });
     expect(step('ci.yml', 'build', 'actions/upload-artifact').with.path).toMatch(/cdktf\.out\/\s+dist\//);
