@@ -53,7 +53,7 @@ function cacheKey(root, entries, mode, sources) {
   const add = (label, data) => hash.update(`${label}\0${data === null ? '<missing>' : data.length}\0`).update(data ?? '');
   add('entries', `${mode}\n${entries.join('\n')}`);
   for (const file of BUILD_FILES) add(path.basename(file), fs.readFileSync(file));
-  add('SYNTH_PLAIN_CDKTF', process.env.SYNTH_PLAIN_CDKTF === '1' ? '1' : '0');
+  add('SYNTH_PLAIN_CDKTF', plainFlag());
   for (const file of PROJECT_INPUTS) add(file, readOrNull(path.join(root, file)));
   const names = [...sources.keys()].sort();
   for (const name of names) add(name, sources.get(name));
@@ -76,12 +76,86 @@ function cacheKey(root, entries, mode, sources) {
 function cachePaths(root, entries, mode) {
   const dir = path.join(root, CACHE_DIR);
   const set = sha256(`${mode}\n${entries.join('\n')}`).slice(0, 12);
-  return { dir, set, index: path.join(dir, `index-${set}.json`), entry: (key) => path.join(dir, `${set}-${key}`) };
+  return {
+    dir,
+    set,
+    index: path.join(dir, `index-${set}.json`),
+    stamp: path.join(dir, `stamp-${set}.json`),
+    entry: (key) => path.join(dir, `${set}-${key}`),
+  };
+}
+
+/*
+ * The stat fast path. Hashing every input and the bundle costs ~20 ms on each warm run; instead, after a
+ * run found its entry by hashing, a stamp records the key with the stat signature (device, inode, size,
+ * modification and change time in ns) of every input the key covers and of the bundle. While all of them
+ * are unchanged, the next run takes the key and trusts the bundle without reading the inputs. Any write
+ * changes the change time (even one that restores the modification time), so a changed input always
+ * fails the stamp and the key is hashed again. As with git's "racily clean" entries, a file changed less
+ * than RACY_NS before the stamp is made is not stamped (a write in the same clock tick could keep its
+ * times): the next run hashes again, and stamps once the files are older.
+ */
+const RACY_NS = 1_000_000_000n;
+
+/** Stat signature of a file or folder, or null when there is none. */
+function signature(file) {
+  const s = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
+  return s ? `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}` : null;
+}
+
+/** Every path the key of `sourceNames` reads, absolute (build files) or relative to the root (the rest). */
+function keyInputs(sourceNames) {
+  const dirs = [...new Set(sourceNames.map((n) => path.dirname(n)))];
+  return [...BUILD_FILES, ...PROJECT_INPUTS, ...sourceNames, ...dirs];
+}
+
+const plainFlag = () => (process.env.SYNTH_PLAIN_CDKTF === '1' ? '1' : '0');
+
+/** The entry a stamp names, read without hashing, when every input and the bundle are as stamped; else undefined. */
+function stampedEntry(root, paths, mode) {
+  let stamp;
+  try {
+    stamp = JSON.parse(fs.readFileSync(paths.stamp, 'utf8'));
+    if (stamp.plain !== plainFlag() || typeof stamp.key !== 'string' || typeof stamp.inputs !== 'object') return undefined;
+    for (const [file, stamped] of Object.entries(stamp.inputs)) if (signature(path.resolve(root, file)) !== stamped) return undefined;
+    const dir = paths.entry(stamp.key);
+    const meta = JSON.parse(fs.readFileSync(path.join(dir, 'entry.json'), 'utf8'));
+    if (signature(path.join(dir, BUNDLE)) !== stamp.bundle) return undefined;
+    const code = readOrNull(path.join(dir, BUNDLE));
+    if (!code || code.length !== meta.size) return undefined;
+    return { dir, file: path.join(dir, BUNDLE), code, mode, entries: meta.entries };
+  } catch {
+    return undefined; // no stamp, a corrupt one, or a pruned entry: hash
+  }
+}
+
+/** Records the signatures (taken before the inputs were read) that led to `entry`, unless one of them is too recent to trust. */
+function writeStamp(paths, key, inputs, entry) {
+  const recent = BigInt(Date.now()) * 1_000_000n - RACY_NS;
+  const signatures = [...Object.values(inputs), entry.signature];
+  if (
+    signatures.some(
+      (s) =>
+        s !== null &&
+        s
+          .split(':')
+          .slice(3)
+          .some((ns) => BigInt(ns) > recent),
+    )
+  )
+    return;
+  try {
+    writeAtomically(paths.stamp, JSON.stringify({ key, plain: plainFlag(), inputs, bundle: entry.signature }));
+  } catch {
+    // A cache folder removed meanwhile: the next run hashes again.
+  }
 }
 
 /** The cached entry for the sources the last build read, when those sources are unchanged and the entry is intact. */
 function findEntry(root, entries, mode) {
   const paths = cachePaths(root, entries, mode);
+  const stamped = stampedEntry(root, paths, mode);
+  if (stamped) return stamped;
   let sourceNames;
   try {
     sourceNames = JSON.parse(fs.readFileSync(paths.index, 'utf8')).sources;
@@ -89,8 +163,13 @@ function findEntry(root, entries, mode) {
   } catch {
     return undefined; // no index yet, or a corrupt one: build
   }
+  // Signatures first: a file changed while it is read then fails the stamp.
+  const inputs = Object.fromEntries(keyInputs(sourceNames).map((file) => [file, signature(path.resolve(root, file))]));
   const sources = new Map(sourceNames.map((name) => [name, readOrNull(path.join(root, name))]));
-  return loadEntry(paths.entry(cacheKey(root, entries, mode, sources)), mode);
+  const key = cacheKey(root, entries, mode, sources);
+  const entry = loadEntry(paths.entry(key), mode);
+  if (entry) writeStamp(paths, key, inputs, entry);
+  return entry;
 }
 
 /** Reads an entry and checks its bundle against the recorded hash; undefined when missing or corrupt. */
@@ -101,9 +180,10 @@ function loadEntry(dir, mode) {
   } catch {
     return undefined;
   }
+  const bundleSignature = signature(path.join(dir, BUNDLE));
   const code = readOrNull(path.join(dir, BUNDLE));
   if (!code || code.length !== meta.size || sha256(code) !== meta.sha256) return undefined;
-  return { dir, file: path.join(dir, BUNDLE), code, mode, entries: meta.entries };
+  return { dir, file: path.join(dir, BUNDLE), code, mode, entries: meta.entries, signature: bundleSignature };
 }
 
 function entryModule(entries, mode) {

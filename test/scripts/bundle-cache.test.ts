@@ -90,6 +90,33 @@ describe('bundle cache', () => {
     expect(run(root)).toMatchObject({ status: 0, stdout: 'hello\n', built: true });
   });
 
+  it('trusts unchanged inputs by their stat signature, and never a changed one (even with its old size and modification time)', async () => {
+    const root = project();
+    const stamp = () => fs.readdirSync(path.join(root, '.build/cache')).find((n) => n.startsWith('stamp-'));
+    const lib = path.join(root, 'src/lib.ts');
+    const past = new Date('2026-01-01T00:00:00Z');
+    fs.utimesSync(lib, past, past);
+    expect(run(root)).toMatchObject({ stdout: 'hello\n', built: true });
+    // Inputs written less than a second ago are not stamped (a write in the same clock tick could keep their times).
+    expect(run(root)).toMatchObject({ stdout: 'hello\n', built: false });
+    expect(stamp()).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(run(root)).toMatchObject({ stdout: 'hello\n', built: false });
+    expect(stamp()).toBeDefined();
+    expect(run(root)).toMatchObject({ stdout: 'hello\n', built: false });
+
+    // Same size, modification time put back: the change time still moves, so the key is hashed again.
+    const before = fs.statSync(lib, { bigint: true });
+    fs.writeFileSync(lib, "export const greeting: string = 'hallo';\n");
+    fs.utimesSync(lib, past, past);
+    expect(fs.statSync(lib, { bigint: true })).toMatchObject({ size: before.size, mtimeNs: before.mtimeNs, ino: before.ino });
+    expect(run(root)).toMatchObject({ stdout: 'hallo\n', built: true });
+
+    // A stamp naming another entry than the inputs' (here: a corrupt one) is not followed blindly.
+    fs.writeFileSync(path.join(root, '.build/cache', stamp()!), '{"key": "0", "plain": "0", "inputs": {}}');
+    expect(run(root)).toMatchObject({ status: 0, stdout: 'hallo\n', built: false });
+  });
+
   it('replaces a V8 code cache that V8 rejects instead of keeping it (and rewriting a new one) on every run', () => {
     const root = project();
     run(root);
