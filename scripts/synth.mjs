@@ -75,6 +75,16 @@ const GATE = 'policy/gate.ts';
 /** From this many environments on, a worker thread takes half of them (synth is CPU-bound and single-threaded). */
 const PARALLEL_FROM = 8;
 
+/**
+ * The worker's share and this thread's, alternating so both get each kind of environment. The worker gets
+ * one fewer when the count is even: starting it and loading the bundle there costs about one environment.
+ */
+function split(names) {
+  const quota = Math.floor((names.length - 1) / 2);
+  const worker = names.filter((_, i) => i % 2 === 0).slice(0, quota);
+  return [worker, names.filter((name) => !worker.includes(name))];
+}
+
 /** Environment names as files name them (the loader checks the files themselves), or those of --env. */
 function environmentNames() {
   if (options.env) return options.env;
@@ -141,8 +151,8 @@ try {
   const output = path.join(staging, 'new');
   const outputVariables = { CDKTF_OUTDIR: path.join(output, 'cdktf.out'), CDK8S_OUTDIR: path.join(output, 'dist') };
   const parallel = names.length >= PARALLEL_FROM && availableParallelism() > 1;
-  // Half the environments in a worker thread, half in this one; then one output from the two.
-  const shares = parallel ? [names.filter((_, i) => i % 2 === 0), names.filter((_, i) => i % 2 === 1)] : [];
+  // About half the environments in a worker thread, the rest in this one; then one output from the two.
+  const shares = parallel ? split(names) : [];
   const parts = shares.map((_, i) => path.join(staging, `part-${i}`));
   const environmentsDir = process.env.ENVIRONMENTS_DIR ?? 'environments';
   // A share's gate sees only its own environments; findings name the files where the merge puts them.

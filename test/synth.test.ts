@@ -170,7 +170,7 @@ describe('npm run synth', () => {
     expect(unwaived).not.toBe(dev);
     for (const name of ['prod', 'staging']) fs.copyFileSync(path.join(ROOT, `environments/${name}.yaml`), path.join(envs, `${name}.yaml`));
     for (let i = 1; i <= 5; i++) fs.writeFileSync(path.join(envs, `qa${i}.yaml`), dev);
-    // Sorted, the environments alternate between the worker (dev, qa1, qa3, qa5) and the main thread (prod, qa2, ...).
+    // Sorted, the environments alternate between the worker (dev, qa1, qa3) and the main thread (prod, qa2, ...).
     fs.writeFileSync(path.join(envs, 'dev.yaml'), unwaived);
     fs.writeFileSync(path.join(envs, 'qa2.yaml'), unwaived);
     const many = fs.mkdtempSync(path.join(scratch, 'many-'));
