@@ -21,24 +21,24 @@ const RESOLVE_SHA256 = '08c4dba33a40b05fd4f4c1957bd4102695c1b30df595bbb1ad1fb95f
  * could encode one, not one of the map-token values it refuses, and not deep enough (more than 200 levels)
  * to be refused as a circular reference.
  */
-const HELPER = `
-const NUMBER_TOKEN_CANDIDATE = /[-|\\d.+]e[-|\\d.eE+]/; // where NUMBER_TOKEN_REGEX of encoding.js can match
-function isPlainLeaf(x, depth) {
-    if (depth >= 200) return false;
-    if (typeof x === "string") {
-        return x.indexOf("TfToken[") === -1 && !NUMBER_TOKEN_CANDIDATE.test(x) &&
-            x !== token_1.Token.STRING_MAP_TOKEN_VALUE && x !== token_1.Token.ANY_MAP_TOKEN_VALUE;
-    }
-    if (typeof x === "boolean") return true;
-    return typeof x === "number" && Number.isSafeInteger(x) && x !== token_1.Token.NUMBER_MAP_TOKEN_VALUE;
-}
-`;
+const HELPER = [
+  'const NUMBER_TOKEN_CANDIDATE = /[-|\\d.+]e[-|\\d.eE+]/;', // where NUMBER_TOKEN_REGEX of encoding.js can match
+  'function isPlainLeaf(x, depth) {',
+  'if (depth >= 200) return false;',
+  'if (typeof x === "string") return x.indexOf("TfToken[") === -1 && !NUMBER_TOKEN_CANDIDATE.test(x) &&',
+  'x !== token_1.Token.STRING_MAP_TOKEN_VALUE && x !== token_1.Token.ANY_MAP_TOKEN_VALUE;',
+  'if (typeof x === "boolean") return true;',
+  'return typeof x === "number" && Number.isSafeInteger(x) && x !== token_1.Token.NUMBER_MAP_TOKEN_VALUE; }',
+].join(' ');
 
-/** [original, replacement]: each must occur exactly as often as given, or nothing is rewritten. */
+/**
+ * [original, replacement]: each must occur exactly as often as given, or nothing is rewritten. No edit
+ * adds or removes a line, so the library's own source map still gives the right lines in a stack trace.
+ */
 const EDITS = [
-  ['const tokenMap = token_map_1.TokenMap.instance();\n', `const tokenMap = token_map_1.TokenMap.instance();\n${HELPER}`, 1],
+  ['const tokenMap = token_map_1.TokenMap.instance();\n', `const tokenMap = token_map_1.TokenMap.instance(); ${HELPER}\n`, 1],
   // The path is only for error messages: joined when one is thrown.
-  ['    const pathName = "/" + prefix.join("/");\n', '', 1],
+  ['    const pathName = "/" + prefix.join("/");\n', '\n', 1],
   ['(pathName', '("/" + prefix.join("/")', 4],
   [
     '.map((x, i) => makeContext(`${i}`)[0].resolve(x))',
