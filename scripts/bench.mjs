@@ -84,21 +84,27 @@ rows.push(
     env: { ENVIRONMENTS_DIR: thirtyEnvironments() },
   }),
 );
-progress('diff: base and working tree synthesized in parallel, both layers (npm run diff)');
-rows.push(
-  measure(
-    'diff (npm run diff --base HEAD --format json)',
-    process.execPath,
-    ['scripts/run-app.mjs', 'scripts/diff/main.ts', '--base', 'HEAD', '--format', 'json'],
-    { runs: 3 },
-  ),
-);
-progress('type-check (tsc 7)');
-rows.push(measure('type-check (tsc 7)', 'node_modules/typescript-native/bin/tsc', ['--noEmit', '-p', '.'], { runs: 3 }));
-progress('jest, cold: jest cache cleared before the run');
-rows.push(measure('jest, cold (jest cache cleared)', bin('jest'), ['--silent'], { runs: 1, before: () => spawnSync(bin('jest'), ['--clearCache']) }));
-progress('jest, warm');
-rows.push(measure('jest, warm', bin('jest'), ['--silent'], { runs: 2 }));
+// `npm run bench -- --synth`: the synth rows only (a minute instead of several).
+const synthOnly = process.argv.includes('--synth');
+if (!synthOnly) {
+  progress('diff: base and working tree synthesized in parallel, both layers (npm run diff)');
+  rows.push(
+    measure(
+      'diff (npm run diff --base HEAD --format json)',
+      process.execPath,
+      ['scripts/run-app.mjs', 'scripts/diff/main.ts', '--base', 'HEAD', '--format', 'json'],
+      { runs: 3 },
+    ),
+  );
+  progress('type-check (tsc 7)');
+  rows.push(measure('type-check (tsc 7)', 'node_modules/typescript-native/bin/tsc', ['--noEmit', '-p', '.'], { runs: 3 }));
+  progress('jest, cold: jest cache cleared before the run');
+  rows.push(
+    measure('jest, cold (jest cache cleared)', bin('jest'), ['--silent'], { runs: 1, before: () => spawnSync(bin('jest'), ['--clearCache']) }),
+  );
+  progress('jest, warm');
+  rows.push(measure('jest, warm', bin('jest'), ['--silent'], { runs: 2 }));
+}
 
 const header = ['what', 'runs', 'best s', 'median s', 'median CPU s', 'peak MB'];
 const table = [header, ...rows.map((r) => [r.label, r.runs, r.best, r.median, r.cpu, r.peakMB].map(String))];
