@@ -72,7 +72,7 @@ if (options.env) process.env.SYNTH_ENVIRONMENTS = options.env.join(',');
 const APPS = ['infra/main.ts', 'workloads/main.ts'];
 const GATE = 'policy/gate.ts';
 
-/** From this many environments on, a worker thread takes half of them (synth is CPU-bound and single-threaded). */
+/** From this many environments on, a worker thread takes about half of them (synth is CPU-bound and single-threaded). */
 const PARALLEL_FROM = 8;
 
 /**
