@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseDocument } from 'yaml';
+import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { environmentSchema, type EnvironmentConfig } from './schema';
 import { configWarnings, crossFieldProblems, placeholderIdWarnings, type ConfigProblem } from './validate';
@@ -95,7 +95,7 @@ function firstInvalidUtf8(bytes: Buffer): number {
  * Environment files already parsed in this process, by path and content: one synth runs the infra and
  * workloads apps and the policy gate in one process, and each loads every file.
  */
-const parsed = new Map<string, { readonly bytes: Buffer; readonly env: EnvironmentConfig }>();
+const parsed = new Map<string, { readonly bytes: Buffer; readonly env: EnvironmentConfig; readonly doc: Document; readonly lines: LineCounter }>();
 
 /** Reads and validates one `environments/<name>.yaml`. */
 export function loadEnvironmentFile(file: string): EnvironmentConfig {
@@ -127,7 +127,8 @@ export function loadEnvironmentFile(file: string): EnvironmentConfig {
   const known = parsed.get(key);
   // A copy, so no app can change what another one reads.
   if (known?.bytes.equals(bytes)) return structuredClone(known.env);
-  const doc = parseDocument(readUtf8(file, environment, bytes), { prettyErrors: true, uniqueKeys: true });
+  const lines = new LineCounter();
+  const doc = parseDocument(readUtf8(file, environment, bytes), { prettyErrors: true, uniqueKeys: true, lineCounter: lines });
   if (doc.errors.length > 0) {
     throw new ConfigError(doc.errors.map((e) => ({ file, environment, path: '', message: `YAML syntax: ${e.message}` })));
   }
@@ -139,8 +140,22 @@ export function loadEnvironmentFile(file: string): EnvironmentConfig {
     throw problem(`YAML aliases (*name) expand to more than ${MAX_YAML_ALIASES} copies; write the values out instead (${error.message})`);
   }
   const env = parseEnvironment(environment, data, file);
-  parsed.set(key, { bytes, env: structuredClone(env) });
+  parsed.set(key, { bytes, env: structuredClone(env), doc, lines });
   return env;
+}
+
+/**
+ * Line of each entry of the top-level list `key` in an environment file (for findings about a waiver), from
+ * the parse loadEnvironmentFile made of the same bytes, or from a new one when the file changed since.
+ */
+export function listEntryLines(file: string, key: string): number[] {
+  const bytes = fs.readFileSync(file);
+  const memo = parsed.get(`${path.resolve(file)}\0${ENVIRONMENT_FILE.exec(path.basename(file))?.[1]}`);
+  const known = memo?.bytes.equals(bytes) ? memo : undefined;
+  const lines = known?.lines ?? new LineCounter();
+  const doc = known?.doc ?? parseDocument(bytes.toString('utf8'), { lineCounter: lines });
+  const list = isMap(doc.contents) ? doc.contents.get(key, true) : undefined;
+  return isSeq(list) ? list.items.map((item) => lines.linePos((item as { range?: [number] }).range?.[0] ?? 0).line) : [];
 }
 
 /** What `loadEnvironments` reads, and how strictly. */

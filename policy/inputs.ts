@@ -76,6 +76,8 @@ function readTerraformJson(file: string, text: string): InputFile {
     throw new InputError(`${file}: not valid JSON: ${(error as Error).message}`);
   }
   // Line of the first `"name":` after `"type":`, for messages and code scanning; 1 when not found.
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   const lineOf = (...keys: string[]) => {
     let at = 0;
     for (const key of keys) {
@@ -83,7 +85,7 @@ function readTerraformJson(file: string, text: string): InputFile {
       if (next < 0) return 1;
       at = next;
     }
-    return text.slice(0, at).split('\n').length;
+    return lineAt(lineStarts, at);
   };
   const resources: InputFile['resources'] = [];
   const kubernetes: InputFile['kubernetes'] = [];
@@ -108,6 +110,18 @@ function readTerraformJson(file: string, text: string): InputFile {
   const unit =
     stackName ?? (path.basename(file) === 'cdk.tf.json' ? path.basename(path.dirname(file)) : path.basename(file).replace(/\.tf\.json$/, ''));
   return { file, unit, kubernetes, resources, outputs };
+}
+
+/** 1-based line of offset `at`, given the offsets where lines start (binary search: files have thousands of lines). */
+function lineAt(lineStarts: ReadonlyArray<number>, at: number): number {
+  let low = 0;
+  let high = lineStarts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (lineStarts[mid] <= at) low = mid;
+    else high = mid - 1;
+  }
+  return low + 1;
 }
 
 /** Reads one input file; bad files are InputErrors naming the file and the problem. */

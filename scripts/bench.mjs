@@ -84,21 +84,38 @@ rows.push(
     env: { ENVIRONMENTS_DIR: thirtyEnvironments() },
   }),
 );
-progress('diff: base and working tree synthesized in parallel, both layers (npm run diff)');
-rows.push(
-  measure(
-    'diff (npm run diff --base HEAD --format json)',
-    process.execPath,
-    ['scripts/run-app.mjs', 'scripts/diff/main.ts', '--base', 'HEAD', '--format', 'json'],
-    { runs: 3 },
-  ),
-);
-progress('type-check (tsc 7)');
-rows.push(measure('type-check (tsc 7)', 'node_modules/typescript-native/bin/tsc', ['--noEmit', '-p', '.'], { runs: 3 }));
-progress('jest, cold: jest cache cleared before the run');
-rows.push(measure('jest, cold (jest cache cleared)', bin('jest'), ['--silent'], { runs: 1, before: () => spawnSync(bin('jest'), ['--clearCache']) }));
-progress('jest, warm');
-rows.push(measure('jest, warm', bin('jest'), ['--silent'], { runs: 2 }));
+// `npm run bench -- --synth`: the synth rows only (a minute instead of several).
+const synthOnly = process.argv.includes('--synth');
+if (!synthOnly) {
+  progress('diff: base and working tree synthesized in parallel, both layers (npm run diff)');
+  rows.push(
+    measure(
+      'diff (npm run diff --base HEAD --format json)',
+      process.execPath,
+      ['scripts/run-app.mjs', 'scripts/diff/main.ts', '--base', 'HEAD', '--format', 'json'],
+      { runs: 3 },
+    ),
+  );
+  progress('type-check (tsc 7) from scratch, without the incremental build info npm test keeps');
+  rows.push(
+    measure('type-check (tsc 7), from scratch', process.execPath, ['node_modules/typescript-native/bin/tsc', '--noEmit', '-p', '.'], { runs: 3 }),
+  );
+  /** Every cache `npm test` keeps: check stamps, ESLint, Prettier, tsc build info, jest, the build cache. */
+  const clearTestCaches = () => {
+    for (const dir of ['test-stamps', 'eslintcache', 'prettier-cache', 'tsbuildinfo'])
+      fs.rmSync(path.join('.build', dir), { recursive: true, force: true });
+    spawnSync(process.execPath, [bin('jest'), '--clearCache']);
+    clearBuildCache();
+  };
+  progress('npm test, cold: every cache cleared first (check stamps, ESLint, Prettier, tsc, jest, build cache)');
+  rows.push(measure('npm test, cold (no caches)', npm, ['test', '-s'], { runs: 1, before: clearTestCaches }));
+  progress('npm test, warm: unchanged tree, so lint, format and types are up to date; the unit tier runs');
+  rows.push(measure('npm test, warm (unit tier)', npm, ['test', '-s'], { runs: 3 }));
+  progress('npm test, jest only (--no-checks): what the unit tier costs on its own');
+  rows.push(measure('npm test -- --no-checks (unit tier only)', npm, ['test', '-s', '--', '--no-checks'], { runs: 3 }));
+  progress('npm run test:all, warm: unit and e2e tiers (what CI runs)');
+  rows.push(measure('npm run test:all, warm (unit + e2e)', npm, ['run', '-s', 'test:all'], { runs: 1 }));
+}
 
 const header = ['what', 'runs', 'best s', 'median s', 'median CPU s', 'peak MB'];
 const table = [header, ...rows.map((r) => [r.label, r.runs, r.best, r.median, r.cpu, r.peakMB].map(String))];

@@ -7,7 +7,7 @@
 // An entry is keyed by a SHA-256 of every input: the content of each source file esbuild read (as it read
 // it), the listing of their folders (a new file can change how an import resolves), package.json,
 // package-lock.json, node_modules/.package-lock.json (what is installed), tsconfig.json, the esbuild
-// version and this file (the build options). Entries and the index are written to a temporary name and
+// version, this file and scripts/fast-resolve.mjs (the build options). Entries and the index are written to a temporary name and
 // renamed into place, so concurrent runs never see half an entry; an entry whose bundle does not match its
 // hash is rebuilt, not trusted.
 import { isAscii } from 'node:buffer';
@@ -17,9 +17,12 @@ import Module, { createRequire, SourceMap } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as vm from 'node:vm';
+import { fastResolvePlugin } from './fast-resolve.mjs';
 
 export const CACHE_DIR = '.build/cache';
 const THIS_FILE = fileURLToPath(import.meta.url);
+/** Build code besides this file: what it does to the bundle is part of the key. */
+const BUILD_FILES = [THIS_FILE, fileURLToPath(new URL('./fast-resolve.mjs', import.meta.url))];
 /** Files besides the sources whose content decides what a bundle is (missing ones count as missing). */
 const PROJECT_INPUTS = ['package.json', 'package-lock.json', 'node_modules/.package-lock.json', 'tsconfig.json', 'node_modules/esbuild/package.json'];
 /** Entries kept per set of entry points; older ones are removed when a new one is built. */
@@ -49,7 +52,8 @@ function cacheKey(root, entries, mode, sources) {
   const hash = createHash('sha256');
   const add = (label, data) => hash.update(`${label}\0${data === null ? '<missing>' : data.length}\0`).update(data ?? '');
   add('entries', `${mode}\n${entries.join('\n')}`);
-  add('bundle.mjs', fs.readFileSync(THIS_FILE));
+  for (const file of BUILD_FILES) add(path.basename(file), fs.readFileSync(file));
+  add('SYNTH_PLAIN_CDKTF', plainFlag());
   for (const file of PROJECT_INPUTS) add(file, readOrNull(path.join(root, file)));
   const names = [...sources.keys()].sort();
   for (const name of names) add(name, sources.get(name));
@@ -72,12 +76,86 @@ function cacheKey(root, entries, mode, sources) {
 function cachePaths(root, entries, mode) {
   const dir = path.join(root, CACHE_DIR);
   const set = sha256(`${mode}\n${entries.join('\n')}`).slice(0, 12);
-  return { dir, set, index: path.join(dir, `index-${set}.json`), entry: (key) => path.join(dir, `${set}-${key}`) };
+  return {
+    dir,
+    set,
+    index: path.join(dir, `index-${set}.json`),
+    stamp: path.join(dir, `stamp-${set}.json`),
+    entry: (key) => path.join(dir, `${set}-${key}`),
+  };
+}
+
+/*
+ * The stat fast path. Hashing every input and the bundle costs ~20 ms on each warm run; instead, after a
+ * run found its entry by hashing, a stamp records the key with the stat signature (device, inode, size,
+ * modification and change time in ns) of every input the key covers and of the bundle. While all of them
+ * are unchanged, the next run takes the key and trusts the bundle without reading the inputs. Any write
+ * changes the change time (even one that restores the modification time), so a changed input always
+ * fails the stamp and the key is hashed again. As with git's "racily clean" entries, a file changed less
+ * than RACY_NS before the stamp is made is not stamped (a write in the same clock tick could keep its
+ * times): the next run hashes again, and stamps once the files are older.
+ */
+const RACY_NS = 1_000_000_000n;
+
+/** Stat signature of a file or folder, or null when there is none. */
+function signature(file) {
+  const s = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
+  return s ? `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}` : null;
+}
+
+/** Every path the key of `sourceNames` reads, absolute (build files) or relative to the root (the rest). */
+function keyInputs(sourceNames) {
+  const dirs = [...new Set(sourceNames.map((n) => path.dirname(n)))];
+  return [...BUILD_FILES, ...PROJECT_INPUTS, ...sourceNames, ...dirs];
+}
+
+const plainFlag = () => (process.env.SYNTH_PLAIN_CDKTF === '1' ? '1' : '0');
+
+/** The entry a stamp names, read without hashing, when every input and the bundle are as stamped; else undefined. */
+function stampedEntry(root, paths, mode) {
+  let stamp;
+  try {
+    stamp = JSON.parse(fs.readFileSync(paths.stamp, 'utf8'));
+    if (stamp.plain !== plainFlag() || typeof stamp.key !== 'string' || typeof stamp.inputs !== 'object') return undefined;
+    for (const [file, stamped] of Object.entries(stamp.inputs)) if (signature(path.resolve(root, file)) !== stamped) return undefined;
+    const dir = paths.entry(stamp.key);
+    const meta = JSON.parse(fs.readFileSync(path.join(dir, 'entry.json'), 'utf8'));
+    if (signature(path.join(dir, BUNDLE)) !== stamp.bundle) return undefined;
+    const code = readOrNull(path.join(dir, BUNDLE));
+    if (!code || code.length !== meta.size) return undefined;
+    return { dir, file: path.join(dir, BUNDLE), code, mode, entries: meta.entries };
+  } catch {
+    return undefined; // no stamp, a corrupt one, or a pruned entry: hash
+  }
+}
+
+/** Records the signatures (taken before the inputs were read) that led to `entry`, unless one of them is too recent to trust. */
+function writeStamp(paths, key, inputs, entry) {
+  const recent = BigInt(Date.now()) * 1_000_000n - RACY_NS;
+  const signatures = [...Object.values(inputs), entry.signature];
+  if (
+    signatures.some(
+      (s) =>
+        s !== null &&
+        s
+          .split(':')
+          .slice(3)
+          .some((ns) => BigInt(ns) > recent),
+    )
+  )
+    return;
+  try {
+    writeAtomically(paths.stamp, JSON.stringify({ key, plain: plainFlag(), inputs, bundle: entry.signature }));
+  } catch {
+    // A cache folder removed meanwhile: the next run hashes again.
+  }
 }
 
 /** The cached entry for the sources the last build read, when those sources are unchanged and the entry is intact. */
 function findEntry(root, entries, mode) {
   const paths = cachePaths(root, entries, mode);
+  const stamped = stampedEntry(root, paths, mode);
+  if (stamped) return stamped;
   let sourceNames;
   try {
     sourceNames = JSON.parse(fs.readFileSync(paths.index, 'utf8')).sources;
@@ -85,8 +163,13 @@ function findEntry(root, entries, mode) {
   } catch {
     return undefined; // no index yet, or a corrupt one: build
   }
+  // Signatures first: a file changed while it is read then fails the stamp.
+  const inputs = Object.fromEntries(keyInputs(sourceNames).map((file) => [file, signature(path.resolve(root, file))]));
   const sources = new Map(sourceNames.map((name) => [name, readOrNull(path.join(root, name))]));
-  return loadEntry(paths.entry(cacheKey(root, entries, mode, sources)), mode);
+  const key = cacheKey(root, entries, mode, sources);
+  const entry = loadEntry(paths.entry(key), mode);
+  if (entry) writeStamp(paths, key, inputs, entry);
+  return entry;
 }
 
 /** Reads an entry and checks its bundle against the recorded hash; undefined when missing or corrupt. */
@@ -97,9 +180,10 @@ function loadEntry(dir, mode) {
   } catch {
     return undefined;
   }
+  const bundleSignature = signature(path.join(dir, BUNDLE));
   const code = readOrNull(path.join(dir, BUNDLE));
   if (!code || code.length !== meta.size || sha256(code) !== meta.sha256) return undefined;
-  return { dir, file: path.join(dir, BUNDLE), code, mode, entries: meta.entries };
+  return { dir, file: path.join(dir, BUNDLE), code, mode, entries: meta.entries, signature: bundleSignature };
 }
 
 function entryModule(entries, mode) {
@@ -146,6 +230,7 @@ async function buildEntry(root, entries, mode) {
           });
         },
       },
+      fastResolvePlugin,
     ],
   });
   const code = Buffer.from(result.outputFiles.find((f) => f.path.endsWith('.cjs')).contents);
@@ -206,9 +291,15 @@ export async function bundleFor(root, entries, { onBuild, mode = 'cdk' } = {}) {
   return buildEntry(root, entries, mode);
 }
 
-/** V8 code cache of an entry for this V8 version, named by its own hash so a damaged file is ignored. */
+/**
+ * V8 code cache of an entry for this V8 version and these Node/V8 flags (V8 rejects a cache made under
+ * other flags, e.g. `--cpu-prof` or a NODE_OPTIONS heap flag), named by its own hash so a damaged file is
+ * ignored. One file per prefix: writing a new one removes the others, so a rejected cache is replaced, not
+ * kept beside its successor (and picked again) forever.
+ */
 function codeCacheFile(entry) {
-  const prefix = `code-${process.versions.v8.replace(/[^\w.]/g, '_')}-`;
+  const flags = sha256(`${process.execArgv.join('\n')}\n${process.env.NODE_OPTIONS ?? ''}`).slice(0, 8);
+  const prefix = `code-${process.versions.v8.replace(/[^\w.]/g, '_')}-${flags}-`;
   const name = fs.readdirSync(entry.dir).find((n) => n.startsWith(prefix) && n.endsWith('.bin'));
   const data = name ? readOrNull(path.join(entry.dir, name)) : null;
   const valid = data !== null && sha256(data).slice(0, 16) === name.slice(prefix.length, -4);
@@ -216,20 +307,28 @@ function codeCacheFile(entry) {
 }
 
 /**
- * cdktf and constructs capture a full stack trace into a plain object for every token and element and
- * format it straight away; the text is only read by error messages about tokens. While the bundle runs,
- * such captures format to '' (about a fifth of the synth time); stack traces of real errors are untouched.
+ * cdktf and constructs capture a full stack trace into a plain object for every token and element
+ * (Error.stackTraceLimit raised to the maximum) and format it straight away; the text is only read by error
+ * messages about tokens. While the bundle runs, such a capture gives the empty trace at once, without
+ * walking the stack (about a fifth of the synth time); stack traces of real errors are untouched.
  */
 function withCheapCaptures(run) {
   const previous = Error.prepareStackTrace;
+  const capture = Error.captureStackTrace;
   Error.prepareStackTrace = (target, frames) => {
     if (!(target instanceof Error)) return '';
     return previous ? previous(target, frames) : `${Error.prototype.toString.call(target)}${frames.map((f) => `\n    at ${f}`).join('')}`;
+  };
+  Error.captureStackTrace = function captureStackTrace(target, below) {
+    if (target instanceof Error || target === null || typeof target !== 'object') return capture(target, below);
+    // What the prepareStackTrace above would make of it, without collecting the frames first.
+    Object.defineProperty(target, 'stack', { value: '', writable: true, configurable: true, enumerable: false });
   };
   try {
     return run();
   } finally {
     Error.prepareStackTrace = previous;
+    Error.captureStackTrace = capture;
   }
 }
 
@@ -252,7 +351,11 @@ export function loadBundle(entry, root) {
       // Created after the runs, so it holds every function the synth compiled, not only the top level.
       try {
         const data = script.createCachedData();
-        writeAtomically(path.join(entry.dir, `${codeCache.prefix}${sha256(data).slice(0, 16)}.bin`), data);
+        const name = `${codeCache.prefix}${sha256(data).slice(0, 16)}.bin`;
+        writeAtomically(path.join(entry.dir, name), data);
+        for (const other of fs.readdirSync(entry.dir).filter((n) => n.startsWith(codeCache.prefix) && n.endsWith('.bin') && n !== name)) {
+          fs.rmSync(path.join(entry.dir, other), { force: true });
+        }
       } catch {
         // An entry pruned by a concurrent build: the next run makes its own code cache.
       }

@@ -1,11 +1,15 @@
 // One share of the environments of a large `npm run synth`, in a worker thread: runs the two CDK apps of
-// the cached bundle with this worker's own CDKTF_OUTDIR, CDK8S_OUTDIR and SYNTH_ENVIRONMENTS (set by synth.mjs).
+// the cached bundle with this worker's own CDKTF_OUTDIR, CDK8S_OUTDIR and SYNTH_ENVIRONMENTS (set by
+// synth.mjs), then the policy gate's check of what they wrote; the check's result goes back to synth.mjs.
 import { parentPort, workerData } from 'node:worker_threads';
-import { runBundle } from './bundle.mjs';
+import { loadBundle } from './bundle.mjs';
 
 try {
-  runBundle(workerData.entry, workerData.root, workerData.entries);
-  parentPort.postMessage({ ok: true });
+  const bundle = loadBundle(workerData.entry, workerData.root);
+  for (const name of workerData.entries) bundle.run(name);
+  const gate = bundle.run(workerData.gate.entry).checkOutput(workerData.gate.options);
+  bundle.saveCodeCache();
+  parentPort.postMessage({ ok: true, gate });
 } catch (error) {
   const plain = error instanceof Error ? error : new Error(String(error));
   parentPort.postMessage({ error: { name: plain.name, message: plain.message, stack: plain.stack, isInputError: plain.isInputError === true } });

@@ -67,12 +67,23 @@ if (options.strict) process.env.SYNTH_STRICT = '1';
 if (options.env) process.env.SYNTH_ENVIRONMENTS = options.env.join(',');
 
 /** The two CDK apps, then policy/gate.ts (guard, issue 13) on what they wrote to the staging folder: output
- * that breaks an un-waived error rule is never swapped in. Keep the gate last, whatever else changes here. */
+ * that breaks an un-waived error rule is never swapped in. Keep the gate last, whatever else changes here:
+ * each thread checks the share it synthesized, and enforce() decides on all of them before the swap. */
 const APPS = ['infra/main.ts', 'workloads/main.ts'];
 const GATE = 'policy/gate.ts';
 
-/** From this many environments on, a worker thread takes half of them (synth is CPU-bound and single-threaded). */
+/** From this many environments on, a worker thread takes about half of them (synth is CPU-bound and single-threaded). */
 const PARALLEL_FROM = 8;
+
+/**
+ * The worker's share and this thread's, alternating so both get each kind of environment. The worker gets
+ * one fewer when the count is even: starting it and loading the bundle there costs about one environment.
+ */
+function split(names) {
+  const quota = Math.floor((names.length - 1) / 2);
+  const worker = names.filter((_, i) => i % 2 === 0).slice(0, quota);
+  return [worker, names.filter((name) => !worker.includes(name))];
+}
 
 /** Environment names as files name them (the loader checks the files themselves), or those of --env. */
 function environmentNames() {
@@ -94,12 +105,15 @@ function shareVariables(environments, outdir) {
   return { SYNTH_ENVIRONMENTS: environments.join(','), CDKTF_OUTDIR: path.join(outdir, 'cdktf.out'), CDK8S_OUTDIR: path.join(outdir, 'dist') };
 }
 
-/** Starts the bundle in a worker thread for some environments, writing into `outdir`. */
-function startWorker(entry, environments, outdir) {
+/** Starts the bundle in a worker thread for some environments, writing into `outdir`; `done` gives its gate result. */
+function startWorker(entry, environments, outdir, gate) {
   const env = { ...process.env, ...shareVariables(environments, outdir) };
-  const worker = new Worker(new URL('./synth-worker.mjs', import.meta.url), { workerData: { entry, root: project, entries: APPS }, env });
+  const workerData = { entry, root: project, entries: APPS, gate: { entry: GATE, options: gate } };
+  const worker = new Worker(new URL('./synth-worker.mjs', import.meta.url), { workerData, env });
   const done = new Promise((resolve, reject) => {
-    worker.once('message', (message) => (message.error ? reject(Object.assign(new Error(message.error.message), message.error)) : resolve()));
+    worker.once('message', (message) =>
+      message.error ? reject(Object.assign(new Error(message.error.message), message.error)) : resolve(message.gate),
+    );
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`synth worker exited with code ${code}`)));
   });
@@ -137,27 +151,34 @@ try {
   const output = path.join(staging, 'new');
   const outputVariables = { CDKTF_OUTDIR: path.join(output, 'cdktf.out'), CDK8S_OUTDIR: path.join(output, 'dist') };
   const parallel = names.length >= PARALLEL_FROM && availableParallelism() > 1;
-  // Half the environments in a worker thread, half in this one; then one output from the two.
-  const shares = parallel ? [names.filter((_, i) => i % 2 === 0), names.filter((_, i) => i % 2 === 1)] : [];
+  // About half the environments in a worker thread, the rest in this one; then one output from the two.
+  const shares = parallel ? split(names) : [];
   const parts = shares.map((_, i) => path.join(staging, `part-${i}`));
-  const other = parallel ? startWorker(entry, shares[0], parts[0]) : undefined;
+  const environmentsDir = process.env.ENVIRONMENTS_DIR ?? 'environments';
+  // A share's gate sees only its own environments; findings name the files where the merge puts them.
+  const shareGate = (i) => ({ output: parts[i], environmentsDir, only: shares[i], shownAs: output });
+  const other = parallel ? startWorker(entry, shares[0], parts[0], shareGate(0)) : undefined;
   const bundle = loadBundle(entry, project);
+  let gate;
+  let results;
   try {
     Object.assign(process.env, parallel ? shareVariables(shares[1], parts[1]) : outputVariables);
     for (const app of APPS) bundle.run(app);
+    gate = bundle.run(GATE);
+    if (parallel) results = [gate.checkOutput(shareGate(1))];
   } catch (error) {
     other?.done.catch(() => undefined);
     await other?.worker.terminate();
     throw error;
   }
   if (other) {
-    await other.done;
+    results.unshift(await other.done);
     mergeParts(project, parts, output);
-    Object.assign(process.env, outputVariables);
-    if (options.env) process.env.SYNTH_ENVIRONMENTS = options.env.join(',');
-    else delete process.env.SYNTH_ENVIRONMENTS;
+    if (options.env) results.push({ environments: [], files: [], errors: [], expired: gate.expiredWaiversExcept(environmentsDir, names) });
+  } else {
+    results = [gate.checkOutput({ output, environmentsDir })];
   }
-  bundle.run(GATE);
+  gate.enforce(results);
   bundle.saveCodeCache();
   const list = (dir) => (fs.existsSync(path.join(staging, 'new', dir)) ? fs.readdirSync(path.join(staging, 'new', dir)).sort() : []);
   const staged = { stacks: list('cdktf.out/stacks'), manifests: list('dist') };

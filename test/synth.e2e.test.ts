@@ -162,6 +162,33 @@ describe('npm run synth', () => {
     }
   });
 
+  it('checks the policy of each share in its own thread and refuses the findings of both in one report', () => {
+    const envs = fs.mkdtempSync(path.join(scratch, 'envs-'));
+    const dev = fs.readFileSync(path.join(ROOT, 'environments/dev.yaml'), 'utf8');
+    // Without its waiver, dev's public load balancer is an error.
+    const unwaived = dev.replace(/ {2}- rule: NET004\n(?: {4}.*\n)+/, '').replace(/waivers:\n$/, 'waivers: []\n');
+    expect(unwaived).not.toBe(dev);
+    for (const name of ['prod', 'staging']) fs.copyFileSync(path.join(ROOT, `environments/${name}.yaml`), path.join(envs, `${name}.yaml`));
+    for (let i = 1; i <= 5; i++) fs.writeFileSync(path.join(envs, `qa${i}.yaml`), dev);
+    // Sorted, the environments alternate between the worker (dev, qa1, qa3) and the main thread (prod, qa2, ...).
+    fs.writeFileSync(path.join(envs, 'dev.yaml'), unwaived);
+    fs.writeFileSync(path.join(envs, 'qa2.yaml'), unwaived);
+    const many = fs.mkdtempSync(path.join(scratch, 'many-'));
+    const run = synth(many, { ENVIRONMENTS_DIR: envs });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('Policy: 2 un-waived error finding(s)');
+    const order = ['dev', 'prod', 'qa1', 'qa2', 'qa3', 'qa4', 'qa5', 'staging'].map((e) => run.stderr.indexOf(`\nenvironment ${e}`));
+    expect(order.every((at, i) => at > 0 && (i === 0 || at > order[i - 1]))).toBe(true);
+    expect(run.stderr).toMatch(
+      /environment dev\n {2}Service\/photo-view\/photo-view {2}\S*\/new\/cdktf\.out\/stacks\/apps-dev\/cdk\.tf\.json:\d+\n\s+error {3}NET004/,
+    );
+    expect(run.stderr).toMatch(
+      /environment qa2\n {2}Service\/photo-view\/photo-view {2}\S*\/new\/cdktf\.out\/stacks\/apps-qa2\/cdk\.tf\.json:\d+\n\s+error {3}NET004/,
+    );
+    expect(run.stderr).toContain('synth failed; cdktf.out/ and dist/ were left as they were');
+    expect(fs.readdirSync(many).filter((f) => !f.startsWith('.'))).toEqual([]);
+  });
+
   it("runs the CDK apps through cdktf.json's app command (scripts/run-app.mjs) with the same output", () => {
     const app = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdktf.json'), 'utf8')).app.split(' ');
     const outdir = fs.mkdtempSync(path.join(scratch, 'cdktf-'));

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadEnvironmentFile, loadEnvironments } from '../../config';
+import { listEntryLines, loadEnvironmentFile, loadEnvironments } from '../../config';
 import { configErrorOf, ENVIRONMENTS_DIR, environment } from '../config/fixtures';
 
 /** Every folder this file creates, removed at the end. */
@@ -151,6 +151,44 @@ describe('rejects bad input', () => {
     const file = path.join(fs.mkdtempSync(path.join(TMP, 'envs-')), 'qa.yaml');
     fs.writeFileSync(file, 'location: westeurope\nkubernetes: [unclosed\n');
     expect(configErrorOf(() => loadEnvironmentFile(file))).toMatch(/qa\.yaml \(environment 'qa'\): \(file\): YAML syntax: .*line/);
+  });
+});
+
+describe('environment files parsed once per process', () => {
+  // One synth loads each file in the infra app, the workloads app and the policy gate; later loads reuse
+  // the parse only while the file's bytes are the same.
+  const copyOfDev = () => {
+    const file = path.join(fs.mkdtempSync(path.join(TMP, 'memo-')), 'qa.yaml');
+    fs.copyFileSync(path.join(ENVIRONMENTS_DIR, 'dev.yaml'), file);
+    return file;
+  };
+
+  it('re-reads a file edited since it was loaded', () => {
+    const file = copyOfDev();
+    expect(loadEnvironmentFile(file).location).toBe('westeurope');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^location: westeurope$/m, 'location: northeurope'));
+    expect(loadEnvironmentFile(file).location).toBe('northeurope');
+    // An edit that breaks the file is reported, not hidden by the earlier parse.
+    fs.writeFileSync(file, 'location: westeurope\nkubernetes: [unclosed\n');
+    expect(configErrorOf(() => loadEnvironmentFile(file))).toMatch(/YAML syntax/);
+  });
+
+  it('gives every load its own copy', () => {
+    const file = copyOfDev();
+    const first = loadEnvironmentFile(file);
+    first.tags.changed = 'by the first app';
+    expect(loadEnvironmentFile(file).tags).not.toHaveProperty('changed');
+  });
+
+  it('finds the lines of list entries (waivers) from the parse, and from the file again once it changed', () => {
+    const file = copyOfDev();
+    loadEnvironmentFile(file);
+    const text = fs.readFileSync(file, 'utf8');
+    const line = text.split('\n').findIndex((l) => l.startsWith('  - rule: NET004')) + 1;
+    expect(line).toBeGreaterThan(1);
+    expect(listEntryLines(file, 'waivers')).toEqual([line]);
+    fs.writeFileSync(file, `# a comment\n# and another\n${text}`);
+    expect(listEntryLines(file, 'waivers')).toEqual([line + 2]);
   });
 });
 

@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -87,6 +88,59 @@ describe('bundle cache', () => {
     const index = fs.readdirSync(path.join(root, '.build/cache')).find((n) => n.startsWith('index-'))!;
     fs.writeFileSync(path.join(root, '.build/cache', index), '{"sources": [');
     expect(run(root)).toMatchObject({ status: 0, stdout: 'hello\n', built: true });
+  });
+
+  it('trusts unchanged inputs by their stat signature, and never a changed one (even with its old size and modification time)', async () => {
+    const root = project();
+    const stamp = () => fs.readdirSync(path.join(root, '.build/cache')).find((n) => n.startsWith('stamp-'));
+    const lib = path.join(root, 'src/lib.ts');
+    const past = new Date('2026-01-01T00:00:00Z');
+    fs.utimesSync(lib, past, past);
+    expect(run(root)).toMatchObject({ stdout: 'hello\n', built: true });
+    // Inputs written less than a second ago are not stamped (a write in the same clock tick could keep their times).
+    expect(run(root)).toMatchObject({ stdout: 'hello\n', built: false });
+    expect(stamp()).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(run(root)).toMatchObject({ stdout: 'hello\n', built: false });
+    expect(stamp()).toBeDefined();
+    expect(run(root)).toMatchObject({ stdout: 'hello\n', built: false });
+
+    // Same size, modification time put back: the change time still moves, so the key is hashed again.
+    const before = fs.statSync(lib, { bigint: true });
+    fs.writeFileSync(lib, "export const greeting: string = 'hallo';\n");
+    fs.utimesSync(lib, past, past);
+    expect(fs.statSync(lib, { bigint: true })).toMatchObject({ size: before.size, mtimeNs: before.mtimeNs, ino: before.ino });
+    expect(run(root)).toMatchObject({ stdout: 'hallo\n', built: true });
+
+    // A stamp naming another entry than the inputs' (here: a corrupt one) is not followed blindly.
+    fs.writeFileSync(path.join(root, '.build/cache', stamp()!), '{"key": "0", "plain": "0", "inputs": {}}');
+    expect(run(root)).toMatchObject({ status: 0, stdout: 'hallo\n', built: false });
+  });
+
+  it('replaces a V8 code cache that V8 rejects instead of keeping it (and rewriting a new one) on every run', () => {
+    const root = project();
+    run(root);
+    const dir = path.join(root, '.build/cache', entries(root)[0]);
+    const codeCaches = () => fs.readdirSync(dir).filter((n) => n.startsWith('code-'));
+    const [made] = codeCaches();
+    // Intact by its name (its hash) but not V8's: what a cache made under other V8 flags looks like to V8.
+    const junk = Buffer.alloc(4096, 1);
+    const prefix = made.slice(0, made.lastIndexOf('-') + 1);
+    const rejected = `${prefix}${createHash('sha256').update(junk).digest('hex').slice(0, 16)}.bin`;
+    fs.rmSync(path.join(dir, made));
+    fs.writeFileSync(path.join(dir, rejected), junk);
+    expect(run(root)).toMatchObject({ status: 0, stdout: 'hello\n', built: false });
+    const replaced = codeCaches();
+    expect(replaced).toHaveLength(1);
+    expect(replaced[0]).not.toBe(rejected);
+    // Accepted from now on: not written again.
+    expect(run(root)).toMatchObject({ status: 0, stdout: 'hello\n', built: false });
+    expect(codeCaches()).toEqual(replaced);
+    // Other flags get their own cache, which leaves this one alone.
+    const flagged = spawnSync(process.execPath, ['--stack-size=2000', '--input-type=module', '-e', RUNNER], { cwd: root, encoding: 'utf8' });
+    expect(flagged.stdout).toBe('hello\n');
+    expect(codeCaches()).toHaveLength(2);
+    expect(codeCaches()).toContain(replaced[0]);
   });
 
   it('prints a failure with its location in the TypeScript source', () => {

@@ -3,6 +3,7 @@ import { environment } from '../config/fixtures';
 import { WebApp, type WebAppProps } from '../../workloads/constructs/web-app';
 import { PHOTO_VIEW_CONTRACT } from '../../workloads/photo-view/contract';
 import { selectorProblems } from '../../workloads/constructs/checks';
+import { AppTrack } from '../../workloads/constructs/app-track';
 import { synthPhotoView } from './synth';
 
 /** A WebApp outside this repository's config: every prop spelled out. */
@@ -120,5 +121,19 @@ describe('synth-time checks reject', () => {
     expect(selectorProblems([{ service: 'pv', selector: { app: 'pv' }, expectedTracks: ['blue'] }], deployments)).toEqual([
       "Service 'pv' selects track(s) blue, green but must select blue",
     ]);
+  });
+});
+
+describe('pod labels the selector check reads', () => {
+  // The check reads the pod template's metadata instead of serializing each Deployment again; this holds
+  // it to what synthesis writes, for every release strategy (a JSON patch on the labels would break it).
+  it.each(['dev', 'staging', 'prod'])('are the synthesized template labels of the Deployments (%s)', (name) => {
+    const { chart, manifests } = synthPhotoView(environment(name));
+    const tracks = chart.node.findAll().filter((c): c is AppTrack => c instanceof AppTrack);
+    const deployments = manifests.filter((m) => m.kind === 'Deployment');
+    expect(tracks.length).toBeGreaterThan(0);
+    expect(tracks.map((t) => t.synthesizedPodLabels())).toEqual(
+      tracks.map((t) => deployments.find((d) => d.metadata.name === t.deployment.name)?.spec.template.metadata.labels),
+    );
   });
 });

@@ -131,9 +131,13 @@ export class AppTrack extends Construct {
     });
   }
 
-  /** The pod labels as synthesized, for the Service selector check. */
+  /**
+   * The pod labels as synthesized, for the Service selector check: the pod template's metadata, which is
+   * what cdk8s-plus writes to spec.template.metadata (no JSON patch here touches it; a test holds the two
+   * equal), without serializing the whole Deployment once more for the check.
+   */
   public synthesizedPodLabels(): Readonly<Record<string, string>> {
-    return (ApiObject.of(this.deployment).toJson() as DeploymentJson).spec.template.metadata.labels;
+    return (this.deployment.podMetadata.toJson() as DeploymentJson['spec']['template']['metadata']).labels;
   }
 
   private addDeployment(

@@ -1,0 +1,109 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ROOT, sharedSynth } from '../support/shared-synth';
+
+/*
+ * scripts/fast-resolve.mjs rewrites cdktf's resolve() in the CDK bundle. It must be the same function:
+ * tried here against the original on the values where the shortcut and the original part ways, and on
+ * the whole synth (the bundle with and without the rewrite).
+ */
+const RESOLVE_JS = require.resolve('cdktf/lib/tokens/private/resolve.js');
+
+/** What scripts/fast-resolve.mjs makes of a file (an ES module, so in a Node process of its own); undefined: left alone. */
+function rewrite(file: string): string | undefined {
+  const script = `import * as fs from 'node:fs';
+import { rewriteResolve } from ${JSON.stringify(path.join(ROOT, 'scripts/fast-resolve.mjs'))};
+process.stdout.write(rewriteResolve(fs.readFileSync(process.argv[1])) ?? '<left alone>');`;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script, file], { encoding: 'utf8' });
+  expect(run.status).toBe(0);
+  return run.stdout === '<left alone>' ? undefined : run.stdout;
+}
+
+/*
+ * In a plain Node process (one cdktf, one token map): the original resolve() and the rewritten one,
+ * compiled as the same file so that its requires are the original's modules, on the same values; prints
+ * what each gave or threw.
+ */
+const COMPARE = `
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const Module = require('node:module');
+const { App, TerraformStack, Token } = require('cdktf');
+const { DefaultTokenResolver, StringConcat } = require('cdktf/lib/tokens/resolvable');
+const file = require.resolve('cdktf/lib/tokens/private/resolve.js');
+const original = require(file).resolve;
+const rewritten = new Module(file);
+rewritten.filename = file;
+rewritten.paths = Module._nodeModulePaths(path.dirname(file));
+rewritten._compile(fs.readFileSync(process.argv[1], 'utf8'), file);
+let deep = 'leaf';
+for (let i = 0; i < 205; i++) deep = { level: deep };
+const values = [
+  { plain: 'text', flag: true, count: 3, nothing: null, skipped: undefined, list: ['a', 1, false, undefined, null] },
+  { '1e5': '1e5', numberLike: '-2e+3', version: 'v1.e2', mixed: 'a|e|b', exponent: 1e21, fraction: 0.5, negative: -7 },
+  { token: Token.asString(Token.asAny('literal')), inList: [Token.asString('x')], number: Token.asNumber(42), list: Token.asList(['a']) },
+  { escaped: '\${not.a.token}', braces: '}{', marker: 'TfToken[' },
+  { mapToken: Token.STRING_MAP_TOKEN_VALUE },
+  { anyMapToken: Token.ANY_MAP_TOKEN_VALUE },
+  { numberMapToken: Token.NUMBER_MAP_TOKEN_VALUE },
+  ['String Map Token Value'],
+  deep,
+];
+const scope = new TerraformStack(new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'fast-resolve-')) }), 'stack');
+const outcome = (resolve, value) => {
+  try {
+    return { value: resolve(value, { scope, prefix: [], resolver: new DefaultTokenResolver(new StringConcat()), preparing: false }) };
+  } catch (error) {
+    return { error: error.message };
+  }
+};
+process.stdout.write(JSON.stringify(values.map((v) => ({ original: outcome(original, v), rewritten: outcome(rewritten.exports.resolve, v) }))));
+`;
+
+describe("the bundle's rewrite of cdktf's resolve()", () => {
+  it('gives what the original gives, or throws what it throws, where the shortcut applies and where it must not', () => {
+    const source = rewrite(RESOLVE_JS);
+    expect(source).toBeDefined();
+    const rewritten = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fast-resolve-')), 'resolve.js');
+    fs.writeFileSync(rewritten, source!);
+    const run = spawnSync(process.execPath, ['-e', COMPARE, rewritten], { cwd: ROOT, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    const outcomes = JSON.parse(run.stdout) as Array<{ original: unknown; rewritten: unknown }>;
+    expect(outcomes.length).toBe(9);
+    for (const { original, rewritten: result } of outcomes) expect(result).toEqual(original);
+    // The values reach both branches: refusals (map-token values, depth) and results.
+    expect(outcomes.filter((o) => 'error' in (o.original as object))).toHaveLength(5);
+  });
+
+  it('leaves any other version of the file alone', () => {
+    const other = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fast-resolve-')), 'resolve.js');
+    fs.writeFileSync(other, `${fs.readFileSync(RESOLVE_JS, 'utf8')}\n`);
+    expect(rewrite(other)).toBeUndefined();
+  });
+
+  it('synthesizes byte for byte what the unpatched library synthesizes', async () => {
+    const shared = await sharedSynth();
+    expect(shared.status).toBe(0);
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'plain-cdktf-'));
+    const plain = spawnSync(process.execPath, ['scripts/synth.mjs', '--outdir', outdir], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, SYNTH_PLAIN_CDKTF: '1' },
+    });
+    expect(plain.status).toBe(0);
+    const files = (dir: string): string[] =>
+      fs
+        .readdirSync(dir, { withFileTypes: true, recursive: true })
+        .filter((e) => e.isFile())
+        .map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
+    const written = files(outdir).sort();
+    expect(written).toEqual(files(shared.outdir).sort());
+    expect(written.length).toBeGreaterThan(8);
+    for (const file of written)
+      expect(fs.readFileSync(path.join(outdir, file), 'utf8')).toBe(fs.readFileSync(path.join(shared.outdir, file), 'utf8'));
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }, 120_000);
+});
