@@ -243,7 +243,18 @@ async function buildEntry(root, entries, mode) {
   fs.writeFileSync(path.join(temporary, BUNDLE), code);
   if (map) fs.writeFileSync(path.join(temporary, `${BUNDLE}.map`), map);
   fs.writeFileSync(path.join(temporary, 'entry.json'), JSON.stringify({ entries, size: code.length, sha256: sha256(code) }));
-  fs.rmSync(dir, { recursive: true, force: true }); // a corrupt entry of the same key
+  // An entry of the same key is either one a concurrent run stored (valid: keep it, it may be running
+  // from it and writing its code cache there) or a corrupt one, moved aside in one rename before ours
+  // goes in. Deleting it in place could race a concurrent run that is using it.
+  if (!loadEntry(dir, mode)) {
+    const aside = `${temporary}-replaced`;
+    try {
+      fs.renameSync(dir, aside);
+    } catch (error) {
+      if (error.code !== 'ENOENT') throw error;
+    }
+    fs.rmSync(aside, { recursive: true, force: true });
+  }
   try {
     fs.renameSync(temporary, dir);
   } catch (error) {

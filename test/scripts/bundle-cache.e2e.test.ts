@@ -158,7 +158,9 @@ describe('bundle cache', () => {
     expect(failed.stderr).not.toContain('bundle.cjs'); // esbuild's module wrappers are left out
   });
 
-  it('survives two cold runs at once: both succeed and one entry is kept', async () => {
+  // Several rounds: the store race (a run replacing the entry another run has just stored and is using)
+  // failed about one round in forty on a busy machine before entries were kept or moved aside, not deleted.
+  it.each([1, 2, 3, 4, 5])('survives two cold runs at once (round %i): both succeed and one entry is kept', async () => {
     const root = project();
     const once = () =>
       new Promise<{ code: number | null; stdout: string }>((resolve) => {
