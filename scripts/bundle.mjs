@@ -7,7 +7,7 @@
 // An entry is keyed by a SHA-256 of every input: the content of each source file esbuild read (as it read
 // it), the listing of their folders (a new file can change how an import resolves), package.json,
 // package-lock.json, node_modules/.package-lock.json (what is installed), tsconfig.json, the esbuild
-// version, this file and scripts/fast-resolve.mjs (the build options). Entries and the index are written to a temporary name and
+// version, this file and scripts/fast-resolve.cjs (the build options). Entries and the index are written to a temporary name and
 // renamed into place, so concurrent runs never see half an entry; an entry whose bundle does not match its
 // hash is rebuilt, not trusted.
 import { isAscii } from 'node:buffer';
@@ -17,12 +17,12 @@ import Module, { createRequire, SourceMap } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as vm from 'node:vm';
-import { fastResolvePlugin } from './fast-resolve.mjs';
+import fastResolve from './fast-resolve.cjs';
 
 export const CACHE_DIR = '.build/cache';
 const THIS_FILE = fileURLToPath(import.meta.url);
 /** Build code besides this file: what it does to the bundle is part of the key. */
-const BUILD_FILES = [THIS_FILE, fileURLToPath(new URL('./fast-resolve.mjs', import.meta.url))];
+const BUILD_FILES = [THIS_FILE, fileURLToPath(new URL('./fast-resolve.cjs', import.meta.url))];
 /** Files besides the sources whose content decides what a bundle is (missing ones count as missing). */
 const PROJECT_INPUTS = ['package.json', 'package-lock.json', 'node_modules/.package-lock.json', 'tsconfig.json', 'node_modules/esbuild/package.json'];
 /** Entries kept per set of entry points; older ones are removed when a new one is built. */
@@ -230,7 +230,7 @@ async function buildEntry(root, entries, mode) {
           });
         },
       },
-      fastResolvePlugin,
+      fastResolve.fastResolvePlugin,
     ],
   });
   const code = Buffer.from(result.outputFiles.find((f) => f.path.endsWith('.cjs')).contents);

@@ -3,23 +3,18 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ROOT, sharedSynth } from '../support/shared-synth';
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script without type declarations
+const { rewriteResolve } = require('../../scripts/fast-resolve.cjs') as { rewriteResolve(source: Buffer): string | undefined };
 
 /*
- * scripts/fast-resolve.mjs rewrites cdktf's resolve() in the CDK bundle. It must be the same function:
+ * scripts/fast-resolve.cjs rewrites cdktf's resolve() in the CDK bundle. It must be the same function:
  * tried here against the original on the values where the shortcut and the original part ways, and on
  * the whole synth (the bundle with and without the rewrite).
  */
 const RESOLVE_JS = require.resolve('cdktf/lib/tokens/private/resolve.js');
 
-/** What scripts/fast-resolve.mjs makes of a file (an ES module, so in a Node process of its own); undefined: left alone. */
-function rewrite(file: string): string | undefined {
-  const script = `import * as fs from 'node:fs';
-import { rewriteResolve } from ${JSON.stringify(path.join(ROOT, 'scripts/fast-resolve.mjs'))};
-process.stdout.write(rewriteResolve(fs.readFileSync(process.argv[1])) ?? '<left alone>');`;
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script, file], { encoding: 'utf8' });
-  expect(run.status).toBe(0);
-  return run.stdout === '<left alone>' ? undefined : run.stdout;
-}
+/** What scripts/fast-resolve.cjs makes of a file; undefined: left alone. */
+const rewrite = (file: string): string | undefined => rewriteResolve(fs.readFileSync(file));
 
 /*
  * In a plain Node process (one cdktf, one token map): the original resolve() and the rewritten one,

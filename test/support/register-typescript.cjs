@@ -3,7 +3,8 @@
 // `require` of a .ts file through a CommonJS hook, and the runner's `import()` of a test file through
 // an ES module hook that hands .ts files to that CommonJS loader. Stack traces point at the .ts lines.
 const fs = require('node:fs');
-const { register } = require('node:module');
+const Module = require('node:module');
+const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 const { version } = require('esbuild');
 const { cachedCompile } = require('./compile-cache.cjs');
@@ -16,4 +17,18 @@ require.extensions['.ts'] = (module, file) => {
   module._compile(cachedCompile(fs.readFileSync(file, 'utf8'), file, options), file);
 };
 process.setSourceMapsEnabled(true);
-register('./typescript-loader.mjs', pathToFileURL(__filename));
+Module.register('./typescript-loader.mjs', pathToFileURL(__filename));
+
+// cdktf's resolve() as synth runs it: the bundle carries scripts/fast-resolve.cjs's rewrite, so the tests load
+// the same (SYNTH_PLAIN_CDKTF=1 loads the library as published, as it does for synth).
+const { RESOLVE_FILE, rewriteResolve } = require('../../scripts/fast-resolve.cjs');
+const loadJavaScript = Module._extensions['.js'];
+Module._extensions['.js'] = (module, file) => {
+  const rewritten = RESOLVE_FILE.test(file) && process.env.SYNTH_PLAIN_CDKTF !== '1' ? rewriteResolve(fs.readFileSync(file)) : undefined;
+  if (rewritten === undefined) return loadJavaScript(module, file);
+  module._compile(rewritten, file);
+};
+
+// Node 22 and later keep V8's compiled code of the dependencies between runs (cdktf, the providers and
+// cdk8s are loaded by each worker); Node 20 has no such cache and skips this.
+Module.enableCompileCache?.(path.join(__dirname, '../../.build/node-compile-cache'));

@@ -10,9 +10,10 @@
 // same byte for byte (npm run synth is compared against the unpatched library in test/scripts/).
 //
 // Only the exact file it was written for is rewritten (checked by its hash); any other version is bundled
-// as it is, and so is everything when SYNTH_PLAIN_CDKTF=1 (for comparing the two).
-import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
+// as it is, and so is everything when SYNTH_PLAIN_CDKTF=1 (for comparing the two). The tests load cdktf
+// through the same rewrite (test/support/register-typescript.cjs), so they exercise what synth runs.
+const { createHash } = require('node:crypto');
+const fs = require('node:fs');
 
 const RESOLVE_SHA256 = '08c4dba33a40b05fd4f4c1957bd4102695c1b30df595bbb1ad1fb95fdc4a0382';
 
@@ -58,7 +59,7 @@ const EDITS = [
 ];
 
 /** The rewritten source, or undefined when `source` is not the file the edits were written for. */
-export function rewriteResolve(source) {
+function rewriteResolve(source) {
   if (createHash('sha256').update(source).digest('hex') !== RESOLVE_SHA256) return undefined;
   let text = source.toString('utf8');
   for (const [original, replacement, count] of EDITS) {
@@ -68,14 +69,19 @@ export function rewriteResolve(source) {
   return text;
 }
 
+/** cdktf's resolve.js, wherever node_modules is. */
+const RESOLVE_FILE = /[\\/]node_modules[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]resolve\.js$/;
+
 /** The esbuild plugin. */
-export const fastResolvePlugin = {
+const fastResolvePlugin = {
   name: 'cdktf-fast-resolve',
   setup(build) {
     if (process.env.SYNTH_PLAIN_CDKTF === '1') return;
-    build.onLoad({ filter: /[\\/]node_modules[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]resolve\.js$/ }, (args) => {
+    build.onLoad({ filter: RESOLVE_FILE }, (args) => {
       const contents = rewriteResolve(fs.readFileSync(args.path));
       return contents === undefined ? undefined : { contents, loader: 'js' };
     });
   },
 };
+
+module.exports = { RESOLVE_FILE, rewriteResolve, fastResolvePlugin };
