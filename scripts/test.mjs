@@ -85,11 +85,10 @@ const { scripts } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 
 const tier = options.all ? [] : ['--selectProjects', 'unit'];
 // jest's --selectProjects takes every value after it, so paths and patterns go first.
 const jestCommand = [process.execPath, path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), ...options.jest, ...tier];
+// jest first: hashing the tree for the checks' up-to-date rule then overlaps with its start.
+const jest = run(jestCommand, { inherit: true }).then((result) => ({ name: `jest (${options.all ? 'unit + e2e' : 'unit'})`, ...result }));
 const tree = options.checks ? treeHash(ROOT) : undefined;
-const steps = [
-  ...(options.checks ? CHECKS.map((name) => check(name, scripts[name], tree, options.force)) : []),
-  run(jestCommand, { inherit: true }).then((result) => ({ name: `jest (${options.all ? 'unit + e2e' : 'unit'})`, ...result })),
-];
+const steps = [...(options.checks ? CHECKS.map((name) => check(name, scripts[name], tree, options.force)) : []), jest];
 const results = await Promise.all(steps);
 
 for (const result of results) if (result.status !== 0 && result.output) process.stderr.write(`\n── ${result.name} ──\n${result.output}`);
