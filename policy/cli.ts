@@ -97,7 +97,7 @@ export function runValidate(args: ReadonlyArray<string>, io: CliOutput): number 
     if (synth.status !== 0) return 1;
   }
   const environmentsDir = process.env.ENVIRONMENTS_DIR ?? 'environments';
-  const environments = loadEnvironmentFacts(environmentsDir);
+  const environments = loadEnvironmentFacts(environmentsDir, { warn: io.err });
   if (flags['--environment'] && !environments.some((e) => e.name === flags['--environment'])) {
     io.err(`validate: --environment '${flags['--environment']}' has no file in ${environmentsDir}/; its files are checked without config or waivers`);
   }

@@ -98,3 +98,23 @@ describe('npm run validate on foreign files', () => {
     expect(validateCli('nowhere/')).toMatchObject({ status: 1, stderr: expect.stringContaining('nowhere/: no such file or folder') });
   });
 });
+
+describe("npm run validate's config warnings", () => {
+  it('go to its error stream, where the caller can capture them, not straight to the console', () => {
+    // A folder of its own: warnings are printed once per text, and the text names the file.
+    const environments = fs.mkdtempSync(path.join(tmp, 'environments-'));
+    fs.copyFileSync('environments/dev.yaml', path.join(environments, 'dev.yaml'));
+    const consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const saved = process.env.ENVIRONMENTS_DIR;
+    process.env.ENVIRONMENTS_DIR = environments;
+    try {
+      const { stderr } = validateCli(FOREIGN);
+      expect(stderr).toContain(`warning: ${path.join(environments, 'dev.yaml')} (environment 'dev'): subscriptionId`);
+      expect(consoleError).not.toHaveBeenCalled();
+    } finally {
+      if (saved === undefined) delete process.env.ENVIRONMENTS_DIR;
+      else process.env.ENVIRONMENTS_DIR = saved;
+      consoleError.mockRestore();
+    }
+  });
+});
