@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { bundleFor, loadBundle, projectRoot, reportError } from './bundle.mjs';
 import { createStaging, keepOtherEnvironments, mergeParts, OUTPUTS, recoverAndClean, removeStaging, swapIn, withLock } from './output.mjs';
+import { optionsOrExit } from './usage.mjs';
 
 const started = performance.now();
 const USAGE = `usage: npm run synth -- [--env NAMES] [--strict] [--outdir DIR] [--help]
@@ -51,15 +52,7 @@ function parseArgs(args) {
   return { options };
 }
 
-const { options, error: argError } = parseArgs(process.argv.slice(2));
-if (argError) {
-  console.error(`${argError}\n\n${USAGE}`);
-  process.exit(2);
-}
-if (options.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const options = optionsOrExit(parseArgs(process.argv.slice(2)), USAGE);
 
 const root = options.outdir;
 const project = projectRoot();

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { inputsKey, isUpToDate, recordClean, treeHash } from './up-to-date.mjs';
+import { optionsOrExit } from './usage.mjs';
 
 const USAGE = `usage: npm test [-- OPTIONS] [-- JEST ARGS]
        npm run test:all
@@ -70,15 +71,7 @@ async function check(name, command, tree, force) {
   return { name, ...result };
 }
 
-const { options, error } = parseArgs(process.argv.slice(2));
-if (error) {
-  console.error(`${error}\n\n${USAGE}`);
-  process.exit(2);
-}
-if (options.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const options = optionsOrExit(parseArgs(process.argv.slice(2)), USAGE);
 
 const started = performance.now();
 const { scripts } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
