@@ -31,6 +31,8 @@ module.exports = {
   // One temporary folder per run (TMPDIR for the workers and the processes they start), removed at the end.
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  // Slowest first, and test files that share a once-per-run folder not side by side (see there).
+  testSequencer: '<rootDir>/test/support/sequencer.cjs',
   // Synthesis is CPU-bound; two workers match the 2-core machines this runs on.
   maxWorkers: 2,
 };

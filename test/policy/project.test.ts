@@ -65,7 +65,7 @@ describe("the project's own output", () => {
     fs.cpSync(out, head, { recursive: true });
     const prod = path.join(head, 'dist/photo-view-prod.k8s.yaml');
     fs.writeFileSync(prod, fs.readFileSync(prod, 'utf8').replace('azure-load-balancer-internal: "true"', 'azure-load-balancer-internal: "false"'));
-    const options = { environmentsDir: path.join(ROOT, 'environments'), today: '2026-11-23' };
+    const options = { environmentsDir: path.join(ROOT, 'environments'), today: '2026-11-23', warn: () => undefined };
     const base = validatePaths([path.join(out, 'cdktf.out'), path.join(out, 'dist')], options);
     const changed = validatePaths([path.join(head, 'cdktf.out'), path.join(head, 'dist')], options);
     expect(newFindings(changed.findings, base.findings).map((f) => [f.environment, f.ruleId, f.objectId])).toEqual([

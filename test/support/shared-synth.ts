@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { oncePerRunAsync } from './once-per-run';
 
 /*
  * `npm run synth` (scripts/synth.mjs) into a temporary folder, once per jest run, shared by every e2e test
  * file that reads its output (synth, pr-comment, policy/project, synth-output). The first file to ask runs
- * it; the others wait for its result. The folder is in the run's TMPDIR (see temp-dir.ts), so nothing is
- * reused across runs. Unit tests start no processes: they read test/support/synth-output.ts instead.
+ * it; the others wait for its result (once-per-run.ts). The folder is in the run's TMPDIR (see temp-dir.ts),
+ * so nothing is reused across runs. Unit tests start no processes: they read test/support/synth-output.ts instead.
  */
 export const ROOT = path.resolve(__dirname, '../..');
 
@@ -35,28 +35,11 @@ function runSynth(args: string[], env: Record<string, string> = {}): Promise<Omi
   });
 }
 
-const WAIT_MS = 120_000;
-
-/** The run's one successful-or-not `npm run synth`, with secrets in its environment. */
+/** The run's one successful-or-not `npm run synth`, with secrets in its environment; made by the first caller (once-per-run.ts). */
 export async function sharedSynth(): Promise<SynthRun> {
-  const dir = path.join(os.tmpdir(), 'shared-synth');
-  const resultFile = path.join(dir, 'result.json');
-  let owner = true;
-  try {
-    fs.mkdirSync(dir); // atomic: exactly one caller creates it
-  } catch {
-    owner = false;
-  }
-  if (owner) {
-    const outdir = path.join(dir, 'out');
-    const run = await runSynth(['--outdir', outdir], { STORAGE_CONNECTION_STRING: SYNTH_SECRET, ARM_CLIENT_SECRET: SYNTH_SECRET });
-    fs.writeFileSync(`${resultFile}.tmp`, JSON.stringify({ outdir, ...run }));
-    fs.renameSync(`${resultFile}.tmp`, resultFile);
-  }
-  const deadline = Date.now() + WAIT_MS;
-  while (!fs.existsSync(resultFile)) {
-    if (Date.now() > deadline) throw new Error(`no shared synth result in ${dir} after ${WAIT_MS / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return JSON.parse(fs.readFileSync(resultFile, 'utf8')) as SynthRun;
+  const dir = await oncePerRunAsync('shared-synth', {}, async (folder) => {
+    const run = await runSynth(['--outdir', path.join(folder, 'out')], { STORAGE_CONNECTION_STRING: SYNTH_SECRET, ARM_CLIENT_SECRET: SYNTH_SECRET });
+    fs.writeFileSync(path.join(folder, 'result.json'), JSON.stringify(run));
+  });
+  return { outdir: path.join(dir, 'out'), ...(JSON.parse(fs.readFileSync(path.join(dir, 'result.json'), 'utf8')) as Omit<SynthRun, 'outdir'>) };
 }

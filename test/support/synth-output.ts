@@ -1,33 +1,31 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { chartInputs } from '../workloads/synth';
+import { oncePerRun } from './once-per-run';
 
 /*
- * What `npm run synth` writes for the shipped environments (cdktf.out/ and dist/), made in this process
+ * What `npm run synth` writes for the shipped environments (cdktf.out/ and dist/), made in the test process
  * by the two CDK apps themselves: infra/main.ts and workloads/main.ts, required as the synth bundle runs
  * them, with the output folders in the variables synth.mjs sets. For unit tests of what reads that output
  * (the diff's comparison, validate); they start no process. Without the policy gate and the atomic swap,
  * which belong to the synth process and are tested in the e2e tier, where synth-output.e2e.test.ts also
  * holds this output byte-equal to `npm run synth`'s.
  *
- * Node runs a module once per module cache, so the apps run once per worker thread (jest-light-runner
- * shares the cache between the worker's test files), into one folder in the run's TMPDIR: read it,
- * never write to it (copy it first).
+ * Made once per run for all worker threads (once-per-run.ts): the first test file to ask synthesizes, the
+ * others read the same folder, in the run's TMPDIR. Read it, never write to it (copy it first): a change is
+ * caught on the next call. Its input is everything the apps read: the process environment, the environment
+ * files and the chart's module inputs (test/workloads/synth.ts); any difference synthesizes again.
  */
 const ROOT = path.resolve(__dirname, '../..');
-const APPS = ['infra/main.ts', 'workloads/main.ts'];
+const APPS = ['infra/main.ts', 'workloads/main.ts'].map((app) => path.join(ROOT, app));
 
-let outdir: string | undefined;
-
-/** The folder holding cdktf.out/ and dist/ of every shipped environment, synthesized in this process. */
-export function synthOutput(): string {
-  if (outdir) return outdir;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-output-'));
+/** Runs the two apps into `dir`, with `variables` set for the time of the run. */
+function runApps(dir: string, environmentsDir: string): void {
   const variables: Record<string, string> = {
     CDKTF_OUTDIR: path.join(dir, 'cdktf.out'),
     CDK8S_OUTDIR: path.join(dir, 'dist'),
     // `npm run synth` runs in the repository root; this process may have started elsewhere.
-    ENVIRONMENTS_DIR: process.env.ENVIRONMENTS_DIR ?? path.join(ROOT, 'environments'),
+    ENVIRONMENTS_DIR: environmentsDir,
   };
   const saved = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
   // The apps' notes (no platform outputs yet) are for people running synth; the e2e synth tests read them.
@@ -35,8 +33,12 @@ export function synthOutput(): string {
   Object.assign(process.env, variables);
   console.error = () => undefined;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the apps run when loaded, as in the synth bundle
-    for (const app of APPS) require(path.join(ROOT, app));
+    for (const app of APPS) {
+      // The apps run when loaded, as in the synth bundle; a second synth in this thread loads them again.
+      delete require.cache[app];
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- see the line above
+      require(app);
+    }
   } finally {
     console.error = consoleError;
     for (const [name, value] of Object.entries(saved)) {
@@ -44,6 +46,27 @@ export function synthOutput(): string {
       else process.env[name] = value;
     }
   }
-  outdir = dir;
-  return dir;
+}
+
+/** The environment files the apps read, by name. */
+function environmentFiles(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => [e.name, fs.readFileSync(path.join(dir, e.name), 'utf8')])
+      .sort(),
+  );
+}
+
+/** What the synth output is made from, besides the code: the key of its once-per-run folder. */
+export function synthOutputInput() {
+  const environmentsDir = process.env.ENVIRONMENTS_DIR ?? path.join(ROOT, 'environments');
+  return { env: { ...process.env }, environmentsDir, environments: environmentFiles(environmentsDir), chart: chartInputs() };
+}
+
+/** The folder holding cdktf.out/ and dist/ of every shipped environment, synthesized in the test process. */
+export function synthOutput(): string {
+  const input = synthOutputInput();
+  return oncePerRun('synth-output', input, (dir) => runApps(dir, input.environmentsDir));
 }
