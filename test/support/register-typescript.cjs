@@ -16,8 +16,15 @@ const options = { compile: (source, file) => compile(source, file, 'inline').cod
 require.extensions['.ts'] = (module, file) => {
   module._compile(cachedCompile(fs.readFileSync(file, 'utf8'), file, options), file);
 };
-process.setSourceMapsEnabled(true);
-Module.register('./typescript-loader.mjs', pathToFileURL(__filename));
+// Source maps for stack traces: the tests' own TypeScript. Where Node can (22.14+), not the dependencies':
+// provider-azurerm and cdk8s-plus-28 carry inline maps of several MB that Node would decode and index on load.
+if (Module.setSourceMapsSupport) Module.setSourceMapsSupport(true, { nodeModules: false, generatedCode: false });
+else process.setSourceMapsEnabled(true);
+// Where Node can (22.15+), the .ts hook runs in this thread (module.registerHooks); Module.register's hooks
+// run in a thread of their own, and on Node 22+ every require() of the worker waits for a round trip to it.
+// (Node 22.15+ can require() this ES module.)
+if (Module.registerHooks) Module.registerHooks({ load: require('./typescript-loader.mjs').load });
+else Module.register('./typescript-loader.mjs', pathToFileURL(__filename));
 
 // cdktf's resolve() as synth runs it: the bundle carries scripts/fast-resolve.cjs's rewrite, so the tests load
 // the same (SYNTH_PLAIN_CDKTF=1 loads the library as published, as it does for synth).
