@@ -24,6 +24,7 @@ Anything after a second \`--\`, or a path, goes to jest (e.g. npm test -- test/c
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CHECKS = ['lint', 'format:check', 'typecheck'];
 const STAMPS = path.join(ROOT, '.build', 'test-stamps');
+const COMPILE_CACHE = '.build/node-compile-cache';
 
 function parseArgs(args) {
   const options = { all: false, checks: true, force: false, help: false, jest: [] };
@@ -47,9 +48,9 @@ function parseArgs(args) {
  * Runs a shell command with node_modules/.bin on PATH, as npm would, or an argv without a shell.
  * Output is buffered unless `inherit`.
  */
-function run(command, { inherit = false } = {}) {
+function run(command, { inherit = false, env: extra = {} } = {}) {
   const started = performance.now();
-  const env = { ...process.env, PATH: `${path.join(ROOT, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}` };
+  const env = { ...process.env, PATH: `${path.join(ROOT, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}`, ...extra };
   const stdio = inherit ? 'inherit' : ['ignore', 'pipe', 'pipe'];
   const child = Array.isArray(command)
     ? spawn(command[0], command.slice(1), { cwd: ROOT, env, stdio })
@@ -79,7 +80,13 @@ const tier = options.all ? [] : ['--selectProjects', 'unit'];
 // jest's --selectProjects takes every value after it, so paths and patterns go first.
 const jestCommand = [process.execPath, path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), ...options.jest, ...tier];
 // jest first: hashing the tree for the checks' up-to-date rule then overlaps with its start.
-const jest = run(jestCommand, { inherit: true }).then((result) => ({ name: `jest (${options.all ? 'unit + e2e' : 'unit'})`, ...result }));
+// Node 22+ keeps V8's compiled code of jest and its workers' modules between runs (the test loader does the
+// same for what the tests load, test/support/register-typescript.cjs, which keeps it from the processes tests start).
+const jestEnv = { NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? path.join(ROOT, COMPILE_CACHE) };
+const jest = run(jestCommand, { inherit: true, env: jestEnv }).then((result) => ({
+  name: `jest (${options.all ? 'unit + e2e' : 'unit'})`,
+  ...result,
+}));
 const tree = options.checks ? treeHash(ROOT) : undefined;
 const steps = [...(options.checks ? CHECKS.map((name) => check(name, scripts[name], tree, options.force)) : []), jest];
 const results = await Promise.all(steps);

@@ -37,5 +37,8 @@ Module._extensions['.js'] = (module, file) => {
 };
 
 // Node 22 and later keep V8's compiled code of the dependencies between runs (cdktf, the providers and
-// cdk8s are loaded by each worker); Node 20 has no such cache and skips this.
+// cdk8s are loaded by each worker); Node 20 has no such cache and skips this. `npm test` starts jest with
+// NODE_COMPILE_CACHE (the same folder) so jest and the workers' start-up use it too; the processes that
+// tests start run as users run them, without it.
 Module.enableCompileCache?.(path.join(__dirname, '../../.build/node-compile-cache'));
+delete process.env.NODE_COMPILE_CACHE;

@@ -18,6 +18,10 @@ describe('the test loader', () => {
     expect(stack.split('\n')[1]).toContain(`${__filename}:${line}:`);
   });
 
+  it("keeps Node's compile cache (NODE_COMPILE_CACHE, set by npm test) from the processes tests start", () => {
+    expect(process.env.NODE_COMPILE_CACHE).toBeUndefined();
+  });
+
   it("loads cdktf's resolve() with the rewrite the synth bundle carries", () => {
     expect(fs.readFileSync(require.resolve('cdktf/lib/tokens/private/resolve'), 'utf8')).not.toContain('isPlainLeaf'); // the published file
     expect(String(resolve)).toContain('isPlainLeaf');
