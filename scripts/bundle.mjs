@@ -17,6 +17,7 @@ import Module, { createRequire, SourceMap } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as vm from 'node:vm';
+import cheapCaptures from './cheap-captures.cjs';
 import fastResolve from './fast-resolve.cjs';
 
 export const CACHE_DIR = '.build/cache';
@@ -318,32 +319,6 @@ function codeCacheFile(entry) {
 }
 
 /**
- * cdktf and constructs capture a full stack trace into a plain object for every token and element
- * (Error.stackTraceLimit raised to the maximum) and format it straight away; the text is only read by error
- * messages about tokens. While the bundle runs, such a capture gives the empty trace at once, without
- * walking the stack (about a fifth of the synth time); stack traces of real errors are untouched.
- */
-function withCheapCaptures(run) {
-  const previous = Error.prepareStackTrace;
-  const capture = Error.captureStackTrace;
-  Error.prepareStackTrace = (target, frames) => {
-    if (!(target instanceof Error)) return '';
-    return previous ? previous(target, frames) : `${Error.prototype.toString.call(target)}${frames.map((f) => `\n    at ${f}`).join('')}`;
-  };
-  Error.captureStackTrace = function captureStackTrace(target, below) {
-    if (target instanceof Error || target === null || typeof target !== 'object') return capture(target, below);
-    // What the prepareStackTrace above would make of it, without collecting the frames first.
-    Object.defineProperty(target, 'stack', { value: '', writable: true, configurable: true, enumerable: false });
-  };
-  try {
-    return run();
-  } finally {
-    Error.prepareStackTrace = previous;
-    Error.captureStackTrace = capture;
-  }
-}
-
-/**
  * Loads a CDK bundle in this process, with `root` as where its requires resolve from; `run(entry)` runs
  * one of its entries, `saveCodeCache()` (after the runs) stores V8's code cache when there was none.
  */
@@ -356,7 +331,8 @@ export function loadBundle(entry, root) {
   const module = { exports: {} };
   script.runInThisContext().call(module.exports, module.exports, createRequire(path.join(root, 'package.json')), module, entry.file, entry.dir);
   return {
-    run: (name) => withCheapCaptures(() => module.exports[name]()),
+    // Token and construct stack captures made cheap while it runs (cheap-captures.cjs).
+    run: (name) => cheapCaptures.withCheapCaptures(() => module.exports[name]()),
     saveCodeCache() {
       if (!codeCache.rejectedOrMissing && !script.cachedDataRejected) return;
       // Created after the runs, so it holds every function the synth compiled, not only the top level.
