@@ -7,7 +7,7 @@
 // An entry is keyed by a SHA-256 of every input: the content of each source file esbuild read (as it read
 // it), the listing of their folders (a new file can change how an import resolves), package.json,
 // package-lock.json, node_modules/.package-lock.json (what is installed), tsconfig.json, the esbuild
-// version, this file and scripts/fast-resolve.cjs (the build options). Entries and the index are written to a temporary name and
+// version, this file and scripts/fast-resolve.cjs (the build options and rewrites). Entries and the index are written to a temporary name and
 // renamed into place, so concurrent runs never see half an entry; an entry whose bundle does not match its
 // hash is rebuilt, not trusted.
 import { isAscii } from 'node:buffer';
@@ -233,7 +233,11 @@ async function buildEntry(root, entries, mode) {
       fastResolve.fastResolvePlugin,
     ],
   });
-  const code = Buffer.from(result.outputFiles.find((f) => f.path.endsWith('.cjs')).contents);
+  // latin1 maps each byte to one character and back: the text round trip keeps every byte.
+  const code = Buffer.from(
+    fastResolve.rewriteBundle(Buffer.from(result.outputFiles.find((f) => f.path.endsWith('.cjs')).contents).toString('latin1')),
+    'latin1',
+  );
   const map = result.outputFiles.find((f) => f.path.endsWith('.map'))?.contents;
 
   const paths = cachePaths(root, entries, mode);
