@@ -233,11 +233,7 @@ async function buildEntry(root, entries, mode) {
       fastResolve.fastResolvePlugin,
     ],
   });
-  // latin1 maps each byte to one character and back: the text round trip keeps every byte.
-  const code = Buffer.from(
-    fastResolve.rewriteBundle(Buffer.from(result.outputFiles.find((f) => f.path.endsWith('.cjs')).contents).toString('latin1')),
-    'latin1',
-  );
+  const code = Buffer.from(fastResolve.rewriteBundle(result.outputFiles.find((f) => f.path.endsWith('.cjs')).text));
   const map = result.outputFiles.find((f) => f.path.endsWith('.map'))?.contents;
 
   const paths = cachePaths(root, entries, mode);
@@ -388,7 +384,7 @@ export function runBundle(entry, root, names = entry.entries) {
 function compile(entry, cachedData) {
   // A worker thread receives the bytes as a plain Uint8Array.
   const code = Buffer.isBuffer(entry.code) ? entry.code : Buffer.from(entry.code.buffer, entry.code.byteOffset, entry.code.byteLength);
-  // esbuild escapes non-ASCII, so the bundle is ASCII and latin1 decoding is exact (and fast).
+  // rewriteBundle leaves the bundle ASCII, so latin1 decoding is exact (and fast); SYNTH_PLAIN_CDKTF=1 keeps esbuild's UTF-8.
   const source = isAscii(code) ? code.toString('latin1') : code.toString('utf8');
   return new vm.Script(Module.wrap(source), { filename: entry.file, cachedData });
 }

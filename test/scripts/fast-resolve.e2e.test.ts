@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { isAscii } from 'node:buffer';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -81,7 +82,7 @@ export const seen = {
 const MODULES: Record<string, string> = {
   'compiled.js': `"use strict"; Object.defineProperty(exports, "__esModule", { value: true }); let n = 0; exports.value = 1;
     Object.defineProperty(exports, "count", { enumerable: true, get: () => n }); exports.live = () => ++n;`,
-  'plain.js': `module.exports = () => 'called'; module.exports.named = 'named';`,
+  'plain.js': `module.exports = () => 'called'; module.exports.named = 'named — café 🙂' /* a dash — kept by esbuild? */;`,
   'defaulted.js': `"use strict"; Object.defineProperty(exports, "__esModule", { value: true }); exports.default = 'the default';`,
 };
 
@@ -109,8 +110,19 @@ describe("the bundle's faster __toESM (esbuild's helper)", () => {
       return module.exports.seen;
     };
     expect(run(faster)).toEqual(run(code));
-    expect(run(code)).toMatchObject({ value: 1, plain: 'called', named: 'named', defaulted: 'the default', esModule: true });
+    expect(run(code)).toMatchObject({ value: 1, plain: 'called', named: 'named — café 🙂', defaulted: 'the default', esModule: true });
+    expect(isAscii(Buffer.from(faster))).toBe(true);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('leaves only ASCII: a character esbuild leaves in a comment becomes one ? per UTF-16 unit, on the same line and column', () => {
+    const code = 'const a = "\\u2014"; // a dash \u2014 and a smile \u{1F642}\n/* \u201Cquoted\u201D */ const b = 1;\n';
+    const ascii = rewriteBundle(code);
+    expect(ascii).toBe('const a = "\\u2014"; // a dash ? and a smile ??\n/* ?quoted? */ const b = 1;\n');
+    expect(ascii.split('\n').map((l) => l.length)).toEqual(code.split('\n').map((l) => l.length));
+    // A line separator ends a // comment: replacing it would comment out code, so such a bundle is left as it is.
+    const separated = 'x = 1; // note\u2028y = 2; // \u2014\n';
+    expect(rewriteBundle(separated)).toBe(separated);
   });
 
   it('is left out with SYNTH_PLAIN_CDKTF=1, and where the helper is not found', () => {
