@@ -130,7 +130,7 @@ const FAST_TO_ESM = 'var __toESM = (mod, isNodeMode, target) => mod != null && m
  * dash makes of the whole bundle. A line separator (U+2028/9) ends a // comment, so with one the bundle
  * is left as it is.
  */
-const NON_ASCII = /[^\x00-\x7f]/g;
+const NON_ASCII = /[\u0080-\uffff]/g; // every UTF-16 unit outside ASCII, surrogate halves one by one
 const LINE_SEPARATORS = /[\u2028\u2029]/;
 
 /** esbuild's output (decoded as UTF-8) with the faster __toESM and only ASCII; as it is with SYNTH_PLAIN_CDKTF=1. */
