@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { bundleFor, loadBundle, projectRoot, reportError } from './bundle.mjs';
 import { createStaging, keepOtherEnvironments, mergeParts, OUTPUTS, recoverAndClean, removeStaging, swapIn, withLock } from './output.mjs';
-import { optionsOrExit } from './usage.mjs';
+import { exitWhenFlushed, optionsOrExit } from './usage.mjs';
 
 const started = performance.now();
 const USAGE = `usage: npm run synth -- [--env NAMES] [--strict] [--outdir DIR] [--help]
@@ -194,3 +194,4 @@ try {
 } finally {
   if (staging) removeStaging(staging);
 }
+exitWhenFlushed();
