@@ -17,7 +17,6 @@ import Module, { createRequire, SourceMap } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as vm from 'node:vm';
-import fastResolve from './fast-resolve.cjs';
 
 export const CACHE_DIR = '.build/cache';
 const THIS_FILE = fileURLToPath(import.meta.url);
@@ -192,9 +191,10 @@ function entryModule(entries, mode) {
   return `module.exports = {\n${entries.map((e) => `  ${JSON.stringify(e)}: () => ${load(e)},`).join('\n')}\n};`;
 }
 
-/** Bundles the entries with esbuild and stores the result; esbuild is loaded only here, on a cache miss. */
+/** Bundles the entries with esbuild and stores the result; esbuild and the rewrites are loaded only here, on a cache miss. */
 async function buildEntry(root, entries, mode) {
   const { build } = await import('esbuild');
+  const fastResolve = createRequire(import.meta.url)('./fast-resolve.cjs'); // a warm run does not load it
   const sources = new Map();
   const inProject = (file) => !path.relative(root, file).split(path.sep).includes('node_modules');
   const result = await build({
