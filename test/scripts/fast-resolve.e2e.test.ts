@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ROOT, sharedSynth } from '../support/shared-synth';
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script without type declarations
+// oxlint-disable-next-line typescript/no-require-imports -- a CommonJS script without type declarations
 const { rewriteResolve } = require('../../scripts/fast-resolve.cjs') as { rewriteResolve(source: Buffer): string | undefined };
 
 /*

@@ -8,7 +8,7 @@
  */
 type Capture = (below?: unknown) => string[];
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- cdktf's private module, not in its types; cdktf calls through this exports object
+// oxlint-disable-next-line typescript/no-require-imports -- cdktf's private module, not in its types; cdktf calls through this exports object
 export const stackTraceModule = require('cdktf/lib/tokens/private/stack-trace') as { captureStackTrace: Capture };
 
 /** cdktf's own capture, kept for the test that compares synth output with and without it. */

@@ -35,7 +35,7 @@ export function synthOutput(): string {
   Object.assign(process.env, variables);
   console.error = () => undefined;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the apps run when loaded, as in the synth bundle
+    // oxlint-disable-next-line typescript/no-require-imports -- the apps run when loaded, as in the synth bundle
     for (const app of APPS) require(path.join(ROOT, app));
   } finally {
     console.error = consoleError;
