@@ -102,8 +102,7 @@ if (!synthOnly) {
   );
   /** Every cache `npm test` keeps: check stamps, tsc build info, jest, the build cache (oxlint and oxfmt keep none). */
   const clearTestCaches = () => {
-    for (const dir of ['test-stamps', 'tsbuildinfo'])
-      fs.rmSync(path.join('.build', dir), { recursive: true, force: true });
+    for (const dir of ['test-stamps', 'tsbuildinfo']) fs.rmSync(path.join('.build', dir), { recursive: true, force: true });
     spawnSync(process.execPath, [bin('jest'), '--clearCache']);
     clearBuildCache();
   };
