@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
-import { z } from 'zod';
+import { z } from './zod';
 import { environmentSchema, type EnvironmentConfig } from './schema';
 import { configWarnings, crossFieldProblems, placeholderIdWarnings, type ConfigProblem } from './validate';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod';
 import { AZURE_REGIONS, parseVmSize, type VmSize } from './azure-facts';
 import { parseImageVersion } from './image';
 import { parseCidr, parseIpv4 } from './address-plan';

@@ -7,7 +7,7 @@
 // An entry is keyed by a SHA-256 of every input: the content of each source file esbuild read (as it read
 // it), the listing of their folders (a new file can change how an import resolves), package.json,
 // package-lock.json, node_modules/.package-lock.json (what is installed), tsconfig.json, the esbuild
-// version, this file and scripts/fast-resolve.cjs (the build options). Entries and the index are written to a temporary name and
+// version, this file and scripts/fast-resolve.cjs (the build options and rewrites). Entries and the index are written to a temporary name and
 // renamed into place, so concurrent runs never see half an entry; an entry whose bundle does not match its
 // hash is rebuilt, not trusted.
 import { isAscii } from 'node:buffer';
@@ -17,7 +17,6 @@ import Module, { createRequire, SourceMap } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as vm from 'node:vm';
-import fastResolve from './fast-resolve.cjs';
 
 export const CACHE_DIR = '.build/cache';
 const THIS_FILE = fileURLToPath(import.meta.url);
@@ -192,9 +191,10 @@ function entryModule(entries, mode) {
   return `module.exports = {\n${entries.map((e) => `  ${JSON.stringify(e)}: () => ${load(e)},`).join('\n')}\n};`;
 }
 
-/** Bundles the entries with esbuild and stores the result; esbuild is loaded only here, on a cache miss. */
+/** Bundles the entries with esbuild and stores the result; esbuild and the rewrites are loaded only here, on a cache miss. */
 async function buildEntry(root, entries, mode) {
   const { build } = await import('esbuild');
+  const fastResolve = createRequire(import.meta.url)('./fast-resolve.cjs'); // a warm run does not load it
   const sources = new Map();
   const inProject = (file) => !path.relative(root, file).split(path.sep).includes('node_modules');
   const result = await build({
@@ -233,7 +233,7 @@ async function buildEntry(root, entries, mode) {
       fastResolve.fastResolvePlugin,
     ],
   });
-  const code = Buffer.from(result.outputFiles.find((f) => f.path.endsWith('.cjs')).contents);
+  const code = Buffer.from(fastResolve.rewriteBundle(result.outputFiles.find((f) => f.path.endsWith('.cjs')).text));
   const map = result.outputFiles.find((f) => f.path.endsWith('.map'))?.contents;
 
   const paths = cachePaths(root, entries, mode);
@@ -384,7 +384,7 @@ export function runBundle(entry, root, names = entry.entries) {
 function compile(entry, cachedData) {
   // A worker thread receives the bytes as a plain Uint8Array.
   const code = Buffer.isBuffer(entry.code) ? entry.code : Buffer.from(entry.code.buffer, entry.code.byteOffset, entry.code.byteLength);
-  // esbuild escapes non-ASCII, so the bundle is ASCII and latin1 decoding is exact (and fast).
+  // rewriteBundle leaves the bundle ASCII, so latin1 decoding is exact (and fast); SYNTH_PLAIN_CDKTF=1 keeps esbuild's UTF-8.
   const source = isAscii(code) ? code.toString('latin1') : code.toString('utf8');
   return new vm.Script(Module.wrap(source), { filename: entry.file, cachedData });
 }

@@ -1,17 +1,22 @@
-// A faster, equivalent `resolve` for the CDK bundle: an esbuild plugin that rewrites cdktf 0.21.0's
-// lib/tokens/private/resolve.js (CDKTF is archived: that file never changes again) as it is bundled.
+// Faster, equivalent internals for the CDK bundle: an esbuild plugin that rewrites two files of cdktf
+// 0.21.0 as they are bundled (CDKTF is archived: they never change again), and one helper of esbuild's
+// own output (rewriteBundle, applied by scripts/bundle.mjs).
 //
-// cdktf resolves every element of a stack three times per synth (prepareStack, the element, the merged
-// stack), and for every key and value of every object it allocates two contexts, copies the options,
-// joins the path so far into a string and runs three regular expressions - about a third of the synth
-// time. Most values are leaves that resolve to themselves: strings without token markers, booleans and
-// integers. The rewrite returns those as they are, exactly when the original would (see isPlainLeaf), and
-// joins the path only for an error message. Anything else takes the original path, so the output is the
-// same byte for byte (npm run synth is compared against the unpatched library in test/scripts/).
+// resolve.js: cdktf resolves every element of a stack three times per synth (prepareStack, the element,
+// the merged stack), and for every key and value of every object it allocates two contexts, copies the
+// options, joins the path so far into a string and runs three regular expressions - about a third of the
+// synth time. Most values are leaves that resolve to themselves: strings without token markers, booleans
+// and integers. The rewrite returns those as they are, exactly when the original would (see isPlainLeaf),
+// and joins the path only for an error message. Anything else takes the original path.
 //
-// Only the exact file it was written for is rewritten (checked by its hash); any other version is bundled
-// as it is, and so is everything when SYNTH_PLAIN_CDKTF=1 (for comparing the two). The tests load cdktf
-// through the same rewrite (test/support/register-typescript.cjs), so they exercise what synth runs.
+// private/fs.js loads `archiver` (zip streams, ~40 modules) when cdktf is loaded, for zipping assets,
+// which this project has none of: the rewrite loads it on the first call instead.
+//
+// The output is the same byte for byte (npm run synth is compared against the unpatched library and the
+// plain esbuild helper in test/scripts/). Only the exact file an edit was written for is rewritten (checked
+// by its hash); any other version is bundled as it is, and so is everything when SYNTH_PLAIN_CDKTF=1 (for
+// comparing the two). The tests load cdktf through the same rewrites (test/support/register-typescript.cjs),
+// so they exercise what synth runs.
 const { createHash } = require('node:crypto');
 const fs = require('node:fs');
 
@@ -58,30 +63,81 @@ const EDITS = [
   ],
 ];
 
-/** The rewritten source, or undefined when `source` is not the file the edits were written for. */
-function rewriteResolve(source) {
-  if (createHash('sha256').update(source).digest('hex') !== RESOLVE_SHA256) return undefined;
+/** A library file and the edits made to it. */
+const REWRITES = [
+  {
+    // cdktf's resolve.js, wherever node_modules is.
+    file: /[\\/]node_modules[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]resolve\.js$/,
+    sha256: RESOLVE_SHA256,
+    edits: EDITS,
+  },
+  {
+    file: /[\\/]node_modules[\\/]cdktf[\\/]lib[\\/]private[\\/]fs\.js$/,
+    sha256: '3fb8a5949aac34b84430ab6bd18206360bc399d8e1b89a8266e9083f0abd6d53',
+    // Only called (runArchive), never read otherwise: a function that loads it on its first call is the same.
+    edits: [['const archiver = require("archiver");\n', 'const archiver = (...args) => require("archiver")(...args);\n', 1]],
+  },
+];
+
+/** The rewritten source of a library file, or undefined when it is not a file (and version) the edits were written for. */
+function rewriteFile(file, source) {
+  const rewrite = REWRITES.find((r) => r.file.test(file));
+  if (!rewrite || createHash('sha256').update(source).digest('hex') !== rewrite.sha256) return undefined;
   let text = source.toString('utf8');
-  for (const [original, replacement, count] of EDITS) {
+  for (const [original, replacement, count] of rewrite.edits) {
     if (text.split(original).length - 1 !== count) return undefined;
     text = text.split(original).join(replacement);
   }
   return text;
 }
 
-/** cdktf's resolve.js, wherever node_modules is. */
-const RESOLVE_FILE = /[\\/]node_modules[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]resolve\.js$/;
+/** What rewriteFile makes of cdktf's resolve.js (or of another text at its place). */
+const rewriteResolve = (source) => rewriteFile('/node_modules/cdktf/lib/tokens/private/resolve.js', source);
+
+/** Matches every file that has a rewrite. */
+const REWRITTEN_FILES = new RegExp(REWRITES.map((r) => r.file.source).join('|'));
+
+/** Whether the bundle is made as the libraries and esbuild make it, without these rewrites. */
+const plain = () => process.env.SYNTH_PLAIN_CDKTF === '1';
 
 /** The esbuild plugin. */
 const fastResolvePlugin = {
   name: 'cdktf-fast-resolve',
   setup(build) {
-    if (process.env.SYNTH_PLAIN_CDKTF === '1') return;
-    build.onLoad({ filter: RESOLVE_FILE }, (args) => {
-      const contents = rewriteResolve(fs.readFileSync(args.path));
+    if (plain()) return;
+    build.onLoad({ filter: REWRITTEN_FILES }, (args) => {
+      const contents = rewriteFile(args.path, fs.readFileSync(args.path));
       return contents === undefined ? undefined : { contents, loader: 'js' };
     });
   },
 };
 
-module.exports = { RESOLVE_FILE, rewriteResolve, fastResolvePlugin };
+/*
+ * esbuild imports a CommonJS module into TypeScript through __toESM, which copies every export of the
+ * module onto a new object as a getter; a provider file exports hundreds of names, imported by several
+ * files. A module compiled from ES modules (marked __esModule) gets no `default` added and its copy
+ * only reads through to the module, so the module itself serves the same. Same line, so the bundle's
+ * source map is unchanged.
+ */
+const TO_ESM = 'var __toESM = (mod, isNodeMode, target) => (';
+const FAST_TO_ESM = 'var __toESM = (mod, isNodeMode, target) => mod != null && mod.__esModule && !isNodeMode ? mod : (';
+
+/*
+ * esbuild escapes non-ASCII characters in strings, regular expressions and names, but not in the comments
+ * it keeps (a few library comments have dashes and curly quotes), so any left is in a comment. One '?' per
+ * UTF-16 unit keeps every line and column (the units of the source map). An ASCII bundle is read as latin1
+ * into a one-byte string: ~15 ms less than decoding UTF-8, and 6 MB less than the two-byte string that one
+ * dash makes of the whole bundle. A line separator (U+2028/9) ends a // comment, so with one the bundle
+ * is left as it is.
+ */
+const NON_ASCII = /[\u0080-\uffff]/g; // every UTF-16 unit outside ASCII, surrogate halves one by one
+const LINE_SEPARATORS = /[\u2028\u2029]/;
+
+/** esbuild's output (decoded as UTF-8) with the faster __toESM and only ASCII; as it is with SYNTH_PLAIN_CDKTF=1. */
+function rewriteBundle(code) {
+  if (plain()) return code;
+  const helper = code.split(TO_ESM).length === 2 ? code.replace(TO_ESM, FAST_TO_ESM) : code; // another esbuild: as it is
+  return LINE_SEPARATORS.test(helper) ? helper : helper.replace(NON_ASCII, '?');
+}
+
+module.exports = { REWRITTEN_FILES, rewriteFile, rewriteResolve, rewriteBundle, fastResolvePlugin };

@@ -4,10 +4,9 @@
 import * as fs from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { bundleFor, loadBundle, projectRoot, reportError } from './bundle.mjs';
 import { createStaging, keepOtherEnvironments, mergeParts, OUTPUTS, recoverAndClean, removeStaging, swapIn, withLock } from './output.mjs';
-import { optionsOrExit } from './usage.mjs';
+import { exitWhenFlushed, optionsOrExit } from './usage.mjs';
 
 const started = performance.now();
 const USAGE = `usage: npm run synth -- [--env NAMES] [--strict] [--outdir DIR] [--help]
@@ -99,7 +98,8 @@ function shareVariables(environments, outdir) {
 }
 
 /** Starts the bundle in a worker thread for some environments, writing into `outdir`; `done` gives its gate result. */
-function startWorker(entry, environments, outdir, gate) {
+async function startWorker(entry, environments, outdir, gate) {
+  const { Worker } = await import('node:worker_threads'); // loaded only for a large synth
   const env = { ...process.env, ...shareVariables(environments, outdir) };
   const workerData = { entry, root: project, entries: APPS, gate: { entry: GATE, options: gate } };
   const worker = new Worker(new URL('./synth-worker.mjs', import.meta.url), { workerData, env });
@@ -150,7 +150,7 @@ try {
   const environmentsDir = process.env.ENVIRONMENTS_DIR ?? 'environments';
   // A share's gate sees only its own environments; findings name the files where the merge puts them.
   const shareGate = (i) => ({ output: parts[i], environmentsDir, only: shares[i], shownAs: output });
-  const other = parallel ? startWorker(entry, shares[0], parts[0], shareGate(0)) : undefined;
+  const other = parallel ? await startWorker(entry, shares[0], parts[0], shareGate(0)) : undefined;
   const bundle = loadBundle(entry, project);
   let gate;
   let results;
@@ -194,3 +194,4 @@ try {
 } finally {
   if (staging) removeStaging(staging);
 }
+exitWhenFlushed();

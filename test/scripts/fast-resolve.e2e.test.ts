@@ -1,10 +1,14 @@
 import { spawnSync } from 'node:child_process';
+import { isAscii } from 'node:buffer';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ROOT, sharedSynth } from '../support/shared-synth';
 // oxlint-disable-next-line typescript/no-require-imports -- a CommonJS script without type declarations
-const { rewriteResolve } = require('../../scripts/fast-resolve.cjs') as { rewriteResolve(source: Buffer): string | undefined };
+const { rewriteResolve, rewriteBundle } = require('../../scripts/fast-resolve.cjs') as {
+  rewriteResolve(source: Buffer): string | undefined;
+  rewriteBundle(code: string): string;
+};
 
 /*
  * scripts/fast-resolve.cjs rewrites cdktf's resolve() in the CDK bundle. It must be the same function:
@@ -57,6 +61,83 @@ const outcome = (resolve, value) => {
 };
 process.stdout.write(JSON.stringify(values.map((v) => ({ original: outcome(original, v), rewritten: outcome(rewritten.exports.resolve, v) }))));
 `;
+
+/*
+ * The faster __toESM: a bundle of TypeScript importing CommonJS modules (compiled from ES modules, with and
+ * without getters, and plain ones) must see the same values, default exports and namespaces through it.
+ */
+const IMPORTER = `
+import * as compiled from './compiled.js';
+import { live, value } from './compiled.js';
+import plain, { named } from './plain.js';
+import * as plainNamespace from './plain.js';
+import defaulted from './defaulted.js';
+const keys = (o) => Object.keys(o).sort();
+const before = live();
+export const seen = {
+  value, before, after: live(), compiledKeys: keys(compiled), compiledDefault: compiled.default, esModule: compiled.__esModule,
+  plain: plain(), named, plainKeys: keys(plainNamespace), plainDefault: typeof plainNamespace.default, defaulted,
+};
+`;
+const MODULES: Record<string, string> = {
+  'compiled.js': `"use strict"; Object.defineProperty(exports, "__esModule", { value: true }); let n = 0; exports.value = 1;
+    Object.defineProperty(exports, "count", { enumerable: true, get: () => n }); exports.live = () => ++n;`,
+  'plain.js': `module.exports = () => 'called'; module.exports.named = 'named — café 🙂' /* a dash — kept by esbuild? */;`,
+  'defaulted.js': `"use strict"; Object.defineProperty(exports, "__esModule", { value: true }); exports.default = 'the default';`,
+};
+
+describe("the bundle's faster __toESM (esbuild's helper)", () => {
+  it('gives the importer the same values, defaults and namespaces as the helper esbuild writes', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'to-esm-'));
+    for (const [name, text] of Object.entries(MODULES)) fs.writeFileSync(path.join(dir, name), text);
+    fs.writeFileSync(path.join(dir, 'importer.ts'), IMPORTER);
+    const { build } = await import('esbuild');
+    const result = await build({
+      entryPoints: [path.join(dir, 'importer.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      write: false,
+      logLevel: 'silent',
+    });
+    const code = result.outputFiles[0].text;
+    const faster = rewriteBundle(code);
+    expect(faster).not.toBe(code); // the helper is there, once (a new esbuild that writes it otherwise fails here)
+    expect(faster.split('\n')).toHaveLength(code.split('\n').length);
+    const run = (text: string) => {
+      const module = { exports: {} as { seen?: unknown } };
+      // oxlint-disable-next-line typescript/no-implied-eval -- runs the bundle's text as Node would load it, on purpose
+      new Function('module', 'exports', 'require', text)(module, module.exports, require);
+      return module.exports.seen;
+    };
+    expect(run(faster)).toEqual(run(code));
+    expect(run(code)).toMatchObject({ value: 1, plain: 'called', named: 'named — café 🙂', defaulted: 'the default', esModule: true });
+    expect(isAscii(Buffer.from(faster))).toBe(true);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('leaves only ASCII: a character esbuild leaves in a comment becomes one ? per UTF-16 unit, on the same line and column', () => {
+    const code = 'const a = "\\u2014"; // a dash \u2014 and a smile \u{1F642}\n/* \u201Cquoted\u201D */ const b = 1;\n';
+    const ascii = rewriteBundle(code);
+    expect(ascii).toBe('const a = "\\u2014"; // a dash ? and a smile ??\n/* ?quoted? */ const b = 1;\n');
+    expect(ascii.split('\n').map((l) => l.length)).toEqual(code.split('\n').map((l) => l.length));
+    // A line separator ends a // comment: replacing it would comment out code, so such a bundle is left as it is.
+    const separated = 'x = 1; // note\u2028y = 2; // \u2014\n';
+    expect(rewriteBundle(separated)).toBe(separated);
+  });
+
+  it('is left out with SYNTH_PLAIN_CDKTF=1, and where the helper is not found', () => {
+    expect(rewriteBundle('var x = 1;')).toBe('var x = 1;');
+    const helper = 'var __toESM = (mod, isNodeMode, target) => (target = 1);';
+    expect(rewriteBundle(helper)).not.toBe(helper);
+    process.env.SYNTH_PLAIN_CDKTF = '1';
+    try {
+      expect(rewriteBundle(helper)).toBe(helper);
+    } finally {
+      delete process.env.SYNTH_PLAIN_CDKTF;
+    }
+  });
+});
 
 describe("the bundle's rewrite of cdktf's resolve()", () => {
   it('gives what the original gives, or throws what it throws, where the shortcut applies and where it must not', () => {

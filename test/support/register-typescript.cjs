@@ -19,12 +19,12 @@ require.extensions['.ts'] = (module, file) => {
 process.setSourceMapsEnabled(true);
 Module.register('./typescript-loader.mjs', pathToFileURL(__filename));
 
-// cdktf's resolve() as synth runs it: the bundle carries scripts/fast-resolve.cjs's rewrite, so the tests load
-// the same (SYNTH_PLAIN_CDKTF=1 loads the library as published, as it does for synth).
-const { RESOLVE_FILE, rewriteResolve } = require('../../scripts/fast-resolve.cjs');
+// cdktf as synth runs it: the bundle carries scripts/fast-resolve.cjs's rewrites, so the tests load the same
+// (SYNTH_PLAIN_CDKTF=1 loads the library as published, as it does for synth).
+const { REWRITTEN_FILES, rewriteFile } = require('../../scripts/fast-resolve.cjs');
 const loadJavaScript = Module._extensions['.js'];
 Module._extensions['.js'] = (module, file) => {
-  const rewritten = RESOLVE_FILE.test(file) && process.env.SYNTH_PLAIN_CDKTF !== '1' ? rewriteResolve(fs.readFileSync(file)) : undefined;
+  const rewritten = REWRITTEN_FILES.test(file) && process.env.SYNTH_PLAIN_CDKTF !== '1' ? rewriteFile(file, fs.readFileSync(file)) : undefined;
   if (rewritten === undefined) return loadJavaScript(module, file);
   module._compile(rewritten, file);
 };
