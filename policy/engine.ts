@@ -40,7 +40,7 @@ export interface Report {
 }
 
 /** Production rules apply to environments named prod or prod-something (prod, production, prodeu). */
-export const isProduction = (environment: string | undefined) => environment !== undefined && /^prod/.test(environment);
+export const isProduction = (environment: string | undefined) => environment !== undefined && environment.startsWith('prod');
 
 /** Environment of a stack or file unit: `platform-dev` and `photo-view-dev` belong to `dev`. */
 export function environmentOf(unit: string, known: ReadonlyArray<string>, fallback?: string): string | undefined {

@@ -100,14 +100,13 @@ if (!synthOnly) {
   rows.push(
     measure('type-check (tsc 7), from scratch', process.execPath, ['node_modules/typescript-native/bin/tsc', '--noEmit', '-p', '.'], { runs: 3 }),
   );
-  /** Every cache `npm test` keeps: check stamps, ESLint, Prettier, tsc build info, jest, the build cache. */
+  /** Every cache `npm test` keeps: check stamps, tsc build info, jest, the build cache (oxlint and oxfmt keep none). */
   const clearTestCaches = () => {
-    for (const dir of ['test-stamps', 'eslintcache', 'prettier-cache', 'tsbuildinfo'])
-      fs.rmSync(path.join('.build', dir), { recursive: true, force: true });
+    for (const dir of ['test-stamps', 'tsbuildinfo']) fs.rmSync(path.join('.build', dir), { recursive: true, force: true });
     spawnSync(process.execPath, [bin('jest'), '--clearCache']);
     clearBuildCache();
   };
-  progress('npm test, cold: every cache cleared first (check stamps, ESLint, Prettier, tsc, jest, build cache)');
+  progress('npm test, cold: every cache cleared first (check stamps, tsc, jest, build cache)');
   rows.push(measure('npm test, cold (no caches)', npm, ['test', '-s'], { runs: 1, before: clearTestCaches }));
   progress('npm test, warm: unchanged tree, so lint, format and types are up to date; the unit tier runs');
   rows.push(measure('npm test, warm (unit tier)', npm, ['test', '-s'], { runs: 3 }));

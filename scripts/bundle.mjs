@@ -227,7 +227,7 @@ async function buildEntry(root, entries, mode) {
             const contents = fs.readFileSync(args.path);
             sources.set(path.relative(root, args.path).split(path.sep).join('/'), contents);
             const ext = path.extname(args.path);
-            return { contents, loader: ext === '.json' ? 'json' : /ts$/.test(ext) ? 'ts' : 'js' };
+            return { contents, loader: ext === '.json' ? 'json' : ext.endsWith('ts') ? 'ts' : 'js' };
           });
         },
       },
@@ -394,7 +394,7 @@ export function mapStack(stack, entry, root) {
 
 /** Bad input (InputError, ConfigError) and failed checks print their message; anything else its stack, mapped to the sources. */
 export function reportError(error, entry, root) {
-  const expected = error?.isInputError === true || /^Validation failed/.test(error?.message ?? '');
+  const expected = error?.isInputError === true || String(error?.message ?? '').startsWith('Validation failed');
   if (expected) console.error(error.message);
   else console.error(error instanceof Error ? mapStack(error.stack, entry, root) : error);
 }

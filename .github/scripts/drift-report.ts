@@ -45,7 +45,7 @@ export function driftReport(
 }
 
 function main(argv: ReadonlyArray<string>): number {
-  const args = argv.slice(argv.findIndex((a) => /drift-report\.ts$/.test(a)) + 1);
+  const args = argv.slice(argv.findIndex((a) => a.endsWith('drift-report.ts')) + 1);
   const option = (name: string) => {
     const i = args.indexOf(name);
     return i >= 0 ? args[i + 1] : undefined;
@@ -72,4 +72,4 @@ function main(argv: ReadonlyArray<string>): number {
   return 0;
 }
 
-if (process.argv.some((a) => /drift-report\.ts$/.test(a))) process.exitCode = main(process.argv);
+if (process.argv.some((a) => a.endsWith('drift-report.ts'))) process.exitCode = main(process.argv);

@@ -11,7 +11,7 @@ export interface PlanSummary {
 }
 
 /** Removes terminal colour codes. */
-// eslint-disable-next-line no-control-regex -- the codes start with ESC (\u001b)
+// oxlint-disable-next-line no-control-regex -- the codes start with ESC (\u001b)
 export const stripAnsi = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
 
 /**

@@ -16,7 +16,7 @@ import { applyReviewed, reviewPlan } from './reviewed-plan';
  */
 
 function main(argv: ReadonlyArray<string>): number {
-  const entry = argv.findIndex((a) => /reviewed-plan-command\.ts$/.test(a));
+  const entry = argv.findIndex((a) => a.endsWith('reviewed-plan-command.ts'));
   const args = argv.slice(entry >= 0 ? entry + 1 : 2);
   const option = (name: string) => {
     const i = args.indexOf(name);

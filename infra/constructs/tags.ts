@@ -20,7 +20,7 @@ export class TagsAspect implements IAspect {
 
   public visit(node: IConstruct): void {
     if (isTaggable(node)) {
-      node.tags = { ...this.tags, ...(node.tagsInput ?? {}) };
+      node.tags = { ...this.tags, ...node.tagsInput };
     }
   }
 }

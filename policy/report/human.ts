@@ -16,7 +16,7 @@ export function renderHuman(report: Report, options: { colour: boolean; elapsedM
   ]);
 
   const lines: string[] = [];
-  for (const environment of [...new Set([...report.environments, ...report.findings.map((f) => f.environment)])]) {
+  for (const environment of new Set([...report.environments, ...report.findings.map((f) => f.environment)])) {
     const own = report.findings.filter((f) => f.environment === environment);
     lines.push(
       bold(environment === undefined ? 'files of no environment' : `environment ${environment}`) + dim(own.length === 0 ? '  no findings' : ''),

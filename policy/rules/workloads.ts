@@ -54,7 +54,7 @@ export const isNamespaced = (object: KubernetesObject) => !CLUSTER_SCOPED.has(ob
  * value `canary` on the workload or its pods, as the release tracks of this repository set it.
  */
 export function isCanary(owner: PodOwner): boolean {
-  return trackOf({ ...(owner.object.value.metadata.labels ?? {}), ...podLabels(owner) }) === 'canary';
+  return trackOf({ ...owner.object.value.metadata.labels, ...podLabels(owner) }) === 'canary';
 }
 
 /**

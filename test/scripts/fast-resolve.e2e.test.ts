@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ROOT, sharedSynth } from '../support/shared-synth';
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script without type declarations
+// oxlint-disable-next-line typescript/no-require-imports -- a CommonJS script without type declarations
 const { rewriteResolve, rewriteBundle } = require('../../scripts/fast-resolve.cjs') as {
   rewriteResolve(source: Buffer): string | undefined;
   rewriteBundle(code: string): string;
@@ -106,6 +106,7 @@ describe("the bundle's faster __toESM (esbuild's helper)", () => {
     expect(faster.split('\n')).toHaveLength(code.split('\n').length);
     const run = (text: string) => {
       const module = { exports: {} as { seen?: unknown } };
+      // oxlint-disable-next-line typescript/no-implied-eval -- runs the bundle's text as Node would load it, on purpose
       new Function('module', 'exports', 'require', text)(module, module.exports, require);
       return module.exports.seen;
     };

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script without type declarations
+// oxlint-disable-next-line typescript/no-require-imports -- a CommonJS script without type declarations
 const { rewriteFile } = require('../../scripts/fast-resolve.cjs') as { rewriteFile(file: string, source: Buffer): string | undefined };
 
 /*
@@ -16,6 +16,7 @@ function requiredWhileLoading(source: string): string[] {
   const real = Module.createRequire(FS_JS);
   const module = new Module(FS_JS);
   module.filename = FS_JS;
+  // oxlint-disable-next-line typescript/no-implied-eval -- wraps the module source as Node's loader does, on purpose
   const wrapper = new Function('exports', 'require', 'module', '__filename', '__dirname', source);
   wrapper(module.exports, (id: string) => (required.push(id), real(id)), module, FS_JS, path.dirname(FS_JS));
   return required;

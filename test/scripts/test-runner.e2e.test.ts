@@ -82,18 +82,18 @@ describe('the checks are skipped only when nothing they read changed', () => {
   it('has no key outside a git work tree, so the checks always run there', () => {
     const plain = fs.mkdtempSync(path.join(os.tmpdir(), 'no-git-'));
     expect(upToDate(`return u.treeHash(${JSON.stringify(plain)}) ?? null;`)).toBeNull();
-    expect(upToDate(`return u.inputsKey(undefined, 'eslint .') ?? null;`)).toBeNull();
+    expect(upToDate(`return u.inputsKey(undefined, 'oxlint') ?? null;`)).toBeNull();
   });
 
   it('keys each check by its command too, and trusts only a readable stamp with the same key', () => {
     const stamps = path.join(repo, 'out', 'stamps');
     const result = upToDate(`
       const dir = ${JSON.stringify(stamps)};
-      const lint = u.inputsKey('tree', 'eslint .');
+      const lint = u.inputsKey('tree', 'oxlint');
       const before = u.isUpToDate(dir, 'lint', lint);
       u.recordClean(dir, 'lint', lint);
       const after = u.isUpToDate(dir, 'lint', lint);
-      const otherCommand = u.isUpToDate(dir, 'lint', u.inputsKey('tree', 'eslint --fix .'));
+      const otherCommand = u.isUpToDate(dir, 'lint', u.inputsKey('tree', 'oxlint --fix'));
       const otherCheck = u.isUpToDate(dir, 'typecheck', lint);
       (await import('node:fs')).writeFileSync(dir + '/lint.json', '{"key":');
       const corrupt = u.isUpToDate(dir, 'lint', lint);

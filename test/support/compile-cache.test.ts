@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS helper of the TypeScript hook, without types
+// oxlint-disable-next-line typescript/no-require-imports -- a CommonJS helper of the TypeScript hook, without types
 const { cachedCompile } = require('./compile-cache.cjs') as {
   cachedCompile: (source: string, file: string, options: { dir: string; compile: (source: string, file: string) => string; salt: string }) => string;
 };

@@ -4,7 +4,7 @@ import { AppsStack } from '../../infra/stacks/apps-stack';
 import { environment } from '../config/fixtures';
 import { withCreationStacks } from './creation-stacks';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- cdktf's private module, not in its types
+// oxlint-disable-next-line typescript/no-require-imports -- cdktf's private module, not in its types
 const { captureStackTrace } = require('cdktf/lib/tokens/private/stack-trace') as { captureStackTrace: () => string[] };
 
 // The tests skip cdktf's token creation stacks as synth does (creation-stacks.ts), which must not change what is synthesized.

@@ -8,7 +8,7 @@
  * compares), only a token error's "created at" list is empty; real errors keep their stack traces.
  * CDKTF_CREATION_STACKS=1 keeps the creation stacks, for debugging such an error.
  */
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script module shared with the synth bundle, without types
+// oxlint-disable-next-line typescript/no-require-imports -- a CommonJS script module shared with the synth bundle, without types
 const { installCheapCaptures } = require('../../scripts/cheap-captures.cjs') as { installCheapCaptures: () => () => void };
 
 /** Puts the previous captures back; undefined while creation stacks are recorded. */

@@ -26,7 +26,7 @@ interface CircusEvent {
   hookType?: string;
   testName?: string;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- circus's event API is not in its package exports; this is the same module instance jest-circus uses
+// oxlint-disable-next-line typescript/no-require-imports -- circus's event API is not in its package exports; this is the same module instance jest-circus uses
 const circusState = require(path.join(path.dirname(require.resolve('jest-circus/package.json')), 'build/state.js')) as {
   addEventHandler(handler: (event: CircusEvent, state: CircusState) => void): void;
   getState(): CircusState;

@@ -35,7 +35,7 @@ function clientNodeModels(): Models {
     });
     fs.renameSync(tmp, bundle);
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle is built at run time, so it cannot be a static import
+  // oxlint-disable-next-line typescript/no-require-imports -- the bundle is built at run time, so it cannot be a static import
   return require(bundle) as Models;
 }
 
@@ -123,7 +123,7 @@ export function kubernetesProblems(manifest: { apiVersion: string; kind: string;
   if (!attributes(typeName)) return [`${where}: no Kubernetes ${SCHEMA_KUBERNETES_VERSION} schema for ${manifest.apiVersion} ${manifest.kind}`];
   const problems: string[] = [];
   unknownFields(manifest, typeName, where, problems);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module path depends on the manifest being checked
+  // oxlint-disable-next-line typescript/no-require-imports -- the module path depends on the manifest being checked
   const Model = require(`kubernetes-models/${manifest.apiVersion}`)[manifest.kind];
   try {
     new Model(manifest).validate();

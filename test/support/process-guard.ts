@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
  * tiers.test.ts checks the same statically, for code the tests do not run (a skipped test).
  */
 // The module object itself, which every importer reads its functions from (an `import * as` copy would not do).
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- see the line above
+// oxlint-disable-next-line typescript/no-require-imports -- see the line above
 const childProcess = require('node:child_process') as typeof import('node:child_process');
 const STARTERS = ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork'] as const;
 const TEST_FILE = /([^\s(]+\.test\.ts)/;

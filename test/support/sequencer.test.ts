@@ -1,4 +1,4 @@
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- jest's CommonJS sequencer module, without types
+// oxlint-disable-next-line typescript/no-require-imports -- jest's CommonJS sequencer module, without types
 const { staggered } = require('./sequencer.cjs') as {
   staggered: <T extends { duration?: number }>(order: T[], first: T, later: T[], workers: number) => T[];
 };

@@ -27,7 +27,7 @@ function loadCdktfMatchers(): Record<string, Matcher> {
     const realExpect = globals.expect;
     globals.expect = { extend: (matchers: Record<string, Matcher>) => (cdktfMatchers = matchers) };
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not when every test file starts
+      // oxlint-disable-next-line typescript/no-require-imports -- loaded on first use, not when every test file starts
       (require('cdktf/lib/testing/adapters/jest') as { setupJest: () => void }).setupJest();
     } finally {
       globals.expect = realExpect;

@@ -36,7 +36,7 @@ function runApps(dir: string, environmentsDir: string): void {
     for (const app of APPS) {
       // The apps run when loaded, as in the synth bundle; a second synth in this thread loads them again.
       delete require.cache[app];
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- see the line above
+      // oxlint-disable-next-line typescript/no-require-imports -- see the line above
       require(app);
     }
   } finally {
