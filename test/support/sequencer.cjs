@@ -20,7 +20,7 @@ const UNKNOWN_MS = 100;
  */
 function staggered(order, first, later, workers) {
   const rest = order.filter((test) => !later.includes(test));
-  const free = new Array(workers).fill(0);
+  const free = Array.from({ length: workers }, () => 0);
   let firstEnds = Infinity;
   let at = rest.length;
   for (const [index, test] of rest.entries()) {
