@@ -143,7 +143,7 @@ describe('photo-view bad requests get 4xx and never stop the server', () => {
 
 describe('photo-view request timeout', () => {
   it('answers 408 to a client that stops sending its headers', async () => {
-    const { port } = await serve({ REQUEST_TIMEOUT_MS: '300' });
+    const { port } = await serve({ REQUEST_TIMEOUT_MS: '100' });
     const slow = new RawClient(port);
     await slow.connected;
     slow.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n');
