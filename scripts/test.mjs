@@ -78,7 +78,9 @@ const started = performance.now();
 const { scripts } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const tier = options.all ? [] : ['--selectProjects', 'unit'];
 // jest's --selectProjects takes every value after it, so paths and patterns go first.
-const jestCommand = [process.execPath, path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), ...options.jest, ...tier];
+// The preload defers jest-snapshot's Babel to its first use in jest and in each worker thread (see there).
+const PRELOAD = path.join(ROOT, 'test', 'support', 'lazy-inline-snapshots.cjs');
+const jestCommand = [process.execPath, '--require', PRELOAD, path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), ...options.jest, ...tier];
 // jest first: hashing the tree for the checks' up-to-date rule then overlaps with its start.
 // Node 22+ keeps V8's compiled code of jest and its workers' modules between runs (the test loader does the
 // same for what the tests load, test/support/register-typescript.cjs, which keeps it from the processes tests start).
