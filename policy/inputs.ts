@@ -46,16 +46,43 @@ export function findInputFiles(paths: ReadonlyArray<string>): string[] {
 /** What the environment of a YAML file is read from: its name without extensions (`photo-view-dev`). */
 export const yamlUnit = (file: string) => path.basename(file).replace(/(\.k8s)?\.ya?ml$/, '');
 
+/** A YAML stream's documents, each one's value and the line it starts on, up to the first with a syntax error. */
+type YamlDocuments = Array<{ value: unknown; line: number } | { syntaxError: string }>;
+
+/**
+ * Parsed documents by text, for the last few distinct texts. Validating a base and a head output (the
+ * PR diff), or one output twice, meets the same files again; parsing is most of what reading costs.
+ * Each caller gets its own copy of the values.
+ */
+const parsedYaml = new Map<string, YamlDocuments>();
+const PARSED_YAML_KEPT = 32;
+
+function yamlDocuments(file: string, text: string): YamlDocuments {
+  let documents = parsedYaml.get(text);
+  if (!documents) {
+    const lines = new LineCounter();
+    const parsed = parseAllDocuments(text, { lineCounter: lines, prettyErrors: true });
+    if (!Array.isArray(parsed)) throw new InputError(`${file}: not a YAML stream`);
+    documents = [];
+    for (const doc of parsed) {
+      if (doc.errors.length > 0) {
+        documents.push({ syntaxError: doc.errors[0].message });
+        break;
+      }
+      documents.push({ value: doc.toJS() as unknown, line: lines.linePos(doc.contents?.range[0] ?? 0).line });
+    }
+    parsedYaml.set(text, documents);
+    if (parsedYaml.size > PARSED_YAML_KEPT) parsedYaml.delete(parsedYaml.keys().next().value as string);
+  }
+  return structuredClone(documents);
+}
+
 function readKubernetesYaml(file: string, text: string): InputFile {
-  const lines = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter: lines, prettyErrors: true });
-  if (!Array.isArray(documents)) throw new InputError(`${file}: not a YAML stream`);
   const kubernetes: InputFile['kubernetes'] = [];
-  for (const doc of documents) {
-    if (doc.errors.length > 0) throw new InputError(`${file}: YAML syntax: ${doc.errors[0].message}`);
-    const value: unknown = doc.toJS();
+  for (const document of yamlDocuments(file, text)) {
+    if ('syntaxError' in document) throw new InputError(`${file}: YAML syntax: ${document.syntaxError}`);
+    const { value, line } = document;
     if (value === null || value === undefined) continue;
-    const line = lines.linePos(doc.contents?.range[0] ?? 0).line;
     const items = isKubernetesObject(value) && value.kind.endsWith('List') && Array.isArray(value.items) ? value.items : [value];
     for (const item of items) {
       if (!isKubernetesObject(item)) throw new InputError(`${file}:${line}: not a Kubernetes object (apiVersion and kind are required)`);
