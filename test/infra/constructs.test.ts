@@ -2,10 +2,11 @@ import { Testing, TerraformStack } from '../../infra/cdktf';
 import { ContainerRegistry } from '../../infra/constructs/container-registry';
 import { ResourceGroup } from '../../infra/constructs/resource-group';
 import { OPEN_NETWORK_ACCESS } from '../../infra/constructs/service-network-access';
+import { terraformTestApp } from '../support/test-apps';
 
 /** A registry in a fresh stack; the props the test does not name are a valid Basic registry's. */
 function registry(props: Partial<ConstructorParameters<typeof ContainerRegistry>[2]>) {
-  const stack = new TerraformStack(Testing.app(), 'test');
+  const stack = new TerraformStack(terraformTestApp(), 'test');
   const resourceGroup = new ResourceGroup(stack, 'Rg', { name: 'rg-test', location: 'westeurope' });
   new ContainerRegistry(stack, 'Registry', {
     resourceGroup,

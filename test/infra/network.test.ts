@@ -4,6 +4,7 @@ import { PlatformStack } from '../../infra/stacks/platform-stack';
 import { environment, ENVIRONMENT_NAMES } from '../config/fixtures';
 import { azurermProblems } from '../support/azurerm-schema';
 import { only, synthPlatform } from './synth';
+import { terraformTestApp } from '../support/test-apps';
 
 type Json = ReturnType<typeof synthPlatform>['json'];
 const all = (json: Json, type: string): any[] => Object.values(json.resource[type] ?? {});
@@ -305,7 +306,7 @@ describe('the apps stack in every API server access mode', () => {
     ['private with a private endpoint', environment('prod', { network: { apiServer: { vnetIntegration: false } } })],
   ];
   it.each(modes)('%s: host and CA from the cluster data source, Entra ID tokens from kubelogin', (_mode, env) => {
-    const app = Testing.app();
+    const app = terraformTestApp();
     const platform = new PlatformStack(app, { environment: env });
     const json = JSON.parse(Testing.synth(new AppsStack(app, { environment: env, platform }), true));
     expect(json.provider.kubernetes[0]).toMatchObject({

@@ -5,9 +5,10 @@ import { PlatformStack } from '../../infra/stacks/platform-stack';
 import { AppsStack } from '../../infra/stacks/apps-stack';
 import { LOCAL_STATE_DIR } from '../../infra/stacks/state-backend';
 import { environment, ENVIRONMENT_NAMES } from '../config/fixtures';
+import { terraformTestApp } from '../support/test-apps';
 
 function backends(mode: 'remote' | 'local') {
-  const app = Testing.app();
+  const app = terraformTestApp();
   return ENVIRONMENT_NAMES.flatMap((name) => {
     const env = environment(name);
     const platform = new PlatformStack(app, { environment: env, stateBackend: mode });
@@ -40,7 +41,7 @@ describe('state across subscriptions: one state account, one container per envir
   });
 
   it('takes a container name from the environment file when one is set', () => {
-    const stack = new PlatformStack(Testing.app(), { environment: environment('dev', { state: { containerName: 'tfstate' } }) });
+    const stack = new PlatformStack(terraformTestApp(), { environment: environment('dev', { state: { containerName: 'tfstate' } }) });
     expect(JSON.parse(Testing.synth(stack)).terraform.backend.azurerm.container_name).toBe('tfstate');
   });
 });

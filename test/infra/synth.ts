@@ -1,4 +1,5 @@
 import { Testing } from '../../infra/cdktf';
+import { terraformTestApp } from '../support/test-apps';
 import type { EnvironmentConfig } from '../../config';
 import { PlatformStack } from '../../infra/stacks/platform-stack';
 import { AppsStack } from '../../infra/stacks/apps-stack';
@@ -14,7 +15,7 @@ import { memoize } from '../support/memo';
 type PlatformJson = { resource: Record<string, Record<string, any>>; [k: string]: any };
 
 const platformStack = memoize((environment: EnvironmentConfig) => {
-  const stack = new PlatformStack(Testing.app(), { environment });
+  const stack = new PlatformStack(terraformTestApp(), { environment });
   return { stack, text: Testing.synth(stack, true) };
 });
 
@@ -50,7 +51,7 @@ type AppsProps = Partial<ConstructorParameters<typeof AppsStack>[1]>;
 
 // The apps stack holds the photo-view chart: its inputs are part of the key. `inputs` is only part of the key.
 const appsStack = memoize((env: EnvironmentConfig, props: AppsProps, _inputs: ReturnType<typeof chartInputs>) => {
-  const app = Testing.app();
+  const app = terraformTestApp();
   const platform = new PlatformStack(app, { environment: env });
   const stack = new AppsStack(app, { environment: env, platform, ...props });
   return { stack, platform, text: Testing.synth(stack, true) };

