@@ -48,5 +48,9 @@ describe('strict Kubernetes validation', () => {
     expect(kubernetesProblems({ apiVersion: 'v1', kind: 'Gadget', metadata: { name: 'g' } })).toEqual([
       'Gadget/g: no Kubernetes 1.36 schema for v1 Gadget',
     ]);
+    // Known to client-node (Kubernetes 1.36), not to kubernetes-models 4.5 (no resource.k8s.io group).
+    expect(kubernetesProblems({ apiVersion: 'resource.k8s.io/v1', kind: 'DeviceClass', metadata: { name: 'd' }, spec: {} } as never)).toEqual([
+      'DeviceClass/d: no kubernetes-models schema for resource.k8s.io/v1 DeviceClass',
+    ]);
   });
 });
