@@ -18,11 +18,12 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as vm from 'node:vm';
 import cheapCaptures from './cheap-captures.cjs';
+import skipPrepare from './skip-prepare.cjs';
 
 export const CACHE_DIR = '.build/cache';
 const THIS_FILE = fileURLToPath(import.meta.url);
 /** Build code besides this file: what it does to the bundle is part of the key. */
-const BUILD_FILES = [THIS_FILE, fileURLToPath(new URL('./fast-resolve.cjs', import.meta.url))];
+const BUILD_FILES = [THIS_FILE, ...['./fast-resolve.cjs', './skip-prepare.cjs'].map((file) => fileURLToPath(new URL(file, import.meta.url)))];
 /** Files besides the sources whose content decides what a bundle is (missing ones count as missing). */
 const PROJECT_INPUTS = ['package.json', 'package-lock.json', 'node_modules/.package-lock.json', 'tsconfig.json', 'node_modules/esbuild/package.json'];
 /** Entries kept per set of entry points; older ones are removed when a new one is built. */
@@ -328,11 +329,29 @@ export function loadBundle(entry, root) {
   // The bundle's bytes and its code cache are not needed once compiled: ~8 MB less at the peak of the run.
   entry.code = undefined;
   codeCache.data = undefined;
-  const module = { exports: {} };
-  script.runInThisContext().call(module.exports, module.exports, createRequire(path.join(root, 'package.json')), module, entry.file, entry.dir);
+  const instantiate = () => {
+    const module = { exports: {} };
+    script.runInThisContext().call(module.exports, module.exports, createRequire(path.join(root, 'package.json')), module, entry.file, entry.dir);
+    return module.exports;
+  };
+  let entries = instantiate();
+  // cdktf's prepare pass is skipped (skip-prepare.cjs, fast-resolve.cjs) until an app needs it: then that
+  // app runs again, with the pass, in a fresh instance of the bundle (the first one holds its half-done app),
+  // and so does everything after it.
+  let prepare = false;
+  const runOnce = (name) => cheapCaptures.withCheapCaptures(() => (prepare ? entries[name]() : skipPrepare.withoutPrepare(() => entries[name]())));
   return {
     // Token and construct stack captures made cheap while it runs (cheap-captures.cjs).
-    run: (name) => cheapCaptures.withCheapCaptures(() => module.exports[name]()),
+    run(name) {
+      try {
+        return runOnce(name);
+      } catch (error) {
+        if (prepare || !skipPrepare.needsPrepare(error)) throw error;
+        prepare = true;
+        entries = instantiate();
+        return runOnce(name);
+      }
+    },
     saveCodeCache() {
       if (!codeCache.rejectedOrMissing && !script.cachedDataRejected) return;
       // Created after the runs, so it holds every function the synth compiled, not only the top level.

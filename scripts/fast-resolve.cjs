@@ -1,4 +1,4 @@
-// Faster, equivalent internals for the CDK bundle: an esbuild plugin that rewrites two files of cdktf
+// Faster, equivalent internals for the CDK bundle: an esbuild plugin that rewrites four files of cdktf
 // 0.21.0 as they are bundled (CDKTF is archived: they never change again), and one helper of esbuild's
 // own output (rewriteBundle, applied by scripts/bundle.mjs).
 //
@@ -11,6 +11,15 @@
 //
 // private/fs.js loads `archiver` (zip streams, ~40 modules) when cdktf is loaded, for zipping assets,
 // which this project has none of: the rewrite loads it on the first call instead.
+//
+// app.js and tfExpression.js: before writing any stack, App.synth() resolves every element of every stack
+// once more ("prepare") for one purpose: a Reference to another stack's attribute found there becomes an
+// output of that stack and a remote-state lookup in this one. The rewrite skips that pass (~13% of a synth)
+// when the caller asks for it (scripts/skip-prepare.cjs, used by scripts/bundle.mjs) and the stack keeps
+// cdktf's own prepareStack(); only the backend check it starts with is kept. A Reference that the synth pass then finds
+// pointing at another stack is exactly what prepare would have handled: it throws UNPREPARED, and the caller
+// runs the app again, in a fresh instance of the bundle, with the pass. Without the flag (the tests), cdktf
+// runs as published.
 //
 // The output is the same byte for byte (npm run synth is compared against the unpatched library and the
 // plain esbuild helper in test/scripts/). Only the exact file an edit was written for is rewritten (checked
@@ -78,6 +87,34 @@ const REWRITES = [
     edits: [['const archiver = require("archiver");\n', 'const archiver = (...args) => require("archiver")(...args);\n', 1]],
   },
 ];
+
+const { SKIP_PREPARE, UNPREPARED } = require('./skip-prepare.cjs');
+const flag = `globalThis[Symbol.for("${SKIP_PREPARE}")]`;
+
+REWRITES.push(
+  {
+    file: /[\\/]node_modules[\\/]cdktf[\\/]lib[\\/]app\.js$/,
+    sha256: '994f2f235080531319715282cd991d9c503dbd584dc5670f206b817f644f5a4b',
+    edits: [
+      [
+        '        stacks.forEach((stack) => stack.prepareStack());\n',
+        `        stacks.forEach((stack) => (${flag} && stack.prepareStack === terraform_stack_1.TerraformStack.prototype.prepareStack ? stack.ensureBackendExists() : stack.prepareStack()));\n`,
+        1,
+      ],
+    ],
+  },
+  {
+    file: /[\\/]node_modules[\\/]cdktf[\\/]lib[\\/]tfExpression\.js$/,
+    sha256: 'f2d91f5ec82388cfe1bcfc92fc16cc1f7175559c555c7fe0ccb79ecef4dd11e2',
+    edits: [
+      [
+        '        // If this is a cross stack reference we will resolve to a reference within this stack.\n',
+        `        if (${flag} && !context.preparing && this.originStack && this.originStack !== resolutionStack && !this.crossStackIdentifier[stackName]) throw Object.assign(new Error("cdktf: a cross-stack reference needs the prepare pass"), { [Symbol.for("${UNPREPARED}")]: true });\n`,
+        1,
+      ],
+    ],
+  },
+);
 
 /** The rewritten source of a library file, or undefined when it is not a file (and version) the edits were written for. */
 function rewriteFile(file, source) {

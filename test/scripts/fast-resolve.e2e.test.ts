@@ -3,6 +3,7 @@ import { isAscii } from 'node:buffer';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ROOT, sharedSynth } from '../support/shared-synth';
 // oxlint-disable-next-line typescript/no-require-imports -- a CommonJS script without type declarations
 const { rewriteResolve, rewriteBundle } = require('../../scripts/fast-resolve.cjs') as {
@@ -182,4 +183,39 @@ describe("the bundle's rewrite of cdktf's resolve()", () => {
       expect(fs.readFileSync(path.join(outdir, file), 'utf8')).toBe(fs.readFileSync(path.join(shared.outdir, file), 'utf8'));
     fs.rmSync(outdir, { recursive: true, force: true });
   }, 120_000);
+});
+
+/*
+ * The bundle skips cdktf's prepare pass (scripts/skip-prepare.cjs) and runs an app again with it when the app
+ * has a cross-stack reference: what it writes is what the unpatched library writes.
+ */
+const RUN_BUNDLE = `
+import { bundleFor, runBundle } from ${JSON.stringify(pathToFileURL(path.join(ROOT, 'scripts/bundle.mjs')).href)};
+runBundle(await bundleFor(${JSON.stringify(ROOT)}, ['test/scripts/fixtures/cross-stack-main.ts']), ${JSON.stringify(ROOT)});
+`;
+
+describe("the bundle's answer to an app that needs cdktf's prepare pass", () => {
+  it('writes a cross-stack reference (output and remote state) byte for byte as the unpatched library', () => {
+    const run = (plain: boolean) => {
+      const outdir = fs.mkdtempSync(path.join(os.tmpdir(), plain ? 'cross-plain-' : 'cross-bundle-'));
+      const result = spawnSync(process.execPath, ['--input-type=module', '-e', RUN_BUNDLE], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, CDKTF_OUTDIR: outdir, ...(plain ? { SYNTH_PLAIN_CDKTF: '1' } : {}) },
+      });
+      expect(result.stderr.replace(/^bundling .*\n/gm, '')).toBe('');
+      expect(result.status).toBe(0);
+      return outdir;
+    };
+    const [bundled, plain] = [run(false), run(true)];
+    const files = (dir: string) =>
+      fs
+        .readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+        .sort();
+    expect(files(bundled)).toEqual(files(plain));
+    for (const file of files(plain)) expect(fs.readFileSync(path.join(bundled, file), 'utf8')).toBe(fs.readFileSync(path.join(plain, file), 'utf8'));
+    expect(fs.readFileSync(path.join(bundled, 'stacks/consumer/cdk.tf.json'), 'utf8')).toContain('cross-stack-reference-input-origin');
+  }, 60_000);
 });
