@@ -16,9 +16,10 @@ const shared = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   runner: 'jest-light-runner',
-  // TypeScript for the test files (see register-typescript.cjs); jest's own transform for globalSetup.
+  // TypeScript for the test files (see register-typescript.cjs). jest itself loads only CommonJS
+  // (globalSetup, the sequencer), so it needs no transform (and loads none: not even babel-jest's default).
   setupFiles: ['<rootDir>/test/support/register-typescript.cjs'],
-  transform: { '\\.ts$': '<rootDir>/test/support/esbuild-transform.cjs' },
+  transform: {},
   setupFilesAfterEnv: ['<rootDir>/test/support/jest-compat.ts', '<rootDir>/test/support/setup.ts'],
 };
 
@@ -29,8 +30,8 @@ module.exports = {
     { ...shared, displayName: 'e2e', testMatch: ['**/*.e2e.test.ts'] },
   ],
   // One temporary folder per run (TMPDIR for the workers and the processes they start), removed at the end.
-  globalSetup: '<rootDir>/test/support/global-setup.ts',
-  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  globalSetup: '<rootDir>/test/support/global-setup.cjs',
+  globalTeardown: '<rootDir>/test/support/global-teardown.cjs',
   // Slowest first, and test files that share a once-per-run folder not side by side (see there).
   testSequencer: '<rootDir>/test/support/sequencer.cjs',
   // Synthesis is CPU-bound; two workers match the 2-core machines this runs on.

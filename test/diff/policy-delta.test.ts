@@ -22,7 +22,7 @@ const side = (out: string) => ({ out, environmentsDir: ENVIRONMENTS });
 
 /** A copy of the shared output whose staging Service asks Azure for a public load balancer. */
 function headWithPublicStagingService(): string {
-  // In the run's own TMPDIR, which globalTeardown removes (test/support/temp-dir.ts).
+  // In the run's own TMPDIR, which globalTeardown removes (test/support/temp-dir.cjs).
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'policy-delta-'));
   fs.cpSync(synth.outdir, out, { recursive: true });
   const file = path.join(out, 'dist', 'photo-view-staging.k8s.yaml');

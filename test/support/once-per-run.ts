@@ -7,7 +7,7 @@ import { memoKey } from './memo';
 /*
  * A folder made once per jest run and shared by every worker thread that asks for it with the same input
  * (the in-process synth output, the e2e tier's `npm run synth`): the first caller makes it, the others use
- * it. It lives in the run's TMPDIR (temp-dir.ts), so nothing is reused across runs.
+ * it. It lives in the run's TMPDIR (temp-dir.cjs), so nothing is reused across runs.
  * - The first caller claims the input (an atomic mkdir), makes the folder under a temporary name and
  *   renames it into place whole; a later caller that finds it uses it, one that comes while it is being
  *   made waits for it. A caller that finds the maker failed, or waits longer than `waitMs`, makes its own.

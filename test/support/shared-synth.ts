@@ -6,7 +6,7 @@ import { oncePerRunAsync } from './once-per-run';
 /*
  * `npm run synth` (scripts/synth.mjs) into a temporary folder, once per jest run, shared by every e2e test
  * file that reads its output (synth, pr-comment, policy/project, synth-output). The first file to ask runs
- * it; the others wait for its result (once-per-run.ts). The folder is in the run's TMPDIR (see temp-dir.ts),
+ * it; the others wait for its result (once-per-run.ts). The folder is in the run's TMPDIR (see temp-dir.cjs),
  * so nothing is reused across runs. Unit tests start no processes: they read test/support/synth-output.ts instead.
  */
 export const ROOT = path.resolve(__dirname, '../..');

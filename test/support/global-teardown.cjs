@@ -1,0 +1,2 @@
+// jest globalTeardown (see temp-dir.cjs).
+module.exports = require('./temp-dir.cjs').teardown;

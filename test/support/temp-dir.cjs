@@ -1,0 +1,22 @@
+// Jest globalSetup/globalTeardown (CommonJS, so that jest loads no transform for them): every temporary
+// folder of a test run (the tests' own, cdktf's and cdk8s's Testing outdirs, those of the synth processes the
+// tests start) goes into one folder per run, removed at the end. Workers and child processes inherit TMPDIR,
+// and os.tmpdir() reads it on each call.
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const VARIABLE = 'AKS_ENVIRONMENTS_TEST_TMPDIR';
+
+function setup() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-environments-test-'));
+  process.env[VARIABLE] = dir;
+  process.env.TMPDIR = dir;
+}
+
+function teardown() {
+  const dir = process.env[VARIABLE];
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+module.exports = { setup, teardown };
