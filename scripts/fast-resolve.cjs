@@ -14,12 +14,12 @@
 //
 // app.js and tfExpression.js: before writing any stack, App.synth() resolves every element of every stack
 // once more ("prepare") for one purpose: a Reference to another stack's attribute found there becomes an
-// output of that stack and a remote-state lookup in this one. The rewrite skips that pass (~13% of a synth)
-// when the caller asks for it (scripts/skip-prepare.cjs, used by scripts/bundle.mjs) and the stack keeps
-// cdktf's own prepareStack(); only the backend check it starts with is kept. A Reference that the synth pass then finds
-// pointing at another stack is exactly what prepare would have handled: it throws UNPREPARED, and the caller
-// runs the app again, in a fresh instance of the bundle, with the pass. Without the flag (the tests), cdktf
-// runs as published.
+// output of that stack and a remote-state lookup in this one. The rewrite skips that pass (about 8% of a
+// synth's CPU) when the caller asks for it (scripts/skip-prepare.cjs, used by scripts/bundle.mjs) and the
+// stack keeps cdktf's own prepareStack(); only the backend check it starts with is kept. A Reference that
+// the synth pass then finds pointing at another stack is exactly what prepare would have handled: it throws
+// UNPREPARED, and the caller runs the app again, in a fresh instance of the bundle, with the pass. Without
+// the switch (the tests, unless they set it), cdktf runs as published.
 //
 // The output is the same byte for byte (npm run synth is compared against the unpatched library and the
 // plain esbuild helper in test/scripts/). Only the exact file an edit was written for is rewritten (checked
@@ -28,6 +28,7 @@
 // so they exercise what synth runs.
 const { createHash } = require('node:crypto');
 const fs = require('node:fs');
+const { SKIP_PREPARE, UNPREPARED } = require('./skip-prepare.cjs');
 
 const RESOLVE_SHA256 = '08c4dba33a40b05fd4f4c1957bd4102695c1b30df595bbb1ad1fb95fdc4a0382';
 
@@ -72,6 +73,9 @@ const EDITS = [
   ],
 ];
 
+/** What the rewrites of app.js and tfExpression.js read: whether the caller asked to skip the prepare pass. */
+const SKIPPING = `globalThis[Symbol.for("${SKIP_PREPARE}")]`;
+
 /** A library file and the edits made to it. */
 const REWRITES = [
   {
@@ -86,19 +90,13 @@ const REWRITES = [
     // Only called (runArchive), never read otherwise: a function that loads it on its first call is the same.
     edits: [['const archiver = require("archiver");\n', 'const archiver = (...args) => require("archiver")(...args);\n', 1]],
   },
-];
-
-const { SKIP_PREPARE, UNPREPARED } = require('./skip-prepare.cjs');
-const flag = `globalThis[Symbol.for("${SKIP_PREPARE}")]`;
-
-REWRITES.push(
   {
     file: /[\\/]node_modules[\\/]cdktf[\\/]lib[\\/]app\.js$/,
     sha256: '994f2f235080531319715282cd991d9c503dbd584dc5670f206b817f644f5a4b',
     edits: [
       [
         '        stacks.forEach((stack) => stack.prepareStack());\n',
-        `        stacks.forEach((stack) => (${flag} && stack.prepareStack === terraform_stack_1.TerraformStack.prototype.prepareStack ? stack.ensureBackendExists() : stack.prepareStack()));\n`,
+        `        stacks.forEach((stack) => (${SKIPPING} && stack.prepareStack === terraform_stack_1.TerraformStack.prototype.prepareStack ? stack.ensureBackendExists() : stack.prepareStack()));\n`,
         1,
       ],
     ],
@@ -109,12 +107,12 @@ REWRITES.push(
     edits: [
       [
         '        // If this is a cross stack reference we will resolve to a reference within this stack.\n',
-        `        if (${flag} && !context.preparing && this.originStack && this.originStack !== resolutionStack && !this.crossStackIdentifier[stackName]) throw Object.assign(new Error("cdktf: a cross-stack reference needs the prepare pass"), { [Symbol.for("${UNPREPARED}")]: true });\n`,
+        `        if (${SKIPPING} && !context.preparing && this.originStack && this.originStack !== resolutionStack && !this.crossStackIdentifier[stackName]) throw Object.assign(new Error("cdktf: a cross-stack reference needs the prepare pass"), { [Symbol.for("${UNPREPARED}")]: true });\n`,
         1,
       ],
     ],
   },
-);
+];
 
 /** The rewritten source of a library file, or undefined when it is not a file (and version) the edits were written for. */
 function rewriteFile(file, source) {
