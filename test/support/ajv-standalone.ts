@@ -25,6 +25,7 @@ const versionOf = (pkg: string) =>
  */
 export function standaloneValidator(name: string, schema: object, makeAjv: () => Ajv): ValidateFunction {
   const salt = `ajv ${versionOf('ajv')} ajv-formats ${versionOf('ajv-formats')} ${makeAjv}`;
+  // The name the module goes by (stack traces, the cache key); its code is kept by compile-cache.cjs, not here.
   const file = path.join(ROOT, '.build', 'ajv', `${name}.cjs`);
   const code = cachedCompile(JSON.stringify(schema), file, {
     salt,
