@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from './zod';
-import { environmentSchema, type EnvironmentConfig } from './schema';
+import { readParsed, storeParsed, type ParsedFile } from './parse-cache';
+import { environmentSchema, type EnvironmentConfig, type SchemaOutput } from './schema';
 import { configWarnings, crossFieldProblems, placeholderIdWarnings, type ConfigProblem } from './validate';
 
 /** Environment names come from file names and end up in every resource name. */
@@ -38,22 +39,32 @@ function valueAt(input: unknown, keys: ReadonlyArray<PropertyKey>): unknown {
 
 /** Validates one environment's raw data; `file` is only used in messages. */
 export function parseEnvironment(name: string, input: unknown, file: string): EnvironmentConfig {
-  const result = environmentSchema.safeParse(input);
-  const where = { file, environment: name };
+  return checkedEnvironment(name, schemaOutput(name, input, file), file);
+}
+
+/** What the schema makes of an environment's raw data, or a ConfigError naming every problem. */
+function schemaOutput(name: string, input: unknown, file: string): SchemaOutput {
+  const result = environmentSchema().safeParse(input);
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map((issue) => ({
-        ...where,
+        file,
+        environment: name,
         path: issue.path.join('.'),
         value: issue.code === 'unrecognized_keys' ? undefined : valueAt(input, issue.path),
         message: issue.message,
       })),
     );
   }
-  const env: EnvironmentConfig = { ...result.data, name };
+  return result.data;
+}
+
+/** The environment from the schema's output, after the checks across fields (some read the clock, so they run on every load). */
+function checkedEnvironment(name: string, data: SchemaOutput, file: string): EnvironmentConfig {
+  const env: EnvironmentConfig = { ...data, name };
   const problems = crossFieldProblems(env);
   if (problems.length > 0) {
-    throw new ConfigError(problems.map((p) => ({ ...where, ...p, value: valueAt(env, p.path.split('.')) })));
+    throw new ConfigError(problems.map((p) => ({ file, environment: name, ...p, value: valueAt(env, p.path.split('.')) })));
   }
   return env;
 }
@@ -95,7 +106,7 @@ function firstInvalidUtf8(bytes: Buffer): number {
  * Environment files already parsed in this process, by path and content: one synth runs the infra and
  * workloads apps and the policy gate in one process, and each loads every file.
  */
-const parsed = new Map<string, { readonly bytes: Buffer; readonly env: EnvironmentConfig; readonly doc: Document; readonly lines: LineCounter }>();
+const parsed = new Map<string, { readonly bytes: Buffer; readonly env: EnvironmentConfig; readonly listLines: ParsedFile['listLines'] }>();
 
 /** Reads and validates one `environments/<name>.yaml`. */
 export function loadEnvironmentFile(file: string): EnvironmentConfig {
@@ -127,21 +138,48 @@ export function loadEnvironmentFile(file: string): EnvironmentConfig {
   const known = parsed.get(key);
   // A copy, so no app can change what another one reads.
   if (known?.bytes.equals(bytes)) return structuredClone(known.env);
+  const kept = readParsed(bytes);
+  const { data, listLines } = kept ?? parseFile(file, environment, bytes);
+  const env = checkedEnvironment(environment, data as SchemaOutput, file);
+  if (!kept) storeParsed(bytes, { data, listLines });
+  parsed.set(key, { bytes, env: structuredClone(env), listLines });
+  return env;
+}
+
+/** Parses an environment file's YAML and checks it against the schema. */
+function parseFile(file: string, environment: string, bytes: Buffer): ParsedFile {
   const lines = new LineCounter();
   const doc = parseDocument(readUtf8(file, environment, bytes), { prettyErrors: true, uniqueKeys: true, lineCounter: lines });
   if (doc.errors.length > 0) {
     throw new ConfigError(doc.errors.map((e) => ({ file, environment, path: '', message: `YAML syntax: ${e.message}` })));
   }
-  let data: unknown;
+  let input: unknown;
   try {
-    data = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+    input = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
   } catch (error) {
     if (!(error instanceof ReferenceError)) throw error;
-    throw problem(`YAML aliases (*name) expand to more than ${MAX_YAML_ALIASES} copies; write the values out instead (${error.message})`);
+    throw new ConfigError([
+      {
+        file,
+        environment,
+        path: '',
+        message: `YAML aliases (*name) expand to more than ${MAX_YAML_ALIASES} copies; write the values out instead (${error.message})`,
+      },
+    ]);
   }
-  const env = parseEnvironment(environment, data, file);
-  parsed.set(key, { bytes, env: structuredClone(env), doc, lines });
-  return env;
+  return { data: schemaOutput(environment, input, file), listLines: topLevelListLines(doc, lines) };
+}
+
+/** Line of each entry of each top-level list of a parsed file. */
+function topLevelListLines(doc: Document, lines: LineCounter): Record<string, number[]> {
+  const found: Record<string, number[]> = {};
+  if (!isMap(doc.contents)) return found;
+  for (const pair of doc.contents.items) {
+    if (isScalar(pair.key) && typeof pair.key.value === 'string' && isSeq(pair.value)) {
+      found[pair.key.value] = pair.value.items.map((item) => lines.linePos((item as { range?: [number] }).range?.[0] ?? 0).line);
+    }
+  }
+  return found;
 }
 
 /**
@@ -151,11 +189,9 @@ export function loadEnvironmentFile(file: string): EnvironmentConfig {
 export function listEntryLines(file: string, key: string): number[] {
   const bytes = fs.readFileSync(file);
   const memo = parsed.get(`${path.resolve(file)}\0${ENVIRONMENT_FILE.exec(path.basename(file))?.[1]}`);
-  const known = memo?.bytes.equals(bytes) ? memo : undefined;
-  const lines = known?.lines ?? new LineCounter();
-  const doc = known?.doc ?? parseDocument(bytes.toString('utf8'), { lineCounter: lines });
-  const list = isMap(doc.contents) ? doc.contents.get(key, true) : undefined;
-  return isSeq(list) ? list.items.map((item) => lines.linePos((item as { range?: [number] }).range?.[0] ?? 0).line) : [];
+  if (memo?.bytes.equals(bytes)) return [...(memo.listLines[key] ?? [])];
+  const lines = new LineCounter();
+  return topLevelListLines(parseDocument(bytes.toString('utf8'), { lineCounter: lines }), lines)[key] ?? [];
 }
 
 /** What `loadEnvironments` reads, and how strictly. */

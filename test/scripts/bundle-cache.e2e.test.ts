@@ -143,6 +143,19 @@ describe('bundle cache', () => {
     expect(codeCaches()).toContain(replaced[0]);
   });
 
+  it('names a folder of the entry for checked environment files (config/parse-cache.ts) while the app runs, and only then', () => {
+    const root = project();
+    fs.writeFileSync(path.join(root, 'src/main.ts'), 'console.log(process.env.SYNTH_PARSE_CACHE_DIR);\n');
+    const runner = `${RUNNER}\nconsole.log(process.env.SYNTH_PARSE_CACHE_DIR);`;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', runner], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, SYNTH_PARSE_CACHE_DIR: 'set-by-hand' },
+    });
+    // A folder named by hand is not used (it could hold what other code made), and is back after the run.
+    expect(result.stdout.split('\n')).toEqual([path.join(root, '.build/cache', entries(root)[0], 'parsed-environments'), 'set-by-hand', '']);
+  });
+
   it('prints a failure with its location in the TypeScript source', () => {
     const root = project();
     fs.writeFileSync(
