@@ -1,6 +1,7 @@
 // Faster, equivalent internals for the CDK bundle: an esbuild plugin that rewrites four files of cdktf
-// 0.21.0 as they are bundled (CDKTF is archived: they never change again), and one helper of esbuild's
-// own output (rewriteBundle, applied by scripts/bundle.mjs).
+// 0.21.0 as they are bundled (CDKTF is archived: they never change again) and cdk8s's yaml.js (its
+// manifests printed by scripts/fast-yaml.cjs), and one helper of esbuild's own output (rewriteBundle,
+// applied by scripts/bundle.mjs).
 //
 // resolve.js: cdktf resolves every element of a stack three times per synth (prepareStack, the element,
 // the merged stack), and for every key and value of every object it allocates two contexts, copies the
@@ -28,6 +29,7 @@
 // so they exercise what synth runs.
 const { createHash } = require('node:crypto');
 const fs = require('node:fs');
+const path = require('node:path');
 const { SKIP_PREPARE, UNPREPARED } = require('./skip-prepare.cjs');
 
 const RESOLVE_SHA256 = '08c4dba33a40b05fd4f4c1957bd4102695c1b30df595bbb1ad1fb95fdc4a0382';
@@ -76,6 +78,10 @@ const EDITS = [
 /** What the rewrites of app.js and tfExpression.js read: whether the caller asked to skip the prepare pass. */
 const SKIPPING = `globalThis[Symbol.for("${SKIP_PREPARE}")]`;
 
+/** The manifest printer (scripts/fast-yaml.cjs), where cdk8s's yaml.js requires it from. */
+const FAST_YAML = JSON.stringify(path.join(__dirname, 'fast-yaml.cjs'));
+const CDK8S_STRINGIFY = 'YAML.stringify(r, { keepUndefined: true, lineWidth: 0, version: yamlSchemaVersion })';
+
 /** A library file and the edits made to it. */
 const REWRITES = [
   {
@@ -110,6 +116,16 @@ const REWRITES = [
         `        if (${SKIPPING} && !context.preparing && this.originStack && this.originStack !== resolutionStack && !this.crossStackIdentifier[stackName]) throw Object.assign(new Error("cdktf: a cross-stack reference needs the prepare pass"), { [Symbol.for("${UNPREPARED}")]: true });\n`,
         1,
       ],
+    ],
+  },
+  {
+    // cdk8s's Yaml.stringify, which App.synth() writes every manifest with: the same text, printed directly
+    // where fast-yaml.cjs can (it says when it cannot, and the library prints that object).
+    file: /[\\/]node_modules[\\/]cdk8s[\\/]lib[\\/]yaml\.js$/,
+    sha256: '78977507bda8691cbce0cb121c79f39b25baed3ab9ef5976737e309082576657',
+    edits: [
+      ['const YAML = __importStar(require("yaml"));\n', `const YAML = __importStar(require("yaml")); const fastYaml_1 = require(${FAST_YAML});\n`, 1],
+      [CDK8S_STRINGIFY, `(fastYaml_1.stringifyBlockYaml(YAML, r) ?? ${CDK8S_STRINGIFY})`, 1],
     ],
   },
 ];
