@@ -1,6 +1,6 @@
 // Faster, equivalent internals for the CDK bundle: an esbuild plugin that rewrites four files of cdktf
-// 0.21.0 as they are bundled (CDKTF is archived: they never change again) and cdk8s's yaml.js (its
-// manifests printed by scripts/fast-yaml.cjs), and one helper of esbuild's own output (rewriteBundle,
+// 0.21.0 as they are bundled (CDKTF is archived: they never change again), two more for its JSON printer
+// (scripts/stable-json.cjs) and cdk8s's yaml.js (its manifests printed by scripts/fast-yaml.cjs), and one helper of esbuild's own output (rewriteBundle,
 // applied by scripts/bundle.mjs).
 //
 // resolve.js: cdktf resolves every element of a stack three times per synth (prepareStack, the element,
@@ -81,6 +81,9 @@ const SKIPPING = `globalThis[Symbol.for("${SKIP_PREPARE}")]`;
 /** The manifest printer (scripts/fast-yaml.cjs), where cdk8s's yaml.js requires it from. */
 const FAST_YAML = JSON.stringify(path.join(__dirname, 'fast-yaml.cjs'));
 const CDK8S_STRINGIFY = 'YAML.stringify(r, { keepUndefined: true, lineWidth: 0, version: yamlSchemaVersion })';
+/** cdktf's JSON printer, and the same text printed directly (scripts/stable-json.cjs). */
+const STABLE_STRINGIFY = 'const stringify = require("json-stable-stringify");\n';
+const FAST_STABLE_STRINGIFY = `const stringify = require(${JSON.stringify(path.join(__dirname, 'stable-json.cjs'))}).stableStringifyLike(require("json-stable-stringify"));\n`;
 
 /** A library file and the edits made to it. */
 const REWRITES = [
@@ -117,6 +120,17 @@ const REWRITES = [
         1,
       ],
     ],
+  },
+  {
+    // The stack files (cdk.tf.json) and the manifest cdktf writes.
+    file: /[\\/]node_modules[\\/]cdktf[\\/]lib[\\/]synthesize[\\/]synthesizer\.js$/,
+    sha256: 'ad59b8ceaded27e911abb010567bc0aa60f75ce46a8740d285c3451cf3fad30c',
+    edits: [[STABLE_STRINGIFY, FAST_STABLE_STRINGIFY, 1]],
+  },
+  {
+    file: /[\\/]node_modules[\\/]cdktf[\\/]lib[\\/]manifest\.js$/,
+    sha256: 'ab260e948116c6dac7669bab8d79b13d84232a8466d6e8f5dc74805b0b56e600',
+    edits: [[STABLE_STRINGIFY, FAST_STABLE_STRINGIFY, 1]],
   },
   {
     // cdk8s's Yaml.stringify, which App.synth() writes every manifest with: the same text, printed directly
