@@ -8,7 +8,9 @@
 // options, joins the path so far into a string and runs three regular expressions - about a third of the
 // synth time. Most values are leaves that resolve to themselves: strings without token markers, booleans
 // and integers. The rewrite returns those as they are, exactly when the original would (see isPlainLeaf),
-// and joins the path only for an error message. Anything else takes the original path.
+// copies objects and arrays made only of them in one walk (plainCopy: a manifest, and the merged stack,
+// which is all resolved by then), and joins the path only for an error message. Anything else takes the
+// original path.
 //
 // private/fs.js loads `archiver` (zip streams, ~40 modules) when cdktf is loaded, for zipping assets,
 // which this project has none of: the rewrite loads it on the first call instead.
@@ -50,11 +52,40 @@ const HELPER = [
 ].join(' ');
 
 /**
+ * A copy of a plain object or array whose every key and leaf is a plain leaf (see above), at any depth:
+ * what `resolve` makes of it (a new object for each, keys and values as they are, in the same order), in
+ * one walk instead of two contexts per key. Anything else in it (a token, an undefined value to drop, a
+ * float, a Date, an instance of a class, a hole) makes it NOT_PLAIN, and `resolve` takes its own path.
+ * Objects found not plain are remembered (MIXED), so that path does not walk them again at each level.
+ */
+const PLAIN_COPY = [
+  'const NOT_PLAIN = Symbol("not plain"); const MIXED = new WeakSet();',
+  'function plainCopy(x, depth) {',
+  'if (depth >= 200 || MIXED.has(x)) return NOT_PLAIN;',
+  'const proto = Object.getPrototypeOf(x);',
+  'if (proto === Array.prototype) { const copy = [];',
+  'for (let i = 0; i < x.length; i++) { const v = i in x ? plainValue(x[i], depth + 1) : NOT_PLAIN;',
+  'if (v === NOT_PLAIN) { MIXED.add(x); return NOT_PLAIN; } copy.push(v); } return copy; }',
+  'if (proto !== Object.prototype || (x._children !== undefined && x._metadata !== undefined)) return NOT_PLAIN;',
+  'const copy = {};',
+  'for (const key of Object.keys(x)) { const v = isPlainLeaf(key, depth) ? plainValue(x[key], depth + 1) : NOT_PLAIN;',
+  'if (v === NOT_PLAIN) { MIXED.add(x); return NOT_PLAIN; } copy[key] = v; } return copy; }',
+  'function plainValue(v, depth) { if (v === null) return null;',
+  'if (typeof v === "object") return plainCopy(v, depth); return isPlainLeaf(v, depth) ? v : NOT_PLAIN; }',
+].join(' ');
+
+/**
  * [original, replacement]: each must occur exactly as often as given, or nothing is rewritten. No edit
  * adds or removes a line, so the library's own source map still gives the right lines in a stack trace.
  */
 const EDITS = [
-  ['const tokenMap = token_map_1.TokenMap.instance();\n', `const tokenMap = token_map_1.TokenMap.instance(); ${HELPER}\n`, 1],
+  ['const tokenMap = token_map_1.TokenMap.instance();\n', `const tokenMap = token_map_1.TokenMap.instance(); ${HELPER} ${PLAIN_COPY}\n`, 1],
+  // Objects and arrays: a plain one is copied in one walk.
+  [
+    '    if (Array.isArray(obj)) {\n',
+    '    const plain = plainCopy(obj, prefix.length); if (plain !== NOT_PLAIN) return plain; if (Array.isArray(obj)) {\n',
+    1,
+  ],
   // The path is only for error messages: joined when one is thrown.
   ['    const pathName = "/" + prefix.join("/");\n', '\n', 1],
   ['(pathName', '("/" + prefix.join("/")', 4],

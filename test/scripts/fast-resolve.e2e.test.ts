@@ -51,11 +51,31 @@ const values = [
   { numberMapToken: Token.NUMBER_MAP_TOKEN_VALUE },
   ['String Map Token Value'],
   deep,
+  // Whole plain trees (copied in one walk), and trees with something else somewhere inside.
+  { tree: { list: [{ name: 'x', ports: [80, 443], on: true, none: null }], empty: {}, nothing: [] }, again: ['a', ['b', ['c']]] },
+  { plain: { a: 1 }, inner: { deeper: [{ x: 'y' }, Token.asString(Token.asAny('literal'))] } },
+  { inner: { dropped: undefined, kept: 1 }, list: [[undefined, 2]], float: { half: 0.5 }, holes: [1, , 3] },
+  { when: { date: new Date(0) }, instance: { of: new (class Shape { constructor() { this.sides = 3; } })() } },
+  { looksLikeAConstruct: { _children: {}, _metadata: [] } },
+  (() => {
+    const shared = { k: 1, list: [1] };
+    return { shared, again: shared, inList: [shared] };
+  })(),
 ];
 const scope = new TerraformStack(new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'fast-resolve-')) }), 'stack');
+/** Whether a result holds an object or array of the input itself (resolve returns new ones). */
+const objects = (x, into = new Set()) => {
+  if (x !== null && typeof x === 'object' && !into.has(x)) {
+    into.add(x);
+    for (const v of Object.values(x)) objects(v, into);
+  }
+  return into;
+};
+const sharesWithInput = (result, input) => [...objects(result)].some((o) => objects(input).has(o));
 const outcome = (resolve, value) => {
   try {
-    return { value: resolve(value, { scope, prefix: [], resolver: new DefaultTokenResolver(new StringConcat()), preparing: false }) };
+    const result = resolve(value, { scope, prefix: [], resolver: new DefaultTokenResolver(new StringConcat()), preparing: false });
+    return { value: result, sharesWithInput: sharesWithInput(result, value) };
   } catch (error) {
     return { error: error.message };
   }
@@ -149,10 +169,12 @@ describe("the bundle's rewrite of cdktf's resolve()", () => {
     const run = spawnSync(process.execPath, ['-e', COMPARE, rewritten], { cwd: ROOT, encoding: 'utf8' });
     expect(run.stderr).toBe('');
     const outcomes = JSON.parse(run.stdout) as Array<{ original: unknown; rewritten: unknown }>;
-    expect(outcomes.length).toBe(9);
+    expect(outcomes.length).toBe(15);
     for (const { original, rewritten: result } of outcomes) expect(result).toEqual(original);
-    // The values reach both branches: refusals (map-token values, depth) and results.
-    expect(outcomes.filter((o) => 'error' in (o.original as object))).toHaveLength(5);
+    // The values reach both branches: refusals (map-token values, depth, a construct) and results, in new
+    // objects (but for the Date, which resolve returns as it is).
+    expect(outcomes.filter((o) => 'error' in (o.original as object))).toHaveLength(6);
+    expect(outcomes.filter((o) => (o.original as { sharesWithInput?: boolean }).sharesWithInput === true)).toHaveLength(1);
   });
 
   it('leaves any other version of the file alone', () => {

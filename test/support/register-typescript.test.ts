@@ -25,5 +25,6 @@ describe('the test loader', () => {
   it("loads cdktf's resolve() with the rewrite the synth bundle carries", () => {
     expect(fs.readFileSync(require.resolve('cdktf/lib/tokens/private/resolve'), 'utf8')).not.toContain('isPlainLeaf'); // the published file
     expect(String(resolve)).toContain('isPlainLeaf');
+    expect(String(resolve)).toContain('plainCopy(obj, prefix.length)');
   });
 });
