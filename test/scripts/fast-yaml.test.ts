@@ -186,10 +186,10 @@ describe('the manifest printer (scripts/fast-yaml.cjs)', () => {
     return Object.fromEntries(Array.from({ length: size }, () => [next() < 0.5 ? pick(KEYS) : pick(STRINGS), generate(next, depth + 1)]));
   }
 
-  it('prints 1,500 generated objects with tricky strings as the library does, or leaves them to it', () => {
+  it('prints 800 generated objects with tricky strings as the library does, or leaves them to it', () => {
     const next = random(20261123);
     let printed = 0;
-    for (let i = 0; i < 1500; i++) {
+    for (let i = 0; i < 800; i++) {
       const value = { kind: 'Generated', [KEYS[i % KEYS.length]]: generate(next, 0), spec: generate(next, 0) };
       const text = fast(value);
       if (text === undefined) continue;
@@ -197,6 +197,6 @@ describe('the manifest printer (scripts/fast-yaml.cjs)', () => {
       if (text !== library(value)) expect({ value, text }).toEqual({ value, text: library(value) });
     }
     // Most of them go the fast way, so the comparison covers the printer, not only its refusals.
-    expect(printed).toBeGreaterThan(1000);
+    expect(printed).toBeGreaterThan(500);
   });
 });
