@@ -77,6 +77,13 @@ progress('synth, cold: the build cache is cleared before each run (esbuild bundl
 rows.push(measure('npm run synth, cold (no build cache)', npm, synthArgs(path.join(tmp, 'cold')), { runs: 2, before: clearBuildCache }));
 progress('synth, warm: what an edit-free run costs (6 stacks + 3 manifest sets)');
 rows.push(measure('npm run synth, warm (6 stacks + 3 manifest sets)', npm, synthArgs(path.join(tmp, 'warm')), { runs: 7 }));
+// What of that the project does not control: npm, Node's start and the script's own start (no synth).
+progress('npm run synth -- --help: npm, Node and the script starting, no synth');
+rows.push(measure('npm run synth -- --help (npm + Node start, no synth)', npm, ['run', '-s', 'synth', '--', '--help'], { runs: 7 }));
+// The synth command itself, as package.json runs it, without npm in front.
+const synthCommand = JSON.parse(fs.readFileSync('package.json', 'utf8')).scripts.synth.split(' ');
+progress(`${synthCommand.join(' ')}, warm: the same synth without npm`);
+rows.push(measure('synth command alone, warm (no npm)', process.execPath, [...synthCommand.slice(1), '--outdir', path.join(tmp, 'direct')], { runs: 7 }));
 progress('synth, 30 environments (60 stacks + 30 manifest sets), warm');
 rows.push(
   measure('npm run synth, 30 environments, warm', npm, synthArgs(path.join(tmp, 'thirty')), {
