@@ -83,7 +83,9 @@ rows.push(measure('npm run synth -- --help (npm + Node start, no synth)', npm, [
 // The synth command itself, as package.json runs it, without npm in front.
 const synthCommand = JSON.parse(fs.readFileSync('package.json', 'utf8')).scripts.synth.split(' ');
 progress(`${synthCommand.join(' ')}, warm: the same synth without npm`);
-rows.push(measure('synth command alone, warm (no npm)', process.execPath, [...synthCommand.slice(1), '--outdir', path.join(tmp, 'direct')], { runs: 7 }));
+rows.push(
+  measure('synth command alone, warm (no npm)', process.execPath, [...synthCommand.slice(1), '--outdir', path.join(tmp, 'direct')], { runs: 7 }),
+);
 progress('synth, 30 environments (60 stacks + 30 manifest sets), warm');
 rows.push(
   measure('npm run synth, 30 environments, warm', npm, synthArgs(path.join(tmp, 'thirty')), {
