@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
-import { z } from './zod';
 import { readParsed, storeParsed, type ParsedFile } from './parse-cache';
 import { environmentSchema, type EnvironmentConfig, type SchemaOutput } from './schema';
 import { configWarnings, crossFieldProblems, placeholderIdWarnings, type ConfigProblem } from './validate';
@@ -272,7 +271,7 @@ export function loadEnvironments(dir: string, options: LoadOptions = {}): Enviro
   return envs;
 }
 
-const strictFlag = z.enum(['0', '1', 'false', 'true'], { error: "SYNTH_STRICT must be '1' or 'true' (or '0' / 'false')" });
+const STRICT_VALUES = ['0', '1', 'false', 'true'];
 
 /**
  * The environments an app synthesizes, as the process environment says: ENVIRONMENTS_DIR (default
@@ -280,11 +279,13 @@ const strictFlag = z.enum(['0', '1', 'false', 'true'], { error: "SYNTH_STRICT mu
  * SYNTH_STRICT (set by `--strict`). Shared by the infra and workloads apps.
  */
 export function loadEnvironmentsFromProcess(env: NodeJS.ProcessEnv = process.env): EnvironmentConfig[] {
-  const strict = strictFlag.safeParse(env.SYNTH_STRICT ?? '0');
-  if (!strict.success) throw new InputError(`SYNTH_STRICT='${env.SYNTH_STRICT}' is not allowed; ${strict.error.issues[0].message}`);
+  const strict = env.SYNTH_STRICT ?? '0';
+  if (!STRICT_VALUES.includes(strict)) {
+    throw new InputError(`SYNTH_STRICT='${strict}' is not allowed; SYNTH_STRICT must be '1' or 'true' (or '0' / 'false')`);
+  }
   return loadEnvironments(env.ENVIRONMENTS_DIR ?? 'environments', {
     only: env.SYNTH_ENVIRONMENTS ? env.SYNTH_ENVIRONMENTS.split(',').filter(Boolean) : undefined,
-    strict: strict.data === '1' || strict.data === 'true',
+    strict: strict === '1' || strict === 'true',
   });
 }
 
@@ -297,10 +298,9 @@ export function enumVariable<const T extends readonly [string, ...string[]]>(
 ): T[number] {
   const value = env[name];
   if (value === undefined) return fallback;
-  const parsed = z.enum(allowed).safeParse(value);
-  if (!parsed.success) {
+  if (!allowed.includes(value)) {
     const others = allowed.filter((a) => a !== fallback).map((a) => `'${a}'`);
     throw new InputError(`${name}='${value}' is not allowed; use '${fallback}' (default) or ${others.join(' or ')}`);
   }
-  return parsed.data;
+  return value;
 }

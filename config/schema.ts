@@ -1,4 +1,5 @@
-import { z } from './zod';
+import type { z } from 'zod';
+import { zod } from './zod';
 import { AZURE_REGIONS, parseVmSize, type VmSize } from './azure-facts';
 import { parseImageVersion } from './image';
 import { parseCidr, parseIpv4 } from './address-plan';
@@ -25,6 +26,7 @@ export const DNS_ZONE_ID =
 
 /** The schema of an environment file: built on first use, see environmentSchema(). */
 function defineEnvironmentSchema() {
+  const z = zod();
   /** A strict object whose error for a typo lists the keys that are allowed. */
   function strict<T extends z.ZodRawShape>(shape: T) {
     return z.strictObject(shape, {

@@ -1,0 +1,42 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/*
+ * What the parse cache (config/parse-cache.ts) saves a synth: a process whose environment files were all
+ * checked by an earlier one loads no zod and builds no schema. Each run is a new Node process, as each
+ * `npm run synth` is; the files are the shipped ones.
+ */
+const ROOT = path.resolve(__dirname, '../..');
+const LOAD = `
+const { loadEnvironments } = require('./config');
+const names = loadEnvironments('environments', { warn: () => undefined }).map((e) => e.name);
+const zodLoaded = Object.keys(require.cache).some((file) => /[\\\\/]node_modules[\\\\/]zod[\\\\/]/.test(file));
+process.stdout.write(JSON.stringify({ names, zodLoaded }));
+`;
+
+function load(cacheDir: string) {
+  const run = spawnSync(process.execPath, ['--require', './test/support/register-typescript.cjs', '-e', LOAD], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, SYNTH_PARSE_CACHE_DIR: cacheDir },
+  });
+  expect(run.stderr).toBe('');
+  return JSON.parse(run.stdout) as { names: string[]; zodLoaded: boolean };
+}
+
+describe('a synth after one that checked the same environment files', () => {
+  it('loads no zod and builds no schema', () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parse-cache-'));
+    try {
+      const first = load(cacheDir);
+      expect(first.zodLoaded).toBe(true);
+      expect(first.names.length).toBeGreaterThanOrEqual(3);
+      expect(fs.readdirSync(cacheDir)).toHaveLength(first.names.length);
+      expect(load(cacheDir)).toEqual({ names: first.names, zodLoaded: false });
+    } finally {
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+});
