@@ -68,12 +68,17 @@ function checkedEnvironment(name: string, data: SchemaOutput, file: string): Env
   return env;
 }
 
+/** A problem with an environment file as a whole (no field). */
+function fileProblem(file: string, environment: string, message: string): ConfigError {
+  return new ConfigError([{ file, environment, path: '', message }]);
+}
+
 /**
  * The text of a file that must be UTF-8. A UTF-16 file or a stray byte (a Latin-1 'é' from an old
  * editor) is refused with where it is, instead of silently becoming U+FFFD; the content is never printed.
  */
 function readUtf8(file: string, environment: string, bytes: Buffer): string {
-  const problem = (message: string) => new ConfigError([{ file, environment, path: '', message }]);
+  const problem = (message: string) => fileProblem(file, environment, message);
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff) || bytes.includes(0)) {
     throw problem('the file is UTF-16 (or binary), not UTF-8 text; save it as UTF-8');
   }
@@ -122,7 +127,7 @@ export function loadEnvironmentFile(file: string): EnvironmentConfig {
     ]);
   }
   const environment = match[1];
-  const problem = (message: string) => new ConfigError([{ file, environment, path: '', message }]);
+  const problem = (message: string) => fileProblem(file, environment, message);
   const stat = fs.statSync(file, { throwIfNoEntry: false });
   if (!stat) {
     const link = fs.lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()
@@ -157,14 +162,11 @@ function parseFile(file: string, environment: string, bytes: Buffer): ParsedFile
     input = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
   } catch (error) {
     if (!(error instanceof ReferenceError)) throw error;
-    throw new ConfigError([
-      {
-        file,
-        environment,
-        path: '',
-        message: `YAML aliases (*name) expand to more than ${MAX_YAML_ALIASES} copies; write the values out instead (${error.message})`,
-      },
-    ]);
+    throw fileProblem(
+      file,
+      environment,
+      `YAML aliases (*name) expand to more than ${MAX_YAML_ALIASES} copies; write the values out instead (${error.message})`,
+    );
   }
   return { data: schemaOutput(environment, input, file), listLines: topLevelListLines(doc, lines) };
 }
