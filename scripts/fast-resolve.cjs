@@ -1,7 +1,8 @@
-// Faster, equivalent internals for the CDK bundle: an esbuild plugin that rewrites four files of cdktf
-// 0.21.0 as they are bundled (CDKTF is archived: they never change again), two more for its JSON printer
-// (scripts/stable-json.cjs) and cdk8s's yaml.js (its manifests printed by scripts/fast-yaml.cjs), and one helper of esbuild's own output (rewriteBundle,
-// applied by scripts/bundle.mjs).
+// Faster, equivalent internals for the CDK bundle: an esbuild plugin that rewrites files of cdktf 0.21.0
+// as they are bundled (CDKTF is archived: they never change again) - resolve.js, private/fs.js, app.js,
+// tfExpression.js, validate-binary-version.js and the three users of its JSON printer (now
+// scripts/stable-json.cjs) - and cdk8s's yaml.js (its manifests printed by scripts/fast-yaml.cjs), and one
+// helper of esbuild's own output (rewriteBundle, applied by scripts/bundle.mjs).
 //
 // resolve.js: cdktf resolves every element of a stack three times per synth (prepareStack, the element,
 // the merged stack), and for every key and value of every object it allocates two contexts, copies the
@@ -13,7 +14,8 @@
 // original path.
 //
 // private/fs.js loads `archiver` (zip streams, ~40 modules) when cdktf is loaded, for zipping assets,
-// which this project has none of: the rewrite loads it on the first call instead.
+// which this project has none of: the rewrite loads it on the first call instead. The same for `semver`
+// in validations/validate-binary-version.js (a construct checking a binary's version).
 //
 // app.js and tfExpression.js: before writing any stack, App.synth() resolves every element of every stack
 // once more ("prepare") for one purpose: a Reference to another stack's attribute found there becomes an
@@ -114,7 +116,7 @@ const FAST_YAML = JSON.stringify(path.join(__dirname, 'fast-yaml.cjs'));
 const CDK8S_STRINGIFY = 'YAML.stringify(r, { keepUndefined: true, lineWidth: 0, version: yamlSchemaVersion })';
 /** cdktf's JSON printer, and the same text printed directly (scripts/stable-json.cjs). */
 const STABLE_STRINGIFY = 'const stringify = require("json-stable-stringify");\n';
-const FAST_STABLE_STRINGIFY = `const stringify = require(${JSON.stringify(path.join(__dirname, 'stable-json.cjs'))}).stableStringifyLike(require("json-stable-stringify"));\n`;
+const FAST_STABLE_STRINGIFY = `const stringify = require(${JSON.stringify(path.join(__dirname, 'stable-json.cjs'))}).stableStringifyLike(() => require("json-stable-stringify"));\n`;
 
 /** A library file and the edits made to it. */
 const REWRITES = [
@@ -157,6 +159,18 @@ const REWRITES = [
     file: /[\\/]node_modules[\\/]cdktf[\\/]lib[\\/]synthesize[\\/]synthesizer\.js$/,
     sha256: 'ad59b8ceaded27e911abb010567bc0aa60f75ce46a8740d285c3451cf3fad30c',
     edits: [[STABLE_STRINGIFY, FAST_STABLE_STRINGIFY, 1]],
+  },
+  {
+    // Testing.synth() prints with it too (and the package's dependencies load with cdktf through it).
+    file: /[\\/]node_modules[\\/]cdktf[\\/]lib[\\/]testing[\\/]index\.js$/,
+    sha256: 'f19a1d1b3344beda890bee56ca1d4460fae72ab31e5c390597d45c374e9606f5',
+    edits: [[STABLE_STRINGIFY, FAST_STABLE_STRINGIFY, 1]],
+  },
+  {
+    // semver (about 40 modules) loads with cdktf for one call, made only when a construct checks a binary's version.
+    file: /[\\/]node_modules[\\/]cdktf[\\/]lib[\\/]validations[\\/]validate-binary-version\.js$/,
+    sha256: 'bc00400e8f097a1262908868dbea31805bce2006b16a1e7fef5062a2641284e6',
+    edits: [['const semver = require("semver");\n', 'const semver = { satisfies: (...args) => require("semver").satisfies(...args) };\n', 1]],
   },
   {
     file: /[\\/]node_modules[\\/]cdktf[\\/]lib[\\/]manifest\.js$/,

@@ -2,18 +2,18 @@
 // `{ space: 2 }`: keys sorted, two-space indentation, and empty objects and arrays printed open
 // ("{\n  }"). That package goes through call-bind wrappers for every join, sort and indexOf, builds each
 // indentation string character by character, and looks for cycles in an array. This prints the same text
-// directly; any other options go to the package. Swapped in by the bundle's rewrite of cdktf's
+// directly; any other options go to the package, loaded then. Swapped in by the bundle's rewrite of cdktf's
 // synthesizer.js and manifest.js (scripts/fast-resolve.cjs); test/scripts/stable-json.test.ts compares the
 // two on every shipped stack and on generated values.
 'use strict';
 
 const SPACE = '  ';
 
-/** `require('json-stable-stringify')` as cdktf calls it, given the package itself for other options. */
-function stableStringifyLike(original) {
+/** `require('json-stable-stringify')` as cdktf calls it, given a function that loads the package for other options. */
+function stableStringifyLike(loadOriginal) {
   return function stableStringify(value, options) {
     if (options === null || typeof options !== 'object' || Object.keys(options).length !== 1 || options.space !== 2) {
-      return original(value, options);
+      return loadOriginal()(value, options);
     }
     const indents = ['\n'];
     const indent = (level) => (indents[level] ??= `${indent(level - 1)}${SPACE}`);
