@@ -75,6 +75,7 @@ const ENCODED_TOKEN = /(\$\{TfToken\[[^\]]+\]\})/;
 /** Terraform reads `${` and `%{` in strings as templates; manifest text must stay literal. References are left alone. */
 export function escapeTemplates(value: unknown): unknown {
   if (typeof value === 'string') {
+    if (!value.includes('{')) return value; // most strings: no template, no reference
     return value
       .split(ENCODED_TOKEN)
       .map((part, i) => (i % 2 === 1 ? part : part.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{')))

@@ -132,6 +132,12 @@ describe('apps stack options', () => {
     const { manifests } = synthApps(environment('dev', { app: { settings: { GREETING: 'Hello ${USER} %{x}' } } }));
     expect(manifests.find((m) => m.manifest.kind === 'ConfigMap')?.manifest.data.GREETING).toBe('Hello $${USER} %%{x}');
     expect(escapeTemplates({ a: ['${b}'] })).toEqual({ a: ['$${b}'] });
+    expect(escapeTemplates({ plain: 'x', braces: 'a{b}$', both: '${a}%{b}', n: 1 })).toEqual({
+      plain: 'x',
+      braces: 'a{b}$',
+      both: '$${a}%%{b}',
+      n: 1,
+    });
   });
 
   it('fails the synth when a workload check fails', () => {
