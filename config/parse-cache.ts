@@ -10,13 +10,17 @@ import { deserialize, serialize } from 'node:v8';
  * top-level lists. Checks that read the clock (crossFieldProblems) still run on every load.
  *
  * Only a bundled synth uses it: scripts/bundle.mjs names the folder, inside the bundle's own cache entry,
- * while an app runs. That entry's name is a hash of all of the code, so a kept result never outlives the
+ * while an app runs (see PARSE_CACHE_GLOBAL). That entry's name is a hash of all of the code, so a kept result never outlives the
  * code that made it. Each file holds a SHA-256 of its content and is written under a temporary name and
  * renamed: a damaged file is parsed again, never trusted, and concurrent runs see a whole file or none.
  */
 
-/** The folder, when a bundled synth runs (set by scripts/bundle.mjs around each app). Unset: nothing is kept. */
-export const PARSE_CACHE_VARIABLE = 'SYNTH_PARSE_CACHE_DIR';
+/**
+ * Where the folder is named: `globalThis[Symbol.for(PARSE_CACHE_GLOBAL)]`, set by scripts/bundle.mjs around
+ * each app of a bundled synth (a global, not an environment variable: nobody names one by hand, no child
+ * process inherits it). Unset: nothing is kept.
+ */
+export const PARSE_CACHE_GLOBAL = 'aks-environments.parse-cache-dir';
 
 /** Files kept per bundle: each edit of an environment file adds one. */
 const KEEP_FILES = 64;
@@ -34,8 +38,8 @@ export interface ParsedFile {
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest();
 
 function cacheFile(bytes: Uint8Array): string | undefined {
-  const dir = process.env[PARSE_CACHE_VARIABLE];
-  if (!dir) return undefined;
+  const dir = (globalThis as Record<symbol, unknown>)[Symbol.for(PARSE_CACHE_GLOBAL)];
+  if (typeof dir !== 'string' || dir === '') return undefined;
   // V8's version too: the serialization format is V8's.
   const key = createHash('sha256').update(`${process.versions.v8}\0`).update(bytes).digest('hex').slice(0, 32);
   return path.join(dir, `${key}.bin`);

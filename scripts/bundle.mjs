@@ -10,7 +10,7 @@
 // version, this file and scripts/fast-resolve.cjs (the build options and rewrites). Entries and the index are written to a temporary name and
 // renamed into place, so concurrent runs never see half an entry; an entry whose bundle does not match its
 // hash is rebuilt, not trusted. An entry also holds the environment files its apps checked
-// (config/parse-cache.ts), in a folder handed to them while they run.
+// (config/parse-cache.ts), in a folder named to them (a global) while they run.
 import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -30,9 +30,9 @@ const PROJECT_INPUTS = ['package.json', 'package-lock.json', 'node_modules/.pack
 /** Entries kept per set of entry points; older ones are removed when a new one is built. */
 const KEEP_ENTRIES = 3;
 const BUNDLE = 'bundle.cjs';
-/** Folder of an entry where config/parse-cache.ts keeps checked environment files, and the variable that names it there. */
+/** Folder of an entry where config/parse-cache.ts keeps checked environment files, and the global that names it there. */
 const PARSE_CACHE_FOLDER = 'parsed-environments';
-const PARSE_CACHE_VARIABLE = 'SYNTH_PARSE_CACHE_DIR';
+const PARSE_CACHE_GLOBAL = 'aks-environments.parse-cache-dir';
 
 const sha256 = (data) => createHash('sha256').update(data).digest('hex');
 
@@ -344,7 +344,9 @@ export function loadBundle(entry, root) {
   // and so does everything after it.
   let prepare = false;
   const synthesize = (name) => cheapCaptures.withCheapCaptures(() => (prepare ? entries[name]() : skipPrepare.withoutPrepare(() => entries[name]())));
-  const runOnce = (name) => withParseCache(path.join(entry.dir, PARSE_CACHE_FOLDER), () => synthesize(name));
+  // Checked environment files are kept in a folder of the entry (config/parse-cache.ts): its name is a hash
+  // of all of the code, so nothing kept there outlives the code that made it. Only while an app runs.
+  const runOnce = (name) => skipPrepare.withGlobal(PARSE_CACHE_GLOBAL, path.join(entry.dir, PARSE_CACHE_FOLDER), () => synthesize(name));
   return {
     // Token and construct stack captures made cheap while it runs (cheap-captures.cjs).
     run(name) {
@@ -372,22 +374,6 @@ export function loadBundle(entry, root) {
       }
     },
   };
-}
-
-/**
- * Runs `fn` with config/parse-cache.ts keeping checked environment files in `dir`, a folder of the bundle's
- * entry: the entry's name is a hash of all of the code, so nothing kept there outlives the code that made it.
- * Only while an app runs: a test process that loads a bundle does not hand the folder to its other tests.
- */
-function withParseCache(dir, fn) {
-  const before = process.env[PARSE_CACHE_VARIABLE];
-  process.env[PARSE_CACHE_VARIABLE] = dir;
-  try {
-    return fn();
-  } finally {
-    if (before === undefined) delete process.env[PARSE_CACHE_VARIABLE];
-    else process.env[PARSE_CACHE_VARIABLE] = before;
-  }
 }
 
 /** Runs entries of a CDK bundle in order (by default all of them). */

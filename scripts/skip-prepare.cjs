@@ -8,11 +8,15 @@ const UNPREPARED = 'aks-environments.cdktf-unprepared';
 /** Whether an error says that the app needs cdktf's prepare pass. */
 const needsPrepare = (error) => Boolean(error && typeof error === 'object' && error[Symbol.for(UNPREPARED)]);
 
-/** Runs `fn` with the prepare pass skipped (where the rewritten library can skip it). */
-function withoutPrepare(fn) {
-  const key = Symbol.for(SKIP_PREPARE);
+/**
+ * Runs `fn` with `globalThis[Symbol.for(name)]` set to `value`, as it was again afterwards. How the bundle
+ * hands a run-time switch to code inside it: unlike an environment variable, nobody sets it by hand and no
+ * child process inherits it.
+ */
+function withGlobal(name, value, fn) {
+  const key = Symbol.for(name);
   const before = globalThis[key];
-  globalThis[key] = true;
+  globalThis[key] = value;
   try {
     return fn();
   } finally {
@@ -20,4 +24,7 @@ function withoutPrepare(fn) {
   }
 }
 
-module.exports = { SKIP_PREPARE, UNPREPARED, needsPrepare, withoutPrepare };
+/** Runs `fn` with the prepare pass skipped (where the rewritten library can skip it). */
+const withoutPrepare = (fn) => withGlobal(SKIP_PREPARE, true, fn);
+
+module.exports = { SKIP_PREPARE, UNPREPARED, needsPrepare, withGlobal, withoutPrepare };

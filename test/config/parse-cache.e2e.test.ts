@@ -10,6 +10,7 @@ import * as path from 'node:path';
  */
 const ROOT = path.resolve(__dirname, '../..');
 const LOAD = `
+globalThis[Symbol.for('aks-environments.parse-cache-dir')] = process.argv[1];
 const { loadEnvironments } = require('./config');
 const names = loadEnvironments('environments', { warn: () => undefined }).map((e) => e.name);
 const zodLoaded = Object.keys(require.cache).some((file) => /[\\\\/]node_modules[\\\\/]zod[\\\\/]/.test(file));
@@ -17,10 +18,10 @@ process.stdout.write(JSON.stringify({ names, zodLoaded }));
 `;
 
 function load(cacheDir: string) {
-  const run = spawnSync(process.execPath, ['--require', './test/support/register-typescript.cjs', '-e', LOAD], {
+  // The folder as scripts/bundle.mjs names it for a bundled app.
+  const run = spawnSync(process.execPath, ['--require', './test/support/register-typescript.cjs', '-e', LOAD, cacheDir], {
     cwd: ROOT,
     encoding: 'utf8',
-    env: { ...process.env, SYNTH_PARSE_CACHE_DIR: cacheDir },
   });
   expect(run.stderr).toBe('');
   return JSON.parse(run.stdout) as { names: string[]; zodLoaded: boolean };

@@ -2,8 +2,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { listEntryLines, loadEnvironmentFile } from '../../config';
-import { PARSE_CACHE_VARIABLE, readParsed, storeParsed, type ParsedFile } from '../../config/parse-cache';
+import { PARSE_CACHE_GLOBAL, readParsed, storeParsed, type ParsedFile } from '../../config/parse-cache';
 import { configErrorOf, ENVIRONMENT_NAMES, ENVIRONMENTS_DIR } from './fixtures';
+// oxlint-disable-next-line typescript/no-require-imports -- the CommonJS helper scripts/bundle.mjs names the folder with
+const { withGlobal } = require('../../scripts/skip-prepare.cjs') as { withGlobal<T>(name: string, value: unknown, fn: () => T): T };
 
 /*
  * Environment files checked in an earlier run (config/parse-cache.ts). Within one process loads are memoized
@@ -21,18 +23,12 @@ function copyOf(name: string, edit: (text: string) => string = (t) => t, as = 'q
   return file;
 }
 
+const CACHE_KEY = Symbol.for(PARSE_CACHE_GLOBAL);
 let dirs = 0;
 /** Runs `fn` with a new cache folder named, as scripts/bundle.mjs names one while an app runs. */
 function withCacheFolder<T>(fn: (dir: string) => T): T {
   const dir = path.join(TMP, `cache-${dirs++}`);
-  const before = process.env[PARSE_CACHE_VARIABLE];
-  process.env[PARSE_CACHE_VARIABLE] = dir;
-  try {
-    return fn(dir);
-  } finally {
-    if (before === undefined) delete process.env[PARSE_CACHE_VARIABLE];
-    else process.env[PARSE_CACHE_VARIABLE] = before;
-  }
+  return withGlobal(PARSE_CACHE_GLOBAL, dir, () => fn(dir));
 }
 
 const keptFiles = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir) : []);
@@ -127,7 +123,7 @@ describe('environment files checked in an earlier run', () => {
   });
 
   it('keeps nothing when no folder is named (tests, ts-node): only a bundled synth names one', () => {
-    expect(process.env[PARSE_CACHE_VARIABLE]).toBeUndefined();
+    expect((globalThis as Record<symbol, unknown>)[CACHE_KEY]).toBeUndefined();
     const file = copyOf('dev');
     loadEnvironmentFile(file);
     storeParsed(bytesOf(file), { data: {}, listLines: {} });

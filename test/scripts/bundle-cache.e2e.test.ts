@@ -145,15 +145,16 @@ describe('bundle cache', () => {
 
   it('names a folder of the entry for checked environment files (config/parse-cache.ts) while the app runs, and only then', () => {
     const root = project();
-    fs.writeFileSync(path.join(root, 'src/main.ts'), 'console.log(process.env.SYNTH_PARSE_CACHE_DIR);\n');
-    const runner = `${RUNNER}\nconsole.log(process.env.SYNTH_PARSE_CACHE_DIR);`;
+    const named = "String(globalThis[Symbol.for('aks-environments.parse-cache-dir')])";
+    fs.writeFileSync(path.join(root, 'src/main.ts'), `console.log(${named});\n`);
+    const runner = `${RUNNER}\nconsole.log(${named});`;
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', runner], {
       cwd: root,
       encoding: 'utf8',
       env: { ...process.env, SYNTH_PARSE_CACHE_DIR: 'set-by-hand' },
     });
-    // A folder named by hand is not used (it could hold what other code made), and is back after the run.
-    expect(result.stdout.split('\n')).toEqual([path.join(root, '.build/cache', entries(root)[0], 'parsed-environments'), 'set-by-hand', '']);
+    // Nothing a user sets (a variable of a likely name, say) names it, and none outlives the run.
+    expect(result.stdout.split('\n')).toEqual([path.join(root, '.build/cache', entries(root)[0], 'parsed-environments'), 'undefined', '']);
   });
 
   it('prints a failure with its location in the TypeScript source', () => {
