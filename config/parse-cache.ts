@@ -10,8 +10,8 @@ import { deserialize, serialize } from 'node:v8';
  * top-level lists. Checks that read the clock (crossFieldProblems) still run on every load.
  *
  * Only a bundled synth uses it: scripts/bundle.mjs names the folder, inside the bundle's own cache entry,
- * while an app runs (see PARSE_CACHE_GLOBAL). That entry's name is a hash of all of the code, so a kept result never outlives the
- * code that made it. Each file holds a SHA-256 of its content and is written under a temporary name and
+ * while an app runs (see PARSE_CACHE_GLOBAL). That entry's name is a hash of all of the code, so a kept
+ * result never outlives the code that made it. Each file holds a SHA-256 of its content and is written under a temporary name and
  * renamed: a damaged file is parsed again, never trusted, and concurrent runs see a whole file or none.
  */
 
