@@ -2,6 +2,7 @@
  * Facts about Azure that the config is validated against. Kept as data so that a new region or
  * VM family is a one-line change.
  */
+import { closeVmSizes, VM_SIZES } from './vm-sizes';
 
 /** Azure regions we allow, with the short code used in names and whether they offer availability zones. */
 export const AZURE_REGIONS: Readonly<Record<string, { readonly short: string; readonly zones: boolean }>> = {
@@ -45,18 +46,18 @@ export const AZURE_REGIONS: Readonly<Record<string, { readonly short: string; re
 };
 
 /**
- * VM families we allow for node pools, with memory per vCPU. The vCPU count is read from the size name
- * (`Standard_D4ds_v5` is 4 vCPUs of the D family); an `l` in the features means the low-memory variant.
+ * VM families we allow for node pools. Each allowed size, with its vCPUs, memory and local disks, is listed in
+ * config/vm-sizes.ts; a name of another family is refused before that list is looked at.
  * @see https://learn.microsoft.com/azure/virtual-machines/vm-naming-conventions
  */
-export const VM_FAMILIES: Readonly<Record<string, { readonly memoryGiBPerVcpu: number; readonly description: string }>> = {
-  D: { memoryGiBPerVcpu: 4, description: 'general purpose' },
-  E: { memoryGiBPerVcpu: 8, description: 'memory optimized' },
-  F: { memoryGiBPerVcpu: 2, description: 'compute optimized' },
-  L: { memoryGiBPerVcpu: 8, description: 'storage optimized' },
+export const VM_FAMILIES: Readonly<Record<string, { readonly description: string }>> = {
+  D: { description: 'general purpose' },
+  E: { description: 'memory optimized' },
+  F: { description: 'compute optimized' },
+  L: { description: 'storage optimized' },
 };
 
-const VM_SIZE_PATTERN = /^Standard_([A-Z]+)(\d+)(?:-\d+)?([a-z]*)_v(\d+)$/;
+export const VM_SIZE_PATTERN = /^Standard_([A-Z]+)(\d+)(?:-\d+)?([a-z]*)_v(\d+)$/;
 
 /** A VM size as the config holds it: its name and what it provides to Kubernetes, before AKS reservations. */
 export interface VmSize {
@@ -65,22 +66,27 @@ export interface VmSize {
   readonly family: string;
   readonly vcpus: number;
   readonly memoryGiB: number;
+  /** Local temp (resource) disk in GiB, 0 when the size has none. */
+  readonly tempDiskGiB: number;
+  /** Cache disk in GiB, where the size's series documents one. */
+  readonly cacheDiskGiB?: number;
 }
 
-/** Parses a VM size name; returns a reason string when the name or its family is not allowed. */
+/** Parses a VM size name and looks it up in config/vm-sizes.ts; returns a reason string when the size is not allowed. */
 export function parseVmSize(name: string): VmSize | string {
   const match = VM_SIZE_PATTERN.exec(name);
   if (!match) {
     return `must look like Standard_<family><vCPUs><features>_v<version>, e.g. Standard_D4ds_v5`;
   }
-  const [, family, vcpuText, features] = match;
-  const facts = VM_FAMILIES[family];
-  if (!facts) {
+  const family = match[1];
+  if (!VM_FAMILIES[family]) {
     return `VM family '${family}' is unknown; allowed families: ${Object.keys(VM_FAMILIES).join(', ')}`;
   }
-  const vcpus = Number(vcpuText);
-  const perVcpu = features.includes('l') ? 2 : facts.memoryGiBPerVcpu;
-  return { name, family, vcpus, memoryGiB: vcpus * perVcpu };
+  const facts = VM_SIZES.get(name);
+  if (!facts) {
+    return `unknown VM size '${name}'; close matches: ${closeVmSizes(name).join(', ')} (config/vm-sizes.ts lists the sizes)`;
+  }
+  return { name, family, ...facts };
 }
 
 /** AKS kube-reserved CPU by core count (millicores). @see https://learn.microsoft.com/azure/aks/node-resource-reservations */

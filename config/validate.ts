@@ -4,6 +4,7 @@ import { NamingError, namingContext, PROJECT_TAG_KEYS, resourceName, SYSTEM_POOL
 import { secretLikeness } from './secrets';
 import { kubernetesVersionStatus, minorOf } from './kubernetes-versions';
 import { addOnProblems, networkProblems } from './network-validate';
+import { ephemeralOsDiskProblems } from './vm-sizes';
 
 /** One thing wrong in an environment file. */
 export interface ConfigProblem {
@@ -56,6 +57,7 @@ export function crossFieldProblems(env: EnvironmentConfig, today = new Date()): 
     if (pool.zones && !regionHasZones) {
       add(`${at}.zones`, `zones [${pool.zones.join(', ')}] given, but region '${env.location}' has no availability zones; remove 'zones'`);
     }
+    problems.push(...ephemeralOsDiskProblems(pool, at));
     if (pool.orchestratorVersion && compareVersions(pool.orchestratorVersion, env.kubernetes.version) > 0) {
       add(
         `${at}.orchestratorVersion`,

@@ -281,6 +281,6 @@ describe('environment variables and parsed values', () => {
 
   it('gives the config a parsed VM size', () => {
     const pool = environment('prod').kubernetes.userPool;
-    expect(pool.vmSize).toEqual({ name: 'Standard_D8ds_v5', family: 'D', vcpus: 8, memoryGiB: 32 });
+    expect(pool.vmSize).toEqual({ name: 'Standard_D8ds_v5', family: 'D', vcpus: 8, memoryGiB: 32, tempDiskGiB: 300 });
   });
 });
