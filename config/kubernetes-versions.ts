@@ -25,12 +25,25 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** The minor version of `1.36` or `1.36.2`. */
 export const minorOf = (version: string): string => version.split('.').slice(0, 2).join('.');
 
+/**
+ * Why a version is not one AKS offers (a minor version missing from the calendar above), or undefined.
+ * A function of the version alone: config loading and synth use it, whatever the date.
+ */
+export function unknownVersionProblem(version: string): string | undefined {
+  const minor = minorOf(version);
+  if (AKS_KUBERNETES_VERSIONS.some((v) => v.minor === minor)) return undefined;
+  return `Kubernetes ${minor} is not a version AKS offers; the AKS calendar (config/kubernetes-versions.ts) lists ${AKS_KUBERNETES_VERSIONS.map((v) => v.minor).join(', ')}`;
+}
+
 /** Minor versions AKS supports on `today`, oldest first. */
 export function supportedMinors(today: Date): string[] {
   return AKS_KUBERNETES_VERSIONS.filter((v) => Date.parse(`${v.endOfSupport}T23:59:59Z`) >= today.getTime()).map((v) => v.minor);
 }
 
-/** What AKS says about a version on `today`: a reason to refuse it, a warning, or nothing. */
+/**
+ * What AKS says about a version on `today`: a reason to refuse it, a warning, or nothing. Only
+ * `npm run validate` refuses on this verdict (it is given the date); synth prints it as a warning.
+ */
 export function kubernetesVersionStatus(version: string, today: Date): { readonly problem?: string; readonly warning?: string } {
   const minor = minorOf(version);
   const row = AKS_KUBERNETES_VERSIONS.find((v) => v.minor === minor);

@@ -7,7 +7,7 @@ import { deserialize, serialize } from 'node:v8';
  * Environment files checked in an earlier run. Parsing a file's YAML and checking it against the schema
  * (and building the schema first) is about a tenth of a warm synth, for files that rarely change. This
  * keeps what that step gives for a file's exact bytes: the schema's output and the lines of its
- * top-level lists. Checks that read the clock (crossFieldProblems) still run on every load.
+ * top-level lists. The checks across fields (crossFieldProblems) still run on every load.
  *
  * Only a bundled synth uses it: scripts/bundle.mjs names the folder, inside the bundle's own cache entry,
  * while an app runs (see PARSE_CACHE_GLOBAL). That entry's name is a hash of all of the code, so a kept

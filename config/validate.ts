@@ -2,7 +2,7 @@ import { AZURE_REGIONS } from './azure-facts';
 import type { EnvironmentConfig } from './schema';
 import { NamingError, namingContext, PROJECT_TAG_KEYS, resourceName, SYSTEM_POOL_NAMES } from './naming';
 import { secretLikeness } from './secrets';
-import { kubernetesVersionStatus, minorOf } from './kubernetes-versions';
+import { kubernetesVersionStatus, minorOf, unknownVersionProblem } from './kubernetes-versions';
 import { addOnProblems, networkProblems } from './network-validate';
 import { ephemeralOsDiskProblems } from './vm-sizes';
 
@@ -38,12 +38,15 @@ function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-/** Rules that span fields; the schema has already checked each field on its own. `today` dates AKS version support. */
-export function crossFieldProblems(env: EnvironmentConfig, today = new Date()): ConfigProblem[] {
+/**
+ * Rules that span fields; the schema has already checked each field on its own. A function of the file
+ * alone: nothing here reads the clock (AKS support dates are judged by configWarnings and npm run validate).
+ */
+export function crossFieldProblems(env: EnvironmentConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const add = (path: string, message: string) => problems.push({ path, message });
   const regionHasZones = AZURE_REGIONS[env.location].zones;
-  kubernetesVersionProblems(env, today).forEach((p) => problems.push(p));
+  kubernetesVersionProblems(env).forEach((p) => problems.push(p));
 
   for (const poolKey of ['systemPool', 'userPool'] as const) {
     const pool = env.kubernetes[poolKey];
@@ -221,7 +224,7 @@ export function placeholderIdWarnings(env: EnvironmentConfig): ConfigProblem[] {
  * Versions AKS offers, and upgrade channels that do not fight the pin: `stable` and `rapid` upgrade the
  * minor version, `patch` the patch version, and the next plan would then try to downgrade a pin below it.
  */
-export function kubernetesVersionProblems(env: EnvironmentConfig, today: Date): ConfigProblem[] {
+export function kubernetesVersionProblems(env: EnvironmentConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const k8s = env.kubernetes;
   const versions: Array<[string, string | undefined]> = [
@@ -231,7 +234,7 @@ export function kubernetesVersionProblems(env: EnvironmentConfig, today: Date): 
   ];
   for (const [path, version] of versions) {
     if (version === undefined) continue;
-    const { problem } = kubernetesVersionStatus(version, today);
+    const problem = unknownVersionProblem(version);
     if (problem) problems.push({ path, message: problem });
     const patchPinned = version.split('.').length === 3;
     if (k8s.automaticUpgradeChannel === 'patch' && patchPinned) {
@@ -252,8 +255,11 @@ export function kubernetesVersionProblems(env: EnvironmentConfig, today: Date): 
   return problems;
 }
 
-/** Warnings that do not stop synth: a Kubernetes version close to the end of its AKS support. */
-export function configWarnings(env: EnvironmentConfig, today = new Date()): Array<ConfigProblem & { value: string }> {
+/**
+ * Warnings that never stop synth: a Kubernetes version close to or past the end of its AKS support on
+ * `today` (npm run validate refuses the latter, AKS014).
+ */
+export function configWarnings(env: EnvironmentConfig, today: Date): Array<ConfigProblem & { value: string }> {
   const k8s = env.kubernetes;
   const versions: Array<[string, string | undefined]> = [
     ['kubernetes.version', k8s.version],
@@ -261,7 +267,8 @@ export function configWarnings(env: EnvironmentConfig, today = new Date()): Arra
     ['kubernetes.userPool.orchestratorVersion', k8s.userPool.orchestratorVersion],
   ];
   return versions.flatMap(([path, value]) => {
-    const warning = value === undefined ? undefined : kubernetesVersionStatus(value, today).warning;
+    const status = value === undefined ? {} : kubernetesVersionStatus(value, today);
+    const warning = status.problem ?? status.warning;
     return warning && value !== undefined ? [{ path, value, message: warning }] : [];
   });
 }

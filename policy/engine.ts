@@ -21,7 +21,7 @@ export interface ValidateOptions {
   readonly environments?: ReadonlyArray<EnvironmentFacts>;
   /** Environment for files whose name names none (`--environment`). @default none */
   readonly defaultEnvironment?: string;
-  /** Date expiry is judged on (YYYY-MM-DD). @default expiry not judged (synth) */
+  /** Date waiver expiry and the AKS support calendar are judged on (YYYY-MM-DD). @default neither is judged (synth) */
   readonly today?: string;
   /** cdk8s-plus major the manifests were built with (28 for cdk8s-plus-28). @default not checked */
   readonly cdk8sPlusMinor?: number;
@@ -83,6 +83,7 @@ function assemble(
     secretEnvironmentVariables: facts?.secretEnvironmentVariables ?? [],
     activeColour: facts?.activeColour,
     cdk8sPlusMinor: options.cdk8sPlusMinor,
+    today: options.today,
   };
 }
 

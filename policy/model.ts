@@ -63,6 +63,8 @@ export interface EnvironmentInput {
   readonly activeColour?: string;
   /** Minor version of the cdk8s-plus library the manifests were built with (cdk8s-plus-28 is 28), when known. */
   readonly cdk8sPlusMinor?: number;
+  /** The date rules that follow a calendar judge on (YYYY-MM-DD): `npm run validate` gives it; synth does not. */
+  readonly today?: string;
 }
 
 /** What a rule reports about one object. */

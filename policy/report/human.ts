@@ -37,7 +37,7 @@ export function renderHuman(report: Report, options: { colour: boolean; elapsedM
   const warnings = count((f) => !f.waiver && f.severity === 'warning');
   const summary =
     `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${count((f) => Boolean(f.waiver))} waived` +
-    ` (${RULES.length} rules, ${report.files.length} files${report.today ? `, waivers judged on ${report.today}` : ''}${options.elapsedMs !== undefined ? `, ${options.elapsedMs} ms` : ''})`;
+    ` (${RULES.length} rules, ${report.files.length} files${report.today ? `, waivers and AKS support judged on ${report.today}` : ''}${options.elapsedMs !== undefined ? `, ${options.elapsedMs} ms` : ''})`;
   lines.push('', errors > 0 ? red(summary) : summary);
   return lines.join('\n');
 }

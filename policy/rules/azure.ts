@@ -1,3 +1,4 @@
+import { kubernetesVersionStatus } from '../../config/kubernetes-versions';
 import type { EnvironmentInput, PolicyObject, Rule, TerraformResource, Violation } from '../model';
 import { AKS, AKS_POOL, block, blocks, nodePools, refersTo, resourcesOfType } from '../terraform';
 
@@ -256,6 +257,31 @@ export const AZURE_RULES: Rule[] = [
       nodePools(env)
         .filter((p) => p.body.auto_scaling_enabled !== true || p.body.min_count === undefined || p.body.max_count === undefined)
         .map((p) => on(p.object, `${p.label}: not autoscaled (auto_scaling_enabled with min_count and max_count)`)),
+  },
+  {
+    id: 'AKS014',
+    layer: 'azure',
+    severity: 'error',
+    title: 'Kubernetes version supported by AKS on the date validated',
+    why: 'AKS cannot create or scale a cluster or pool at a minor version past its end of support (only Premium with Long-Term Support keeps one), and stops patching it.',
+    fix: 'Raise kubernetes.version (and any orchestratorVersion) to a minor version in config/kubernetes-versions.ts that is still supported. Judged only by npm run validate, on --today (default: the clock); synth only warns.',
+    docs: 'https://learn.microsoft.com/azure/aks/supported-kubernetes-versions#aks-kubernetes-release-calendar',
+    equivalents: {},
+    check: (env) => {
+      const today = env.today;
+      if (!today) return [];
+      const date = new Date(`${today}T00:00:00Z`);
+      const versions = [
+        ...resourcesOfType(env, AKS).map((r) => ({ object: r, label: 'kubernetes_version', version: r.value.body.kubernetes_version })),
+        ...nodePools(env).map((p) => ({ object: p.object, label: `${p.label} orchestrator_version`, version: p.body.orchestrator_version })),
+      ];
+      return versions.flatMap(({ object, label, version }) => {
+        if (typeof version !== 'string' || version.includes('${')) return [];
+        const status = kubernetesVersionStatus(version, date);
+        if (status.problem) return [on(object, `${label} ${version}: ${status.problem}`)];
+        return status.warning ? [on(object, `${label} ${version}: ${status.warning}`, 'warning')] : [];
+      });
+    },
   },
   {
     id: 'ACR001',

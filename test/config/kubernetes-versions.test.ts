@@ -1,5 +1,9 @@
 import { ConfigError, kubernetesVersionStatus, supportedMinors, AKS_KUBERNETES_VERSIONS, configWarnings } from '../../config';
-import { environment } from './fixtures';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadEnvironments } from '../../config/load';
+import { ENVIRONMENTS_DIR, environment } from './fixtures';
 
 const TODAY = new Date('2026-11-23T12:00:00Z');
 
@@ -43,6 +47,29 @@ describe('AKS Kubernetes versions', () => {
   });
 });
 
+describe('the calendar judges only when given a date', () => {
+  it('loads a version past its end of support (synth never refuses on the date) and warns about it on a given day', () => {
+    const env = environment('dev', { kubernetes: { version: '1.32' } });
+    expect(env.kubernetes.version).toBe('1.32');
+    expect(configWarnings(env, TODAY)).toEqual([
+      { path: 'kubernetes.version', value: '1.32', message: expect.stringMatching(/^Kubernetes 1\.32 left AKS support on 2026-03-31/) },
+    ]);
+    expect(configWarnings(env, new Date('2026-01-01T00:00:00Z'))).toEqual([]);
+  });
+
+  it('warns from loadEnvironments only when it is given the date', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'versions-'));
+    fs.writeFileSync(path.join(dir, 'dev.yaml'), fs.readFileSync(path.join(ENVIRONMENTS_DIR, 'dev.yaml'), 'utf8').replace(/version: "1\.\d+"/, 'version: "1.34"'));
+    const warnings: string[] = [];
+    expect(loadEnvironments(dir, { warn: (w) => warnings.push(w) })).toHaveLength(1);
+    expect(warnings.filter((w) => w.includes('AKS support'))).toEqual([]);
+    loadEnvironments(dir, { warn: (w) => warnings.push(w), today: TODAY });
+    expect(warnings.filter((w) => w.includes('AKS support'))).toEqual([
+      expect.stringMatching(/^warning: .*dev\.yaml \(environment 'dev'\): kubernetes\.version = "1\.34": Kubernetes 1\.34 leaves AKS support on 2026-11-30 \(in 7 days\)/),
+    ]);
+  });
+});
+
 it('warns about a node pool pinned to a version near its end of support', () => {
   const env = environment('dev', { kubernetes: { version: '1.35', userPool: { orchestratorVersion: '1.34' } } });
   expect(configWarnings(env, TODAY)).toEqual([
@@ -67,7 +94,7 @@ describe('environment files with versions AKS does not offer, or upgrade channel
 
   it('rejects kubernetes.version "1.99" with the file, environment, field, value and what is allowed', () => {
     expect(reject({ kubernetes: { version: '1.99' } })).toMatch(
-      /environments\/dev\.yaml \(environment 'dev'\): kubernetes\.version = "1\.99": Kubernetes 1\.99 is not a version AKS offers; AKS supports 1\.3\d(, 1\.3\d)* on \d{4}-\d\d-\d\d/,
+      /environments\/dev\.yaml \(environment 'dev'\): kubernetes\.version = "1\.99": Kubernetes 1\.99 is not a version AKS offers; the AKS calendar \(config\/kubernetes-versions\.ts\) lists 1\.31, 1\.32, .*1\.37$/m,
     );
   });
   it('rejects kubernetes.version "1.0"', () => {

@@ -104,7 +104,7 @@ export function goodTerraform(): Record<string, any> {
         cluster: {
           name: 'aks-shop-prod',
           location: 'westeurope',
-          kubernetes_version: '1.32',
+          kubernetes_version: '1.35',
           sku_tier: 'Standard',
           tags: tags(),
           default_node_pool: { name: 'system', only_critical_addons_enabled: true, ...pool },

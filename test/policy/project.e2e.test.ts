@@ -27,7 +27,7 @@ describe("the project's own output", () => {
 
   it('synth refuses output that breaks an un-waived error rule, and leaves earlier output intact', () => {
     const envs = fs.mkdtempSync(path.join(os.tmpdir(), 'envs-'));
-    for (const env of ENVIRONMENTS) fs.copyFileSync(path.join(ROOT, 'environments', `${env}.yaml`), path.join(envs, `${env}.yaml`));
+    for (const env of ENVIRONMENTS) fs.copyFileSync(path.join(ROOT, 'test/fixtures/environments', `${env}.yaml`), path.join(envs, `${env}.yaml`));
     const dev = fs.readFileSync(path.join(envs, 'dev.yaml'), 'utf8');
     // Without its waiver, dev's public load balancer is an error.
     fs.writeFileSync(path.join(envs, 'dev.yaml'), dev.replace(/ {2}- rule: NET004\n(?: {4}.*\n)+/, '').replace(/waivers:\n$/, 'waivers: []\n'));
@@ -55,7 +55,7 @@ describe("the project's own output", () => {
     expect(result.stderr).toContain('validate: no synthesized output yet; running npm run synth first');
     expect(fs.existsSync(path.join(sandbox, 'dist/photo-view-prod.k8s.yaml'))).toBe(true);
     expect(result.stdout).toMatch(
-      /environment prod[\s\S]*\n0 errors, \d+ warnings?, \d+ waived \(\d+ rules, \d+ files, waivers judged on 2026-11-23/,
+      /environment prod[\s\S]*\n0 errors, \d+ warnings?, \d+ waived \(\d+ rules, \d+ files, waivers and AKS support judged on 2026-11-23/,
     );
     expect(result.status).toBe(0);
   });

@@ -7,12 +7,15 @@ import { goodKubernetes, goodTerraform, inputFiles, PROD_FACTS } from './fixture
 type K = Record<string, any>;
 type Change = (k8s: K, tf: K) => void;
 
+/** The date the fixtures are judged on (waivers, the AKS calendar), as `npm run validate --today` gives it. */
+const TODAY = '2026-11-23';
+
 /** Rule ids a fixture environment breaks. */
-function ruleIds(change: Change = () => undefined, facts: EnvironmentFacts = PROD_FACTS): string[] {
+function ruleIds(change: Change = () => undefined, facts: EnvironmentFacts = PROD_FACTS, today: string | null = TODAY): string[] {
   const k8s = goodKubernetes();
   const tf = goodTerraform();
   change(k8s, tf);
-  const report = validate(inputFiles(facts.name, k8s, tf), { environments: [facts], cdk8sPlusMinor: 28 });
+  const report = validate(inputFiles(facts.name, k8s, tf), { environments: [facts], cdk8sPlusMinor: 28, today: today ?? undefined });
   return [...new Set(report.findings.map((f) => f.ruleId))].sort();
 }
 
@@ -240,6 +243,11 @@ const FAILING: Record<string, { change: Change; also?: string[] }> = {
       userPool(t).auto_scaling_enabled = false;
     },
   },
+  AKS014: {
+    change: (_k, t) => {
+      cluster(t).kubernetes_version = '1.32';
+    },
+  },
   ACR001: {
     change: (_k, t) => {
       registry(t).admin_enabled = true;
@@ -420,11 +428,36 @@ describe('production-only and environment-dependent rules', () => {
     ).toEqual(['K8S008']);
   });
 
+  it('judges the AKS support calendar only on a given date: synth (no date) never refuses a version on it', () => {
+    const outOfSupport: Change = (_k, t) => {
+      userPool(t).orchestrator_version = '1.34';
+    };
+    expect(ruleIds(outOfSupport, PROD_FACTS, null)).toEqual([]);
+    expect(ruleIds(outOfSupport, PROD_FACTS, '2026-12-05')).toEqual(['AKS014']);
+    const k8s = goodKubernetes();
+    const tf = goodTerraform();
+    outOfSupport(k8s, tf);
+    const findings = (today: string) =>
+      validate(inputFiles(PROD_FACTS.name, k8s, tf), { environments: [PROD_FACTS], cdk8sPlusMinor: 28, today }).findings.filter(
+        (f) => f.ruleId === 'AKS014',
+      );
+    expect(findings('2026-12-05').map((f) => [f.severity, f.message])).toEqual([
+      ['error', expect.stringMatching(/^node pool 'apps' orchestrator_version 1\.34: Kubernetes 1\.34 left AKS support on 2026-11-30/)],
+    ]);
+    expect(findings(TODAY).map((f) => [f.severity, f.message])).toEqual([
+      ['warning', expect.stringMatching(/^node pool 'apps' orchestrator_version 1\.34: Kubernetes 1\.34 leaves AKS support on 2026-11-30 \(in 7 days\)/)],
+    ]);
+  });
+
   it('rejects manifests built for a newer Kubernetes than the cluster runs', () => {
     expect(
-      ruleIds((_k, t) => {
-        cluster(t).kubernetes_version = '1.27.9';
-      }),
+      ruleIds(
+        (_k, t) => {
+          cluster(t).kubernetes_version = '1.27.9';
+        },
+        PROD_FACTS,
+        null,
+      ),
     ).toEqual(['XL004']);
   });
 
