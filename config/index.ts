@@ -10,3 +10,4 @@ export * from './address-plan';
 export * from './network';
 export * from './network-validate';
 export * from './isolation';
+export * from './deploy-order';

@@ -4,6 +4,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } fro
 import { readParsed, storeParsed, type ParsedFile } from './parse-cache';
 import { environmentSchema, type EnvironmentConfig, type SchemaOutput } from './schema';
 import { configWarnings, crossFieldProblems, placeholderIdWarnings, type ConfigProblem } from './validate';
+import { deployOrderProblems, deployRunnerProblems } from './deploy-order';
 
 /** Environment names come from file names and end up in every resource name. */
 const ENVIRONMENT_FILE = /^([a-z][a-z0-9]{1,11})\.ya?ml$/;
@@ -61,7 +62,7 @@ function schemaOutput(name: string, input: unknown, file: string): SchemaOutput 
 /** The environment from the schema's output, after the checks across fields. */
 function checkedEnvironment(name: string, data: SchemaOutput, file: string): EnvironmentConfig {
   const env: EnvironmentConfig = { ...data, name };
-  const problems = crossFieldProblems(env);
+  const problems = [...crossFieldProblems(env), ...deployRunnerProblems(env)];
   if (problems.length > 0) {
     throw new ConfigError(problems.map((p) => ({ file, environment: name, ...p, value: valueAt(env, p.path.split('.')) })));
   }
@@ -273,6 +274,11 @@ export function loadEnvironments(dir: string, options: LoadOptions = {}): Enviro
       if (!(error instanceof ConfigError)) throw error;
       problems.push(...error.problems);
     }
+  }
+  // The deploy order spans files: checked when the whole folder is loaded (a deploy of one environment
+  // reads only its own file), and once every file is valid on its own.
+  if (!options.only && problems.length === 0) {
+    problems.push(...deployOrderProblems(envs, new Map(files.map((f) => [f.replace(/\.ya?ml$/, ''), path.join(dir, f)]))));
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return envs;

@@ -490,6 +490,36 @@ function defineEnvironmentSchema() {
     expires: z.iso.date({ error: 'must be a date YYYY-MM-DD' }),
   });
 
+  /**
+   * How the workflows deliver the environment (deploy.yml, image.yml, drift.yml read it through
+   * `npm run environments`); delivery config only, synth never reads it. Checked across files by
+   * config/deploy-order.ts.
+   */
+  const deploy = strict({
+    /**
+     * Environments (file names without .yaml) that must deploy successfully before this one, in the same
+     * run of deploy.yml. @default [] (the first stage)
+     */
+    after: z
+      .array(
+        z.string().regex(/^[a-z][a-z0-9]{1,11}$/, {
+          error: 'must be an environment name (a file name in the environments folder without .yaml: 2-12 lowercase letters or digits)',
+        }),
+      )
+      .default([]),
+    /**
+     * `runs-on` label of the environment's deploy, image and drift jobs. An environment with a private API
+     * server or private endpoints needs the label of a self-hosted runner in (or peered with) its VNet.
+     * @default ubuntu-latest
+     */
+    runner: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+        error: 'must be one runner label: 1-64 letters, digits, dots, underscores or hyphens, starting with a letter or digit',
+      })
+      .default('ubuntu-latest'),
+  });
+
   return strict({
     /** Azure subscription the environment lives in (not a secret). */
     subscriptionId: uuid,
@@ -557,6 +587,8 @@ function defineEnvironmentSchema() {
     ingress: ingress.optional(),
     /** Accepted policy findings, each with a reason, an owner and an expiry date. @default none */
     waivers: z.array(waiver).default([]),
+    /** Deploy order and runner (delivery only). @default first stage, ubuntu-latest */
+    deploy: deploy.prefault({}),
   });
 }
 

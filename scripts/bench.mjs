@@ -52,7 +52,7 @@ function measure(label, command, args, { runs, before, env } = {}) {
   };
 }
 
-/** 30 environments: copies of the shipped ones, 10 of each. */
+/** 30 environments: copies of the test fixtures, 10 of each, in ten dev -> staging -> prod chains. */
 function thirtyEnvironments() {
   const dir = path.join(tmp, 'environments-30');
   fs.mkdirSync(dir);
@@ -61,7 +61,12 @@ function thirtyEnvironments() {
     ['stg', 'staging'],
     ['prd', 'prod'],
   ]) {
-    for (let i = 1; i <= 10; i++) fs.copyFileSync(path.join('environments', `${source}.yaml`), path.join(dir, `${prefix}${i}.yaml`));
+    // Each copy deploys after the copy of its predecessor (dev1 -> stg1 -> prd1).
+    const text = fs.readFileSync(path.join('test/fixtures/environments', `${source}.yaml`), 'utf8');
+    for (let i = 1; i <= 10; i++) {
+      const copy = text.replace(/after: \[dev\]/, `after: [dev${i}]`).replace(/after: \[staging\]/, `after: [stg${i}]`);
+      fs.writeFileSync(path.join(dir, `${prefix}${i}.yaml`), copy);
+    }
   }
   return dir;
 }

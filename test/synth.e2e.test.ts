@@ -58,7 +58,7 @@ describe('npm run synth', () => {
 
   it('stops before writing anything when a config is invalid, leaving earlier output intact', () => {
     const envs = fs.mkdtempSync(path.join(scratch, 'envs-'));
-    const dev = fs.readFileSync(path.join(ROOT, 'environments/dev.yaml'), 'utf8');
+    const dev = fs.readFileSync(path.join(ROOT, 'test/fixtures/environments/dev.yaml'), 'utf8');
     fs.writeFileSync(path.join(envs, 'dev.yaml'), dev.replace('minCount: 1, maxCount: 3', 'minCount: 4, maxCount: 3'));
     const before = files(out).map((f) => [f, fs.readFileSync(f, 'utf8')]);
 
@@ -74,7 +74,7 @@ describe('npm run synth', () => {
 
   it('stops on a failed workload check the same way: its message, no stack trace', () => {
     const envs = fs.mkdtempSync(path.join(scratch, 'envs-'));
-    const dev = fs.readFileSync(path.join(ROOT, 'environments/dev.yaml'), 'utf8');
+    const dev = fs.readFileSync(path.join(ROOT, 'test/fixtures/environments/dev.yaml'), 'utf8');
     fs.writeFileSync(path.join(envs, 'dev.yaml'), dev.replace('tag: "1.4.2" }', 'tag: "1.4.2" }\n  replicas: 46'));
     const failed = synth(out, { ENVIRONMENTS_DIR: envs });
     expect(failed.status).toBe(1);
@@ -112,7 +112,7 @@ describe('npm run synth', () => {
 
   it('warns about placeholder IDs, and --strict refuses them (running from the build cache)', () => {
     expect(result.stderr).toContain(
-      "warning: environments/dev.yaml (environment 'dev'): subscriptionId, tenantId, kubernetes.adminGroupObjectIds.0: are placeholders",
+      "environments/dev.yaml (environment 'dev'): subscriptionId, tenantId, kubernetes.adminGroupObjectIds.0: are placeholders",
     );
     const strict = synth(out, {}, ['--outdir', out, '--strict']);
     expect(strict.status).toBe(1);
@@ -127,7 +127,7 @@ describe('npm run synth', () => {
     const before = new Map(files(out).map((f) => [path.relative(out, f), fs.readFileSync(f, 'utf8')]));
     const envs = fs.mkdtempSync(path.join(scratch, 'envs-'));
     for (const name of ['dev', 'prod', 'staging']) {
-      const text = fs.readFileSync(path.join(ROOT, `environments/${name}.yaml`), 'utf8');
+      const text = fs.readFileSync(path.join(ROOT, `test/fixtures/environments/${name}.yaml`), 'utf8');
       fs.writeFileSync(path.join(envs, `${name}.yaml`), text.replace(/costCenter: [\w-]+/, 'costCenter: changed'));
     }
     const only = synth(out, { ENVIRONMENTS_DIR: envs }, ['--outdir', out, '--env', 'dev,prod']);
@@ -144,13 +144,16 @@ describe('npm run synth', () => {
 
     const unknown = synth(out, {}, ['--outdir', out, '--env', 'qa']);
     expect(unknown.status).toBe(1);
-    expect(unknown.stderr).toContain("unknown environment(s) 'qa'; environments in 'environments': dev, prod, staging");
+    expect(unknown.stderr).toContain(
+      `unknown environment(s) 'qa'; environments in '${path.join(ROOT, 'test/fixtures/environments')}': dev, prod, staging`,
+    );
   });
 
   it('shares many environments between two workers, with the same output per environment and a summarised closing line', () => {
     const envs = fs.mkdtempSync(path.join(scratch, 'envs-'));
-    for (const name of ['dev', 'prod', 'staging']) fs.copyFileSync(path.join(ROOT, `environments/${name}.yaml`), path.join(envs, `${name}.yaml`));
-    for (let i = 1; i <= 5; i++) fs.copyFileSync(path.join(ROOT, 'environments/dev.yaml'), path.join(envs, `qa${i}.yaml`));
+    for (const name of ['dev', 'prod', 'staging'])
+      fs.copyFileSync(path.join(ROOT, `test/fixtures/environments/${name}.yaml`), path.join(envs, `${name}.yaml`));
+    for (let i = 1; i <= 5; i++) fs.copyFileSync(path.join(ROOT, 'test/fixtures/environments/dev.yaml'), path.join(envs, `qa${i}.yaml`));
     const many = fs.mkdtempSync(path.join(scratch, 'many-'));
     const run = synth(many, { ENVIRONMENTS_DIR: envs });
     expect(run.status).toBe(0);
@@ -164,11 +167,12 @@ describe('npm run synth', () => {
 
   it('checks the policy of each share in its own thread and refuses the findings of both in one report', () => {
     const envs = fs.mkdtempSync(path.join(scratch, 'envs-'));
-    const dev = fs.readFileSync(path.join(ROOT, 'environments/dev.yaml'), 'utf8');
+    const dev = fs.readFileSync(path.join(ROOT, 'test/fixtures/environments/dev.yaml'), 'utf8');
     // Without its waiver, dev's public load balancer is an error.
     const unwaived = dev.replace(/ {2}- rule: NET004\n(?: {4}.*\n)+/, '').replace(/waivers:\n$/, 'waivers: []\n');
     expect(unwaived).not.toBe(dev);
-    for (const name of ['prod', 'staging']) fs.copyFileSync(path.join(ROOT, `environments/${name}.yaml`), path.join(envs, `${name}.yaml`));
+    for (const name of ['prod', 'staging'])
+      fs.copyFileSync(path.join(ROOT, `test/fixtures/environments/${name}.yaml`), path.join(envs, `${name}.yaml`));
     for (let i = 1; i <= 5; i++) fs.writeFileSync(path.join(envs, `qa${i}.yaml`), dev);
     // Sorted, the environments alternate between the worker (dev, qa1, qa3) and the main thread (prod, qa2, ...).
     fs.writeFileSync(path.join(envs, 'dev.yaml'), unwaived);

@@ -158,7 +158,9 @@ export function synthesizeBoth<T>(sides: ReadonlyArray<Side>, read: (out: string
       const script = path.join(s.tree, 'scripts', 'synth.mjs');
       if (!fs.existsSync(script))
         return reject(new DiffError(`npm run diff: the ${s.label} has no scripts/synth.mjs to synthesize with`, EXIT.synth));
-      const child = spawn(process.execPath, [script, '--outdir', s.out], { cwd: s.tree, stdio: ['ignore', 'pipe', 'pipe'] });
+      // Each side synthesizes its own tree's environments/, whatever ENVIRONMENTS_DIR says in this shell.
+      const env = { ...process.env, ENVIRONMENTS_DIR: path.join(s.tree, 'environments') };
+      const child = spawn(process.execPath, [script, '--outdir', s.out], { cwd: s.tree, env, stdio: ['ignore', 'pipe', 'pipe'] });
       running.add(child);
       children.push({ child, closed: new Promise((done) => child.on('close', () => done())) });
       let output = '';

@@ -3,15 +3,19 @@ import * as fs from 'node:fs';
 import { ConfigError, parseEnvironment, type EnvironmentConfig } from '../../config';
 import { readYaml } from '../support/yaml';
 
-export const ENVIRONMENTS_DIR = path.resolve(__dirname, '../../environments');
-/** Every environment file; per-environment tests run for each, so a new file is tested too. */
+/**
+ * The test fixtures' environments (dev, staging, prod): tests of behaviour build on these, never on the
+ * user's environments/ folder, which users replace (test/user-environments.test.ts checks that one).
+ */
+export const ENVIRONMENTS_DIR = path.resolve(__dirname, '../fixtures/environments');
+/** Every fixture environment. */
 export const ENVIRONMENT_NAMES = fs
   .readdirSync(ENVIRONMENTS_DIR)
   .filter((f) => f.endsWith('.yaml'))
   .map((f) => f.replace(/\.yaml$/, ''))
   .sort();
 
-/** Raw data of a shipped environment file. */
+/** Raw data of a fixture environment file. */
 export function rawEnvironment(name: string): Record<string, any> {
   return readYaml(path.join(ENVIRONMENTS_DIR, `${name}.yaml`));
 }
@@ -29,7 +33,7 @@ function merge(base: any, patch: any): any {
   return patch;
 }
 
-/** A shipped environment with some fields changed, validated like a file would be. */
+/** A fixture environment with some fields changed, validated like a file would be. */
 export function environment(name: string, patch: Record<string, any> = {}): EnvironmentConfig {
   return parseEnvironment(name, merge(rawEnvironment(name), patch), `environments/${name}.yaml`);
 }

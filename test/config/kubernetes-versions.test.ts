@@ -59,13 +59,18 @@ describe('the calendar judges only when given a date', () => {
 
   it('warns from loadEnvironments only when it is given the date', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'versions-'));
-    fs.writeFileSync(path.join(dir, 'dev.yaml'), fs.readFileSync(path.join(ENVIRONMENTS_DIR, 'dev.yaml'), 'utf8').replace(/version: "1\.\d+"/, 'version: "1.34"'));
+    fs.writeFileSync(
+      path.join(dir, 'dev.yaml'),
+      fs.readFileSync(path.join(ENVIRONMENTS_DIR, 'dev.yaml'), 'utf8').replace(/version: "1\.\d+"/, 'version: "1.34"'),
+    );
     const warnings: string[] = [];
     expect(loadEnvironments(dir, { warn: (w) => warnings.push(w) })).toHaveLength(1);
     expect(warnings.filter((w) => w.includes('AKS support'))).toEqual([]);
     loadEnvironments(dir, { warn: (w) => warnings.push(w), today: TODAY });
     expect(warnings.filter((w) => w.includes('AKS support'))).toEqual([
-      expect.stringMatching(/^warning: .*dev\.yaml \(environment 'dev'\): kubernetes\.version = "1\.34": Kubernetes 1\.34 leaves AKS support on 2026-11-30 \(in 7 days\)/),
+      expect.stringMatching(
+        /^warning: .*dev\.yaml \(environment 'dev'\): kubernetes\.version = "1\.34": Kubernetes 1\.34 leaves AKS support on 2026-11-30 \(in 7 days\)/,
+      ),
     ]);
   });
 });

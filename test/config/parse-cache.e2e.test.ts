@@ -12,7 +12,7 @@ const ROOT = path.resolve(__dirname, '../..');
 const LOAD = `
 globalThis[Symbol.for('aks-environments.parse-cache-dir')] = process.argv[1];
 const { loadEnvironments } = require('./config');
-const names = loadEnvironments('environments', { warn: () => undefined }).map((e) => e.name);
+const names = loadEnvironments('test/fixtures/environments', { warn: () => undefined }).map((e) => e.name);
 const zodLoaded = Object.keys(require.cache).some((file) => /[\\\\/]node_modules[\\\\/]zod[\\\\/]/.test(file));
 process.stdout.write(JSON.stringify({ names, zodLoaded }));
 `;

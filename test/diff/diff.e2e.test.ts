@@ -191,6 +191,8 @@ describe('npm run diff', () => {
       // Not committed: the diff compares with the working tree as it is.
       fs.copyFileSync(path.join(repo.dir, 'environments/dev.yaml'), path.join(repo.dir, 'environments/qa.yaml'));
       fs.rmSync(path.join(repo.dir, 'environments/staging.yaml'));
+      // prod deployed after staging: now after dev (delivery config only, prod's output stays as it was).
+      repo.setEnvironment('prod', { 'deploy.after': ['dev'] });
       renamed = repo.diff('--format', 'json');
       moves = JSON.parse(renamed.stdout || '{}') as DiffReport;
       repo.git('reset', '--quiet', '--hard');

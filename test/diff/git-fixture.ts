@@ -22,6 +22,12 @@ export interface DiffRun {
   readonly stderr: string;
 }
 
+/** The process environment without ENVIRONMENTS_DIR (which tests point at the fixtures): the diff reads each tree's own folder. */
+function withoutEnvironmentsDir(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { ENVIRONMENTS_DIR: _ignored, ...rest } = env;
+  return rest;
+}
+
 export class GitFixture {
   public readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diff-repo-'));
 
@@ -33,6 +39,9 @@ export class GitFixture {
       fs.mkdirSync(path.dirname(path.join(this.dir, file)), { recursive: true });
       fs.copyFileSync(path.join(ROOT, file), path.join(this.dir, file));
     }
+    // The test fixtures' environments, not the user's: the diff reads environments/ in each tree.
+    fs.rmSync(path.join(this.dir, 'environments'), { recursive: true, force: true });
+    fs.cpSync(path.join(ROOT, 'test/fixtures/environments'), path.join(this.dir, 'environments'), { recursive: true });
     fs.symlinkSync(fs.realpathSync(path.join(ROOT, 'node_modules')), path.join(this.dir, 'node_modules'), 'dir');
     this.git('init', '--quiet', '--initial-branch=main');
     fs.appendFileSync(path.join(this.dir, '.git/info/exclude'), 'node_modules\n');
@@ -85,7 +94,7 @@ export class GitFixture {
     const r = spawnSync(process.execPath, ['scripts/run-app.mjs', 'scripts/diff/main.ts', ...args], {
       cwd: this.dir,
       encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...withoutEnvironmentsDir(process.env), NO_COLOR: '1' },
       maxBuffer: 64 * 1024 * 1024,
     });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };

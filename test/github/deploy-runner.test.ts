@@ -13,10 +13,13 @@ describe('the runner of a deploy (private API server and endpoints in prod)', ()
     expect(wf.jobs.deploy['runs-on']).toBe('${{ inputs.runner }}');
   });
 
-  it('prod deploys from the runner in repository variable PROD_DEPLOY_RUNNER; dev and staging from GitHub-hosted runners', () => {
+  it("every environment deploys from its file's deploy.runner (npm run environments), never from a repository variable", () => {
     const jobs = workflow('deploy.yml').jobs;
-    expect(jobs.prod.with.runner).toBe("${{ vars.PROD_DEPLOY_RUNNER || 'ubuntu-latest' }}");
-    expect(jobs.dev.with.runner).toBeUndefined();
-    expect(jobs.staging.with.runner).toBeUndefined();
+    const stages = Object.keys(jobs).filter((id) => id.startsWith('stage-'));
+    expect(stages.length).toBeGreaterThan(0);
+    for (const id of stages) expect([id, jobs[id].with.runner]).toEqual([id, '${{ fromJSON(needs.order.outputs.runners)[matrix.environment] }}']);
+    // The order job only reads files: GitHub-hosted, whatever the environments need.
+    expect(jobs.order['runs-on']).toBe('ubuntu-latest');
+    expect(JSON.stringify(workflow('deploy.yml'))).not.toMatch(/vars\.\w*RUNNER/);
   });
 });

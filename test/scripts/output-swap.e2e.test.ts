@@ -15,8 +15,8 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 function environmentsDir(name: string, edit: (dev: string) => string = (d) => d): string {
   const dir = path.join(tmp, name);
   fs.mkdirSync(dir);
-  for (const file of fs.readdirSync(path.join(ROOT, 'environments'))) {
-    const text = fs.readFileSync(path.join(ROOT, 'environments', file), 'utf8');
+  for (const file of fs.readdirSync(path.join(ROOT, 'test/fixtures/environments'))) {
+    const text = fs.readFileSync(path.join(ROOT, 'test/fixtures/environments', file), 'utf8');
     fs.writeFileSync(path.join(dir, file), file === 'dev.yaml' ? edit(text) : text);
   }
   return dir;

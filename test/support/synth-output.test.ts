@@ -16,7 +16,7 @@ describe('the in-process synth output, shared by the test files of a run', () =>
   let environments: string;
   beforeEach(() => {
     environments = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-output-input-'));
-    fs.cpSync(path.join(ROOT, 'environments'), environments, { recursive: true });
+    fs.cpSync(path.join(ROOT, 'test/fixtures/environments'), environments, { recursive: true });
   });
   afterEach(() => {
     jest.restoreAllMocks();

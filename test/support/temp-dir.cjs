@@ -8,10 +8,18 @@ const path = require('node:path');
 
 const VARIABLE = 'AKS_ENVIRONMENTS_TEST_TMPDIR';
 
+/**
+ * The environments every test reads unless it names others: the fixtures in test/fixtures/environments,
+ * never the user's environments/ (only test/user-environments.test.ts reads those). Workers, synth and
+ * the other processes tests start inherit it.
+ */
+const FIXTURE_ENVIRONMENTS = path.resolve(__dirname, '../fixtures/environments');
+
 function setup() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-environments-test-'));
   process.env[VARIABLE] = dir;
   process.env.TMPDIR = dir;
+  process.env.ENVIRONMENTS_DIR = FIXTURE_ENVIRONMENTS;
 }
 
 function teardown() {

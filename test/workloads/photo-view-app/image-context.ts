@@ -6,4 +6,4 @@ export const ROOT = path.resolve(__dirname, '../../..');
 export const CONTEXT = path.join(ROOT, 'workloads/photo-view');
 export const APP_PACKAGE = path.join(CONTEXT, 'app/package.json');
 export const appPackage = JSON.parse(fs.readFileSync(APP_PACKAGE, 'utf8'));
-export const ENVIRONMENTS = path.join(ROOT, 'environments');
+export const ENVIRONMENTS = path.join(ROOT, 'test/fixtures/environments');
