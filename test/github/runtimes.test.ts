@@ -53,7 +53,29 @@ function actionRefs(file: string) {
     .map((m) => ({ file, action: m[1], ref: m[2], version: m[3] }));
 }
 
+/** The lowest Node release that every installed package's `engines.node` accepts (package-lock.json). */
+function lockfileNodeFloor(): string {
+  // oxlint-disable-next-line typescript/no-require-imports -- semver ships no types of its own here
+  const semver = require('semver') as { satisfies: (version: string, range: string) => boolean };
+  const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { engines?: { node?: string } }>;
+  };
+  const ranges = Object.values(lock.packages).flatMap((p) => (typeof p.engines?.node === 'string' ? [p.engines.node] : []));
+  for (let major = 18; major <= 30; major++) {
+    for (let minor = 0; minor <= 30; minor++) {
+      const version = `${major}.${minor}.0`;
+      if (ranges.every((range) => semver.satisfies(version, range))) return version;
+    }
+  }
+  throw new Error('no Node release satisfies every engines.node in package-lock.json');
+}
+
 describe('supported runtimes', () => {
+  it("package.json's engines names the Node release the installed packages need (no EBADENGINE on npm ci)", () => {
+    const { engines } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    expect(engines.node).toBe(`>=${lockfileNodeFloor()}`);
+  });
+
   it('.nvmrc names an even (LTS) Node major of at least 24', () => {
     expect(nvmrc).toMatch(/^\d+$/);
     expect(Number(nvmrc) % 2).toBe(0);
