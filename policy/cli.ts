@@ -132,7 +132,7 @@ export function runValidate(args: ReadonlyArray<string>, io: CliOutput): number 
     fs.mkdirSync(path.dirname(path.resolve(flags['--output'])), { recursive: true });
     fs.writeFileSync(flags['--output'], `${text}\n`);
     const failed = failing(shown.findings).length;
-    io.err(`validate: wrote ${flags['--output']} (${shown.findings.length} findings, ${failed} failing)`);
+    io.err(`validate: wrote ${flags['--output']} (${shown.findings.length} findings, ${failed} failing; dates judged on ${report.today})`);
   } else {
     io.out(text);
   }
