@@ -47,7 +47,12 @@ export function supportedMinors(today: Date): string[] {
 export function kubernetesVersionStatus(version: string, today: Date): { readonly problem?: string; readonly warning?: string } {
   const minor = minorOf(version);
   const row = AKS_KUBERNETES_VERSIONS.find((v) => v.minor === minor);
-  const allowed = `AKS supports ${supportedMinors(today).join(', ')} on ${today.toISOString().slice(0, 10)}`;
+  const supported = supportedMinors(today);
+  const day = today.toISOString().slice(0, 10);
+  const allowed =
+    supported.length > 0
+      ? `AKS supports ${supported.join(', ')} on ${day}`
+      : `no version in config/kubernetes-versions.ts is supported on ${day}; add the versions AKS has announced since`;
   if (!row) return { problem: `Kubernetes ${minor} is not a version AKS offers; ${allowed}` };
   const end = Date.parse(`${row.endOfSupport}T23:59:59Z`);
   if (end < today.getTime()) {

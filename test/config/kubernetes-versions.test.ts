@@ -134,3 +134,11 @@ describe('environment files with versions AKS does not offer, or upgrade channel
     );
   });
 });
+
+it('says so when the calendar has no supported version left on the day, instead of an empty list', () => {
+  const later = new Date('2031-01-01T00:00:00Z');
+  expect(supportedMinors(later)).toEqual([]);
+  expect(kubernetesVersionStatus('1.36', later).problem).toMatch(
+    /left AKS support on 2027-06-30; .*; no version in config\/kubernetes-versions\.ts is supported on 2031-01-01; add the versions AKS has announced since$/,
+  );
+});
