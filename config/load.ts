@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
-import { readParsed, storeParsed, type ParsedFile } from './parse-cache';
 import { environmentSchema, type EnvironmentConfig, type SchemaOutput } from './schema';
 import { configWarnings, crossFieldProblems, placeholderIdWarnings, type ConfigProblem } from './validate';
 import { deployOrderProblems, deployRunnerProblems } from './deploy-order';
@@ -107,6 +106,14 @@ function firstInvalidUtf8(bytes: Buffer): number {
   return 0;
 }
 
+/** What parsing an environment file gives, before the checks across fields. */
+interface ParsedFile {
+  /** The schema's output. */
+  readonly data: SchemaOutput;
+  /** Line of each entry of each top-level list, e.g. `waivers`. */
+  readonly listLines: Readonly<Record<string, number[]>>;
+}
+
 /**
  * Environment files already parsed in this process, by path and content: one synth runs the infra and
  * workloads apps and the policy gate in one process, and each loads every file.
@@ -143,10 +150,8 @@ export function loadEnvironmentFile(file: string): EnvironmentConfig {
   const known = parsed.get(key);
   // A copy, so no app can change what another one reads.
   if (known?.bytes.equals(bytes)) return structuredClone(known.env);
-  const kept = readParsed(bytes);
-  const { data, listLines } = kept ?? parseFile(file, environment, bytes);
-  const env = checkedEnvironment(environment, data as SchemaOutput, file);
-  if (!kept) storeParsed(bytes, { data, listLines });
+  const { data, listLines } = parseFile(file, environment, bytes);
+  const env = checkedEnvironment(environment, data, file);
   parsed.set(key, { bytes, env: structuredClone(env), listLines });
   return env;
 }

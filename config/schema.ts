@@ -1,5 +1,4 @@
-import type { z } from 'zod';
-import { zod } from './zod';
+import { z } from 'zod';
 import { AZURE_REGIONS, parseVmSize, type VmSize } from './azure-facts';
 import { parseImageVersion } from './image';
 import { parseCidr, parseIpv4 } from './address-plan';
@@ -26,7 +25,6 @@ export const DNS_ZONE_ID =
 
 /** The schema of an environment file: built on first use, see environmentSchema(). */
 function defineEnvironmentSchema() {
-  const z = zod();
   /** A strict object whose error for a typo lists the keys that are allowed. */
   function strict<T extends z.ZodRawShape>(shape: T) {
     return z.strictObject(shape, {
@@ -293,7 +291,7 @@ function defineEnvironmentSchema() {
           : release,
     }));
 
-  // ---- Network, encryption and add-ons (issue 14) ------------------------------------------------
+  // ---- Network, encryption and add-ons -----------------------------------------------------------
 
   const cidr = z.string().superRefine((value, ctx) => {
     const parsed = parseCidr(value);
@@ -478,8 +476,8 @@ function defineEnvironmentSchema() {
    * an expired waiver fails, one that matches nothing warns.
    */
   const waiver = strict({
-    /** Rule id, e.g. AKS001 (README, "Guardrails"). */
-    rule: z.string().regex(/^[A-Z][A-Z0-9]*\d{3}$/, { error: 'must be a rule id like AKS001 or K8S003 (see the README, "Guardrails")' }),
+    /** Rule id, e.g. AKS001 (docs/guardrails.md). */
+    rule: z.string().regex(/^[A-Z][A-Z0-9]*\d{3}$/, { error: 'must be a rule id like AKS001 or K8S003 (see docs/guardrails.md)' }),
     /** Object id as findings show it: `Kind/namespace/name` or a Terraform address; `*` matches any characters. */
     object: z.string().min(1, 'must name the object, e.g. Service/photo-view/photo-view or azurerm_kubernetes_cluster.*'),
     /** Why the finding is accepted, and what ends it. */
@@ -594,10 +592,7 @@ function defineEnvironmentSchema() {
 
 let built: ReturnType<typeof defineEnvironmentSchema> | undefined;
 
-/**
- * The schema every environment file is checked against, built on first use (about 15 ms): a synth whose
- * files were all checked by an earlier run (parse-cache.ts) never builds it.
- */
+/** The schema every environment file is checked against, built on first use. */
 export function environmentSchema(): ReturnType<typeof defineEnvironmentSchema> {
   return (built ??= defineEnvironmentSchema());
 }

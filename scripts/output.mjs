@@ -8,7 +8,8 @@
 // swap from the killed run's staging folder under the same lock, then removes the leftovers.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isAlive, requireAs } from './bundle.mjs';
+import { createRequire } from 'node:module';
+import { isAlive } from './bundle.mjs';
 
 export const OUTPUTS = ['cdktf.out', 'dist'];
 const STAGING_PREFIX = '.synth-staging-';
@@ -172,7 +173,8 @@ export function linkTree(from, to) {
 
 /** Writes cdktf's manifest.json as cdktf does (json-stable-stringify, cdktf's own copy), so a merged one is byte-identical to a full synth's. */
 function writeCdktfManifest(project, cdktfOut, manifest) {
-  const stringify = requireAs(project, 'cdktf', 'json-stable-stringify');
+  const cdktf = createRequire(path.join(project, 'package.json')).resolve('cdktf');
+  const stringify = createRequire(cdktf)('json-stable-stringify');
   fs.writeFileSync(path.join(cdktfOut, 'manifest.json'), stringify(manifest, { space: 2 }));
 }
 

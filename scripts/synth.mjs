@@ -58,7 +58,7 @@ const project = projectRoot();
 if (options.strict) process.env.SYNTH_STRICT = '1';
 if (options.env) process.env.SYNTH_ENVIRONMENTS = options.env.join(',');
 
-/** The two CDK apps, then policy/gate.ts (guard, issue 13) on what they wrote to the staging folder: output
+/** The two CDK apps, then policy/gate.ts (the guard) on what they wrote to the staging folder: output
  * that breaks an un-waived error rule is never swapped in. Keep the gate last, whatever else changes here:
  * each thread checks the share it synthesized, and enforce() decides on all of them before the swap. */
 const APPS = ['infra/main.ts', 'workloads/main.ts'];
@@ -101,7 +101,7 @@ function shareVariables(environments, outdir) {
 async function startWorker(entry, environments, outdir, gate) {
   const { Worker } = await import('node:worker_threads'); // loaded only for a large synth
   const env = { ...process.env, ...shareVariables(environments, outdir) };
-  const workerData = { entry, root: project, entries: APPS, gate: { entry: GATE, options: gate } };
+  const workerData = { entry, entries: APPS, gate: { entry: GATE, options: gate } };
   const worker = new Worker(new URL('./synth-worker.mjs', import.meta.url), { workerData, env });
   const done = new Promise((resolve, reject) => {
     worker.once('message', (message) =>
@@ -151,7 +151,7 @@ try {
   // A share's gate sees only its own environments; findings name the files where the merge puts them.
   const shareGate = (i) => ({ output: parts[i], environmentsDir, only: shares[i], shownAs: output });
   const other = parallel ? await startWorker(entry, shares[0], parts[0], shareGate(0)) : undefined;
-  const bundle = loadBundle(entry, project);
+  const bundle = loadBundle(entry);
   let gate;
   let results;
   try {
@@ -172,7 +172,6 @@ try {
     results = [gate.checkOutput({ output, environmentsDir })];
   }
   gate.enforce(results);
-  bundle.saveCodeCache();
   const list = (dir) => (fs.existsSync(path.join(staging, 'new', dir)) ? fs.readdirSync(path.join(staging, 'new', dir)).sort() : []);
   const staged = { stacks: list('cdktf.out/stacks'), manifests: list('dist') };
   withLock(root, () => {

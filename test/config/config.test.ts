@@ -2,7 +2,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { listEntryLines, loadEnvironmentFile, loadEnvironments } from '../../config';
-import { zod } from '../../config/zod';
 import { configErrorOf, ENVIRONMENTS_DIR, environment } from '../config/fixtures';
 
 /** Every folder this file creates, removed at the end. */
@@ -200,17 +199,3 @@ function loadEnvironmentFileAs(name: string) {
   return loadEnvironmentFile(file);
 }
 
-describe('zod for one-shot parses', () => {
-  it('parses without compiling a function per schema (jitless), set where config/ loads zod', () => {
-    expect(zod().config().jitless).toBe(true);
-    // A schema built before that setting would compile anyway: config/zod.ts is the only file that loads zod
-    // (others may import its types, which are erased).
-    const sources = ['config', 'infra', 'workloads', 'policy', 'scripts', '.github']
-      .flatMap((dir) => fs.readdirSync(path.join(__dirname, '../..', dir), { recursive: true, encoding: 'utf8' }).map((f) => path.join(dir, f)))
-      .filter((f) => /\.(ts|mts|cts|mjs|cjs|js)$/.test(f) && !f.includes('node_modules'));
-    const importers = sources.filter((f) =>
-      /^import (?!type )[^;]*from ['"]zod(\/[^'"]*)?['"]|require\(['"]zod/m.test(fs.readFileSync(path.join(__dirname, '../..', f), 'utf8')),
-    );
-    expect(importers).toEqual([path.join('config', 'zod.ts')]);
-  });
-});

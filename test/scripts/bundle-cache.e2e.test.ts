@@ -1,12 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
 /*
- * The synth path's build cache (scripts/bundle.mjs), on a small project of its own so that each build
- * takes milliseconds: real esbuild, real files, a real Node process per run.
+ * The build cache of the project's TypeScript programs (scripts/bundle.mjs), on a small project of its own
+ * so that each build takes milliseconds: real esbuild, real files, a real Node process per run.
  */
 const BUNDLE_MJS = path.resolve(__dirname, '../../scripts/bundle.mjs');
 const BUILD_NOTE = 'BUILDING';
@@ -72,89 +71,13 @@ describe('bundle cache', () => {
     expect(run(root)).toMatchObject({ status: 0, built: true });
   });
 
-  it('rebuilds a truncated bundle or a corrupt index, and ignores a damaged V8 code cache', () => {
+  it('rebuilds when the index of the last build is corrupt', () => {
     const root = project();
     run(root);
-    const dir = path.join(root, '.build/cache', entries(root)[0]);
-    const bundle = path.join(dir, 'bundle.cjs');
-    fs.truncateSync(bundle, Math.floor(fs.statSync(bundle).size / 2));
+    const index = fs.readdirSync(path.join(root, '.build/cache')).find((n) => n.startsWith('index-')) as string;
+    fs.writeFileSync(path.join(root, '.build/cache', index), '{ not json');
     expect(run(root)).toMatchObject({ status: 0, stdout: 'hello\n', built: true });
-
-    const codeCache = fs.readdirSync(dir).find((n) => n.startsWith('code-'));
-    expect(codeCache).toBeDefined();
-    fs.writeFileSync(path.join(dir, codeCache!), Buffer.alloc(fs.statSync(path.join(dir, codeCache!)).size, 7));
     expect(run(root)).toMatchObject({ status: 0, stdout: 'hello\n', built: false });
-
-    const index = fs.readdirSync(path.join(root, '.build/cache')).find((n) => n.startsWith('index-'))!;
-    fs.writeFileSync(path.join(root, '.build/cache', index), '{"sources": [');
-    expect(run(root)).toMatchObject({ status: 0, stdout: 'hello\n', built: true });
-  });
-
-  it('trusts unchanged inputs by their stat signature, and never a changed one (even with its old size and modification time)', async () => {
-    const root = project();
-    const stamp = () => fs.readdirSync(path.join(root, '.build/cache')).find((n) => n.startsWith('stamp-'));
-    const lib = path.join(root, 'src/lib.ts');
-    const past = new Date('2026-01-01T00:00:00Z');
-    fs.utimesSync(lib, past, past);
-    expect(run(root)).toMatchObject({ stdout: 'hello\n', built: true });
-    // Inputs written less than a second ago are not stamped (a write in the same clock tick could keep their times).
-    expect(run(root)).toMatchObject({ stdout: 'hello\n', built: false });
-    expect(stamp()).toBeUndefined();
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    expect(run(root)).toMatchObject({ stdout: 'hello\n', built: false });
-    expect(stamp()).toBeDefined();
-    expect(run(root)).toMatchObject({ stdout: 'hello\n', built: false });
-
-    // Same size, modification time put back: the change time still moves, so the key is hashed again.
-    const before = fs.statSync(lib, { bigint: true });
-    fs.writeFileSync(lib, "export const greeting: string = 'hallo';\n");
-    fs.utimesSync(lib, past, past);
-    expect(fs.statSync(lib, { bigint: true })).toMatchObject({ size: before.size, mtimeNs: before.mtimeNs, ino: before.ino });
-    expect(run(root)).toMatchObject({ stdout: 'hallo\n', built: true });
-
-    // A stamp naming another entry than the inputs' (here: a corrupt one) is not followed blindly.
-    fs.writeFileSync(path.join(root, '.build/cache', stamp()!), '{"key": "0", "plain": "0", "inputs": {}}');
-    expect(run(root)).toMatchObject({ status: 0, stdout: 'hallo\n', built: false });
-  });
-
-  it('replaces a V8 code cache that V8 rejects instead of keeping it (and rewriting a new one) on every run', () => {
-    const root = project();
-    run(root);
-    const dir = path.join(root, '.build/cache', entries(root)[0]);
-    const codeCaches = () => fs.readdirSync(dir).filter((n) => n.startsWith('code-'));
-    const [made] = codeCaches();
-    // Intact by its name (its hash) but not V8's: what a cache made under other V8 flags looks like to V8.
-    const junk = Buffer.alloc(4096, 1);
-    const prefix = made.slice(0, made.lastIndexOf('-') + 1);
-    const rejected = `${prefix}${createHash('sha256').update(junk).digest('hex').slice(0, 16)}.bin`;
-    fs.rmSync(path.join(dir, made));
-    fs.writeFileSync(path.join(dir, rejected), junk);
-    expect(run(root)).toMatchObject({ status: 0, stdout: 'hello\n', built: false });
-    const replaced = codeCaches();
-    expect(replaced).toHaveLength(1);
-    expect(replaced[0]).not.toBe(rejected);
-    // Accepted from now on: not written again.
-    expect(run(root)).toMatchObject({ status: 0, stdout: 'hello\n', built: false });
-    expect(codeCaches()).toEqual(replaced);
-    // Other flags get their own cache, which leaves this one alone.
-    const flagged = spawnSync(process.execPath, ['--stack-size=2000', '--input-type=module', '-e', RUNNER], { cwd: root, encoding: 'utf8' });
-    expect(flagged.stdout).toBe('hello\n');
-    expect(codeCaches()).toHaveLength(2);
-    expect(codeCaches()).toContain(replaced[0]);
-  });
-
-  it('names a folder of the entry for checked environment files (config/parse-cache.ts) while the app runs, and only then', () => {
-    const root = project();
-    const named = "String(globalThis[Symbol.for('aks-environments.parse-cache-dir')])";
-    fs.writeFileSync(path.join(root, 'src/main.ts'), `console.log(${named});\n`);
-    const runner = `${RUNNER}\nconsole.log(${named});`;
-    const result = spawnSync(process.execPath, ['--input-type=module', '-e', runner], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, SYNTH_PARSE_CACHE_DIR: 'set-by-hand' },
-    });
-    // Nothing a user sets (a variable of a likely name, say) names it, and none outlives the run.
-    expect(result.stdout.split('\n')).toEqual([path.join(root, '.build/cache', entries(root)[0], 'parsed-environments'), 'undefined', '']);
   });
 
   it('prints a failure with its location in the TypeScript source', () => {
@@ -172,9 +95,8 @@ describe('bundle cache', () => {
     expect(failed.stderr).not.toContain('bundle.cjs'); // esbuild's module wrappers are left out
   });
 
-  // Several rounds: the store race (a run replacing the entry another run has just stored and is using)
-  // failed about one round in forty on a busy machine before entries were kept or moved aside, not deleted.
-  it.each([1, 2, 3, 4, 5])('survives two cold runs at once (round %i): both succeed and one entry is kept', async () => {
+  // Several rounds: two runs storing the same build must not see half of each other's files.
+  it.each([1, 2, 3])('survives two cold runs at once (round %i): both succeed and one entry is kept', async () => {
     const root = project();
     const once = () =>
       new Promise<{ code: number | null; stdout: string }>((resolve) => {
@@ -189,6 +111,6 @@ describe('bundle cache', () => {
       { code: 0, stdout: 'hello\n' },
     ]);
     expect(entries(root)).toHaveLength(1);
-    expect(fs.readdirSync(path.join(root, '.build/cache')).filter((n) => n.includes('tmp'))).toEqual([]);
+    expect(fs.readdirSync(path.join(root, '.build/cache'), { recursive: true }).filter((n) => String(n).endsWith('.tmp'))).toEqual([]);
   });
 });
