@@ -64,7 +64,7 @@ const RULES = {
   actionGroup: { abbreviation: 'ag', maxLength: 260, pattern: /^[^%&\\?/]+$/, allowed: 'any character except %&\\?/' },
   dataCollectionRule: { abbreviation: 'dcr', maxLength: 64, pattern: /^[a-z0-9][-\w.]*$/, allowed: 'letters, digits, -_.' },
   alert: { abbreviation: 'alert', maxLength: 260, pattern: /^[^*#&+:<>?@%{}\\/]+$/, allowed: 'any character except *#&+:<>?@%{}\\/' },
-  // Network and add-ons (issue 14).
+  // Network and add-ons.
   virtualNetwork: { abbreviation: 'vnet', maxLength: 64, pattern: /^[a-z0-9][-\w.]*\w$/, allowed: '2-64 letters, digits, -_.' },
   subnet: { abbreviation: 'snet', maxLength: 80, pattern: /^[a-z0-9][-\w.]*\w$/, allowed: '1-80 letters, digits, -_.' },
   networkSecurityGroup: { abbreviation: 'nsg', maxLength: 80, pattern: /^[a-z0-9][-\w.]*\w$/, allowed: '1-80 letters, digits, -_.' },

@@ -153,7 +153,7 @@ function settingsProblems(env: EnvironmentConfig): ConfigProblem[] {
         sensitive: true,
         message:
           `looks like a secret (${secret}); settings are stored in plain text in a ConfigMap and in git. ` +
-          `Put the value in Key Vault and list '${name}' in app.secretNames instead (see README, "Secrets")`,
+          `Put the value in Key Vault and list '${name}' in app.secretNames instead (see docs/configuration.md, "Secrets")`,
       });
     }
   }

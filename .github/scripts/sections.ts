@@ -57,14 +57,14 @@ export function planFailureReason(stack: string, output: string): string {
   const platform = stack.replace(/^apps-/, 'platform-');
   const offline = " The offline diff above still shows this stack's changes.";
   if (stack.startsWith('apps-') && /Invalid index/.test(text) && /kube_config/.test(text)) {
-    return `The pull-request identity could read the cluster but not its credentials: \`listClusterUserCredential\` needs the "Azure Kubernetes Service Cluster User Role" on the cluster, which Reader does not include. The azurerm provider ignores that 403 and returns an empty \`kube_config\`, so the kubernetes provider fails with "Invalid index". Give the plan identity that role and read access to the cluster's objects to get apps plans (README, "Identities and roles").${offline}`;
+    return `The pull-request identity could read the cluster but not its credentials: \`listClusterUserCredential\` needs the "Azure Kubernetes Service Cluster User Role" on the cluster, which Reader does not include. The azurerm provider ignores that 403 and returns an empty \`kube_config\`, so the kubernetes provider fails with "Invalid index". Give the plan identity that role and read access to the cluster's objects to get apps plans (docs/identities-and-ci.md, "Identities and roles").${offline}`;
   }
   if (stack.startsWith('apps-') && /(ResourceNotFound|not ?found|could not be found)/i.test(text)) {
-    return `The cluster this stack deploys to does not exist yet: \`${platform}\` is new or changes it in this pull request and is not deployed. The apps stack reads the cluster, so it can only be planned against a deployed platform; \`deploy\` plans it right after applying \`${platform}\` (README, "Reading a pull request").${offline}`;
+    return `The cluster this stack deploys to does not exist yet: \`${platform}\` is new or changes it in this pull request and is not deployed. The apps stack reads the cluster, so it can only be planned against a deployed platform; \`deploy\` plans it right after applying \`${platform}\` (docs/identities-and-ci.md, "Identities for plans").${offline}`;
   }
   const denied = /does not have authorization to perform action '([^']+)'/.exec(text);
   if (denied)
-    return `The plan identity is missing a permission: \`${denied[1]}\` was denied. Grant it the role that includes it (README, "Reading a pull request").${offline}`;
+    return `The plan identity is missing a permission: \`${denied[1]}\` was denied. Grant it the role that includes it (docs/identities-and-ci.md, "Identities and roles").${offline}`;
   if (/AADSTS\d+|OIDC|failed to get oidc token|Unable to get .*token/i.test(text)) return `Azure sign-in failed (see the folded output).${offline}`;
   return `See the folded output for terraform's error.${offline}`;
 }

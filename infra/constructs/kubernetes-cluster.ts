@@ -79,7 +79,7 @@ export interface KubernetesClusterProps {
   /** Container Insights and control-plane logs go here. */
   readonly logAnalyticsWorkspaceId: string;
 
-  // Network, identity, encryption and add-ons (issue 14; see the files these types come from).
+  // Network, identity, encryption and add-ons (see the files these types come from).
   /** Subnets, address ranges, outbound type and API server access. */
   readonly network: ClusterNetwork;
   /** User-assigned control-plane and kubelet identities (ClusterIdentities.clusterArguments()). */

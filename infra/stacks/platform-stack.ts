@@ -62,7 +62,7 @@ export class PlatformStack extends TerraformStack {
     });
     const zonesByDefault = AZURE_REGIONS[env.location].zones ? ['1', '2', '3'] : undefined;
     const k8s = env.kubernetes;
-    // VNet or existing subnets, cluster identities, Key Vault/registry network access (issue 14).
+    // VNet or existing subnets, cluster identities, Key Vault/registry network access.
     const network = platformNetwork(this, env, rg, workspace.workspaceId);
 
     this.registry = new ContainerRegistry(this, 'Registry', {

@@ -60,7 +60,7 @@ export interface SarifOptions {
   /** Environment name -> its environment file. */
   readonly environmentFiles?: ReadonlyMap<string, string>;
   readonly version?: string;
-  /** Where the rules are documented (the README's Guardrails section). */
+  /** Where the rules are documented (docs/guardrails.md). */
   readonly informationUri?: string;
 }
 

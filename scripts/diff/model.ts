@@ -1,5 +1,5 @@
 /*
- * The shape `npm run diff -- --format json` prints (documented in the README, "Reading a pull request").
+ * The shape `npm run diff -- --format json` prints (documented in docs/diff.md).
  * Terraform and Kubernetes changes share one list so that risks sort across both layers.
  */
 

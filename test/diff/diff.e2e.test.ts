@@ -43,11 +43,11 @@ describe('npm run diff', () => {
   repo.setEnvironment('staging', {
     location: 'northeurope',
     'app.internalLoadBalancer': false,
-    // Synth refuses secret-looking settings it recognises (issue 10: DB_PASSWORD and the like); the diff
+    // Synth refuses secret-looking settings it recognises (DB_PASSWORD and the like); the diff
     // redacts more broadly, as a second line of defence: a value under a certificate-data key gets through synth.
     'app.settings.TLS_CERTIFICATE_DATA': SECRET,
   });
-  // The policy run by synth refuses both unless waived (README, "Guardrails").
+  // The policy run by synth refuses both unless waived (docs/guardrails.md).
   repo.addWaiver('staging', 'NET004', 'Service/photo-view/photo-view');
   repo.addWaiver('staging', 'NET003', 'ConfigMap/photo-view/photo-view-settings-*');
   repo.setEnvironment('prod', { 'app.release.canaryPercent': 30 });

@@ -66,7 +66,7 @@ export class GitFixture {
     fs.writeFileSync(file, doc.toString());
   }
 
-  /** Adds a policy waiver (README, "Guardrails") to an environment file, for a change the policy would refuse. */
+  /** Adds a policy waiver (docs/guardrails.md) to an environment file, for a change the policy would refuse. */
   addWaiver(env: string, rule: string, object: string): void {
     const file = path.join(this.dir, 'environments', `${env}.yaml`);
     const doc = parseDocument(fs.readFileSync(file, 'utf8'));

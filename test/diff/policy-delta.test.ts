@@ -8,7 +8,7 @@ import type { DiffReport } from '../../scripts/diff/model';
 import { synthOutput } from '../support/synth-output';
 
 /*
- * `npm run diff` lists the guardrail findings the head adds (issue 13): both sides are validated with the
+ * `npm run diff` lists the guardrail findings the head adds: both sides are validated with the
  * head's rules and compared by fingerprint. Real synthesized output; the head is a copy with one change.
  */
 // The shipped environments' output, synthesized in this process (test/support/synth-output.ts); copied before any change.

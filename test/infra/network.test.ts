@@ -298,7 +298,7 @@ describe('network options', () => {
 describe('the apps stack in every API server access mode', () => {
   // One provider configuration serves all modes: the host comes from the cluster's kube_config, which is
   // the public FQDN (public, authorized ranges) or the private FQDN (private cluster); where CI runs decides
-  // whether it resolves and is allowed (README: "API server access, and how CI reaches it").
+  // whether it resolves and is allowed (docs/network.md, "API server access, and how CI reaches it").
   const modes: Array<[string, ReturnType<typeof environment>]> = [
     ['public', environment('dev')],
     ['authorized ranges', environment('dev', { network: { apiServer: { access: 'authorizedRanges', authorizedIpRanges: ['203.0.113.0/24'] } } })],

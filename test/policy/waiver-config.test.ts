@@ -43,9 +43,7 @@ describe('waivers in the environment config', () => {
       'waivers.0.reason: must say why the finding is accepted and what ends it (at least 20 characters)',
     ]);
     expect(problems(withWaiver({ owner: '' }))).toEqual(['waivers.0.owner: must name who answers for the decision']);
-    expect(problems(withWaiver({ rule: 'no-latest' }))).toEqual([
-      'waivers.0.rule: must be a rule id like AKS001 or K8S003 (see the README, "Guardrails")',
-    ]);
+    expect(problems(withWaiver({ rule: 'no-latest' }))).toEqual(['waivers.0.rule: must be a rule id like AKS001 or K8S003 (see docs/guardrails.md)']);
     expect(problems(withWaiver({ until: '2027-01-01' }))[0]).toContain("unknown key(s) 'until'");
   });
 

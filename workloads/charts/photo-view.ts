@@ -107,7 +107,7 @@ export class PhotoViewChart extends Chart {
         certificateName: env.ingress.certificateName,
       });
     }
-    // Resource isolation of the app namespace (issue 14).
+    // Resource isolation of the app namespace.
     if (env.isolation.resourceQuota) {
       new NamespaceIsolation(this, 'Isolation', { namespace: app.namespace, quota: namespaceQuota(env), containerDefaults: app.resources });
     }
