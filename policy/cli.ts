@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../config/load';
+import { commandLineOrExitCode, parseArgs, quoted, type ParsedArgs } from '../scripts/usage.mjs';
 import { newFindings, readJsonReport } from './baseline';
 import { failing, validate, type Report, type ValidateOptions } from './engine';
 import { loadEnvironmentFacts } from './environments';
@@ -11,44 +12,37 @@ import { toJsonReport } from './report/json';
 import { toSarif } from './report/sarif';
 import { utcDate } from './waivers';
 
-/*
- * npm run validate [-- [--format human|json|sarif] [--output FILE] [--environment NAME] [--registry HOST[,HOST]]
- *                      [--today YYYY-MM-DD] [--baseline REPORT.json] [FILE|FOLDER ...]]
- * Without files: the synthesized output (cdktf.out/ and dist/), synthesizing first if there is none.
- * Exit code 1 when an error finding is not waived (with --baseline: when a new one is not).
- */
-const USAGE =
-  'usage: npm run validate -- [--format human|json|sarif] [--output FILE] [--environment NAME] [--registry HOST[,HOST]] [--today YYYY-MM-DD] [--baseline REPORT.json] [FILE|FOLDER ...]';
-const FLAGS = ['--format', '--output', '--environment', '--today', '--baseline', '--registry'] as const;
-type Flag = (typeof FLAGS)[number];
+const USAGE = `usage: npm run validate -- [--format human|json|sarif] [--output FILE] [--env NAME] [--registry HOSTS] [--today YYYY-MM-DD]
+                            [--baseline REPORT.json] [--help] [FILE|FOLDER ...]
 
-export interface CliOptions {
-  readonly flags: Partial<Record<Flag, string>>;
-  readonly paths: string[];
-}
+Checks Kubernetes YAML and Terraform JSON against the guardrails, with the config and waivers of the
+environments in environments/ (or ENVIRONMENTS_DIR). Without files: the synthesized output (cdktf.out/ and
+dist/), synthesizing first if there is none. Exit code 1 when an error finding is not waived (with
+--baseline: when a new one is not).
 
-export function parseArgs(args: ReadonlyArray<string>): CliOptions {
-  const flags: Partial<Record<Flag, string>> = {};
-  const paths: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if ((FLAGS as ReadonlyArray<string>).includes(arg)) {
-      const value = args[++i];
-      if (value === undefined || value.startsWith('--')) throw new InputError(`${arg} needs a value\n${USAGE}`);
-      flags[arg as Flag] = value;
-    } else if (arg.startsWith('--')) {
-      throw new InputError(`unknown option '${arg}'\n${USAGE}`);
-    } else {
-      paths.push(arg);
-    }
+  --format F        human (default; colour on a terminal), json or sarif (code scanning)
+  --output FILE     write the report there instead of to stdout
+  --env NAME        the environment of files whose names name none
+  --registry HOSTS  container registries images may come from, comma-separated
+  --today DATE      the date waivers and the AKS support calendar are judged on (default: today, UTC)
+  --baseline FILE   a --format json report of the base: show and fail on new findings only
+  --help            this text`;
+const OPTIONS = {
+  '--format': ['human', 'json', 'sarif'],
+  '--output': 'value',
+  '--env': 'value',
+  '--registry': 'value',
+  '--today': 'value',
+  '--baseline': 'value',
+} as const;
+
+/** The command line, or the one-line error it makes. */
+function parseCommandLine(args: ReadonlyArray<string>): ParsedArgs<typeof OPTIONS> {
+  const parsed = parseArgs(args, OPTIONS, { operands: true });
+  if (parsed.options?.today && !/^\d{4}-\d{2}-\d{2}$/.test(parsed.options.today)) {
+    return { error: `--today ${quoted(parsed.options.today)} is not a date; use YYYY-MM-DD` };
   }
-  if (flags['--format'] && !['human', 'json', 'sarif'].includes(flags['--format'])) {
-    throw new InputError(`--format '${flags['--format']}' is not allowed; use human (default), json or sarif`);
-  }
-  if (flags['--today'] && !/^\d{4}-\d{2}-\d{2}$/.test(flags['--today'])) {
-    throw new InputError(`--today '${flags['--today']}' is not a date; use YYYY-MM-DD`);
-  }
-  return { flags, paths };
+  return parsed;
 }
 
 /** cdk8s-plus major in package.json (cdk8s-plus-28 -> 28): the Kubernetes API level the manifests are built for. */
@@ -87,10 +81,15 @@ export interface CliOutput {
   readonly isTerminal: boolean;
 }
 
-/** Runs `npm run validate` with these arguments; returns the exit code. Bad input throws an InputError. */
+/**
+ * Runs `npm run validate` with these arguments; returns the exit code (--help and a bad command line are
+ * answered through `io`: 0 and 2). Bad input (files, environment config) throws an InputError.
+ */
 export function runValidate(args: ReadonlyArray<string>, io: CliOutput): number {
   const started = performance.now();
-  const { flags, paths } = parseArgs(args);
+  const commandLine = commandLineOrExitCode(parseCommandLine(args), USAGE, io);
+  if (typeof commandLine === 'number') return commandLine;
+  const { options, operands: paths } = commandLine;
   if (paths.length === 0 && PROJECT_OUTPUT.some((dir) => !fs.existsSync(dir))) {
     io.err('validate: no synthesized output yet; running npm run synth first');
     const synth = spawnSync(process.execPath, ['scripts/synth.mjs'], { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -98,23 +97,23 @@ export function runValidate(args: ReadonlyArray<string>, io: CliOutput): number 
   }
   const environmentsDir = process.env.ENVIRONMENTS_DIR ?? 'environments';
   const environments = loadEnvironmentFacts(environmentsDir, { warn: io.err });
-  if (flags['--environment'] && !environments.some((e) => e.name === flags['--environment'])) {
-    io.err(`validate: --environment '${flags['--environment']}' has no file in ${environmentsDir}/; its files are checked without config or waivers`);
+  if (options.env && !environments.some((e) => e.name === options.env)) {
+    io.err(`validate: --env '${options.env}' has no file in ${environmentsDir}/; its files are checked without config or waivers`);
   }
   const report = validatePaths(paths.length > 0 ? paths : PROJECT_OUTPUT, {
     environmentsDir,
-    defaultEnvironment: flags['--environment'],
-    today: flags['--today'] ?? utcDate(new Date()),
-    registries: flags['--registry']
+    defaultEnvironment: options.env,
+    today: options.today ?? utcDate(new Date()),
+    registries: options.registry
       ?.split(',')
       .map((r) => r.trim())
       .filter(Boolean),
   });
 
-  const baseline = flags['--baseline'] ? readJsonReport(flags['--baseline']) : undefined;
+  const baseline = options.baseline ? readJsonReport(options.baseline) : undefined;
   const fresh = baseline ? new Set(newFindings(report.findings, baseline.findings).map((f) => f.fingerprint)) : undefined;
   const shown = fresh ? { ...report, findings: report.findings.filter((f) => fresh.has(f.fingerprint)) } : report;
-  const format = flags['--format'] ?? 'human';
+  const format = options.format ?? 'human';
   const text =
     format === 'json'
       ? JSON.stringify(toJsonReport(shown, fresh), null, 2)
@@ -125,14 +124,14 @@ export function runValidate(args: ReadonlyArray<string>, io: CliOutput): number 
             2,
           )
         : renderHuman(shown, {
-            colour: !flags['--output'] && io.isTerminal && !process.env.NO_COLOR,
+            colour: !options.output && io.isTerminal && !process.env.NO_COLOR,
             elapsedMs: Math.round(performance.now() - started),
           });
-  if (flags['--output']) {
-    fs.mkdirSync(path.dirname(path.resolve(flags['--output'])), { recursive: true });
-    fs.writeFileSync(flags['--output'], `${text}\n`);
+  if (options.output) {
+    fs.mkdirSync(path.dirname(path.resolve(options.output)), { recursive: true });
+    fs.writeFileSync(options.output, `${text}\n`);
     const failed = failing(shown.findings).length;
-    io.err(`validate: wrote ${flags['--output']} (${shown.findings.length} findings, ${failed} failing; dates judged on ${report.today})`);
+    io.err(`validate: wrote ${options.output} (${shown.findings.length} findings, ${failed} failing; dates judged on ${report.today})`);
   } else {
     io.out(text);
   }

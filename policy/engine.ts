@@ -19,7 +19,7 @@ export interface EnvironmentFacts {
 export interface ValidateOptions {
   /** Environments known from config; files are assigned to them by stack or file name (`platform-dev`, `photo-view-dev.k8s.yaml`). */
   readonly environments?: ReadonlyArray<EnvironmentFacts>;
-  /** Environment for files whose name names none (`--environment`). @default none */
+  /** Environment for files whose name names none (`npm run validate -- --env`). @default none */
   readonly defaultEnvironment?: string;
   /** Date waiver expiry and the AKS support calendar are judged on (YYYY-MM-DD). @default neither is judged (synth) */
   readonly today?: string;

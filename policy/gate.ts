@@ -37,7 +37,10 @@ export interface GateOptions {
   readonly environmentsDir: string;
   /** Only these environments' facts (a share's); @default every environment file */
   readonly only?: ReadonlyArray<string>;
-  /** The folder paths in findings are given in, when `output` is a part of it that is merged later. @default output */
+  /**
+   * The folder paths in findings are given in, when `output` is a staging folder: synth gives '.', so a
+   * finding names the file the user opens (`cdktf.out/stacks/...`, `dist/...`), not the staging copy. @default output
+   */
   readonly shownAs?: string;
 }
 
@@ -95,7 +98,7 @@ export function enforce(results: ReadonlyArray<GateResult>): void {
   if (errors.length > 0) {
     const report: Report = { findings: errors, environments: environments.map((e) => e.name), files: results.flatMap((r) => r.files) };
     throw new InputError(
-      `Policy: ${errors.length} un-waived error finding(s); fix them or add a waiver to the environment file (README, "Guardrails"):\n` +
+      `Policy: ${errors.length} un-waived error finding(s); fix them or add a waiver to the environment file (docs/guardrails.md):\n` +
         renderHuman(report, { colour: false }),
     );
   }

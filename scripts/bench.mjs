@@ -5,7 +5,19 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CACHE_DIR } from './bundle.mjs';
+import { optionsOrExit, parseArgs } from './usage.mjs';
 
+const USAGE = `usage: npm run bench -- [--synth] [--help]
+
+Times the synth path (cold, warm, 30 environments) and, without --synth, npm run diff, the type-check and
+the test suite, with peak memory, and prints a table. Progress goes to stderr, the table to stdout.
+Several minutes; it writes only to a temporary folder (and clears the build and test caches it measures).
+
+  --synth   the synth rows only (about a minute)
+  --help    this text`;
+
+// Before any work: --help and a bad argument end here.
+const options = optionsOrExit(parseArgs(process.argv.slice(2), { '--synth': 'flag' }), USAGE);
 const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
 const progress = (text) => process.stderr.write(`${text}\n`);
@@ -99,8 +111,7 @@ rows.push(
   }),
 );
 // `npm run bench -- --synth`: the synth rows only (a minute instead of several).
-const synthOnly = process.argv.includes('--synth');
-if (!synthOnly) {
+if (!options.synth) {
   progress('diff: base and working tree synthesized in parallel, both layers (npm run diff)');
   rows.push(
     measure(

@@ -49,7 +49,7 @@ function cacheKey(root, entries, mode, sources) {
   add('entries', `${mode}\n${entries.join('\n')}`);
   add('bundle.mjs', fs.readFileSync(THIS_FILE));
   for (const file of [...PROJECT_INPUTS, ...sources]) add(file, readOrNull(path.join(root, file)));
-  for (const dir of [...new Set(sources.map((s) => path.dirname(s)))]) add(`${dir}/`, fs.readdirSync(path.join(root, dir)).sort().join('\n'));
+  for (const dir of new Set(sources.map((s) => path.dirname(s)))) add(`${dir}/`, fs.readdirSync(path.join(root, dir)).sort().join('\n'));
   return hash.digest('hex').slice(0, 32);
 }
 

@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import { deployStages, InputError, loadEnvironments, type EnvironmentConfig } from '../config';
+import { commandLineOrExitCode, parseArgs, quoted } from './usage.mjs';
 
 export const USAGE = `usage: npm run environments -- [--json] [--env NAME] [--help]
 
@@ -34,34 +35,7 @@ export interface EnvironmentsOutput {
   readonly stages: string[][];
 }
 
-interface Options {
-  readonly json: boolean;
-  readonly env?: string;
-  readonly help: boolean;
-}
-
-/** A value from the command line (a workflow_dispatch input) in a message: quoted, escaped, never long. */
-const shown = (value: string) => JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
-
-function parseArgs(args: ReadonlyArray<string>): Options {
-  let json = false;
-  let env: string | undefined;
-  let help = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--help' || arg === '-h') help = true;
-    else if (arg === '--json') json = true;
-    else if (arg === '--env' || arg.startsWith('--env=')) {
-      const value = arg === '--env' ? args[++i] : arg.slice('--env='.length);
-      if (value === undefined || value === '' || value.startsWith('--')) throw new InputError(`--env needs an environment name (see --help)`);
-      if (env !== undefined) throw new InputError(`--env given twice; give one environment (see --help)`);
-      env = value;
-    } else {
-      throw new InputError(`unknown option ${shown(arg)}; allowed: --json, --env NAME, --help`);
-    }
-  }
-  return { json, env, help };
-}
+const OPTIONS = { '--json': 'flag', '--env': 'value' } as const;
 
 /** Names of the environment files in `dir` (the loader checks the files themselves). */
 function environmentNames(dir: string): string[] {
@@ -81,7 +55,7 @@ export function environmentsOutput(dir: string, only?: string): EnvironmentsOutp
   if (only !== undefined) {
     const known = environmentNames(dir);
     if (!ENVIRONMENT_NAME.test(only) || !known.includes(only)) {
-      throw new InputError(`unknown environment ${shown(only)}; known environments in '${dir}': ${known.join(', ') || 'none'}`);
+      throw new InputError(`unknown environment ${quoted(only)}; known environments in '${dir}': ${known.join(', ') || 'none'}`);
     }
   }
   const envs = loadEnvironments(dir, { only: only === undefined ? undefined : [only], warn: () => undefined });
@@ -106,13 +80,16 @@ export function renderText(output: EnvironmentsOutput): string {
   return output.stages.map((names, i) => `stage ${i + 1}: ${names.map((n) => `${n} (${runner(n)})`).join(', ')}\n`).join('');
 }
 
-/** Runs the command; returns the exit code. Bad input throws an InputError (or a ConfigError). */
-export function runEnvironments(args: ReadonlyArray<string>, io: { out: (text: string) => void }, env: NodeJS.ProcessEnv = process.env): number {
-  const options = parseArgs(args);
-  if (options.help) {
-    io.out(`${USAGE}\n`);
-    return 0;
-  }
+/** Runs the command; returns the exit code (--help and a bad command line: 0 and 2). Bad input throws an InputError (or a ConfigError). */
+export function runEnvironments(
+  args: ReadonlyArray<string>,
+  io: { out: (text: string) => void; err: (text: string) => void },
+  env: NodeJS.ProcessEnv = process.env,
+): number {
+  const lines = { out: (line: string) => io.out(`${line}\n`), err: (line: string) => io.err(`${line}\n`) };
+  const commandLine = commandLineOrExitCode(parseArgs(args, OPTIONS), USAGE, lines);
+  if (typeof commandLine === 'number') return commandLine;
+  const { options } = commandLine;
   const output = environmentsOutput(env.ENVIRONMENTS_DIR ?? 'environments', options.env);
   io.out(options.json ? `${JSON.stringify(output)}\n` : renderText(output));
   return 0;
@@ -121,7 +98,10 @@ export function runEnvironments(args: ReadonlyArray<string>, io: { out: (text: s
 // `npm run environments`: `node scripts/run-app.mjs scripts/environments.ts ARGS` (the entry is the first argument).
 if (process.argv[2]?.endsWith('scripts/environments.ts')) {
   try {
-    process.exitCode = runEnvironments(process.argv.slice(3), { out: (text) => process.stdout.write(text) });
+    process.exitCode = runEnvironments(process.argv.slice(3), {
+      out: (text) => process.stdout.write(text),
+      err: (text) => process.stderr.write(text),
+    });
   } catch (error) {
     console.error((error as { isInputError?: boolean }).isInputError ? `npm run environments: ${(error as Error).message}` : error);
     process.exitCode = 1;

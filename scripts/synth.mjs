@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { bundleFor, loadBundle, projectRoot, reportError } from './bundle.mjs';
 import { createStaging, keepOtherEnvironments, mergeParts, OUTPUTS, recoverAndClean, removeStaging, swapIn, withLock } from './output.mjs';
-import { exitWhenFlushed, optionsOrExit } from './usage.mjs';
+import { exitWhenFlushed, optionsOrExit, parseArgs } from './usage.mjs';
 
 const started = performance.now();
 const USAGE = `usage: npm run synth -- [--env NAMES] [--strict] [--outdir DIR] [--help]
@@ -22,36 +22,23 @@ cdktf.out/stacks/, Kubernetes YAML per environment in dist/. Nothing is replaced
   --help         this text`;
 
 /** Parses the command line; unknown flags and missing values are errors, never ignored. */
-function parseArgs(args) {
-  const options = { outdir: '.', env: undefined, strict: false, help: false };
-  const valued = { '--env': 'env', '--outdir': 'outdir' };
-  for (let i = 0; i < args.length; i++) {
-    const [flag, inline] = args[i].startsWith('--') && args[i].includes('=') ? args[i].split(/=(.*)/s) : [args[i], undefined];
-    if (flag === '--help' || flag === '-h') options.help = true;
-    else if (flag === '--strict' && inline === undefined) options.strict = true;
-    else if (valued[flag]) {
-      const value = inline ?? args[++i];
-      if (!value || value.startsWith('--')) return { error: `${flag} needs a value` };
-      options[valued[flag]] = value;
-    } else {
-      return { error: `unknown argument '${args[i]}'` };
-    }
-  }
-  if (options.env !== undefined) {
-    options.env = [
-      ...new Set(
-        options.env
-          .split(',')
-          .map((e) => e.trim())
-          .filter(Boolean),
-      ),
-    ];
-    if (options.env.length === 0) return { error: '--env needs at least one environment name' };
-  }
-  return { options };
+function parseCommandLine(args) {
+  const parsed = parseArgs(args, { '--env': 'value', '--strict': 'flag', '--outdir': 'value' });
+  if (parsed.error) return parsed;
+  const options = { outdir: '.', strict: false, ...parsed.options };
+  if (options.env === undefined) return { options };
+  options.env = [
+    ...new Set(
+      options.env
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean),
+    ),
+  ];
+  return options.env.length === 0 ? { error: '--env needs at least one environment name' } : { options };
 }
 
-const options = optionsOrExit(parseArgs(process.argv.slice(2)), USAGE);
+const options = optionsOrExit(parseCommandLine(process.argv.slice(2)), USAGE);
 
 const root = options.outdir;
 const project = projectRoot();
@@ -148,8 +135,9 @@ try {
   const shares = parallel ? split(names) : [];
   const parts = shares.map((_, i) => path.join(staging, `part-${i}`));
   const environmentsDir = process.env.ENVIRONMENTS_DIR ?? 'environments';
-  // A share's gate sees only its own environments; findings name the files where the merge puts them.
-  const shareGate = (i) => ({ output: parts[i], environmentsDir, only: shares[i], shownAs: output });
+  // A share's gate sees only its own environments. Findings name the files where the swap puts them, as
+  // the summary does: relative to --outdir (cdktf.out/stacks/..., dist/...), never the staging folder.
+  const shareGate = (i) => ({ output: parts[i], environmentsDir, only: shares[i], shownAs: '.' });
   const other = parallel ? await startWorker(entry, shares[0], parts[0], shareGate(0)) : undefined;
   const bundle = loadBundle(entry);
   let gate;
@@ -169,7 +157,7 @@ try {
     mergeParts(project, parts, output);
     if (options.env) results.push({ environments: [], files: [], errors: [], expired: gate.expiredWaiversExcept(environmentsDir, names) });
   } else {
-    results = [gate.checkOutput({ output, environmentsDir })];
+    results = [gate.checkOutput({ output, environmentsDir, shownAs: '.' })];
   }
   gate.enforce(results);
   const list = (dir) => (fs.existsSync(path.join(staging, 'new', dir)) ? fs.readdirSync(path.join(staging, 'new', dir)).sort() : []);

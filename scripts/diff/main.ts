@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { optionsOrExit, parseArgs, quoted } from '../usage.mjs';
 import { compareOutputs, readSynthOutput } from './compare';
 import { ACTIONS, RISK_KINDS, type DiffReport } from './model';
 import { policyDelta } from './policy-delta';
@@ -10,17 +11,21 @@ import { DiffError, EXIT, headCommit, headLabel, prepareSides, repositoryRoot, r
 /*
  * npm run diff -- [--base REF] [--format text|markdown|json] [--fail-on ACTION|RISK|LEVEL,...] [--max-length N] [--output-dir DIR]
  * Synthesizes the base and the working tree in a temporary folder (both in parallel) and prints what
- * changes, per environment, in both layers, risks first. See README, "Reading a pull request".
+ * changes, per environment, in both layers, risks first. See docs/diff.md.
  */
 const FORMATS = ['text', 'markdown', 'json'] as const;
 const LEVELS = ['high', 'medium'];
 const FAIL_ON = [...ACTIONS, ...RISK_KINDS, ...LEVELS];
 const USAGE = `usage: npm run diff -- [--base <git ref>] [--format ${FORMATS.join('|')}] [--fail-on <action|risk|level>[,...]] [--max-length <chars>]
+                        [--output-dir DIR] [--help]
   --base        what to compare with (default: the merge base with origin/main, else main)
   --format      text (default; colour on a terminal), markdown (pull-request comment), json
   --fail-on     exit 1 when a change has one of these: ${FAIL_ON.join(', ')}
   --max-length  markdown only: trim to this many characters (default ${GITHUB_COMMENT_LIMIT}, GitHub's comment limit)
-  --output-dir  also write diff.txt, diff.md and diff.json there (one run, every format; for CI artifacts)`;
+  --output-dir  also write diff.txt, diff.md and diff.json there (one run, every format; for CI artifacts)
+  --help        this text`;
+
+const OPTIONS = { '--base': 'value', '--format': FORMATS, '--fail-on': 'value', '--max-length': 'value', '--output-dir': 'value' } as const;
 
 interface Options {
   readonly base?: string;
@@ -30,44 +35,21 @@ interface Options {
   readonly outputDir?: string;
 }
 
-function parseArgs(args: ReadonlyArray<string>): Options {
-  const bad = (message: string) => new DiffError(`npm run diff: ${message}\n${USAGE}`, EXIT.input);
-  let base: string | undefined;
-  let format: Options['format'] = 'text';
-  const failOn: string[] = [];
-  let maxLength = GITHUB_COMMENT_LIMIT;
-  let outputDir: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const flag = args[i];
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined || v.startsWith('--')) throw bad(`${flag} needs a value`);
-      return v;
-    };
-    if (flag === '--help' || flag === '-h') {
-      console.log(USAGE);
-      process.exit(EXIT.ok);
-    } else if (flag === '--base') base = value();
-    else if (flag === '--format') {
-      const f = value();
-      if (!(FORMATS as ReadonlyArray<string>).includes(f)) throw bad(`--format '${f}' is not one of ${FORMATS.join(', ')}`);
-      format = f as Options['format'];
-    } else if (flag === '--fail-on') {
-      for (const item of value()
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean)) {
-        if (!FAIL_ON.includes(item)) throw bad(`--fail-on '${item}' is not an action, risk or level; allowed: ${FAIL_ON.join(', ')}`);
-        failOn.push(item);
-      }
-    } else if (flag === '--max-length') {
-      const v = value();
-      maxLength = Number(v);
-      if (!Number.isInteger(maxLength) || maxLength < 1000) throw bad(`--max-length '${v}' must be a whole number of at least 1000`);
-    } else if (flag === '--output-dir') outputDir = value();
-    else throw bad(`unknown argument '${flag}'`);
-  }
-  return { base, format, failOn, maxLength, outputDir };
+/** The command line, or the one-line error it makes. */
+function parseCommandLine(args: ReadonlyArray<string>): { readonly options: Options & { readonly help: boolean } } | { readonly error: string } {
+  const parsed = parseArgs(args, OPTIONS);
+  if (parsed.error !== undefined) return parsed;
+  const { options } = parsed;
+  const failOn = (options.failOn ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = failOn.find((item) => !FAIL_ON.includes(item));
+  if (unknown !== undefined) return { error: `--fail-on ${quoted(unknown)} is not an action, risk or level; allowed: ${FAIL_ON.join(', ')}` };
+  const maxLength = Number(options.maxLength ?? GITHUB_COMMENT_LIMIT);
+  if (!Number.isInteger(maxLength) || maxLength < 1000)
+    return { error: `--max-length ${quoted(String(options.maxLength))} must be a whole number of at least 1000` };
+  return { options: { help: options.help, base: options.base, format: options.format ?? 'text', failOn, maxLength, outputDir: options.outputDir } };
 }
 
 /** The changes that match `--fail-on`, as one line each. */
@@ -83,7 +65,7 @@ function gate(report: DiffReport, failOn: ReadonlyArray<string>): string[] {
 async function main(): Promise<number> {
   // run-app.mjs passes its entry on: `node run-app.mjs scripts/diff/main.ts --base main`.
   const entry = process.argv.findIndex((a) => /scripts[\\/]diff[\\/]main\.ts$/.test(a));
-  const options = parseArgs(process.argv.slice(entry >= 0 ? entry + 1 : 2));
+  const options = optionsOrExit(parseCommandLine(process.argv.slice(entry >= 0 ? entry + 1 : 2)), USAGE);
   const repo = repositoryRoot(process.cwd());
   const base = resolveBase(repo, options.base);
   const head = { ref: headLabel(repo), commit: headCommit(repo) };

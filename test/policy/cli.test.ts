@@ -89,12 +89,16 @@ describe('npm run validate on foreign files', () => {
     expect([result.status, result.stdout]).toEqual([0, expect.stringContaining('no findings')]);
   });
 
-  it('rejects an unknown option, a bad format and a missing path with a message', () => {
-    expect(validateCli('--strict', FOREIGN)).toMatchObject({ status: 1, stderr: expect.stringContaining("unknown option '--strict'") });
-    expect(validateCli('--format', 'xml', FOREIGN)).toMatchObject({
-      status: 1,
-      stderr: expect.stringContaining("--format 'xml' is not allowed; use human (default), json or sarif"),
+  it('rejects an unknown option and a bad format in one line (exit 2), and a missing path with a message', () => {
+    const refused = (error: string) => ({
+      status: 2,
+      stdout: '',
+      stderr: `npm run validate: ${error} (npm run validate -- --help lists the options)`,
     });
+    expect(validateCli('--strict', FOREIGN)).toMatchObject(refused("unknown option '--strict'"));
+    expect(validateCli('--format', 'xml', FOREIGN)).toMatchObject(refused("--format 'xml' is not one of human, json, sarif"));
+    expect(validateCli(FOREIGN, '--env')).toMatchObject(refused('--env needs a value'));
+    expect(validateCli('--today', '2026-11-23', FOREIGN)).toMatchObject(refused('--today given twice'));
     expect(validateCli('nowhere/')).toMatchObject({ status: 1, stderr: expect.stringContaining('nowhere/: no such file or folder') });
   });
 });

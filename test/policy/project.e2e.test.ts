@@ -37,6 +37,9 @@ describe("the project's own output", () => {
     expect(failed.status).toBe(1);
     expect(failed.stderr).toContain('Policy: 1 un-waived error finding(s)');
     expect(failed.stderr).toMatch(/Service\/photo-view\/photo-view .*\n\s+error {3}NET004 {2}No public load balancer/);
+    // The finding names the file the user opens, relative to --outdir, as the summary does; not the staging copy synth checked.
+    expect(failed.stderr).toMatch(/\n {2}Service\/photo-view\/photo-view {2}cdktf\.out\/stacks\/apps-dev\/cdk\.tf\.json:\d+\n/);
+    expect(failed.stderr).not.toContain('.synth-staging');
     expect(failed.stderr).toContain('synth failed; cdktf.out/ and dist/ were left as they were');
     expect(fs.readFileSync(path.join(out, 'dist/photo-view-dev.k8s.yaml'), 'utf8')).toBe(before);
   });

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
-import type Ajv from 'ajv';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import { validate, type EnvironmentFacts } from '../../policy/engine';
 import { toSarif } from '../../policy/report/sarif';
 import { RULES } from '../../policy/rules';
-import { standaloneValidator } from '../support/ajv-standalone';
 import { goodKubernetes, goodTerraform, inputFiles, PROD_FACTS } from './fixtures';
 
 /*
@@ -17,17 +17,9 @@ function sarifValidator() {
   const { id, $schema, ...rest } = schema;
   expect($schema).toBe('http://json-schema.org/draft-04/schema#');
   // The schema's language pattern has a stray ']', which only non-Unicode regular expressions accept.
-  // ajv and ajv-formats are loaded only when the compiled validator is not stored yet (ajv-standalone.ts).
-  return standaloneValidator('sarif-2.1.0-rtm.5', { $id: id, ...rest }, () => {
-    /* oxlint-disable typescript/no-require-imports -- loaded on a cache miss only */
-    const { default: AjvClass, _ } = require('ajv') as typeof import('ajv');
-    const addFormats = (require('ajv-formats') as typeof import('ajv-formats')).default;
-    /* oxlint-enable typescript/no-require-imports */
-    const formats = _`require("ajv-formats/dist/formats").fullFormats`;
-    const ajv: Ajv = new AjvClass({ strict: false, allErrors: true, unicodeRegExp: false, code: { source: true, formats } });
-    addFormats(ajv);
-    return ajv;
-  });
+  const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+  addFormats(ajv);
+  return ajv.compile({ $id: id, ...rest });
 }
 
 /** A report with an error, a warning, a waived finding and an unused waiver. */

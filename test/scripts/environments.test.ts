@@ -22,10 +22,11 @@ function folder(deploys: Record<string, Record<string, unknown> | undefined>): s
 const DIAMOND = { base: undefined, east: { after: ['base'] }, west: { after: ['base'], runner: 'west-vnet' }, last: { after: ['east', 'west'] } };
 
 /** What the command prints for these arguments, and its exit code. */
-function run(args: string[], dir: string): { code: number; out: string } {
+function run(args: string[], dir: string): { code: number; out: string; err: string } {
   let out = '';
-  const code = runEnvironments(args, { out: (text) => (out += text) }, { ENVIRONMENTS_DIR: dir });
-  return { code, out };
+  let err = '';
+  const code = runEnvironments(args, { out: (text) => (out += text), err: (text) => (err += text) }, { ENVIRONMENTS_DIR: dir });
+  return { code, out, err };
 }
 
 describe('npm run environments', () => {
@@ -62,11 +63,11 @@ describe('npm run environments', () => {
   it('--env refuses an unknown name, or one that is no environment name, in one line listing the known ones', () => {
     const dir = folder(DIAMOND);
     for (const [name, shown] of [
-      ['north', '"north"'],
-      ['West', '"West"'],
-      ['../base', '"../base"'],
-      ['x\n::error::injected', '"x\\n::error::injected"'],
-      ['a'.repeat(60), `"${'a'.repeat(40)}..."`],
+      ['north', "'north'"],
+      ['West', "'West'"],
+      ['../base', "'../base'"],
+      ['x\n::error::injected', "'x\\n::error::injected'"],
+      ['a'.repeat(60), `'${'a'.repeat(40)}...'`],
     ]) {
       expect(() => run(['--env', name], dir)).toThrow(
         new Error(`unknown environment ${shown}; known environments in '${dir}': base, east, last, west`),
@@ -74,16 +75,21 @@ describe('npm run environments', () => {
     }
   });
 
-  it('refuses unknown options and --env without a name', () => {
+  it('refuses unknown options and --env without a name: one line, exit code 2', () => {
     const dir = folder(DIAMOND);
-    expect(() => run(['--yaml'], dir)).toThrow(new Error('unknown option "--yaml"; allowed: --json, --env NAME, --help'));
-    expect(() => run(['--env'], dir)).toThrow('--env needs an environment name');
-    expect(() => run(['--env', '--json'], dir)).toThrow('--env needs an environment name');
-    expect(() => run(['--env', 'base', '--env', 'east'], dir)).toThrow('--env given twice');
+    const refused = (error: string) => ({
+      code: 2,
+      out: '',
+      err: `npm run environments: ${error} (npm run environments -- --help lists the options)\n`,
+    });
+    expect(run(['--yaml'], dir)).toEqual(refused("unknown option '--yaml'"));
+    expect(run(['--env'], dir)).toEqual(refused('--env needs a value'));
+    expect(run(['--env', '--json'], dir)).toEqual(refused('--env needs a value'));
+    expect(run(['--env', 'base', '--env', 'east'], dir)).toEqual(refused('--env given twice'));
   });
 
   it('--help prints the usage and reads nothing', () => {
-    expect(run(['--help'], path.join(TMP, 'missing'))).toEqual({ code: 0, out: `${USAGE}\n` });
+    expect(run(['--help'], path.join(TMP, 'missing'))).toEqual({ code: 0, out: `${USAGE}\n`, err: '' });
   });
 
   it('text output of a single stage', () => {

@@ -15,8 +15,7 @@ if (process.env.FAKE_NOW !== undefined) {
   if (!Number.isInteger(days)) throw new Error(`set FAKE_NOW (an ISO time) or CLOCK_SHIFT_DAYS (whole days), got '${process.env.CLOCK_SHIFT_DAYS}'`);
   now = () => RealDate.now() + days * DAY_MS;
 }
-// Named Date, as the real one is: code that reads a value's constructor name sees no difference.
-const FakeDate = class Date extends RealDate {
+class FakeDate extends RealDate {
   constructor(...args) {
     if (args.length === 0) super(now());
     else super(...args);
@@ -24,5 +23,7 @@ const FakeDate = class Date extends RealDate {
   static now() {
     return now();
   }
-};
+}
+// Named Date, as the real one is: code that reads a value's constructor name sees no difference.
+Object.defineProperty(FakeDate, 'name', { value: 'Date' });
 globalThis.Date = FakeDate;

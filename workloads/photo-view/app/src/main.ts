@@ -1,7 +1,8 @@
 /*
- * photo-view: entry point of the image (dist/main.cjs) and of `npm run app`. Configuration is checked
- * first (a missing setting or secret stops the app with a message naming it), telemetry starts before
- * the HTTP server module loads, and SIGTERM drains the server within the termination grace period.
+ * photo-view: entry point of the image (dist/main.cjs) and of `npm run app` (through ../local.ts, which
+ * checks the command line). Configuration is checked first (a missing setting or secret stops the app
+ * with a message naming it), telemetry starts before the HTTP server module loads, and SIGTERM drains
+ * the server within the termination grace period.
  */
 import { loadConfig, StartupError, type AppConfig } from './config';
 import { jsonLogger, type Logger } from './log';
