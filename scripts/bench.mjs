@@ -9,8 +9,8 @@ import { optionsOrExit, parseArgs } from './usage.mjs';
 
 const USAGE = `usage: npm run bench -- [--synth] [--help]
 
-Times the synth path (cold, warm, 30 environments) and, without --synth, npm run diff, the type-check and
-the test suite, with peak memory, and prints a table. Progress goes to stderr, the table to stdout.
+Times the synth path (cold, warm, 30 and 100 environments, and the init-template peer) and, without
+--synth, npm run diff, the type-check and the test suite, with peak memory, and prints a table. Progress goes to stderr, the table to stdout.
 Several minutes; it writes only to a temporary folder (and clears the build and test caches it measures).
 
   --synth   the synth rows only (about a minute)
@@ -64,23 +64,53 @@ function measure(label, command, args, { runs, before, env } = {}) {
   };
 }
 
-/** 30 environments: copies of the test fixtures, 10 of each, in ten dev -> staging -> prod chains. */
-function thirtyEnvironments() {
-  const dir = path.join(tmp, 'environments-30');
+/** `count` environments: copies of the test fixtures in dev -> staging -> prod chains (dev1 -> stg1 -> prd1, ...). */
+function environmentCopies(count) {
+  const dir = path.join(tmp, `environments-${count}`);
   fs.mkdirSync(dir);
-  for (const [prefix, source] of [
+  const kinds = [
     ['dev', 'dev'],
     ['stg', 'staging'],
     ['prd', 'prod'],
-  ]) {
-    // Each copy deploys after the copy of its predecessor (dev1 -> stg1 -> prd1).
-    const text = fs.readFileSync(path.join('test/fixtures/environments', `${source}.yaml`), 'utf8');
-    for (let i = 1; i <= 10; i++) {
-      const copy = text.replace(/after: \[dev\]/, `after: [dev${i}]`).replace(/after: \[staging\]/, `after: [stg${i}]`);
-      fs.writeFileSync(path.join(dir, `${prefix}${i}.yaml`), copy);
-    }
+  ].map(([prefix, source]) => [prefix, fs.readFileSync(path.join('test/fixtures/environments', `${source}.yaml`), 'utf8')]);
+  for (let n = 0; n < count; n++) {
+    const [prefix, text] = kinds[n % 3];
+    const chain = Math.floor(n / 3) + 1;
+    const copy = text.replace(/after: \[dev\]/, `after: [dev${chain}]`).replace(/after: \[staging\]/, `after: [stg${chain}]`);
+    fs.writeFileSync(path.join(dir, `${prefix}${chain}.yaml`), copy);
   }
   return dir;
+}
+
+/**
+ * The peer: the same two apps run the way projects made by `cdktf init --template typescript` and
+ * `cdk8s init typescript-app` run theirs, through ts-node with type-checking (the templates' own
+ * toolchain, installed into a temporary folder; skipped when the npm registry cannot be reached).
+ */
+function peerCommand() {
+  const dir = path.join(tmp, 'peer');
+  const install = spawnSync(
+    npm,
+    ['install', '--prefix', dir, '--no-save', '--no-audit', '--no-fund', '--loglevel=error', 'ts-node@10.9.2', 'typescript@5.9.3'],
+    {
+      encoding: 'utf8',
+    },
+  );
+  if (install.status !== 0) return undefined;
+  const tsNode = path.join(dir, 'node_modules/ts-node/dist/bin.js');
+  // Node 22.18+ strips types itself; the templates' ts-node does the compiling here, in CommonJS.
+  const script = ['infra/main.ts', 'workloads/main.ts']
+    .map((app) => `${JSON.stringify(process.execPath)} --no-experimental-strip-types ${JSON.stringify(tsNode)} --project tsconfig.json ${app}`)
+    .join(' && ');
+  return {
+    command: 'sh',
+    args: ['-c', script],
+    env: {
+      TS_NODE_COMPILER_OPTIONS: '{"module":"commonjs","moduleResolution":"node"}',
+      CDKTF_OUTDIR: path.join(dir, 'cdktf.out'),
+      CDK8S_OUTDIR: path.join(dir, 'dist'),
+    },
+  };
 }
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -90,7 +120,7 @@ const clearBuildCache = () => fs.rmSync(CACHE_DIR, { recursive: true, force: tru
 
 progress(`benchmarking on ${os.cpus().length} CPUs, Node ${process.version}; each line is one run`);
 const rows = [];
-progress('synth, cold: the build cache is cleared before each run (esbuild bundles, V8 code cache written)');
+progress('synth, cold: the build cache is cleared before each run (esbuild bundles)');
 rows.push(measure('npm run synth, cold (no build cache)', npm, synthArgs(path.join(tmp, 'cold')), { runs: 2, before: clearBuildCache }));
 progress('synth, warm: what an edit-free run costs (6 stacks + 3 manifest sets)');
 rows.push(measure('npm run synth, warm (6 stacks + 3 manifest sets)', npm, synthArgs(path.join(tmp, 'warm')), { runs: 7 }));
@@ -103,13 +133,19 @@ progress(`${synthCommand.join(' ')}, warm: the same synth without npm`);
 rows.push(
   measure('synth command alone, warm (no npm)', process.execPath, [...synthCommand.slice(1), '--outdir', path.join(tmp, 'direct')], { runs: 7 }),
 );
-progress('synth, 30 environments (60 stacks + 30 manifest sets), warm');
-rows.push(
-  measure('npm run synth, 30 environments, warm', npm, synthArgs(path.join(tmp, 'thirty')), {
-    runs: 3,
-    env: { ENVIRONMENTS_DIR: thirtyEnvironments() },
-  }),
-);
+for (const count of [30, 100]) {
+  progress(`synth, ${count} environments (${2 * count} stacks + ${count} manifest sets), warm`);
+  rows.push(
+    measure(`npm run synth, ${count} environments, warm`, npm, synthArgs(path.join(tmp, `copies-${count}`)), {
+      runs: count > 30 ? 1 : 3,
+      env: { ENVIRONMENTS_DIR: environmentCopies(count) },
+    }),
+  );
+}
+progress('peer: the same apps as the cdktf and cdk8s init templates run them (ts-node, type-checked); installing ts-node');
+const peer = peerCommand();
+if (peer) rows.push(measure('peer: init-template way (ts-node), the same 3 environments', peer.command, peer.args, { runs: 2, env: peer.env }));
+else progress('  skipped: ts-node could not be installed (no npm registry?)');
 // `npm run bench -- --synth`: the synth rows only (a minute instead of several).
 if (!options.synth) {
   progress('diff: base and working tree synthesized in parallel, both layers (npm run diff)');
