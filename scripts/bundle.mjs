@@ -6,6 +6,9 @@
 // content of every project file the last build read (with the listing of their folders, since a new file
 // can change how an import resolves). A change to any of them builds again. The bundle is written under a
 // temporary name and renamed, so concurrent runs never see half of one.
+//
+// BUILD_CACHE_DIR, when set, names the folder that holds the cache instead of <root>/.build/cache
+// (`npm run diff` points both of its temporary trees at one, so one tree's build serves the other).
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createRequire, SourceMap } from 'node:module';
@@ -38,7 +41,7 @@ function writeAtomically(file, data) {
 /** Where the cache keeps one set of entry points: an index (the sources its last build read) and one folder per key. */
 function cachePaths(root, entries, mode) {
   const set = sha256(`${mode}\n${entries.join('\n')}`).slice(0, 12);
-  const dir = path.join(root, CACHE_DIR);
+  const dir = process.env.BUILD_CACHE_DIR ? path.resolve(process.env.BUILD_CACHE_DIR) : path.join(root, CACHE_DIR);
   return { dir, set, index: path.join(dir, `index-${set}.json`), entry: (key) => path.join(dir, `${set}-${key}`) };
 }
 

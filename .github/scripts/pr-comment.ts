@@ -1,48 +1,53 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { renderComment, type Section } from './comment';
-import { noPlanSection, offlineDiffSection, planSection, synthSection } from './sections';
+import { collectReview } from './collect-review';
+import { renderReview } from './review';
+import { schemaError } from './review-data';
 
 /*
- * Builds the pull-request review comment:
- *   node scripts/run-app.mjs .github/scripts/pr-comment.ts --out comment.md [--offline-diff DIR] [--diffs DIR] [--no-plan-reason TEXT]
- * The offline diff (`npm run diff --output-dir DIR`) comes first; then what was synthesized; then the
- * plans: --diffs DIR holds <stack>.txt (output of `cdktf diff <stack>`) and <stack>.exitcode per stack.
+ * Collects pr-review's output as review.json, the data pr-review-comment.yml renders the comment from
+ * (review-data.ts; this runs the pull request's code, so the comment is never taken from here), and
+ * renders it to Markdown for the run's own artifact:
+ *   node scripts/run-app.mjs .github/scripts/pr-comment.ts [--json review.json] [--out comment.md] [--offline-diff DIR] [--diffs DIR] [--no-plan-reason TEXT] [--not-planned FILE]
+ * The offline diff (`npm run diff --output-dir DIR`: diff.json, exitcode, stderr.txt) comes first; then what
+ * was synthesized; then the plans: --diffs DIR holds <stack>.txt (what terraform printed) and <stack>.exitcode
+ * per stack. --not-planned FILE (default DIR/not-planned.json, from plan-stacks.ts): the stacks left out and why.
  */
 const args = process.argv.slice(2);
 const option = (name: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const known = new Set(['--out', '--offline-diff', '--diffs', '--no-plan-reason', '--cdktf-out', '--dist']);
+const known = new Set(['--out', '--json', '--offline-diff', '--diffs', '--no-plan-reason', '--cdktf-out', '--dist', '--not-planned']);
 const unknown = args.filter((a, i) => a.startsWith('--') && !known.has(a) && !known.has(args[i - 1]));
 const out = option('--out');
-if (!out || unknown.length > 0) {
+const json = option('--json');
+if ((!out && !json) || unknown.length > 0) {
   console.error(
-    `usage: pr-comment --out FILE [--offline-diff DIR] [--diffs DIR | --no-plan-reason TEXT] [--cdktf-out DIR] [--dist DIR]${unknown.length ? ` (unknown: ${unknown.join(' ')})` : ''}`,
+    `usage: pr-comment (--json FILE | --out FILE)... [--offline-diff DIR] [--diffs DIR | --no-plan-reason TEXT] [--cdktf-out DIR] [--dist DIR] [--not-planned FILE]${unknown.length ? ` (unknown: ${unknown.join(' ')})` : ''}`,
   );
   process.exit(2);
 }
 
-const offline = option('--offline-diff');
-const sections: Section[] = [
-  ...(offline ? [offlineDiffSection(offline)] : []),
-  synthSection(option('--cdktf-out') ?? 'cdktf.out', option('--dist') ?? 'dist'),
-];
-const diffs = option('--diffs');
-const reason = option('--no-plan-reason');
-if (diffs && fs.existsSync(diffs)) {
-  for (const file of fs
-    .readdirSync(diffs)
-    .filter((f) => f.endsWith('.txt'))
-    .sort()) {
-    const stack = file.replace(/\.txt$/, '');
-    const exitFile = path.join(diffs, `${stack}.exitcode`);
-    const exitCode = fs.existsSync(exitFile) ? Number(fs.readFileSync(exitFile, 'utf8').trim()) : 1;
-    sections.push(planSection(stack, fs.readFileSync(path.join(diffs, file), 'utf8'), exitCode));
-  }
-} else {
-  sections.push(noPlanSection(reason ?? 'no diffs were produced.'));
+const { data, dropped } = collectReview({
+  offlineDiff: option('--offline-diff'),
+  cdktfOut: option('--cdktf-out') ?? 'cdktf.out',
+  dist: option('--dist') ?? 'dist',
+  diffs: option('--diffs'),
+  notPlanned: option('--not-planned'),
+  noPlanReason: option('--no-plan-reason'),
+});
+if (dropped.length) console.warn(`pr-comment: left out of review.json, not in its schema: ${dropped.slice(0, 10).join(', ')}`);
+// The same check pr-review-comment makes: a mismatch here is a bug in this collector, not in the pull request.
+const invalid = schemaError(data);
+if (invalid !== undefined) {
+  console.error(`pr-comment: the collected data does not match review.json's schema: ${invalid}`);
+  process.exit(1);
 }
-fs.writeFileSync(out, renderComment('Infrastructure and workload review', sections));
-console.log(`wrote ${out} (${sections.length} sections)`);
+if (json) {
+  fs.writeFileSync(json, `${JSON.stringify(data)}\n`);
+  console.log(`wrote ${json} (${fs.statSync(json).size} bytes)`);
+}
+if (out) {
+  fs.writeFileSync(out, renderReview(data));
+  console.log(`wrote ${out}`);
+}

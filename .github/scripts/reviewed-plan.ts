@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Json } from '../../scripts/diff/model';
@@ -44,6 +44,10 @@ const canonical = (value: unknown): unknown =>
 
 const idle = (actions: ReadonlyArray<string>) => actions.every((a) => a === 'no-op' || a === 'read');
 
+/** Whether applying the plan would do anything: a resource that is not a no-op (or a read), or an output that changes. */
+export const hasChanges = (plan: PlanJson): boolean =>
+  (plan.resource_changes ?? []).some((r) => !idle(r.change.actions)) || Object.values(plan.output_changes ?? {}).some((o) => !idle(o.actions));
+
 /** The values a change touches: each leaf where before and after differ, old and new. */
 const touched = (before: unknown, after: unknown) =>
   diffValues((before ?? undefined) as Json | undefined, (after ?? undefined) as Json | undefined).map((l) => [l.path, l.old ?? null, l.new ?? null]);
@@ -84,9 +88,27 @@ export function planCounts(plan: PlanJson): Pick<PlanRecord, 'add' | 'change' | 
   };
 }
 
+/** How terraform runs here: in automation (no "run terraform apply" hints), with `env` added to this process's environment. */
+const terraformEnv = (env: NodeJS.ProcessEnv = {}) => ({ ...process.env, TF_IN_AUTOMATION: '1', ...env });
+
 function terraform(cwd: string, args: string[]): { ok: boolean; stdout: string; stderr: string } {
-  const r = spawnSync('terraform', args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, TF_IN_AUTOMATION: '1' } });
+  const r = spawnSync('terraform', args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: terraformEnv() });
   return { ok: r.status === 0, stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + (r.error ? String(r.error) : '') };
+}
+
+/**
+ * terraform without blocking this process, for several stacks at once (plan-stacks.ts): its exit code
+ * (1 when it could not start) and what it printed, stdout and stderr in the order they came.
+ */
+export function terraformAsync(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('terraform', args, { cwd, env: terraformEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('error', (error) => (output += String(error)));
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
 }
 
 const tail = (text: string, lines = 30) => text.trim().split('\n').slice(-lines).join('\n');
@@ -107,9 +129,7 @@ function planStack(stackDir: string, stack: string, planFile: string, lock: bool
   if (!json.ok || !text.ok) return failed(json.stderr + text.stderr);
   const parsed = JSON.parse(json.stdout) as PlanJson;
   const counts = planCounts(parsed);
-  const changes =
-    (parsed.resource_changes ?? []).some((r) => !idle(r.change.actions)) || Object.values(parsed.output_changes ?? {}).some((o) => !idle(o.actions));
-  return { record: { stack, status: changes ? 'changes' : 'no-changes', hash: planHash(parsed), ...counts }, text: text.stdout };
+  return { record: { stack, status: hasChanges(parsed) ? 'changes' : 'no-changes', hash: planHash(parsed), ...counts }, text: text.stdout };
 }
 
 /** Adds a stack's plan to the GitHub job summary, folded and kept well under the summary's 1 MiB limit. */
@@ -188,7 +208,8 @@ export function applyReviewed(stack: string, dir: string, cdktfOut: string, opti
       return 1;
     }
   } else {
-    console.log(`${stack}: no changes, as reviewed`);
+    // Nothing to apply (every resource a no-op, no output changing): terraform apply is not run at all.
+    console.log(`${stack}: no changes${deferred ? '' : ', as reviewed'}; apply skipped`);
   }
   fs.rmSync(planFile, { force: true });
   if (options.outputsFile) {

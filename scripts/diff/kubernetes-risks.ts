@@ -14,6 +14,8 @@ export interface AttachedRisk {
 const INTERNAL_LB = 'service.beta.kubernetes.io/azure-load-balancer-internal';
 const WORKLOAD_CLIENT_ID = 'azure.workload.identity/client-id';
 const TRACK_LABEL = 'photo-view.io/track';
+/** `serving` or `idle` on each track's Deployment (workloads/constructs/labels.ts); the apps stack orders the apply by it. */
+const TRAFFIC_ANNOTATION = 'photo-view.io/traffic';
 
 const str = (v: Json | undefined) => (typeof v === 'string' ? v : undefined);
 const labelsMatch = (selector: Json | undefined, labels: Json | undefined) =>
@@ -58,27 +60,37 @@ function selectedDeployments(objects: Objects, service: JsonObject): JsonObject[
   );
 }
 
+/** A Deployment as the traffic lines name it: its track and its (first container's) image. */
+function trackOf(d: JsonObject): Omit<LiveShare, 'percent'> {
+  const containers = valueAt(d, ['spec', 'template', 'spec', 'containers']);
+  const first = Array.isArray(containers) && isObject(containers[0]) ? containers[0] : {};
+  return {
+    deployment: nameOf(d),
+    track: str(valueAt(d, ['spec', 'template', 'metadata', 'labels', TRACK_LABEL])) ?? nameOf(d),
+    image: str(first.image) ?? '',
+  };
+}
+
 /** Which Deployments a Service sends requests to, by their share of its pods (requests follow pods). */
 export function liveShares(objects: Objects, service: JsonObject): LiveShare[] {
   const selected = selectedDeployments(objects, service).map((d) => ({ d, pods: pods(objects, d).min }));
   const total = selected.reduce((sum, s) => sum + s.pods, 0);
   return selected
     .filter((s) => s.pods > 0)
-    .map(({ d, pods: n }) => {
-      const containers = valueAt(d, ['spec', 'template', 'spec', 'containers']);
-      const first = Array.isArray(containers) && isObject(containers[0]) ? containers[0] : {};
-      return {
-        deployment: nameOf(d),
-        track: str(valueAt(d, ['spec', 'template', 'metadata', 'labels', TRACK_LABEL])) ?? nameOf(d),
-        image: str(first.image) ?? '',
-        percent: Math.round((n / total) * 100),
-      };
-    })
+    .map(({ d, pods: n }) => ({ ...trackOf(d), percent: Math.round((n / total) * 100) }))
     .sort((a, b) => a.deployment.localeCompare(b.deployment));
 }
 
+const describeTrack = (s: Omit<LiveShare, 'percent'>) => `${s.track} (${s.image.split('/').pop()})`;
 const describeShares = (shares: ReadonlyArray<LiveShare>) =>
-  shares.length ? shares.map((s) => `${s.track} (${s.image.split('/').pop()}) ${s.percent} %`).join(', ') : 'no pods';
+  shares.length ? shares.map((s) => `${describeTrack(s)} ${s.percent} %`).join(', ') : 'no pods';
+
+/**
+ * Whether a Service only ever selects idle tracks (blue/green's preview of the idle colour): it carries
+ * no user traffic. A Service whose Deployments carry no traffic annotation counts as carrying users'.
+ */
+const previewOnly = (deployments: ReadonlyArray<JsonObject>) =>
+  deployments.length > 0 && deployments.every((d) => valueAt(d, ['metadata', 'annotations', TRAFFIC_ANNOTATION]) === 'idle');
 
 const isPublic = (service: JsonObject | undefined) =>
   service !== undefined &&
@@ -88,6 +100,12 @@ const isPublic = (service: JsonObject | undefined) =>
 /**
  * Kubernetes risks of one environment: immutable fields, deletion of what serves traffic, which colour
  * or share goes live, exposure, identity and capacity.
+ *
+ * Traffic is judged in the order the apps stack applies (docs/releases.md, "Apply order by role"):
+ * Deployments that will serve are rolled out and ready before the Services change, Deployments losing
+ * traffic are scaled down after, and a removed Deployment is deleted only after the Services were applied
+ * (create_before_destroy). So a Deployment removed by a strategy change, whose traffic the Service has
+ * moved to ready successors, is no risk; one whose Service is left with no pods is.
  */
 export function kubernetesRisks(
   environment: string,
@@ -104,7 +122,7 @@ export function kubernetesRisks(
 
   for (const d of drafts) {
     const immutable = d.attributes.filter((a) => a.effect === 'immutable');
-    if (immutable.length) {
+    if (d.action === 'update' && immutable.length) {
       add(
         'immutable-field',
         'high',
@@ -117,11 +135,13 @@ export function kubernetesRisks(
 
   // Services: traffic, deletion while serving, exposure, capacity.
   const services = new Set([...ofKind(base, 'Service'), ...ofKind(head, 'Service')].map(objectAddress));
+  const removedDeployments = ofKind(base, 'Deployment').filter((d) => !head.byAddress.has(objectAddress(d)));
   for (const address of services) {
     const before = base.byAddress.get(address);
     const after = head.byAddress.get(address);
     const was = before ? liveShares(base, before) : [];
     const now = after ? liveShares(head, after) : [];
+    const forUsers = !previewOnly([...(before ? selectedDeployments(base, before) : []), ...(after ? selectedDeployments(head, after) : [])]);
     const deployments = [
       ...new Set(
         [...was, ...now].map((s) =>
@@ -135,7 +155,8 @@ export function kubernetesRisks(
       .filter((a) => deployments.some((d) => d.replace(/^Deployment\//, 'HorizontalPodAutoscaler/') === a));
     const touched = [address, ...deployments, ...autoscalers].filter((a) => changed.has(a));
     const related = touched.length ? touched : [...changed.keys()];
-    if (before && !after && (was.length > 0 || isPublic(before) || valueAt(before, ['spec', 'type']) === 'LoadBalancer')) {
+    const loadBalanced = isPublic(before) || valueAt(before, ['spec', 'type']) === 'LoadBalancer';
+    if (before && !after && loadBalanced) {
       add(
         'serving-deleted',
         'high',
@@ -143,11 +164,40 @@ export function kubernetesRisks(
         `${address} is deleted while serving ${describeShares(was)}: its clients lose the endpoint and its load balancer IP`,
         related,
       );
+    } else if (before && !after && was.length > 0) {
+      if (forUsers)
+        add('serving-deleted', 'high', address, `${address} is deleted while serving ${describeShares(was)}: its clients lose the endpoint`, related);
+      else
+        add(
+          'serving-deleted',
+          'medium',
+          address,
+          `${address} is deleted; it served only idle tracks, no users (${describeShares(was)}): checks through it stop`,
+          related,
+        );
     }
     if (before && after && was.length + now.length > 0 && !isDeepStrictEqual(was, now)) {
-      add('traffic', 'medium', address, `${address} goes live on ${describeShares(now)} (was ${describeShares(was)})`, related, {
-        live: { before: was, after: now },
-      });
+      // Removed Deployments the Service still selects keep getting requests until they are deleted, after the Services are applied.
+      const lingering = removedDeployments.filter(
+        (d) =>
+          namespaceOf(d) === namespaceOf(after) &&
+          labelsMatch(valueAt(after, ['spec', 'selector']), valueAt(d, ['spec', 'template', 'metadata', 'labels'])) &&
+          pods(base, d).min > 0,
+      );
+      const meanwhile = lingering.length
+        ? `; until the removed ${lingering.map(nameOf).join(', ')} ${lingering.length > 1 ? 'are' : 'is'} deleted, after the Services are applied, it also sends requests to ${lingering.map((d) => describeTrack(trackOf(d))).join(', ')}`
+        : '';
+      const emptied = now.length === 0 && was.length > 0 && forUsers;
+      add(
+        'traffic',
+        emptied ? 'high' : 'medium',
+        address,
+        emptied
+          ? `${address} is left with no pods to send requests to (was ${describeShares(was)}): its clients get no answer`
+          : `${address} goes live on ${describeShares(now)} (was ${describeShares(was)})${meanwhile}`,
+        related,
+        { live: { before: was, after: now } },
+      );
     }
     if ((before || after) && isPublic(before) !== isPublic(after) && after !== undefined) {
       add(
@@ -181,12 +231,24 @@ export function kubernetesRisks(
 
   for (const d of drafts) {
     if (d.type === 'Deployment' && d.action === 'delete') {
+      // Deleted after the Services are applied (create_before_destroy): lost are only the requests of a
+      // Service that is gone, or left with no pods, once applied. Previews of idle tracks carry none.
       const old = base.byAddress.get(d.address) as JsonObject;
-      const serving = ofKind(base, 'Service').filter((s) => selectedDeployments(base, s).includes(old) && pods(base, old).min > 0);
-      if (serving.length)
-        add('serving-deleted', 'high', d.address, `${d.address} is deleted while ${serving.map(objectAddress).join(', ')} sends it traffic`, [
+      const lost = ofKind(base, 'Service')
+        .filter((s) => pods(base, old).min > 0 && selectedDeployments(base, s).includes(old) && !previewOnly(selectedDeployments(base, s)))
+        .map((s) => ({ address: objectAddress(s), after: head.byAddress.get(objectAddress(s)) }))
+        .filter((s) => !s.after || liveShares(head, s.after).length === 0);
+      for (const s of lost) {
+        add(
+          'serving-deleted',
+          'high',
           d.address,
-        ]);
+          s.after
+            ? `${d.address} is deleted while ${s.address} still sends it traffic: once applied, the Service has no other pods`
+            : `${d.address} is deleted while ${s.address}, deleted too, sends it traffic`,
+          [d.address],
+        );
+      }
     }
     if (d.type === 'PodDisruptionBudget' && d.action === 'update') {
       const allowed = (o: JsonObject | undefined) => ({

@@ -32,9 +32,17 @@ const IMMUTABLE: ReadonlyArray<Immutable> = [
 const IMMUTABLE_BASIS =
   'immutable field (Kubernetes API): the API server rejects the change ("field is immutable"); the object must be deleted and re-created';
 
-function classify(kind: string, before: JsonObject | undefined, leaves: ReadonlyArray<LeafChange>, renamed: boolean): AttributeChange[] {
+function classify(
+  kind: string,
+  before: JsonObject | undefined,
+  leaves: ReadonlyArray<LeafChange>,
+  renamed: boolean,
+  deleted: boolean,
+): AttributeChange[] {
   return leaves.map((leaf) => {
-    const immutable = before !== undefined && !renamed && IMMUTABLE.some((rule) => rule.kinds.includes(kind) && rule.field(leaf.keys, before));
+    // Only an update of the same object can be refused: a created or deleted object has no "change" of a field.
+    const immutable =
+      before !== undefined && !deleted && !renamed && IMMUTABLE.some((rule) => rule.kinds.includes(kind) && rule.field(leaf.keys, before));
     const basis = immutable
       ? IMMUTABLE_BASIS
       : renamed && leaf.path === 'metadata.name'
@@ -78,7 +86,7 @@ export function compareObjects(environment: string, base: ReadonlyArray<JsonObje
         address,
         type: kind,
         action: !old ? ('create' as const) : !next ? ('delete' as const) : ('update' as const),
-        attributes: classify(kind, old, leaves, from !== undefined),
+        attributes: classify(kind, old, leaves, from !== undefined, next === undefined),
         ...(name ? { name } : {}),
         ...(from ? { from } : {}),
       },

@@ -6,33 +6,48 @@ import { ACTIONS, RISK_KINDS, type DiffReport } from './model';
 import { policyDelta } from './policy-delta';
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from './render-markdown';
 import { renderText } from './render-text';
-import { DiffError, EXIT, headCommit, headLabel, prepareSides, repositoryRoot, resolveBase, stopSynths, synthesizeBoth } from './workspace';
+import { readSynthStacks, stacksToPlan } from './stacks';
+import { DiffError, EXIT, prepareSides, repositoryRoot, resolveBase, resolveHead, stopSynths, synthesizeBoth } from './workspace';
 
 /*
- * npm run diff -- [--base REF] [--format text|markdown|json] [--fail-on ACTION|RISK|LEVEL,...] [--max-length N] [--output-dir DIR]
- * Synthesizes the base and the working tree in a temporary folder (both in parallel) and prints what
+ * npm run diff -- [--base REF] [--head REF] [--format text|markdown|json] [--fail-on ACTION|RISK|LEVEL,...] [--max-length N] [--output-dir DIR]
+ * npm run diff -- [--base REF] [--head REF] --stacks
+ * Synthesizes the base and the working tree (or --head) in a temporary folder (both in parallel) and prints what
  * changes, per environment, in both layers, risks first. See docs/diff.md.
  */
 const FORMATS = ['text', 'markdown', 'json'] as const;
 const LEVELS = ['high', 'medium'];
 const FAIL_ON = [...ACTIONS, ...RISK_KINDS, ...LEVELS];
-const USAGE = `usage: npm run diff -- [--base <git ref>] [--format ${FORMATS.join('|')}] [--fail-on <action|risk|level>[,...]] [--max-length <chars>]
+const USAGE = `usage: npm run diff -- [--base <git ref>] [--head <git ref>] [--format ${FORMATS.join('|')}] [--fail-on <action|risk|level>[,...]] [--max-length <chars>]
                         [--output-dir DIR] [--help]
-  --base        what to compare with (default: the merge base with origin/main, else main)
+       npm run diff -- [--base <git ref>] [--head <git ref>] --stacks
+  --base        what to compare with (default: the merge base of the head with origin/main, else main)
+  --head        what to compare: a commit, branch or tag (default: the working tree, uncommitted changes included)
   --format      text (default; colour on a terminal), markdown (pull-request comment), json
   --fail-on     exit 1 when a change has one of these: ${FAIL_ON.join(', ')}
   --max-length  markdown only: trim to this many characters (default ${GITHUB_COMMENT_LIMIT}, GitHub's comment limit)
   --output-dir  also write diff.txt, diff.md and diff.json there (one run, every format; for CI artifacts)
+  --stacks      print only the stacks to plan, one a line: those whose Terraform JSON changed and those that depend on them
   --help        this text`;
 
-const OPTIONS = { '--base': 'value', '--format': FORMATS, '--fail-on': 'value', '--max-length': 'value', '--output-dir': 'value' } as const;
+const OPTIONS = {
+  '--base': 'value',
+  '--head': 'value',
+  '--format': FORMATS,
+  '--fail-on': 'value',
+  '--max-length': 'value',
+  '--output-dir': 'value',
+  '--stacks': 'flag',
+} as const;
 
 interface Options {
   readonly base?: string;
+  readonly head?: string;
   readonly format: (typeof FORMATS)[number];
   readonly failOn: string[];
   readonly maxLength: number;
   readonly outputDir?: string;
+  readonly stacks: boolean;
 }
 
 /** The command line, or the one-line error it makes. */
@@ -40,6 +55,8 @@ function parseCommandLine(args: ReadonlyArray<string>): { readonly options: Opti
   const parsed = parseArgs(args, OPTIONS);
   if (parsed.error !== undefined) return parsed;
   const { options } = parsed;
+  if (options.stacks && (options.format ?? options.failOn ?? options.maxLength ?? options.outputDir) !== undefined)
+    return { error: '--stacks prints stack names only; leave out --format, --fail-on, --max-length and --output-dir' };
   const failOn = (options.failOn ?? '')
     .split(',')
     .map((s) => s.trim())
@@ -49,7 +66,18 @@ function parseCommandLine(args: ReadonlyArray<string>): { readonly options: Opti
   const maxLength = Number(options.maxLength ?? GITHUB_COMMENT_LIMIT);
   if (!Number.isInteger(maxLength) || maxLength < 1000)
     return { error: `--max-length ${quoted(String(options.maxLength))} must be a whole number of at least 1000` };
-  return { options: { help: options.help, base: options.base, format: options.format ?? 'text', failOn, maxLength, outputDir: options.outputDir } };
+  return {
+    options: {
+      help: options.help,
+      base: options.base,
+      head: options.head,
+      format: options.format ?? 'text',
+      failOn,
+      maxLength,
+      outputDir: options.outputDir,
+      stacks: options.stacks === true,
+    },
+  };
 }
 
 /** The changes that match `--fail-on`, as one line each. */
@@ -67,9 +95,9 @@ async function main(): Promise<number> {
   const entry = process.argv.findIndex((a) => /scripts[\\/]diff[\\/]main\.ts$/.test(a));
   const options = optionsOrExit(parseCommandLine(process.argv.slice(entry >= 0 ? entry + 1 : 2)), USAGE);
   const repo = repositoryRoot(process.cwd());
-  const base = resolveBase(repo, options.base);
-  const head = { ref: headLabel(repo), commit: headCommit(repo) };
-  const sides = await prepareSides(repo, base.commit, `base ${base.ref} (${base.commit.slice(0, 7)})`);
+  const { tree: headTree, ...head } = resolveHead(repo, options.head);
+  const base = resolveBase(repo, options.base, headTree?.commit);
+  const sides = await prepareSides(repo, base.commit, `base ${base.ref} (${base.commit.slice(0, 7)})`, headTree);
   // Ctrl-C: the synths get the signal too; the temporary folder must not stay behind.
   const interrupted = (signal: NodeJS.Signals) => {
     stopSynths();
@@ -79,6 +107,13 @@ async function main(): Promise<number> {
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   try {
+    if (options.stacks) {
+      const [baseStacks, headStacks] = await synthesizeBoth([sides.base, sides.head], readSynthStacks);
+      const { plan, removed } = stacksToPlan(baseStacks, headStacks);
+      if (removed.length) console.error(`npm run diff: removed, so not listed (nothing left to plan): ${removed.join(', ')}`);
+      process.stdout.write(plan.map((stack) => `${stack}\n`).join(''));
+      return EXIT.ok;
+    }
     const [before, after] = await synthesizeBoth([sides.base, sides.head], readSynthOutput);
     const report: DiffReport = {
       ...compareOutputs(before, after, { base, head }),

@@ -1,3 +1,4 @@
+import { code, cutMarkdown, text } from './markdown-escape';
 import type { Change, DiffReport, Level } from './model';
 import { countActions, countRisks, describeEffect, sideLabel } from './summary';
 import { formatValue } from './values';
@@ -7,26 +8,19 @@ export const GITHUB_COMMENT_LIMIT = 65536;
 
 const ICON: Record<Level, string> = { high: ':red_circle:', medium: ':orange_circle:', low: ':white_circle:' };
 
-/** Text safe inside a table cell: no pipes, no line breaks, no HTML. */
-const cell = (text: string) =>
-  text
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
-const code = (text: string) => (text.includes('`') ? cell(text) : `\`${cell(text)}\``);
+/** A value in a table cell: inline code that a `|` in it cannot split. */
+const cellCode = (value: string) => code(value, { cell: true });
 
 function changeRows(c: Change): string[] {
-  const title = `${c.from ? `${code(c.from)} → ` : ''}${code(c.address)}${c.name && !c.address.endsWith(c.name) ? ` (${cell(c.name)})` : ''}`;
-  const action = c.level === 'low' ? `**${c.action}**` : `${ICON[c.level]} **${c.action}**`;
+  const title = `${c.from ? `${cellCode(c.from)} → ` : ''}${cellCode(c.address)}${c.name && !c.address.endsWith(c.name) ? ` (${text(c.name)})` : ''}`;
+  const action = c.level === 'low' ? `**${text(c.action)}**` : `${ICON[c.level]} **${text(c.action)}**`;
   if (c.action === 'create' || c.action === 'delete' || c.attributes.length === 0) {
     const what = c.action === 'create' ? `${c.attributes.length} arguments set` : c.action === 'delete' ? 'removed' : (c.notes ?? []).join('; ');
-    return [`| ${title} | ${action} | ${cell(what)} | | | |`];
+    return [`| ${title} | ${action} | ${text(what)} | | | |`];
   }
   return c.attributes.map(
     (a, i) =>
-      `| ${i === 0 ? title : ''} | ${i === 0 ? action : ''} | ${code(a.path)} | ${code(formatValue(a.old, 80))} | ${code(formatValue(a.new, 80))} | ${a.effect === 'in-place' ? describeEffect(a) : `**${a.effect}**`} |`,
+      `| ${i === 0 ? title : ''} | ${i === 0 ? action : ''} | ${cellCode(a.path)} | ${cellCode(formatValue(a.old, 80))} | ${cellCode(formatValue(a.new, 80))} | ${a.effect === 'in-place' ? text(describeEffect(a)) : `**${text(a.effect)}**`} |`,
   );
 }
 
@@ -36,21 +30,23 @@ function table(changes: ReadonlyArray<Change>): string[] {
 
 function environmentDetails(report: DiffReport, env: DiffReport['environments'][number]): string {
   const changes = report.changes.filter((c) => c.environment === env.name);
-  const parts = [`<details><summary><b>${env.name}</b>: ${changes.length} ${changes.length === 1 ? 'change' : 'changes'}</summary>`, ''];
+  const parts = [`<details><summary><b>${text(env.name)}</b>: ${changes.length} ${changes.length === 1 ? 'change' : 'changes'}</summary>`, ''];
   for (const stack of env.stacks) {
     const own = changes.filter((c) => c.stack === stack);
-    if (own.length) parts.push(`#### \`${stack}\``, '', ...table(own), '');
+    if (own.length) parts.push(`#### ${code(stack)}`, '', ...table(own), '');
   }
   const objects = changes.filter((c) => c.layer === 'kubernetes');
   if (objects.length) parts.push('#### Kubernetes objects', '', ...table(objects), '');
   const notes = [
     ...new Set(
       changes.flatMap((c) =>
-        c.attributes.filter((a) => a.effect !== 'in-place' && c.layer === 'terraform').map((a) => `\`${a.path}\` (${a.effect}): ${a.basis}`),
+        c.attributes
+          .filter((a) => a.effect !== 'in-place' && c.layer === 'terraform')
+          .map((a) => `${code(a.path)} (${text(a.effect)}): ${text(a.basis)}`),
       ),
     ),
   ];
-  if (notes.length) parts.push('Why:', '', ...notes.map((n) => `- ${cell(n)}`), '');
+  if (notes.length) parts.push('Why:', '', ...notes.map((n) => `- ${n}`), '');
   parts.push('</details>');
   return parts.join('\n');
 }
@@ -62,13 +58,13 @@ function environmentDetails(report: DiffReport, env: DiffReport['environments'][
  */
 export function renderMarkdown(report: DiffReport, limit = GITHUB_COMMENT_LIMIT): string {
   const heading = `### Offline diff: ${code(sideLabel(report.base))} → ${code(sideLabel(report.head))}`;
-  const riskLines = report.risks.map((r) => `- ${ICON[r.level]} **${r.environment}**${r.stack ? ` \`${r.stack}\`` : ''}: ${cell(r.message)}`);
+  const riskLines = report.risks.map((r) => `- ${ICON[r.level]} **${text(r.environment)}**${r.stack ? ` ${code(r.stack)}` : ''}: ${text(r.message)}`);
   const summary = [
     '| Environment | Status | Terraform | Kubernetes | Risks |',
     '| --- | --- | --- | --- | --- |',
     ...report.environments.map((e) => {
       const changes = report.changes.filter((c) => c.environment === e.name);
-      return `| **${e.name}** | ${e.status} | ${countActions(changes, 'terraform')} | ${countActions(changes, 'kubernetes')} | ${countRisks(report, e.name)} |`;
+      return `| **${text(e.name)}** | ${text(e.status)} | ${countActions(changes, 'terraform')} | ${countActions(changes, 'kubernetes')} | ${countRisks(report, e.name)} |`;
     }),
   ];
   const changed = report.environments.filter((e) => report.changes.some((c) => c.environment === e.name));
@@ -95,21 +91,21 @@ export function renderMarkdown(report: DiffReport, limit = GITHUB_COMMENT_LIMIT)
       'Predicted offline from the synthesized Terraform JSON and manifests; replacements per the azurerm 4.55.0 docs (`scripts/diff/data/`).',
     ].join('\n');
 
-  let text = render();
-  while (text.length > limit) {
+  let markdown = render();
+  while (markdown.length > limit) {
     const longest = details.reduce((best, d, i) => (d.length > details[best].length ? i : best), 0);
     const env = changed[longest];
-    const note = `<details><summary><b>${env.name}</b>: details cut to fit the comment</summary>\n\nRun \`npm run diff\` locally, or see the \`--format json\` output in the workflow artifact.\n</details>`;
+    const note = `<details><summary><b>${text(env.name)}</b>: details cut to fit the comment</summary>\n\nRun \`npm run diff\` locally, or see the \`--format json\` output in the workflow artifact.\n</details>`;
     if (details[longest] && details[longest].length > note.length) {
       details[longest] = note;
     } else if (shownRisks > 5) {
-      shownRisks = Math.max(5, shownRisks - Math.ceil((text.length - limit) / 80));
+      shownRisks = Math.max(5, shownRisks - Math.ceil((markdown.length - limit) / 80));
     } else {
       break;
     }
-    text = render();
+    markdown = render();
   }
-  return text.length > limit ? `${text.slice(0, limit - 40)}\n\n… (cut at ${limit} characters)` : text;
+  return cutMarkdown(markdown, limit, `… (cut at ${limit} characters)`);
 }
 
 /** Guardrail findings the head adds: errors block `npm run synth` unless waived, so reviewers see them first. */
@@ -118,13 +114,13 @@ function policySection(report: DiffReport): string[] {
   const { newFindings, note } = report.policy;
   const lines = newFindings.map(
     (f) =>
-      `- ${f.severity === 'error' && !f.waived ? '🔴' : '🟡'} \`${f.ruleId}\` **${f.environment ?? '-'}** ${code(f.object)}: ${cell(f.message)}${f.waived ? ' (waived)' : ''}`,
+      `- ${f.severity === 'error' && !f.waived ? '🔴' : '🟡'} ${code(f.ruleId)} **${text(f.environment ?? '-')}** ${code(f.object)}: ${text(f.message)}${f.waived ? ' (waived)' : ''}`,
   );
   return [
     '**New policy findings** (`npm run validate`)',
     '',
     ...(lines.length === 0 ? ['None: the change adds no guardrail finding.'] : lines),
-    ...(note ? ['', `_${cell(note)}_`] : []),
+    ...(note ? ['', `_${text(note)}_`] : []),
     '',
   ];
 }

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 /** An error `npm run diff` reports as its message, with the exit code that tells errors apart. */
 export class DiffError extends Error {
@@ -41,20 +42,36 @@ export const headCommit = (repo: string) => commitOf(repo, 'HEAD') ?? '';
 export const headLabel = (repo: string) =>
   git(repo, ['status', '--porcelain', '--untracked-files=normal']).out ? 'working tree with uncommitted changes' : 'working tree';
 
-/** The base to compare with: the given ref, else the merge base with origin/main, else with main. */
-export function resolveBase(repo: string, ref: string | undefined): { ref: string; commit: string } {
-  if (ref !== undefined) {
-    const commit = commitOf(repo, ref);
-    if (!commit)
-      throw new DiffError(
-        `npm run diff: --base '${ref}' is not a commit, branch or tag in ${repo} (git rev-parse found nothing; try 'git fetch' or a commit SHA)`,
-        EXIT.input,
-      );
-    return { ref, commit };
-  }
+/** The commit a `--base` or `--head` ref names; exit code 2 when it names none. */
+function commitOrFail(repo: string, option: string, ref: string): string {
+  const commit = commitOf(repo, ref);
+  if (!commit)
+    throw new DiffError(
+      `npm run diff: ${option} '${ref}' is not a commit, branch or tag in ${repo} (git rev-parse found nothing; try 'git fetch' or a commit SHA)`,
+      EXIT.input,
+    );
+  return commit;
+}
+
+/**
+ * The head to compare: the given ref's commit (`tree` is that commit), else the working tree as it is,
+ * uncommitted changes included (`tree` undefined).
+ */
+export function resolveHead(repo: string, ref: string | undefined): { ref: string; commit: string; tree?: { commit: string; label: string } } {
+  if (ref === undefined) return { ref: headLabel(repo), commit: headCommit(repo) };
+  const commit = commitOrFail(repo, '--head', ref);
+  return { ref, commit, tree: { commit, label: `head ${ref} (${commit.slice(0, 7)})` } };
+}
+
+/**
+ * The base to compare with: the given ref, else the merge base of the head (`from`: HEAD, or the
+ * `--head` commit) with origin/main, else with main.
+ */
+export function resolveBase(repo: string, ref: string | undefined, from = 'HEAD'): { ref: string; commit: string } {
+  if (ref !== undefined) return { ref, commit: commitOrFail(repo, '--base', ref) };
   for (const candidate of ['origin/main', 'main']) {
     if (!commitOf(repo, candidate)) continue;
-    const mergeBase = git(repo, ['merge-base', 'HEAD', candidate]);
+    const mergeBase = git(repo, ['merge-base', from, candidate]);
     if (mergeBase.ok) return { ref: `merge base with ${candidate}`, commit: mergeBase.out };
   }
   throw new DiffError(`npm run diff: no --base given and neither origin/main nor main exists in ${repo}; pass --base <git ref>`, EXIT.input);
@@ -89,52 +106,61 @@ function copyWorkingTree(repo: string, dir: string): void {
   }
 }
 
+/**
+ * The build cache both sides' synths share (BUILD_CACHE_DIR, scripts/bundle.mjs), kept from run to run:
+ * entries are keyed by the content of what they were built from, never by folder, so a side whose
+ * sources match an entry skips esbuild. It is not the checkout's own .build/cache: a bundle names its
+ * libraries by their path from the tree it was built in (`../../../<repo>/node_modules/...` from a
+ * temporary tree, `node_modules/...` from the checkout), and the source map with it. Both sides sit at
+ * the same depth of the temporary folder, so they build byte-identical bundles and can share them.
+ */
+const sharedBuildCache = (repo: string) => path.join(repo, '.build', 'cache', 'diff');
+
 export interface Side {
   readonly label: string;
   /** Folder holding the side's sources (and node_modules linked in). */
   readonly tree: string;
   /** Folder the synth writes cdktf.out/ and dist/ to. */
   readonly out: string;
+  /** Build cache the synth uses, shared by both sides (see sharedBuildCache). */
+  readonly buildCache: string;
 }
 
 /**
- * Both sides in a temporary folder: the base commit and a copy of the working tree, each with the
- * checkout's node_modules linked in. The user's checkout, cdktf.out/ and dist/ are never written.
+ * Both sides in a temporary folder: the base commit and the head commit (`--head`) or a copy of the
+ * working tree, each with the checkout's node_modules linked in. The user's checkout, cdktf.out/ and
+ * dist/ are never written.
  */
-export async function prepareSides(repo: string, baseCommit: string, baseLabel: string): Promise<{ base: Side; head: Side; root: string }> {
+export async function prepareSides(
+  repo: string,
+  baseCommit: string,
+  baseLabel: string,
+  headAt?: { commit: string; label: string },
+): Promise<{ base: Side; head: Side; root: string }> {
   const modules = path.join(repo, 'node_modules');
   if (!fs.existsSync(modules)) throw new DiffError(`npm run diff: ${modules} is missing; run npm ci first`, EXIT.input);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-diff-'));
-  const side = (name: string, label: string): Side => ({ label, tree: path.join(root, name), out: path.join(root, `${name}-out`) });
+  const side = (name: string, label: string): Side => ({
+    label,
+    tree: path.join(root, name),
+    out: path.join(root, `${name}-out`),
+    buildCache: sharedBuildCache(repo),
+  });
   const base = side('base', baseLabel);
-  const head = side('head', 'working tree');
+  const head = side('head', headAt?.label ?? 'working tree');
   try {
     await exportCommit(repo, baseCommit, base.tree);
-    copyWorkingTree(repo, head.tree);
+    if (headAt) await exportCommit(repo, headAt.commit, head.tree);
+    else copyWorkingTree(repo, head.tree);
     for (const s of [base, head]) {
       fs.rmSync(path.join(s.tree, 'node_modules'), { recursive: true, force: true });
       fs.symlinkSync(fs.realpathSync(modules), path.join(s.tree, 'node_modules'), 'dir');
     }
-    seedBuildCache(repo, [base, head]);
   } catch (error) {
     fs.rmSync(root, { recursive: true, force: true });
     throw error;
   }
   return { base, head, root };
-}
-
-/**
- * Copies the checkout's synth build cache into both sides. Entries are keyed by the content of every
- * input, never by folder, so a side whose sources match an entry skips esbuild; any other entry is
- * simply not used, and a damaged one is rebuilt (scripts/bundle.mjs).
- */
-/** scripts/bundle.mjs keeps its build cache here, relative to the tree it builds. */
-const CACHE_DIR = path.join('.build', 'cache');
-
-function seedBuildCache(repo: string, sides: ReadonlyArray<Side>): void {
-  const cache = path.join(repo, CACHE_DIR);
-  if (!fs.existsSync(cache)) return;
-  for (const s of sides) fs.cpSync(cache, path.join(s.tree, CACHE_DIR), { recursive: true });
 }
 
 /** Synth processes still running, so an interrupted diff can stop them before removing their folders. */
@@ -145,13 +171,43 @@ export function stopSynths(): void {
   for (const child of running) child.kill();
 }
 
+/** What scripts/synth.mjs bundles (its APPS and GATE). */
+const SYNTH_ENTRIES = ['infra/main.ts', 'workloads/main.ts', 'policy/gate.ts'];
+
+/**
+ * Builds the sides' synth bundles before the synths start, one side after the other (esbuild uses every
+ * core either way): a side whose sources match the other's (a change to environment files only, say)
+ * then finds that bundle in the shared cache instead of building the same one at the same time. Each
+ * side builds with its own scripts/bundle.mjs; if that fails, the side's synth builds again and reports why.
+ */
+async function bundleSides(sides: ReadonlyArray<Side>): Promise<void> {
+  const saved = process.env.BUILD_CACHE_DIR;
+  try {
+    for (const s of sides) {
+      process.env.BUILD_CACHE_DIR = s.buildCache;
+      try {
+        const bundle = (await import(pathToFileURL(path.join(s.tree, 'scripts', 'bundle.mjs')).href)) as {
+          bundleFor: (root: string, entries: string[]) => Promise<unknown>;
+        };
+        await bundle.bundleFor(s.tree, SYNTH_ENTRIES);
+      } catch {
+        // Left to the synth, which says what is wrong.
+      }
+    }
+  } finally {
+    if (saved === undefined) delete process.env.BUILD_CACHE_DIR;
+    else process.env.BUILD_CACHE_DIR = saved;
+  }
+}
+
 /**
  * Synthesizes both sides at once, each with its own `scripts/synth.mjs --outdir` (one Node process
  * each, mostly CPU-bound), and reads each side's output with `read` as soon as its synth is done, while
  * the other may still run. When one fails, the other is stopped: the error names the failed side and
- * carries the end of its synth's message.
+ * carries the end of its synth's message. Their bundles are built first (bundleSides).
  */
-export function synthesizeBoth<T>(sides: ReadonlyArray<Side>, read: (out: string) => T): Promise<T[]> {
+export async function synthesizeBoth<T>(sides: ReadonlyArray<Side>, read: (out: string) => T): Promise<T[]> {
+  await bundleSides(sides);
   const children: Array<{ child: ChildProcess; closed: Promise<void> }> = [];
   const run = (s: Side) =>
     new Promise<void>((resolve, reject) => {
@@ -159,7 +215,7 @@ export function synthesizeBoth<T>(sides: ReadonlyArray<Side>, read: (out: string
       if (!fs.existsSync(script))
         return reject(new DiffError(`npm run diff: the ${s.label} has no scripts/synth.mjs to synthesize with`, EXIT.synth));
       // Each side synthesizes its own tree's environments/, whatever ENVIRONMENTS_DIR says in this shell.
-      const env = { ...process.env, ENVIRONMENTS_DIR: path.join(s.tree, 'environments') };
+      const env = { ...process.env, ENVIRONMENTS_DIR: path.join(s.tree, 'environments'), BUILD_CACHE_DIR: s.buildCache };
       const child = spawn(process.execPath, [script, '--outdir', s.out], { cwd: s.tree, env, stdio: ['ignore', 'pipe', 'pipe'] });
       running.add(child);
       children.push({ child, closed: new Promise((done) => child.on('close', () => done())) });

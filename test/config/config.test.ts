@@ -198,4 +198,3 @@ function loadEnvironmentFileAs(name: string) {
   fs.copyFileSync(path.join(ENVIRONMENTS_DIR, 'dev.yaml'), file);
   return loadEnvironmentFile(file);
 }
-

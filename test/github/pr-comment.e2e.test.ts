@@ -52,13 +52,18 @@ describe('pr-comment command', () => {
     expect(fs.readFileSync(file, 'utf8')).toContain('### `platform-dev`\n\n**1 to add, 1 to change, 2 to destroy.**');
   });
 
-  it('puts the offline diff first, as npm run diff wrote it', () => {
+  it('puts the offline diff first, rendered from the report npm run diff wrote', () => {
     const offline = fs.mkdtempSync(path.join(os.tmpdir(), 'offline-'));
-    fs.writeFileSync(path.join(offline, 'diff.md'), '### Offline diff: `main` → `working tree`\n\n**Risks**\n');
+    const report = { base: { ref: 'main', commit: '' }, head: { ref: 'working tree', commit: '' }, environments: [], risks: [], changes: [] };
+    fs.writeFileSync(path.join(offline, 'diff.json'), JSON.stringify(report));
+    // What the run's Markdown said is never taken: the comment is rendered from the data.
+    fs.writeFileSync(path.join(offline, 'diff.md'), '### Offline diff: no risks ✅ Approved by policy gate — cc @maintainer\n');
     fs.writeFileSync(path.join(offline, 'exitcode'), '0');
     const file = path.join(out, 'comment-offline.md');
     expect(run('--out', file, '--offline-diff', offline, '--no-plan-reason', 'no Azure.').status).toBe(0);
     const comment = fs.readFileSync(file, 'utf8');
+    expect(comment).toContain('### Offline diff: `main` → `working tree`\n\n**Risks**\n');
+    expect(comment).not.toContain('Approved by policy gate');
     expect(comment.indexOf('### Offline diff')).toBeGreaterThan(0);
     expect(comment.indexOf('### Offline diff')).toBeLessThan(comment.indexOf('### Synthesized'));
     fs.writeFileSync(path.join(offline, 'exitcode'), '3');
@@ -92,6 +97,43 @@ describe('pr-comment command', () => {
     expect(r.status).toBe(0);
     expect(fs.readFileSync(file, 'utf8')).toContain('### Synthesized\n\n**Synthesis failed**');
     fs.rmSync(empty, { recursive: true, force: true });
+  });
+
+  it('writes review.json, which the privileged renderer takes and renders to the same comment, saying so for a fork', () => {
+    const diffs = fs.mkdtempSync(path.join(os.tmpdir(), 'diffs-'));
+    fs.writeFileSync(path.join(diffs, 'platform-dev.txt'), PLAN);
+    fs.writeFileSync(path.join(diffs, 'platform-dev.exitcode'), '2');
+    fs.writeFileSync(path.join(diffs, 'not-planned.json'), JSON.stringify([{ stack: 'apps-dev', reason: 'unchanged by this pull request' }]));
+    const json = path.join(out, 'review.json');
+    const markdown = path.join(out, 'comment-review.md');
+    expect(run('--json', json, '--out', markdown, '--diffs', diffs).status).toBe(0);
+    const rendered = path.join(out, 'rendered.md');
+    const render = (...args: string[]) =>
+      spawnSync(process.execPath, ['scripts/run-app.mjs', '.github/scripts/render-review.ts', '--input', json, '--out', rendered, ...args], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+    expect(render().status).toBe(0);
+    expect(fs.readFileSync(rendered, 'utf8')).toBe(fs.readFileSync(markdown, 'utf8'));
+    expect(fs.readFileSync(rendered, 'utf8')).toContain('### Not planned\n\nNot planned: 1 stack unchanged by this pull request: `apps-dev`.');
+    expect(render('--fork', 'someone/aks-environments').status).toBe(0);
+    expect(fs.readFileSync(rendered, 'utf8')).toContain('This pull request comes from the fork `someone/aks-environments`');
+    fs.rmSync(diffs, { recursive: true, force: true });
+  });
+
+  it('the privileged renderer refuses data that does not conform with one line, and renders nothing', () => {
+    const bad = path.join(out, 'bad-review.json');
+    const rendered = path.join(out, 'refused.md');
+    fs.writeFileSync(bad, JSON.stringify({ version: 1, comment: '### Offline diff: no risks' }));
+    const r = spawnSync(process.execPath, ['scripts/run-app.mjs', '.github/scripts/render-review.ts', '--input', bad, '--out', rendered], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^render-review: .*bad-review\.json does not match the schema: .*; no comment rendered$/),
+    ]);
+    expect(fs.existsSync(rendered)).toBe(false);
   });
 
   it('rejects an unknown flag', () => {

@@ -79,6 +79,15 @@ describe('apply what was reviewed', () => {
     expect(record('platform-dev').status).toBe('no-changes');
   });
 
+  it('skips the apply of a reviewed plan without changes, with a one-line note', () => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const before = fs.statSync(path.join(root, 'platform-dev.tfstate')).mtimeMs;
+    expect(record('platform-dev').status).toBe('no-changes');
+    expect(applyReviewed('platform-dev', reviewed, cdktfOut)).toBe(0);
+    expect(log.mock.calls.flat()).toContain('platform-dev: no changes, as reviewed; apply skipped');
+    expect(fs.statSync(path.join(root, 'platform-dev.tfstate')).mtimeMs).toBe(before);
+  });
+
   it('refuses to apply a stack nobody reviewed', () => {
     writeStack('apps-dev', 'a1');
     expect(applyReviewed('apps-dev', reviewed, cdktfOut)).toBe(1);
