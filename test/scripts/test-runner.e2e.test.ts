@@ -5,8 +5,9 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /*
- * `npm test` (scripts/test.mjs): its command line, its up-to-date rule for the checks
- * (scripts/up-to-date.mjs, run here on a git repository of its own) and how it hands paths to jest.
+ * `npm test` (scripts/test.mjs): how it hands paths to jest and picks the projects, and its up-to-date rule
+ * for the checks (scripts/up-to-date.mjs, run here on a git repository of its own). Its --help and its
+ * refusal of unknown options are in usage.e2e.test.ts, with every other script's.
  */
 const ROOT = path.resolve(__dirname, '../..');
 const UP_TO_DATE = pathToFileURL(path.join(ROOT, 'scripts/up-to-date.mjs')).href;
@@ -28,18 +29,19 @@ function git(cwd: string, ...args: string[]) {
 }
 
 describe('npm test: the command line', () => {
-  it('refuses an unknown option with the usage, exit code 2', () => {
-    const result = testScript('--dry-run');
-    expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/unknown option '--dry-run'/);
-    expect(result.stderr).toMatch(/--all +jest runs every tier/);
-  });
-
-  it('hands a path to jest and runs only that file, in the unit tier', () => {
+  it('hands a path to jest and runs only that file, in the unit project', () => {
     const result = testScript('--no-checks', '--', 'test/config/rules.test.ts');
     expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/PASS unit test\/config\/rules\.test\.ts/);
     expect(result.stderr).toMatch(/Test Suites: 1 passed, 1 total/);
-    expect(result.stderr).toMatch(/passed: jest \(unit\) ok/);
+    expect(result.stderr).toMatch(/passed: jest \(unit\) ok [\d.]+ s · total/);
+  }, 60_000);
+
+  it('runs the e2e project too with --all', () => {
+    const result = testScript('--all', '--no-checks', '--', 'test/scripts/environments.e2e.test.ts');
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/Test Suites: 1 passed, 1 total/);
+    expect(result.stderr).toMatch(/passed: jest \(unit \+ e2e\) ok/);
   }, 60_000);
 });
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import Ajv from 'ajv';
 import { buildSync } from 'esbuild';
-import { standaloneValidator } from './ajv-standalone';
 
 /*
  * Strict validation of Kubernetes manifests, offline, from npm packages:
@@ -105,12 +105,7 @@ const SECRET_PROVIDER_CLASS_SCHEMA = {
     },
   },
 };
-// ajv is loaded only when the compiled validator is not stored yet (ajv-standalone.ts).
-const validateSecretProviderClass = standaloneValidator('secret-provider-class-v1', SECRET_PROVIDER_CLASS_SCHEMA, () => {
-  // oxlint-disable-next-line typescript/no-require-imports -- loaded on a cache miss only
-  const { default: Ajv } = require('ajv') as typeof import('ajv');
-  return new Ajv({ allErrors: true, code: { source: true } });
-});
+const validateSecretProviderClass = new Ajv({ allErrors: true }).compile(SECRET_PROVIDER_CLASS_SCHEMA);
 
 /**
  * kubernetes-models' class of one kind, from the kind's own module: a group's index loads every kind of

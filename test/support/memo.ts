@@ -1,10 +1,10 @@
 /*
- * A memo for the synth helpers (test/infra/synth.ts, test/workloads/synth.ts). jest-light-runner runs
- * the test files of a worker thread in one module cache, so a memo kept here lives for every file that
- * worker runs: the same environment, with the same options, is synthesized once per worker, whichever
- * files ask for it. The key is the input as JSON; input JSON would not describe exactly (a Map, a class
- * instance, a function) is refused, so two different inputs never share a key. What is kept must not be
- * changed by its callers: the helpers keep JSON text and parse a fresh copy for every call.
+ * A memo for the synth helpers (test/infra/synth.ts, test/workloads/synth.ts): the same environment, with
+ * the same options, is synthesized once per test file (jest gives each file its own module registry, so
+ * the memo lives as long as the file's tests). The key is the input as JSON; input JSON would not describe
+ * exactly (a Map, a class instance, a function) is refused, so two different inputs never share a key.
+ * What is kept must not be changed by its callers: the helpers keep JSON text and parse a fresh copy for
+ * every call.
  */
 
 /** The JSON text of plain data; throws on anything JSON would lose or confuse. */
@@ -25,7 +25,7 @@ export function memoKey(value: unknown): string {
   return JSON.stringify(value) ?? 'undefined';
 }
 
-/** A function of plain-data input whose results are kept for as long as this module (one worker's run). */
+/** A function of plain-data input whose results are kept for as long as this module (one test file). */
 export function memoize<I extends unknown[], T>(make: (...input: I) => T): ((...input: I) => T) & { readonly size: () => number } {
   const kept = new Map<string, T>();
   const memoized = (...input: I): T => {

@@ -1,6 +1,4 @@
 import type {} from 'cdktf/lib/testing/adapters/jest'; // the matcher types (toHaveResourceWithProperties, ...)
-import './creation-stacks'; // cdktf's token creation stacks skipped in tests: see there
-import './process-guard'; // unit tests start no processes: see there
 
 /*
  * cdktf's jest matchers, registered for every test file but loaded on first use: loading cdktf costs
@@ -46,3 +44,10 @@ expect.extend(
     ]),
   ),
 );
+
+/*
+ * cdktf records a complete stack trace for every token it creates, only to print it if that token later
+ * fails to resolve. Under jest each such trace is source-mapped (through the inline source maps of cdktf and
+ * the providers), which took about half of the unit tier's time. The tests go without them.
+ */
+jest.mock('cdktf/lib/tokens/private/stack-trace', () => ({ captureStackTrace: () => [] }));

@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { oncePerRunAsync } from './once-per-run';
 
 /*
- * `npm run synth` (scripts/synth.mjs) into a temporary folder, once per jest run, shared by every e2e test
- * file that reads its output (synth, pr-comment, policy/project, synth-output). The first file to ask runs
- * it; the others wait for its result (once-per-run.ts). The folder is in the run's TMPDIR (see temp-dir.cjs),
- * so nothing is reused across runs. Unit tests start no processes: they read test/support/synth-output.ts instead.
+ * `npm run synth` (scripts/synth.mjs) into a temporary folder, once per test file, for the e2e test files
+ * that read its output (synth, pr-comment, policy/project, synth-output). The folder is in the run's TMPDIR
+ * (see temp-dir.cjs), so nothing is reused across runs. Unit tests start no processes: they read
+ * test/support/synth-output.ts instead.
  */
 export const ROOT = path.resolve(__dirname, '../..');
 
@@ -35,11 +35,14 @@ function runSynth(args: string[], env: Record<string, string> = {}): Promise<Omi
   });
 }
 
-/** The run's one successful-or-not `npm run synth`, with secrets in its environment; made by the first caller (once-per-run.ts). */
-export async function sharedSynth(): Promise<SynthRun> {
-  const dir = await oncePerRunAsync('shared-synth', {}, async (folder) => {
-    const run = await runSynth(['--outdir', path.join(folder, 'out')], { STORAGE_CONNECTION_STRING: SYNTH_SECRET, ARM_CLIENT_SECRET: SYNTH_SECRET });
-    fs.writeFileSync(path.join(folder, 'result.json'), JSON.stringify(run));
-  });
-  return { outdir: path.join(dir, 'out'), ...(JSON.parse(fs.readFileSync(path.join(dir, 'result.json'), 'utf8')) as Omit<SynthRun, 'outdir'>) };
+let shared: Promise<SynthRun> | undefined;
+
+/** The test file's one successful-or-not `npm run synth`, with secrets in its environment; run by the first call. */
+export function sharedSynth(): Promise<SynthRun> {
+  shared ??= (async () => {
+    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'shared-synth-')), 'out');
+    const run = await runSynth(['--outdir', outdir], { STORAGE_CONNECTION_STRING: SYNTH_SECRET, ARM_CLIENT_SECRET: SYNTH_SECRET });
+    return { outdir, ...run };
+  })();
+  return shared;
 }

@@ -6,13 +6,13 @@ import { memoKey } from './memo';
 import { synthOutput, synthOutputInput } from './synth-output';
 
 /*
- * synthOutput() is made once per run for every worker thread (once-per-run.ts), keyed by its input: that
- * input must change with everything the apps read, and a new input must really synthesize again.
+ * synthOutput() is made once per test file and input (memo.ts): that input must change with everything the
+ * apps read, and a new input must really synthesize again.
  */
 const ROOT = path.resolve(__dirname, '../..');
 const key = () => memoKey(synthOutputInput());
 
-describe('the in-process synth output, shared by the test files of a run', () => {
+describe('the in-process synth output, kept per test file', () => {
   let environments: string;
   beforeEach(() => {
     environments = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-output-input-'));
@@ -34,7 +34,7 @@ describe('the in-process synth output, shared by the test files of a run', () =>
     expect(new Set([before, edited, variable, key()]).size).toBe(4);
   });
 
-  it('synthesizes again, in the same thread, for another input', () => {
+  it('synthesizes again, in the same file, for another input', () => {
     jest.replaceProperty(process, 'env', { ...process.env, ENVIRONMENTS_DIR: environments, SYNTH_ENVIRONMENTS: 'dev' });
     const dir = synthOutput();
     const files = (sub: string) => fs.readdirSync(path.join(dir, sub)).sort();

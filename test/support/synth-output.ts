@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { chartInputs } from '../workloads/synth';
-import { oncePerRun } from './once-per-run';
+import { memoize } from './memo';
 
 /*
  * What `npm run synth` writes for the shipped environments (cdktf.out/ and dist/), made in the test process
@@ -11,10 +12,9 @@ import { oncePerRun } from './once-per-run';
  * which belong to the synth process and are tested in the e2e tier, where synth-output.e2e.test.ts also
  * holds this output byte-equal to `npm run synth`'s.
  *
- * Made once per run for all worker threads (once-per-run.ts): the first test file to ask synthesizes, the
- * others read the same folder, in the run's TMPDIR. Read it, never write to it (copy it first): a change is
- * caught on the next call. Its input is everything the apps read: the process environment, the environment
- * files and the chart's module inputs (test/workloads/synth.ts); any difference synthesizes again.
+ * Made once per test file and input (memo.ts), in a new folder in the run's TMPDIR: read it, never write to
+ * it (copy it first). Its input is everything the apps read: the process environment, the environment files
+ * and the chart's module inputs (test/workloads/synth.ts); any difference synthesizes again.
  */
 const ROOT = path.resolve(__dirname, '../..');
 const APPS = ['infra/main.ts', 'workloads/main.ts'].map((app) => path.join(ROOT, app));
@@ -33,12 +33,11 @@ function runApps(dir: string, environmentsDir: string): void {
   Object.assign(process.env, variables);
   console.error = () => undefined;
   try {
-    for (const app of APPS) {
-      // The apps run when loaded, as in the synth bundle; a second synth in this thread loads them again.
-      delete require.cache[app];
+    // The apps run when loaded, as in the synth bundle: each synth loads them (and what they load) afresh.
+    jest.isolateModules(() => {
       // oxlint-disable-next-line typescript/no-require-imports -- see the line above
-      require(app);
-    }
+      for (const app of APPS) require(app);
+    });
   } finally {
     console.error = consoleError;
     for (const [name, value] of Object.entries(saved)) {
@@ -59,14 +58,19 @@ function environmentFiles(dir: string): Record<string, string> {
   );
 }
 
-/** What the synth output is made from, besides the code: the key of its once-per-run folder. */
+/** What the synth output is made from, besides the code: the key of its memo. */
 export function synthOutputInput() {
   const environmentsDir = process.env.ENVIRONMENTS_DIR ?? path.join(ROOT, 'environments');
   return { env: { ...process.env }, environmentsDir, environments: environmentFiles(environmentsDir), chart: chartInputs() };
 }
 
+const synthesized = memoize((input: ReturnType<typeof synthOutputInput>) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-output-'));
+  runApps(dir, input.environmentsDir);
+  return dir;
+});
+
 /** The folder holding cdktf.out/ and dist/ of every shipped environment, synthesized in the test process. */
 export function synthOutput(): string {
-  const input = synthOutputInput();
-  return oncePerRun('synth-output', input, (dir) => runApps(dir, input.environmentsDir));
+  return synthesized(synthOutputInput());
 }

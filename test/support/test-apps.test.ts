@@ -4,7 +4,7 @@ import { TerraformStack, Testing } from '../../infra/cdktf';
 import { ResourceGroup } from '../../infra/constructs/resource-group';
 import { kubernetesTestApp, terraformTestApp } from './test-apps';
 
-// The in-memory testing apps share one outdir per worker: safe because an in-memory synth writes nothing there.
+// The in-memory testing apps share one outdir per test file: safe because an in-memory synth writes nothing there.
 describe('testing apps for in-memory synths', () => {
   it('share one outdir, which in-memory synths leave empty', () => {
     const [first, second] = [terraformTestApp(), terraformTestApp()];

@@ -6,9 +6,8 @@ import { Testing as Terraform } from '../../infra/cdktf';
 
 /*
  * Testing apps for synths that stay in memory (Testing.synth, toJson): they never write their outdir, so
- * they share one per worker thread instead of Testing.app()'s new temporary folder each (cdktf also makes
- * a stacks/ folder in it), ~0.3 s of the unit tier's CPU in mkdtemp and mkdir. A test that writes files
- * (app.synth()) takes Testing.app() and a folder of its own.
+ * they share one per test file instead of Testing.app()'s new temporary folder each (cdktf also makes a
+ * stacks/ folder in it). A test that writes files (app.synth()) takes Testing.app() and a folder of its own.
  */
 let shared: string | undefined;
 const sharedOutdir = () => (shared ??= fs.mkdtempSync(path.join(os.tmpdir(), 'in-memory-apps-')));

@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /*
- * The unit tier (jest.config.js: every *.test.ts but *.e2e.test.ts) starts no processes. process-guard.ts
- * stops a unit test that does at run time; this checks the sources, so a test that does not run here (a
- * skipped one) is caught too: no unit test file, nor a test helper it imports, loads child_process or the
- * helpers that exist to start processes (the shared `npm run synth`, the git fixture for `npm run diff`).
+ * The unit tier (jest.config.js: every *.test.ts but *.e2e.test.ts) starts no processes: that is what keeps
+ * `npm test` fast. This checks the sources: no unit test file, nor a test helper it imports, loads
+ * child_process or the helpers that exist to start processes (the shared `npm run synth`, the git fixture
+ * for `npm run diff`). A test that needs a process belongs in a *.e2e.test.ts file (npm run test:all).
  */
 const TEST_DIR = path.resolve(__dirname, '..');
 const STARTS_PROCESSES = /from '(node:)?child_process'|require\('(node:)?child_process'\)/;
