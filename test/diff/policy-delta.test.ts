@@ -17,7 +17,7 @@ beforeAll(() => {
   synth = { outdir: synthOutput() };
 });
 
-const ENVIRONMENTS = path.resolve(__dirname, '../../environments');
+const ENVIRONMENTS = path.resolve(__dirname, '../fixtures/environments');
 const side = (out: string) => ({ out, environmentsDir: ENVIRONMENTS });
 
 /** A copy of the shared output whose staging Service asks Azure for a public load balancer. */
