@@ -93,11 +93,22 @@ const risk = object(
   { stack: name, moved: object({ from: address, to: address }), live: object({ before: list(share, 100), after: list(share, 100) }) },
 );
 const side = object({ ref: string(512), commit: string(64) });
+const money = { type: 'number', minimum: -1e12, maximum: 1e12 };
+const costRange = object({ min: money, max: money });
+const orNull = (schema: Schema): Schema => ({ anyOf: [{ type: 'null' }, schema] });
+const cost = object({
+  before: orNull(object({ min: money, max: money, partial: { type: 'boolean' } })),
+  after: orNull(object({ min: money, max: money, partial: { type: 'boolean' } })),
+  currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+  pricesAsOf: name,
+  lines: list(object({ id: address, description: message, before: orNull(costRange), after: orNull(costRange) }), 2000),
+  unpriced: list(object({ id: address, what: message, why: message, side: oneOf(['before', 'after', 'both']) }), 2000),
+});
 const report = object(
   {
     base: side,
     head: side,
-    environments: list(object({ name, status: oneOf(STATUSES), stacks: list(name, 64) }), 1000),
+    environments: list(object({ name, status: oneOf(STATUSES), stacks: list(name, 64) }, { cost }), 1000),
     risks: list(risk, 5000),
     changes: list(
       object(
@@ -132,6 +143,7 @@ const report = object(
       },
       { note: message },
     ),
+    costError: message,
   },
 );
 

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { optionsOrExit, parseArgs, quoted } from '../usage.mjs';
 import { compareOutputs, readSynthOutput } from './compare';
+import { costGate, loadCostInputs, parseCostThresholds, withCost, type CostThreshold } from './cost';
 import { ACTIONS, RISK_KINDS, type DiffReport } from './model';
 import { policyDelta } from './policy-delta';
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from './render-markdown';
@@ -10,7 +11,7 @@ import { readSynthStacks, stacksToPlan } from './stacks';
 import { DiffError, EXIT, prepareSides, repositoryRoot, resolveBase, resolveHead, stopSynths, synthesizeBoth } from './workspace';
 
 /*
- * npm run diff -- [--base REF] [--head REF] [--format text|markdown|json] [--fail-on ACTION|RISK|LEVEL,...] [--max-length N] [--output-dir DIR]
+ * npm run diff -- [--base REF] [--head REF] [--format text|markdown|json] [--fail-on ACTION|RISK|LEVEL|cost:+N%|cost:+N,...] [--max-length N] [--output-dir DIR]
  * npm run diff -- [--base REF] [--head REF] --stacks
  * Synthesizes the base and the working tree (or --head) in a temporary folder (both in parallel) and prints what
  * changes, per environment, in both layers, risks first. See docs/diff.md.
@@ -18,13 +19,15 @@ import { DiffError, EXIT, prepareSides, repositoryRoot, resolveBase, resolveHead
 const FORMATS = ['text', 'markdown', 'json'] as const;
 const LEVELS = ['high', 'medium'];
 const FAIL_ON = [...ACTIONS, ...RISK_KINDS, ...LEVELS];
-const USAGE = `usage: npm run diff -- [--base <git ref>] [--head <git ref>] [--format ${FORMATS.join('|')}] [--fail-on <action|risk|level>[,...]] [--max-length <chars>]
+const USAGE = `usage: npm run diff -- [--base <git ref>] [--head <git ref>] [--format ${FORMATS.join('|')}] [--fail-on <action|risk|level|cost:+N%|cost:+N>[,...]] [--max-length <chars>]
                         [--output-dir DIR] [--help]
        npm run diff -- [--base <git ref>] [--head <git ref>] --stacks
   --base        what to compare with (default: the merge base of the head with origin/main, else main)
   --head        what to compare: a commit, branch or tag (default: the working tree, uncommitted changes included)
   --format      text (default; colour on a terminal), markdown (pull-request comment), json
-  --fail-on     exit 1 when a change has one of these: ${FAIL_ON.join(', ')}
+  --fail-on     exit 1 when a change has one of these: ${FAIL_ON.join(', ')};
+                or when an environment's monthly min or max cost rises by more than cost:+N% (percent) or cost:+N
+                (in the price snapshot's currency), e.g. --fail-on replace,cost:+20%
   --max-length  markdown only: trim to this many characters (default ${GITHUB_COMMENT_LIMIT}, GitHub's comment limit)
   --output-dir  also write diff.txt, diff.md and diff.json there (one run, every format; for CI artifacts)
   --stacks      print only the stacks to plan, one a line: those whose Terraform JSON changed and those that depend on them
@@ -45,6 +48,7 @@ interface Options {
   readonly head?: string;
   readonly format: (typeof FORMATS)[number];
   readonly failOn: string[];
+  readonly costThresholds: CostThreshold[];
   readonly maxLength: number;
   readonly outputDir?: string;
   readonly stacks: boolean;
@@ -61,8 +65,13 @@ function parseCommandLine(args: ReadonlyArray<string>): { readonly options: Opti
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  const unknown = failOn.find((item) => !FAIL_ON.includes(item));
-  if (unknown !== undefined) return { error: `--fail-on ${quoted(unknown)} is not an action, risk or level; allowed: ${FAIL_ON.join(', ')}` };
+  const unknown = failOn.find((item) => !FAIL_ON.includes(item) && !item.startsWith('cost:'));
+  if (unknown !== undefined)
+    return {
+      error: `--fail-on ${quoted(unknown)} is not an action, risk, level or cost threshold; allowed: ${FAIL_ON.join(', ')}, cost:+N%, cost:+N`,
+    };
+  const cost = parseCostThresholds(failOn);
+  if ('error' in cost) return cost;
   const maxLength = Number(options.maxLength ?? GITHUB_COMMENT_LIMIT);
   if (!Number.isInteger(maxLength) || maxLength < 1000)
     return { error: `--max-length ${quoted(String(options.maxLength))} must be a whole number of at least 1000` };
@@ -72,7 +81,8 @@ function parseCommandLine(args: ReadonlyArray<string>): { readonly options: Opti
       base: options.base,
       head: options.head,
       format: options.format ?? 'text',
-      failOn,
+      failOn: failOn.filter((item) => !item.startsWith('cost:')),
+      costThresholds: cost.thresholds,
       maxLength,
       outputDir: options.outputDir,
       stacks: options.stacks === true,
@@ -115,13 +125,19 @@ async function main(): Promise<number> {
       return EXIT.ok;
     }
     const [before, after] = await synthesizeBoth([sides.base, sides.head], readSynthOutput);
-    const report: DiffReport = {
+    let report: DiffReport = {
       ...compareOutputs(before, after, { base, head }),
       policy: policyDelta(
         { out: sides.base.out, environmentsDir: path.join(sides.base.tree, 'environments') },
         { out: sides.head.out, environmentsDir: path.join(sides.head.tree, 'environments') },
       ),
     };
+    try {
+      report = withCost(report, before, after, loadCostInputs(sides.base.tree, sides.head.tree, repo));
+    } catch (error) {
+      // The diff still shows; the cost says why it is missing, and a cost threshold fails on it.
+      report = { ...report, costError: (error as Error).message };
+    }
     const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
     const render = {
       json: () => JSON.stringify(report, null, 2),
@@ -135,9 +151,10 @@ async function main(): Promise<number> {
       fs.writeFileSync(path.join(options.outputDir, 'diff.md'), `${render.markdown()}\n`);
       fs.writeFileSync(path.join(options.outputDir, 'diff.txt'), `${renderText(report, false)}\n`);
     }
-    const hits = gate(report, options.failOn);
+    const hits = [...gate(report, options.failOn), ...costGate(report, options.costThresholds)];
     if (hits.length) {
-      console.error(`npm run diff: --fail-on ${options.failOn.join(',')} matched:\n${hits.map((h) => `  ${h}`).join('\n')}`);
+      const failOn = [...options.failOn, ...options.costThresholds.map((t) => t.item)].join(',');
+      console.error(`npm run diff: --fail-on ${failOn} matched:\n${hits.map((h) => `  ${h}`).join('\n')}`);
       return EXIT.failOn;
     }
     return EXIT.ok;

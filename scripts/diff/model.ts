@@ -125,6 +125,46 @@ export interface EnvironmentSummary {
   readonly name: string;
   readonly status: EnvironmentStatus;
   readonly stacks: string[];
+  /** The monthly cost estimate of both sides (scripts/diff/cost.ts); absent when not computed. */
+  readonly cost?: EnvironmentCost;
+}
+
+/** A monthly cost range: every node pool at min_count, and at max_count. */
+export interface CostRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+/** One side's monthly totals; `partial`: something is unpriced and left out of them. */
+export interface CostTotals extends CostRange {
+  readonly partial: boolean;
+}
+
+/** A line of the estimate (cost/estimate.ts) that differs between the sides; null on the side without it. */
+export interface CostLineChange {
+  readonly id: string;
+  readonly description: string;
+  readonly before: CostRange | null;
+  readonly after: CostRange | null;
+}
+
+/** Something that bills and has no price in the snapshot or no rule in the estimate: never counted, never 0. */
+export interface UnpricedItem {
+  readonly id: string;
+  readonly what: string;
+  readonly why: string;
+  /** Which side's total leaves it out. */
+  readonly side: 'before' | 'after' | 'both';
+}
+
+/** An environment's monthly cost before and after, at one price snapshot; a side is null when the environment is not there. */
+export interface EnvironmentCost {
+  readonly before: CostTotals | null;
+  readonly after: CostTotals | null;
+  readonly currency: string;
+  readonly pricesAsOf: string;
+  readonly lines: CostLineChange[];
+  readonly unpriced: UnpricedItem[];
 }
 
 export interface DiffReport {
@@ -136,6 +176,8 @@ export interface DiffReport {
   readonly changes: Change[];
   /** Guardrail findings new in the head (see policy-delta.ts); absent when not computed. */
   readonly policy?: PolicyDelta;
+  /** Why no environment has a cost: the price snapshot or a usage file could not be read. */
+  readonly costError?: string;
 }
 
 /** Findings of `npm run validate`'s rules that the head adds. */

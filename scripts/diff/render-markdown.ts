@@ -1,3 +1,4 @@
+import { costHeadline, delta, lineRange } from './cost';
 import { code, cutMarkdown, text } from './markdown-escape';
 import type { Change, DiffReport, Level } from './model';
 import { countActions, countRisks, describeEffect, sideLabel } from './summary';
@@ -70,6 +71,7 @@ export function renderMarkdown(report: DiffReport, limit = GITHUB_COMMENT_LIMIT)
   const changed = report.environments.filter((e) => report.changes.some((c) => c.environment === e.name));
   const details = changed.map((e) => environmentDetails(report, e));
   let shownRisks = riskLines.length;
+  let briefCost = false;
   const render = () =>
     [
       heading,
@@ -84,6 +86,7 @@ export function renderMarkdown(report: DiffReport, limit = GITHUB_COMMENT_LIMIT)
       ...(shownRisks < riskLines.length ? [`- … and ${riskLines.length - shownRisks} more (cut to fit the comment; see the JSON artifact)`] : []),
       '',
       ...policySection(report),
+      ...costSection(report, briefCost),
       ...summary,
       '',
       ...details,
@@ -98,6 +101,8 @@ export function renderMarkdown(report: DiffReport, limit = GITHUB_COMMENT_LIMIT)
     const note = `<details><summary><b>${text(env.name)}</b>: details cut to fit the comment</summary>\n\nRun \`npm run diff\` locally, or see the \`--format json\` output in the workflow artifact.\n</details>`;
     if (details[longest] && details[longest].length > note.length) {
       details[longest] = note;
+    } else if (!briefCost) {
+      briefCost = true;
     } else if (shownRisks > 5) {
       shownRisks = Math.max(5, shownRisks - Math.ceil((markdown.length - limit) / 80));
     } else {
@@ -122,5 +127,52 @@ function policySection(report: DiffReport): string[] {
     ...(lines.length === 0 ? ['None: the change adds no guardrail finding.'] : lines),
     ...(note ? ['', `_${text(note)}_`] : []),
     '',
+  ];
+}
+
+/** Rows of the cost table and unpriced items shown; the rest are in the JSON. */
+const COST_ROWS = 100;
+
+/**
+ * The monthly cost: each environment's estimate before → after with the change of min and max, then the
+ * lines that changed, then what is unpriced (never counted as 0), folded. `brief`: the estimates only.
+ */
+export function costSection(report: DiffReport, brief = false): string[] {
+  const costed = report.environments.filter((e) => e.cost !== undefined);
+  if (costed.length === 0) return report.costError === undefined ? [] : ['**Monthly cost**', '', `Not computed: ${text(report.costError)}`, ''];
+  const { currency, pricesAsOf } = costed[0].cost!;
+  const rows = costed.flatMap((e) =>
+    e.cost!.lines.map(
+      (l) =>
+        `| **${text(e.name)}** | ${text(l.description)} | ${lineRange(l.before)} | ${lineRange(l.after)} | ${delta(l.before, l.after).slice(1, -1)} |`,
+    ),
+  );
+  const unpriced = costed.flatMap((e) =>
+    e.cost!.unpriced.map((u) => `- **${text(e.name)}** ${text(u.what)}: ${text(u.why)}${u.side === 'both' ? '' : ` (${u.side} the change only)`}`),
+  );
+  const more = (n: number) => (n > COST_ROWS ? [`… and ${n - COST_ROWS} more (see the JSON: \`npm run diff -- --format json\`)`] : []);
+  const table = rows.length
+    ? ['| Environment | Line | Before | After | Change |', '| --- | --- | --- | --- | --- |', ...rows.slice(0, COST_ROWS), ...more(rows.length), '']
+    : [];
+  const folded = unpriced.length
+    ? [
+        `<details><summary>Unpriced, not counted in the totals: ${unpriced.length}</summary>`,
+        '',
+        ...unpriced.slice(0, COST_ROWS),
+        ...more(unpriced.length),
+        '',
+        '</details>',
+        '',
+      ]
+    : [];
+  const cut = brief && (table.length > 0 || folded.length > 0);
+  return [
+    `**Monthly cost** (estimate in ${text(currency)} at the prices of ${text(pricesAsOf)}, docs/cost.md)`,
+    '',
+    ...costed.map((e) => `- **${text(e.name)}**: ${text(costHeadline(e.cost!))}`),
+    '',
+    ...(cut
+      ? ['The changed lines and the unpriced items are cut to fit the comment: see `npm run diff -- --format json`.', '']
+      : [...table, ...folded]),
   ];
 }

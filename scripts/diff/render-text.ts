@@ -1,3 +1,4 @@
+import { costChanged, costHeadline, delta, lineRange } from './cost';
 import type { Action, Change, DiffReport, Level } from './model';
 import { countActions, describeEffect, sideLabel } from './summary';
 import { formatValue } from './values';
@@ -19,6 +20,7 @@ export function renderText(report: DiffReport, colour: boolean): string {
   }
   lines.push('');
   lines.push(...policyLines(report, bold));
+  lines.push(...costLines(report, bold));
 
   const change = (c: Change) => {
     const head = `${paint(COLOUR[c.action], `${SYMBOL[c.action].padEnd(3)} ${c.action.padEnd(7)}`)} ${c.from ? `${c.from} -> ` : ''}${c.address}${c.name && !c.address.endsWith(c.name) ? ` (${c.name})` : ''}`;
@@ -60,5 +62,22 @@ export function policyLines(report: DiffReport, bold: (text: string) => string =
     lines.push(`  ${f.severity.toUpperCase().padEnd(7)} ${f.ruleId} ${f.environment ?? '-'} ${f.object}: ${f.message}${f.waived ? ' (waived)' : ''}`);
   }
   if (note) lines.push(`  note: ${note}`);
+  return [...lines, ''];
+}
+
+/** The monthly cost per environment, before → after; below a changed one its changed lines and what is unpriced (never counted as 0). */
+export function costLines(report: DiffReport, bold: (text: string) => string = (t) => t): string[] {
+  const costed = report.environments.filter((e) => e.cost !== undefined);
+  if (costed.length === 0) return report.costError === undefined ? [] : [bold('Monthly cost'), `  not computed: ${report.costError}`, ''];
+  const { currency, pricesAsOf } = costed[0].cost!;
+  const lines = [bold(`Monthly cost (estimate in ${currency} at the prices of ${pricesAsOf}, docs/cost.md)`)];
+  for (const e of costed) {
+    const cost = e.cost!;
+    lines.push(`  ${e.name}: ${costHeadline(cost)}`);
+    if (!costChanged(cost)) continue;
+    for (const l of cost.lines) lines.push(`      ${l.description}: ${lineRange(l.before)} → ${lineRange(l.after)} ${delta(l.before, l.after)}`);
+    for (const u of cost.unpriced)
+      lines.push(`      unpriced, not counted: ${u.what}: ${u.why}${u.side === 'both' ? '' : ` (${u.side} the change only)`}`);
+  }
   return [...lines, ''];
 }

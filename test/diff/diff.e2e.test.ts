@@ -158,6 +158,7 @@ describe('npm run diff', () => {
       '### Offline diff',
       '**Risks**',
       ':red_circle:',
+      '**Monthly cost**',
       '| Environment | Status | Terraform | Kubernetes | Risks |',
       '<details><summary><b>dev</b>',
     ];
@@ -166,6 +167,21 @@ describe('npm run diff', () => {
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(markdown).toMatch(/\| \*\*staging\*\* \| changed \| [^|]*\d+ replace[^|]* \|/);
     expect(markdown).toContain('| `default_node_pool.vm_size` | `"Standard_D2ds_v5"` | `"Standard_D4ds_v5"` | **rotate** |');
+  });
+
+  it('gives each environment its monthly cost before and after, at the snapshot’s prices, in every format', () => {
+    for (const env of report.environments) {
+      expect(env.cost).toMatchObject({
+        before: { min: expect.any(Number), max: expect.any(Number), partial: expect.any(Boolean) },
+        after: { min: expect.any(Number), max: expect.any(Number), partial: expect.any(Boolean) },
+        currency: 'USD',
+        pricesAsOf: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      });
+    }
+    // staging moves to northeurope, where the snapshot prices less than in westeurope: named, never 0.
+    const staging = report.environments.find((e) => e.name === 'staging')?.cost;
+    expect(staging?.unpriced.filter((u) => u.side === 'after').length).toBeGreaterThan(0);
+    expect(read(out, 'diff.txt')).toMatch(/^ {2}staging: .* USD\/month → .*; partial: \d+ unpriced, not counted$/m);
   });
 
   it('trims Markdown to the limit, cutting details first and saying so', () => {
@@ -229,6 +245,9 @@ describe('npm run diff', () => {
       const actions = (env: string) => [...new Set(moves.changes.filter((c) => c.environment === env).map((c) => `${c.layer} ${c.action}`))].sort();
       expect(actions('qa')).toEqual(['kubernetes create', 'terraform create']);
       expect(actions('staging')).toEqual(['kubernetes delete', 'terraform delete']);
+      const cost = (env: string) => moves.environments.find((e) => e.name === env)?.cost;
+      expect(cost('qa')).toMatchObject({ before: null, after: { min: expect.any(Number) } });
+      expect(cost('staging')).toMatchObject({ before: { min: expect.any(Number) }, after: null });
     });
 
     it('shows the stateful resource as moved, with the moved block to add', () => {
@@ -253,7 +272,7 @@ describe('npm run diff', () => {
   it('rejects an unknown --fail-on value, listing what is allowed', () => {
     const bad = repo.diff('--fail-on', 'explode');
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/--fail-on 'explode' is not an action, risk or level; allowed: create, update/);
+    expect(bad.stderr).toMatch(/--fail-on 'explode' is not an action, risk, level or cost threshold; allowed: create, update.*, cost:\+N%, cost:\+N/);
   });
 
   it('exits 3 when the base fails to synth, naming the base', () => {

@@ -21,7 +21,21 @@ function report(v: (field: string) => string): DiffReport {
   return {
     base: { ref: v('base ref'), commit: '0123456789abcdef0123456789abcdef01234567' },
     head: { ref: v('head ref'), commit: '' },
-    environments: [{ name: env, status: 'changed', stacks: [stack] }],
+    environments: [
+      {
+        name: env,
+        status: 'changed',
+        stacks: [stack],
+        cost: {
+          before: { min: 812, max: 1204, partial: false },
+          after: { min: 840, max: 1650, partial: true },
+          currency: 'USD',
+          pricesAsOf: v('prices as of'),
+          lines: [{ id: v('cost line id'), description: v('cost line'), before: { min: 1, max: 2 }, after: null }],
+          unpriced: [{ id: v('unpriced id'), what: v('unpriced what'), why: v('unpriced why'), side: 'after' }],
+        },
+      },
+    ],
     risks: [risk],
     changes: [
       {
@@ -102,6 +116,8 @@ const fieldsOf = (make: (v: (field: string) => string) => unknown) => {
 function shownFields(options: { failed?: boolean; planned?: boolean }): string[] {
   const hidden = new Set([
     'plan address',
+    'cost line id',
+    'unpriced id',
     ...(options.failed ? fieldsOf(report) : ['diff error']),
     ...(options.planned === false ? fieldsOf((v) => review(v).plans.stacks) : ['no plan reason']),
   ]);
@@ -216,6 +232,19 @@ describe('review.json schema', () => {
     ['a level that is not one', '/offlineDiff/report/risks/0/level', 'none', /must be equal to one of the allowed values/],
     ['an exit code that is not a number', '/plans/stacks/0/exitCode', '0; rm', /must be integer/],
     ['another version', '/version', 2, /must be equal to constant/],
+    ['a currency that is not a currency code', '/offlineDiff/report/environments/0/cost/currency', '<b>', /cost\/currency" must match pattern/],
+    [
+      'a cost that is not a number',
+      '/offlineDiff/report/environments/0/cost/after/max',
+      '1650; rm',
+      /"\/offlineDiff\/report\/environments\/0\/cost\/after/,
+    ],
+    [
+      'an unpriced item of no side',
+      '/offlineDiff/report/environments/0/cost/unpriced/0/side',
+      'neither',
+      /must be equal to one of the allowed values/,
+    ],
   ])('refuses %s with one line', (_, pointer, value, message) => {
     const error = refusal(withValue(valid, pointer, value));
     expect(error).toMatch(message);
