@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type YAMLError } from 'yaml';
 import { environmentSchema, type EnvironmentConfig, type SchemaOutput } from './schema';
 import { configWarnings, crossFieldProblems, placeholderIdWarnings, type ConfigProblem } from './validate';
 import { deployOrderProblems, deployRunnerProblems } from './deploy-order';
+import { containsSecretShape, secretShape } from './secret-rules';
 
 /** Environment names come from file names and end up in every resource name. */
 const ENVIRONMENT_FILE = /^([a-z][a-z0-9]{1,11})\.ya?ml$/;
@@ -27,9 +28,14 @@ export class ConfigError extends InputError {
   }
 }
 
+/** A problem as one line; a value or a field name with a secret's shape is left out, whatever the problem is. */
 function describeProblem(p: FileProblem): string {
-  const value = p.value === undefined || p.sensitive ? '' : ` = ${JSON.stringify(p.value)}`;
-  return `  ${p.file} (environment '${p.environment}'): ${p.path || '(file)'}${value}: ${p.message}`;
+  const value = p.value === undefined || p.sensitive || containsSecretShape(p.value) ? '' : ` = ${JSON.stringify(p.value)}`;
+  const at = p.path
+    .split('.')
+    .map((key) => (secretShape(key) ? '(a name that looks like a secret)' : key))
+    .join('.');
+  return `  ${p.file} (environment '${p.environment}'): ${at || '(file)'}${value}: ${p.message}`;
 }
 
 function valueAt(input: unknown, keys: ReadonlyArray<PropertyKey>): unknown {
@@ -159,9 +165,14 @@ export function loadEnvironmentFile(file: string): EnvironmentConfig {
 /** Parses an environment file's YAML and checks it against the schema. */
 function parseFile(file: string, environment: string, bytes: Buffer): ParsedFile {
   const lines = new LineCounter();
-  const doc = parseDocument(readUtf8(file, environment, bytes), { prettyErrors: true, uniqueKeys: true, lineCounter: lines });
+  const doc = parseDocument(readUtf8(file, environment, bytes), { prettyErrors: false, uniqueKeys: true, lineCounter: lines });
   if (doc.errors.length > 0) {
-    throw new ConfigError(doc.errors.map((e) => ({ file, environment, path: '', message: `YAML syntax: ${e.message}` })));
+    throw new ConfigError(
+      doc.errors.map((e) => {
+        const { line, col } = lines.linePos(e.pos[0]);
+        return { file, environment, path: '', message: `YAML syntax: line ${line}, column ${col}: ${yamlProblem(e.code)}` };
+      }),
+    );
   }
   let input: unknown;
   try {
@@ -176,6 +187,39 @@ function parseFile(file: string, environment: string, bytes: Buffer): ParsedFile
   }
   return { data: schemaOutput(environment, input, file), listLines: topLevelListLines(doc, lines) };
 }
+
+/**
+ * What a YAML error code means. The parser's own messages (and its pretty code frame) can quote the
+ * offending source, which may be a secret, so only the code's meaning is shown.
+ * @see https://eemeli.org/yaml/#errors
+ */
+const YAML_PROBLEMS: Readonly<Record<YAMLError['code'], string>> = {
+  ALIAS_PROPS: 'an alias (*name) cannot have an anchor or tag',
+  BAD_ALIAS: 'an alias (*name) refers to no anchor (&name) before it',
+  BAD_DIRECTIVE: 'a % directive is not valid',
+  BAD_DQ_ESCAPE: 'a double-quoted string has an invalid escape sequence (use \\\\ for a backslash, or single quotes)',
+  BAD_INDENT: 'the indentation is wrong (use spaces, aligned with the sibling keys)',
+  BAD_PROP_ORDER: 'anchors and tags must come after the - or ? indicator',
+  BAD_SCALAR_START: 'a plain value cannot start with this character; quote the value',
+  BLOCK_AS_IMPLICIT_KEY: 'a block value cannot be a key',
+  BLOCK_IN_FLOW: 'a block value cannot be inside [ ] or { }',
+  DUPLICATE_KEY: 'a key is repeated in the same mapping; keep one',
+  IMPOSSIBLE: 'the YAML parser hit an internal error',
+  KEY_OVER_1024_CHARS: 'a key is longer than 1024 characters',
+  MISSING_CHAR: 'a character is missing (a closing quote or bracket, a comma, or a space after :)',
+  MULTILINE_IMPLICIT_KEY: 'a key spans several lines; a missing : or a stray quote?',
+  MULTIPLE_ANCHORS: 'a value has more than one anchor',
+  MULTIPLE_DOCS: 'the file has more than one YAML document (---); keep one',
+  MULTIPLE_TAGS: 'a value has more than one tag',
+  NON_STRING_KEY: 'a key is not a string',
+  RESOURCE_EXHAUSTION: 'aliases expand to too much data',
+  TAB_AS_INDENT: 'a tab is used for indentation; use spaces',
+  TAG_RESOLVE_FAILED: 'a !tag is unknown; remove it or quote the value',
+  UNEXPECTED_TOKEN: 'unexpected content here (a missing quote, colon or indentation?); quote values that contain : # or start with [ { * & !',
+  BAD_COLLECTION_TYPE: 'a !tag does not fit the kind of value it is on',
+};
+
+const yamlProblem = (code: YAMLError['code']) => YAML_PROBLEMS[code] ?? `YAML error ${code}`;
 
 /** Line of each entry of each top-level list of a parsed file. */
 function topLevelListLines(doc: Document, lines: LineCounter): Record<string, number[]> {

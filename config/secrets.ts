@@ -1,42 +1,54 @@
+import type { EnvironmentConfig } from './schema';
+import { secretLikeness, secretShape } from './secret-rules';
+import type { ConfigProblem } from './validate';
+
 /**
- * Recognises values that must not be in an environment file (app settings, tags): they would be stored
- * in git, in a ConfigMap and in Azure in plain text. Reasons never contain the value itself. Every
- * quantifier is bounded or anchored, so a 1 MiB value is scanned in linear time.
+ * Refuses secrets anywhere in an environment file: they would be stored in git, in a ConfigMap, in tags
+ * on every Azure resource and in the pull request's diff, in plain text. The rules are config/secret-rules.ts;
+ * messages name the field (or, when a name itself looks secret, its parent) and never the value.
  */
 
-/** Value shapes that are credentials whatever their key. */
-const SECRET_SHAPES: ReadonlyArray<[RegExp, string]> = [
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a private key'],
-  [/(^|;)\s*(AccountKey|SharedAccessKey|SharedAccessSignature)\s*=/i, 'a storage or Service Bus connection string with a key'],
-  [/(^|;)\s*(Password|Pwd)\s*=\s*[^;\s]/i, 'a connection string with a password'],
-  [/[?&]sig=[A-Za-z0-9%+/=]{16,}/, 'a SAS token'],
-  [/\b[a-z][a-z0-9+.-]{0,20}:\/\/[^/\s:@]{1,256}:[^/\s@]{1,256}@/i, 'a URL with a password'],
-  [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/, 'a JSON Web Token'],
-  [/\b(gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})\b/, 'a GitHub token'],
-  [/\bxox[abposr]-[A-Za-z0-9-]{10,}/, 'a Slack token'],
-  [/\bAKIA[0-9A-Z]{16}\b/, 'an AWS access key'],
-];
+export { entropy, secretLikeness, secretShape } from './secret-rules';
 
-/** Keys whose value is a secret by name: passwords always, keys and tokens when the value looks random. */
-const PASSWORD_KEY = /(PASSWORD|PASSWD|PWD|PASSPHRASE)/i;
-const SECRET_KEY = /(SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|CONNECTION_?STRING|CONN_?STR|SIGNATURE)/i;
+const HOW_SETTING = (name: string) =>
+  `settings are stored in plain text in a ConfigMap and in git. Put the value in Key Vault and list '${name}' in app.secretNames instead (see docs/configuration.md, "Secrets")`;
+const HOW_TAG =
+  'tags are readable by anyone who can read the resource. Remove it; secrets belong in Key Vault, read by the app through app.secretNames';
+const HOW_FIELD =
+  'this field is stored in plain text in git and in the synthesized output. Remove it; secrets belong in Key Vault, read by the app through app.secretNames';
 
-/** Shannon entropy in bits per character. */
-export function entropy(value: string): number {
-  const counts = new Map<string, number>();
-  for (const c of value) counts.set(c, (counts.get(c) ?? 0) + 1);
-  let bits = 0;
-  for (const n of counts.values()) bits -= (n / value.length) * Math.log2(n / value.length);
-  return bits;
+/** Every secret-looking value (or name) in the environment, one problem each. */
+export function secretProblems(env: EnvironmentConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const add = (path: string, why: string, how: string) => problems.push({ path, sensitive: true, message: `looks like a secret (${why}); ${how}` });
+  const named = (record: Readonly<Record<string, string>>, at: string, how: (name: string) => string) => {
+    for (const [name, value] of Object.entries(record)) {
+      const nameShape = secretShape(name);
+      if (nameShape) add(at, `a name is ${nameShape}`, how('the name'));
+      else {
+        const why = secretLikeness(name, value);
+        if (why) add(`${at}.${name}`, why, how(name));
+      }
+    }
+  };
+  named(env.app.settings, 'app.settings', HOW_SETTING);
+  named(env.tags, 'tags', () => HOW_TAG);
+  walk(env, [], (path, text, isKey) => {
+    if (path[0] === 'tags' || (path[0] === 'app' && path[1] === 'settings')) return;
+    const why = secretShape(text);
+    if (why) add((isKey ? path.slice(0, -1) : path).join('.') || '(file)', isKey ? `a name is ${why}` : why, HOW_FIELD);
+  });
+  return problems;
 }
 
-/** Why `value` (under `key`) looks like a secret, or undefined. */
-export function secretLikeness(key: string, value: string): string | undefined {
-  for (const [shape, what] of SECRET_SHAPES) if (shape.test(value)) return what;
-  if (PASSWORD_KEY.test(key) && value.trim() !== '') return `a value under a password-like name '${key}'`;
-  // A random-looking token: long, no spaces, high entropy (an English sentence or a URL path stays well below).
-  if (SECRET_KEY.test(key) && value.length >= 16 && !/\s/.test(value) && entropy(value) >= 3.5) {
-    return `a random-looking value under a secret-like name '${key}'`;
+/** Calls `visit` with every string (values, and keys of records) in a config value. */
+function walk(value: unknown, path: string[], visit: (path: string[], text: string, isKey: boolean) => void): void {
+  if (typeof value === 'string') visit(path, value, false);
+  else if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, String(i)], visit));
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      visit([...path, k], k, true);
+      walk(v, [...path, k], visit);
+    }
   }
-  return undefined;
 }

@@ -1,7 +1,7 @@
 import { AZURE_REGIONS } from './azure-facts';
 import type { EnvironmentConfig } from './schema';
 import { NamingError, namingContext, PROJECT_TAG_KEYS, resourceName, SYSTEM_POOL_NAMES } from './naming';
-import { secretLikeness } from './secrets';
+import { secretProblems } from './secrets';
 import { kubernetesVersionStatus, minorOf, unknownVersionProblem } from './kubernetes-versions';
 import { addOnProblems, networkProblems } from './network-validate';
 import { ephemeralOsDiskProblems } from './vm-sizes';
@@ -117,7 +117,7 @@ export function crossFieldProblems(env: EnvironmentConfig): ConfigProblem[] {
       `'${env.kubernetes.userPool.name}' is the system pool's name (or its rotation name); allowed: any other name, e.g. 'apps'`,
     );
   }
-  problems.push(...settingsProblems(env), ...tagProblems(env));
+  problems.push(...settingsProblems(env), ...tagProblems(env), ...secretProblems(env));
 
   const ctx = namingContext(env);
   for (const kind of ['containerRegistry', 'keyVault'] as const) {
@@ -132,7 +132,7 @@ export function crossFieldProblems(env: EnvironmentConfig): ConfigProblem[] {
   return problems;
 }
 
-/** The app's settings: not secrets, not also secret names, and a ConfigMap Kubernetes accepts. */
+/** The app's settings: not also secret names, and a ConfigMap Kubernetes accepts (secrets: config/secrets.ts). */
 function settingsProblems(env: EnvironmentConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const { settings, secretNames } = env.app;
@@ -146,16 +146,6 @@ function settingsProblems(env: EnvironmentConfig): ConfigProblem[] {
         sensitive: true,
       });
     }
-    const secret = secretLikeness(name, value);
-    if (secret) {
-      problems.push({
-        path: `app.settings.${name}`,
-        sensitive: true,
-        message:
-          `looks like a secret (${secret}); settings are stored in plain text in a ConfigMap and in git. ` +
-          `Put the value in Key Vault and list '${name}' in app.secretNames instead (see docs/configuration.md, "Secrets")`,
-      });
-    }
   }
   if (bytes > CONFIG_MAP_MAX_BYTES) {
     problems.push({
@@ -167,7 +157,7 @@ function settingsProblems(env: EnvironmentConfig): ConfigProblem[] {
   return problems;
 }
 
-/** Tags within Azure's limits, counting the ones the project adds, and no secrets in them. */
+/** Tags within Azure's limits, counting the ones the project adds (secrets: config/secrets.ts). */
 function tagProblems(env: EnvironmentConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const keys = new Set([...Object.keys(env.tags), ...PROJECT_TAG_KEYS]);
@@ -193,13 +183,6 @@ function tagProblems(env: EnvironmentConfig): ConfigProblem[] {
         path: at,
         sensitive: true,
         message: `tag value is ${value.length} characters; Azure allows at most ${AZURE_TAG_LIMITS.valueLength}`,
-      });
-    const secret = secretLikeness(key, value);
-    if (secret)
-      problems.push({
-        path: at,
-        sensitive: true,
-        message: `looks like a secret (${secret}); tags are readable by anyone who can read the resource. Remove it; secrets belong in Key Vault`,
       });
   }
   return problems;

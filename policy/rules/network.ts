@@ -1,27 +1,16 @@
+import { secretLikeness } from '../../config/secret-rules';
 import type { Rule, Violation } from '../model';
 import { allContainers, arrayAt, containerLabel, field, namespaceOf, objectAt, ofKind, podLabels, podOwners, selectorMatches } from '../kubernetes';
 
 /** Network exposure and secret handling of Kubernetes objects. */
 
-/** Setting names that say "secret". */
-const SECRET_NAME = /(pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|access[-_]?key|credential|connection[-_]?string|client[-_]?secret)/i;
-/** Values that are secrets whatever their name. */
-const SECRET_VALUE = [
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
-  /AccountKey=[A-Za-z0-9+/=]{20,}/,
-  /SharedAccessSignature=|[?&]sig=[A-Za-z0-9%+/=]{20,}/,
-  /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\./, // JSON Web Token
-  /\b(AKIA|ASIA)[A-Z0-9]{16}\b/,
-  /\bgh[pousr]_[A-Za-z0-9]{36}\b/,
-  /:\/\/[^/\s:@]+:[^/\s@]+@/, // credentials in a URL
-];
-
-/** Why a ConfigMap entry looks like a secret, or undefined. */
+/**
+ * Why a ConfigMap entry looks like a secret, or undefined: the rules the config check and the diff's
+ * redaction use too (config/secret-rules.ts), so nothing the config refuses gets through here.
+ */
 export function secretLooking(key: string, value: string): string | undefined {
-  const byValue = SECRET_VALUE.find((pattern) => pattern.test(value));
-  if (byValue) return 'its value looks like a credential';
-  if (SECRET_NAME.test(key) && value.trim() !== '') return 'its name says it is a secret';
-  return undefined;
+  const why = secretLikeness(key, value);
+  return why && `looks like a secret (${why})`;
 }
 
 /** Azure's annotation for an internal load balancer. @see https://learn.microsoft.com/azure/aks/internal-lb */
