@@ -12,8 +12,9 @@ export const USAGE = `usage: npm run environments -- [--json] [--env NAME] [--he
 Prints the environments in environments/ (or ENVIRONMENTS_DIR) in deploy stages: stage 1 holds those with no
 deploy.after, each later stage those whose deploy.after are all in earlier stages.
 
-  --json       machine output: { "environments": [{ "name", "after", "runner", "stage", "location" }], "stages": [[...], ...] }
-               ("stage" is the index into "stages")
+  --json       machine output: { "environments": [{ "name", "after", "runner", "stage", "location", "privateRegistry" }],
+               "stages": [[...], ...] } ("stage" is the index into "stages"; "privateRegistry": the registry
+               denies public networks (network.privateEndpoints), so images are built on the runner, not by ACR Tasks)
   --env NAME   only that environment, as the single stage (reads only its file; for a manual deploy)
   --help       this text`;
 
@@ -27,6 +28,11 @@ export interface EnvironmentEntry {
   readonly runner: string;
   readonly stage: number;
   readonly location: string;
+  /**
+   * The registry's firewall denies public networks (network.privateEndpoints; infra/stacks/platform-network.ts):
+   * ACR Tasks, which run outside the VNet, cannot push to it, so image.yml builds on the environment's runner.
+   */
+  readonly privateRegistry: boolean;
 }
 
 /** What `--json` prints. */
@@ -67,6 +73,7 @@ export function environmentsOutput(dir: string, only?: string): EnvironmentsOutp
     runner: e.deploy.runner,
     stage: stageOf(e.name),
     location: e.location,
+    privateRegistry: e.network.privateEndpoints,
   });
   return {
     environments: envs.map(entry).sort((a, b) => a.stage - b.stage || (a.name < b.name ? -1 : 1)),

@@ -11,8 +11,10 @@ import { applyReviewed, reviewPlan } from './reviewed-plan';
  *
  * `plan` writes DIR/<stack>.json ({ status, hash, counts }) and DIR/<stack>.txt (the plan), and adds the
  * plan to the job summary. `apply` fails when DIR/<stack>.json is missing or its hash differs from a
- * fresh plan's, except with `--deferred-after P`: an apps stack that could not be planned before its
- * platform stack P (whose reviewed plan had changes) was applied; its plan is then shown and applied.
+ * fresh plan's, except with `--deferred-after P`: an apps stack whose reviewed plan failed because the AKS
+ * cluster it reads was not found, while the reviewed plan of its platform stack P creates that cluster
+ * (a new environment, or a replaced cluster); it is then planned after P is applied, shown and applied.
+ * Any other failure of the reviewed plan stops the deploy.
  */
 
 function main(argv: ReadonlyArray<string>): number {

@@ -21,11 +21,16 @@ export interface PlanRecord {
   readonly destroy: number;
   /** The end of terraform's error output, when the plan failed. */
   readonly error?: string;
+  /** The plan creates or replaces an AKS cluster (a new environment, or a cluster that must be rebuilt). */
+  readonly createsCluster?: boolean;
+  /** The plan failed because the AKS cluster it reads does not exist (yet). */
+  readonly clusterNotFound?: boolean;
 }
 
 interface PlanJson {
   readonly resource_changes?: ReadonlyArray<{
     address: string;
+    type?: string;
     change: { actions: string[]; before?: unknown; after?: unknown; after_unknown?: unknown };
   }>;
   readonly output_changes?: Record<string, { actions: string[]; before?: unknown; after?: unknown; after_unknown?: unknown }>;
@@ -88,6 +93,28 @@ export function planCounts(plan: PlanJson): Pick<PlanRecord, 'add' | 'change' | 
   };
 }
 
+/** Whether the plan creates an AKS cluster: on its own (a new environment) or as part of a replacement. */
+export const createsCluster = (plan: PlanJson): boolean =>
+  (plan.resource_changes ?? []).some((r) => r.type === 'azurerm_kubernetes_cluster' && r.change.actions.includes('create'));
+
+/**
+ * The error of the azurerm data source `azurerm_kubernetes_cluster` when the cluster (or its resource
+ * group) does not exist: `fmt.Errorf("%s was not found", id)` with a ManagedClusterID, printed as
+ * `Managed Cluster (Subscription: "..." / Resource Group Name: "..." / Managed Cluster Name: "...") was not found`
+ * (terraform-provider-azurerm internal/services/containers/kubernetes_cluster_data_source.go).
+ * terraform prints each line of it behind a box-drawing border, so the parts may be several lines apart.
+ */
+export const CLUSTER_NOT_FOUND = /Managed Cluster \([^)]*Managed Cluster Name: [^)]*\) was not found/;
+
+/**
+ * Whether an apps stack whose reviewed plan failed may be planned and applied after its platform stack,
+ * unreviewed: only in the one case where it could not be planned before, the cluster it reads does not
+ * exist yet and the reviewed platform plan creates it. Any other failure stops the deploy.
+ */
+export function mayDefer(apps: PlanRecord | undefined, platform: PlanRecord | undefined): boolean {
+  return apps?.status === 'failed' && apps.clusterNotFound === true && platform?.status === 'changes' && platform.createsCluster === true;
+}
+
 /** How terraform runs here: in automation (no "run terraform apply" hints), with `env` added to this process's environment. */
 const terraformEnv = (env: NodeJS.ProcessEnv = {}) => ({ ...process.env, TF_IN_AUTOMATION: '1', ...env });
 
@@ -116,7 +143,15 @@ const tail = (text: string, lines = 30) => text.trim().split('\n').slice(-lines)
 /** Initializes and plans one stack into `planFile`; returns the record and the human plan. */
 function planStack(stackDir: string, stack: string, planFile: string, lock: boolean): { record: PlanRecord; text: string } {
   const failed = (error: string) => ({
-    record: { stack, status: 'failed' as const, add: 0, change: 0, destroy: 0, error: tail(error) },
+    record: {
+      stack,
+      status: 'failed' as const,
+      add: 0,
+      change: 0,
+      destroy: 0,
+      error: tail(error),
+      ...(CLUSTER_NOT_FOUND.test(error) ? { clusterNotFound: true } : {}),
+    },
     text: error,
   });
   if (!fs.existsSync(path.join(stackDir, 'cdk.tf.json'))) return failed(`${stackDir}/cdk.tf.json does not exist: run npm run synth first`);
@@ -129,7 +164,14 @@ function planStack(stackDir: string, stack: string, planFile: string, lock: bool
   if (!json.ok || !text.ok) return failed(json.stderr + text.stderr);
   const parsed = JSON.parse(json.stdout) as PlanJson;
   const counts = planCounts(parsed);
-  return { record: { stack, status: hasChanges(parsed) ? 'changes' : 'no-changes', hash: planHash(parsed), ...counts }, text: text.stdout };
+  const record: PlanRecord = {
+    stack,
+    status: hasChanges(parsed) ? 'changes' : 'no-changes',
+    hash: planHash(parsed),
+    ...counts,
+    ...(createsCluster(parsed) ? { createsCluster: true } : {}),
+  };
+  return { record, text: text.stdout };
 }
 
 /** Adds a stack's plan to the GitHub job summary, folded and kept well under the summary's 1 MiB limit. */
@@ -158,10 +200,17 @@ const readRecord = (dir: string, stack: string): PlanRecord | undefined => {
 export function reviewPlan(stack: string, dir: string, cdktfOut: string): number {
   fs.mkdirSync(dir, { recursive: true });
   const stackDir = path.resolve(cdktfOut, 'stacks', stack);
-  const { record, text } = planStack(stackDir, stack, path.join(stackDir, 'reviewed.tfplan'), false);
+  const planFile = path.join(stackDir, 'reviewed.tfplan');
+  // A plan file holds sensitive values in plain text: it never outlives this function.
+  let planned: ReturnType<typeof planStack>;
+  try {
+    planned = planStack(stackDir, stack, planFile, false);
+  } finally {
+    fs.rmSync(planFile, { force: true });
+  }
+  const { record, text } = planned;
   fs.writeFileSync(path.join(dir, `${stack}.json`), `${JSON.stringify(record, null, 2)}\n`);
   fs.writeFileSync(path.join(dir, `${stack}.txt`), text);
-  fs.rmSync(path.join(stackDir, 'reviewed.tfplan'), { force: true });
   summarize(`Plan: \`${stack}\``, record, text);
   console.log(
     record.status === 'failed'
@@ -175,24 +224,43 @@ export function reviewPlan(stack: string, dir: string, cdktfOut: string): number
 export function applyReviewed(stack: string, dir: string, cdktfOut: string, options: { deferredAfter?: string; outputsFile?: string } = {}): number {
   const reviewed = readRecord(dir, stack);
   const platform = options.deferredAfter ? readRecord(dir, options.deferredAfter) : undefined;
-  const deferred = (!reviewed || reviewed.status === 'failed') && platform?.status === 'changes';
+  const deferred = options.deferredAfter !== undefined && mayDefer(reviewed, platform);
   if ((!reviewed || reviewed.status === 'failed') && !deferred) {
+    const why = options.deferredAfter
+      ? ` It is planned after ${options.deferredAfter} only when that reviewed plan creates the AKS cluster this stack could not find.`
+      : '';
     console.error(
-      `${stack}: no reviewed plan in ${dir}${reviewed?.error ? ` (planning it failed: ${reviewed.error})` : ''}; refusing to apply a plan nobody saw`,
+      `${stack}: no reviewed plan in ${dir}${reviewed?.error ? ` (planning it failed: ${reviewed.error})` : ''}; refusing to apply a plan nobody saw.${why}`,
     );
     return 1;
   }
   const stackDir = path.resolve(cdktfOut, 'stacks', stack);
   const planFile = path.join(stackDir, 'apply.tfplan');
+  // The plan file holds sensitive values in plain text: it is removed whatever happens below.
+  try {
+    return planAndApply(stack, stackDir, planFile, reviewed, deferred ? options.deferredAfter : undefined, options.outputsFile);
+  } finally {
+    fs.rmSync(planFile, { force: true });
+  }
+}
+
+function planAndApply(
+  stack: string,
+  stackDir: string,
+  planFile: string,
+  reviewed: PlanRecord | undefined,
+  deferredAfter: string | undefined,
+  outputsFile: string | undefined,
+): number {
   const { record, text } = planStack(stackDir, stack, planFile, true);
   summarize(`Plan being applied: \`${stack}\``, record, text);
   if (record.status === 'failed') {
     console.error(`${stack}: could not be planned:\n${record.error}`);
     return 1;
   }
-  if (deferred) {
+  if (deferredAfter) {
     console.log(
-      `${stack}: planned after ${options.deferredAfter} was applied (it reads what that stack deploys, so it could not be planned before); this plan is in the job summary`,
+      `${stack}: planned after ${deferredAfter} was applied (that reviewed plan creates the AKS cluster this stack reads, so it could not be planned before); this plan is in the job summary`,
     );
   } else if (record.hash !== reviewed?.hash) {
     console.error(
@@ -209,10 +277,9 @@ export function applyReviewed(stack: string, dir: string, cdktfOut: string, opti
     }
   } else {
     // Nothing to apply (every resource a no-op, no output changing): terraform apply is not run at all.
-    console.log(`${stack}: no changes${deferred ? '' : ', as reviewed'}; apply skipped`);
+    console.log(`${stack}: no changes${deferredAfter ? '' : ', as reviewed'}; apply skipped`);
   }
-  fs.rmSync(planFile, { force: true });
-  if (options.outputsFile) {
+  if (outputsFile) {
     // The format `cdktf deploy --outputs-file` writes, which `npm run synth` reads (workloads/platform-outputs.ts).
     const output = terraform(stackDir, ['output', '-json']);
     if (!output.ok) {
@@ -220,8 +287,8 @@ export function applyReviewed(stack: string, dir: string, cdktfOut: string, opti
       return 1;
     }
     const values = Object.fromEntries(Object.entries(JSON.parse(output.stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]));
-    fs.mkdirSync(path.dirname(options.outputsFile), { recursive: true });
-    fs.writeFileSync(options.outputsFile, `${JSON.stringify({ [stack]: values }, null, 2)}\n`);
+    fs.mkdirSync(path.dirname(outputsFile), { recursive: true });
+    fs.writeFileSync(outputsFile, `${JSON.stringify({ [stack]: values }, null, 2)}\n`);
   }
   return 0;
 }

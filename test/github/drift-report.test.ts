@@ -1,4 +1,4 @@
-import { driftIssueTitle, driftReport } from '../../.github/scripts/drift-report';
+import { checkRecord, driftIssueTitle, driftReport } from '../../.github/scripts/drift-report';
 import { GITHUB_COMMENT_LIMIT } from '../../.github/scripts/comment';
 import type { PlanRecord } from '../../.github/scripts/reviewed-plan';
 
@@ -43,5 +43,27 @@ describe('drift report', () => {
     const { body } = driftReport([{ record: rec('platform-prod', 'changes', 3), plan: 'x'.repeat(200_000) }], 'prod', 'run');
     expect(body.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
     expect(body).toContain('(cut; the full plan is in the run');
+  });
+
+  it('keeps a plan value from Azure inside its code block: a fence longer than any backtick run in it', () => {
+    const plan = '~ tags = { "note" = "```" }\n```\n</details>\n# @org/team [link](https://example.com)';
+    const { body } = driftReport([{ record: rec('platform-dev', 'changes', 1), plan }], 'dev', 'run');
+    expect(body).toContain('````\n~ tags = { "note" = "```" }\n```\n</details>\n# @org/team [link](https://example.com)\n````');
+  });
+
+  it('takes only well-formed plan records: stack names and counts as reviewed-plan.ts writes them', () => {
+    expect(checkRecord({ stack: 'platform-dev', status: 'changes', add: 1, change: 0, destroy: 2, hash: 'h' })).toEqual({
+      ...rec('platform-dev', 'changes'),
+      add: 1,
+      destroy: 2,
+    });
+    for (const bad of [
+      null,
+      { ...rec('platform-dev', 'changes'), stack: '`x` | <b>' },
+      { ...rec('platform-dev', 'changes'), status: 'maybe' },
+      { ...rec('platform-dev', 'changes'), add: '1 **bold**' },
+      { ...rec('platform-dev', 'changes'), change: -1 },
+    ])
+      expect(checkRecord(bad)).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -95,18 +96,80 @@ describe('apply what was reviewed', () => {
     expect(fs.existsSync(path.join(root, 'apps-dev.tfstate'))).toBe(false);
   });
 
-  it('applies an apps stack planned after its platform only when the reviewed platform plan had changes', () => {
-    fs.writeFileSync(
-      path.join(reviewed, 'apps-dev.json'),
-      JSON.stringify({ stack: 'apps-dev', status: 'failed', add: 0, change: 0, destroy: 0, error: 'Invalid index' }),
-    );
-    // The platform-dev record on disk now says "no changes": no reason to defer.
+  it('applies an apps stack planned after its platform only when the reviewed platform plan creates the cluster the apps plan could not find', () => {
+    const notFound = 'Error: Managed Cluster (Subscription: "0"\n│ Resource Group Name: "rg"\n│ Managed Cluster Name: "aks") was not found';
+    const apps = (error: string, clusterNotFound: boolean) =>
+      fs.writeFileSync(
+        path.join(reviewed, 'apps-dev.json'),
+        JSON.stringify({
+          stack: 'apps-dev',
+          status: 'failed',
+          add: 0,
+          change: 0,
+          destroy: 0,
+          error,
+          ...(clusterNotFound ? { clusterNotFound } : {}),
+        }),
+      );
+    const platform = (extra: object) =>
+      fs.writeFileSync(
+        path.join(reviewed, 'platform-dev.json'),
+        JSON.stringify({ stack: 'platform-dev', status: 'changes', add: 1, change: 0, destroy: 0, hash: 'x', ...extra }),
+      );
+    apps(notFound, true);
+    // The platform plan has changes, but none creates the cluster: the apps plan failed for another reason.
+    platform({});
     expect(applyReviewed('apps-dev', reviewed, cdktfOut, { deferredAfter: 'platform-dev' })).toBe(1);
-    fs.writeFileSync(
-      path.join(reviewed, 'platform-dev.json'),
-      JSON.stringify({ stack: 'platform-dev', status: 'changes', add: 1, change: 0, destroy: 0, hash: 'x' }),
-    );
+    expect(errors.mock.calls.join('\n')).toContain('only when that reviewed plan creates the AKS cluster');
+    // The platform plan creates the cluster, but the apps plan failed for another reason (a missing role, a bad manifest).
+    platform({ createsCluster: true });
+    apps('Error: Invalid index', false);
+    expect(applyReviewed('apps-dev', reviewed, cdktfOut, { deferredAfter: 'platform-dev' })).toBe(1);
+    expect(fs.existsSync(path.join(root, 'apps-dev.tfstate'))).toBe(false);
+    // The one known case: no cluster yet, and the reviewed platform plan creates it.
+    apps(notFound, true);
     expect(applyReviewed('apps-dev', reviewed, cdktfOut, { deferredAfter: 'platform-dev' })).toBe(0);
     expect(state('apps-dev')).toContain('"input"');
+  });
+
+  describe('with a terraform whose apply fails (a stand-in that runs the real one for everything else)', () => {
+    const bin = path.join(root, 'bin');
+    const real = spawnSync('sh', ['-c', 'command -v terraform'], { encoding: 'utf8' }).stdout.trim();
+    const path0 = process.env.PATH;
+    beforeAll(() => {
+      fs.mkdirSync(bin, { recursive: true });
+      fs.writeFileSync(
+        path.join(bin, 'terraform'),
+        `#!/bin/sh\nfor a in "$@"; do [ "$a" = "$FAIL_COMMAND" ] && { echo "Error: $a failed" >&2; exit 1; }; done\nexec ${real} "$@"\n`,
+        { mode: 0o755 },
+      );
+      process.env.PATH = `${bin}${path.delimiter}${path0}`;
+    });
+    afterAll(() => {
+      process.env.PATH = path0;
+      delete process.env.FAIL_COMMAND;
+    });
+
+    it('removes the saved plan, which holds sensitive values, when the apply fails', () => {
+      writeStack('platform-qa', 'q1');
+      expect(reviewPlan('platform-qa', reviewed, cdktfOut)).toBe(0);
+      process.env.FAIL_COMMAND = 'apply';
+      expect(applyReviewed('platform-qa', reviewed, cdktfOut)).toBe(1);
+      expect(errors.mock.calls.join('\n')).toContain('Error: apply failed');
+      expect(fs.readdirSync(path.join(cdktfOut, 'stacks', 'platform-qa')).filter((f) => f.endsWith('.tfplan'))).toEqual([]);
+    });
+
+    it('removes the saved plan when reading it back fails, in review and in apply', () => {
+      const plans = () => fs.readdirSync(path.join(cdktfOut, 'stacks', 'platform-qa')).filter((f) => f.endsWith('.tfplan'));
+      process.env.FAIL_COMMAND = 'show';
+      expect(reviewPlan('platform-qa', reviewed, cdktfOut)).toBe(1);
+      expect(plans()).toEqual([]);
+      delete process.env.FAIL_COMMAND;
+      expect(reviewPlan('platform-qa', reviewed, cdktfOut)).toBe(0);
+      process.env.FAIL_COMMAND = 'show';
+      expect(applyReviewed('platform-qa', reviewed, cdktfOut)).toBe(1);
+      expect(errors.mock.calls.join('\n')).toContain('platform-qa: could not be planned');
+      expect(fs.readdirSync(path.join(cdktfOut, 'stacks', 'platform-qa')).filter((f) => f.endsWith('.tfplan'))).toEqual([]);
+    });
   });
 });

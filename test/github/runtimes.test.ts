@@ -44,6 +44,8 @@ const NODE24_MAJOR: Record<string, number> = {
   'hashicorp/setup-terraform': 4,
   'azure/login': 3,
   'github/codeql-action/upload-sarif': 4,
+  // A composite action; v3 moved both of its inner steps (predicate, actions/attest) to node24.
+  'actions/attest-build-provenance': 3,
 };
 
 /** Every `uses:` of an action (not of a local reusable workflow), with its version comment. */

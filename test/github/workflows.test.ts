@@ -326,7 +326,7 @@ describe('GitHub workflows', () => {
     });
   });
 
-  it('drift plans every environment daily, each on its runner, and keeps one issue per environment', () => {
+  it('drift plans every environment daily, each on its runner, in a job that cannot write to the repository', () => {
     const wf = workflow('drift.yml');
     expect(wf.on.schedule).toEqual([{ cron: expect.stringMatching(/^\d+ \d+ \* \* \*$/) }]);
     expect(wf.jobs.environments.permissions).toEqual({ contents: 'read' });
@@ -334,12 +334,42 @@ describe('GitHub workflows', () => {
     expect(wf.jobs.plan.strategy.matrix.environment).toBe('${{ fromJSON(needs.environments.outputs.names) }}');
     expect(wf.jobs.plan['runs-on']).toBe('${{ fromJSON(needs.environments.outputs.runners)[matrix.environment] }}');
     expect(steps('drift.yml', 'plan').map((s) => s.run)).toContain('npm run synth -- --env "$ENVIRONMENT"');
-    expect(wf.jobs.plan.permissions).toEqual({ contents: 'read', 'id-token': 'write', issues: 'write' });
+    expect(wf.jobs.plan.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
     expect(wf.jobs.plan.environment).toBeUndefined();
     const run = steps('drift.yml', 'plan').find((s) => s.name === 'Plan every stack').run;
     expect(run).toContain('for stack in "platform-$ENVIRONMENT" "apps-$ENVIRONMENT"');
-    const script = step('drift.yml', 'plan', 'actions/github-script').with.script;
-    for (const call of ['issues.create', 'issues.update', "state: 'closed'", "labels: 'drift'"]) expect(script).toContain(call);
+    // The plans leave as data, also when one failed (its record says so).
+    const upload = step('drift.yml', 'plan', 'actions/upload-artifact');
+    expect(upload.if).toBe('${{ !cancelled() }}');
+    expect(upload.with).toMatchObject({ name: 'drift-${{ matrix.environment }}', path: 'drift/' });
+    expect(steps('drift.yml', 'plan').some((s) => s.uses?.startsWith('actions/github-script@'))).toBe(false);
+  });
+
+  it('drift writes the issues in a job with no OIDC token and no install script, from escaped, checked data', () => {
+    const job = workflow('drift.yml').jobs.issues;
+    expect(job.permissions).toEqual({ contents: 'read', issues: 'write' });
+    expect(job.needs).toEqual(['environments', 'plan']);
+    expect(job.strategy.matrix.environment).toBe('${{ fromJSON(needs.environments.outputs.names) }}');
+    const order = steps('drift.yml', 'issues').map((s) => s.uses?.split('@')[0] ?? s.run.split('\n')[0]);
+    expect(order).toEqual([
+      'actions/checkout',
+      'actions/setup-node',
+      'npm ci --ignore-scripts',
+      'actions/download-artifact',
+      expect.stringContaining('.github/scripts/drift-report.ts --dir "$RUNNER_TEMP/drift" --environment "$ENVIRONMENT"'),
+      'actions/github-script',
+    ]);
+    expect(step('drift.yml', 'issues', 'actions/checkout').with).toEqual({
+      ref: '${{ github.event.repository.default_branch }}',
+      'persist-credentials': false,
+    });
+    expect(step('drift.yml', 'issues', 'actions/download-artifact').with).toEqual({
+      name: 'drift-${{ matrix.environment }}',
+      path: '${{ runner.temp }}/drift',
+    });
+    const script = step('drift.yml', 'issues', 'actions/github-script').with.script;
+    for (const call of ['issues.create', 'issues.update', "state: 'closed'", "labels: 'drift'", "status === 'failed'"])
+      expect(script).toContain(call);
   });
 
   it('image builds and pushes photo-view when its folder changes on main (first deploy stage), and on demand for any environment', () => {
@@ -361,18 +391,45 @@ describe('GitHub workflows', () => {
     expect(step('image.yml', 'build', 'actions/setup-node').with['node-version-file']).toBe('.nvmrc');
   });
 
-  it('image signs in with OIDC only and never overwrites a released tag', () => {
+  it('image signs in with OIDC only, never overwrites a released tag, and locks the tag it pushed', () => {
     const job = workflow('image.yml').jobs.build;
-    expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write', attestations: 'write' });
     const login = step('image.yml', 'build', 'azure/login');
     expect(Object.keys(login.with).sort()).toEqual(['client-id', 'subscription-id', 'tenant-id']);
     expect(text('image.yml').replace(/^\s*#.*$/gm, '')).not.toMatch(/secrets\.|client-secret|password|admin-enabled|creds:|docker login/i);
     const run = steps('image.yml', 'build').map((s) => s.run ?? '');
-    const guard = run.findIndex((r) => r.includes('already exists'));
-    const build = run.findIndex((r) => r.includes('az acr build'));
+    const guard = run.indexOf('bash .github/scripts/image-tag-absent.sh "$REGISTRY" "$IMAGE"');
+    const build = run.findIndex((r) => r.includes('docker buildx build'));
+    const lock = run.findIndex((r) => r.includes('az acr repository update'));
     expect(guard).toBeGreaterThan(-1);
     expect(guard).toBeLessThan(build);
-    expect(run[build]).toMatch(/az acr build --registry "\$REGISTRY" --image "\$IMAGE" .*--build-arg "APP_VERSION=\$TAG" workloads\/photo-view\n$/s);
+    expect(build).toBeLessThan(lock);
+    expect(run[build]).toContain('az acr login --name "$REGISTRY"');
+    expect(run[build]).toMatch(/--sbom=true --provenance=mode=max/);
+    expect(run[build]).toMatch(/--build-arg "APP_VERSION=\$TAG"/);
+    expect(run[lock]).toContain('--image "$IMAGE" --write-enabled false --delete-enabled false');
+    // ACR Tasks run outside the VNet: a registry that denies public networks cannot be built into with them.
+    expect(text('image.yml')).not.toMatch(/^\s+az acr build/m);
+  });
+
+  it('image attests the build provenance of the pushed digest, signed and stored in the registry', () => {
+    const all = steps('image.yml', 'build');
+    const attest = step('image.yml', 'build', 'actions/attest-build-provenance');
+    expect(attest.with).toEqual({
+      'subject-name': '${{ steps.target.outputs.login-server }}/${{ steps.target.outputs.repository }}',
+      'subject-digest': '${{ steps.push.outputs.digest }}',
+      'push-to-registry': true,
+    });
+    expect(all.findIndex((s) => s.uses?.startsWith('actions/attest-build-provenance@'))).toBeGreaterThan(all.findIndex((s) => s.id === 'push'));
+  });
+
+  it('image refuses a private registry on a GitHub-hosted runner, from npm run environments', () => {
+    const wf = workflow('image.yml');
+    expect(steps('image.yml', 'order').find((s) => s.id === 'order').run).toContain(
+      `echo "private=$(jq -c '[.environments[] | {key: .name, value: .privateRegistry}] | from_entries' "$order")"`,
+    );
+    expect(wf.jobs.build.env.PRIVATE_REGISTRY).toBe('${{ fromJSON(needs.order.outputs.private)[matrix.environment] }}');
+    expect(steps('image.yml', 'build')[0].run).toContain('if [ "$PRIVATE_REGISTRY" = true ] && [[ "$RUNNER_LABEL" == ubuntu-* ]]');
   });
 
   it('image takes registry and tag from the environment config and writes the digest to the job summary', () => {

@@ -35,10 +35,10 @@ describe('npm run environments', () => {
     expect(code).toBe(0);
     expect(JSON.parse(out)).toEqual({
       environments: [
-        { name: 'base', after: [], runner: 'ubuntu-latest', stage: 0, location: 'westeurope' },
-        { name: 'east', after: ['base'], runner: 'ubuntu-latest', stage: 1, location: 'westeurope' },
-        { name: 'west', after: ['base'], runner: 'west-vnet', stage: 1, location: 'westeurope' },
-        { name: 'last', after: ['east', 'west'], runner: 'ubuntu-latest', stage: 2, location: 'westeurope' },
+        { name: 'base', after: [], runner: 'ubuntu-latest', stage: 0, location: 'westeurope', privateRegistry: false },
+        { name: 'east', after: ['base'], runner: 'ubuntu-latest', stage: 1, location: 'westeurope', privateRegistry: false },
+        { name: 'west', after: ['base'], runner: 'west-vnet', stage: 1, location: 'westeurope', privateRegistry: false },
+        { name: 'last', after: ['east', 'west'], runner: 'ubuntu-latest', stage: 2, location: 'westeurope', privateRegistry: false },
       ],
       stages: [['base'], ['east', 'west'], ['last']],
     });
@@ -54,7 +54,7 @@ describe('npm run environments', () => {
     const dir = folder(DIAMOND);
     fs.writeFileSync(path.join(dir, 'broken.yaml'), 'not: [valid');
     expect(environmentsOutput(dir, 'west')).toEqual({
-      environments: [{ name: 'west', after: ['base'], runner: 'west-vnet', stage: 0, location: 'westeurope' }],
+      environments: [{ name: 'west', after: ['base'], runner: 'west-vnet', stage: 0, location: 'westeurope', privateRegistry: false }],
       stages: [['west']],
     });
     expect(run(['--env=west'], dir).out).toBe('stage 1: west (west-vnet)\n');
@@ -93,8 +93,11 @@ describe('npm run environments', () => {
   });
 
   it('text output of a single stage', () => {
-    expect(renderText({ environments: [{ name: 'solo', after: [], runner: 'r1', stage: 0, location: 'westeurope' }], stages: [['solo']] })).toBe(
-      'stage 1: solo (r1)\n',
-    );
+    expect(
+      renderText({
+        environments: [{ name: 'solo', after: [], runner: 'r1', stage: 0, location: 'westeurope', privateRegistry: false }],
+        stages: [['solo']],
+      }),
+    ).toBe('stage 1: solo (r1)\n');
   });
 });
