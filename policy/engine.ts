@@ -14,6 +14,8 @@ export interface EnvironmentFacts {
   /** Blue/green releases: the active colour. */
   readonly activeColour?: string;
   readonly waivers: ReadonlyArray<WaiverEntry>;
+  /** The whole config, for rules that need it (ACCESS001). */
+  readonly config?: EnvironmentInput['config'];
 }
 
 export interface ValidateOptions {
@@ -84,6 +86,7 @@ function assemble(
     activeColour: facts?.activeColour,
     cdk8sPlusMinor: options.cdk8sPlusMinor,
     today: options.today,
+    config: facts?.config,
   };
 }
 

@@ -18,6 +18,7 @@ export function environmentFacts(env: EnvironmentConfig, file: string): Environm
     secretEnvironmentVariables: env.app.secretNames,
     activeColour: env.app.release.strategy === 'blueGreen' ? env.app.release.active : undefined,
     waivers,
+    config: env,
   };
 }
 

@@ -128,6 +128,14 @@ function readTerraformJson(file: string, text: string): InputFile {
       }
     }
   }
+  // Data sources are read on every plan (ACCESS001 checks who may read them). Their type is `data.<type>`,
+  // so rules looking for a resource type never take one for a resource; the id is the Terraform address.
+  for (const [type, byName] of entries(json.data)) {
+    for (const [name, body] of entries(byName)) {
+      const dataSource: TerraformResource = { type: `data.${type}`, name, body };
+      resources.push({ id: address(dataSource), value: dataSource, source: { file, line: lineOf('data', type, name) } });
+    }
+  }
   const outputs = entries(json.output).map(([name, body]): PolicyObject<TerraformOutput> => ({
     id: `output.${name}`,
     value: { name, body },

@@ -65,6 +65,8 @@ export interface EnvironmentInput {
   readonly cdk8sPlusMinor?: number;
   /** The date rules that follow a calendar judge on (YYYY-MM-DD): `npm run validate` gives it; synth does not. */
   readonly today?: string;
+  /** The environment's config, for rules that need more than its objects (ACCESS001); undefined for files of no environment. */
+  readonly config?: import('../config/schema').EnvironmentConfig;
 }
 
 /** What a rule reports about one object. */

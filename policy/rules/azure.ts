@@ -426,6 +426,7 @@ export const AZURE_RULES: Rule[] = [
     equivalents: {},
     check: (env) =>
       env.resources
+        .filter((r) => !r.value.type.startsWith('data.')) // data sources read, they create nothing to tag
         .filter((r) => 'location' in r.value.body || 'tags' in r.value.body || r.value.type === AKS_POOL)
         .flatMap((r) => {
           const tags = (r.value.body.tags ?? {}) as Record<string, unknown>;

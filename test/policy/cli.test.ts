@@ -36,7 +36,7 @@ describe('npm run validate on foreign files', () => {
     expect(human.stdout).toContain(`Deployment/web  ${FOREIGN}/web.yaml:3`);
     expect(human.stdout).toMatch(/error {3}PSS002 {2}No host namespaces: hostNetwork is true/);
     expect(human.stdout).toContain(`ConfigMap/web/web-settings  ${FOREIGN}/settings.yaml:1`);
-    expect(human.stdout).toMatch(/NET003 .*key DB_PASSWORD: its name says it is a secret/);
+    expect(human.stdout).toMatch(/NET003 .*key DB_PASSWORD: looks like a secret/);
     expect(human.stdout).toMatch(/azurerm_kubernetes_cluster\.main {2}\S*cluster\.tf\.json:4/);
     expect(human.stdout).toMatch(/warning AKS001/);
     expect(human.stdout).toMatch(/\n\d+ errors, 1 warning, 0 waived \(\d+ rules, 3 files/);

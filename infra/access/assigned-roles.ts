@@ -1,0 +1,22 @@
+import { NAMESPACE_ROLES } from '../constructs/namespace-access';
+
+/**
+ * Every built-in role the platform stack assigns, and so the only roles its deploy identity may assign
+ * (the Role Based Access Control Administrator condition in grants.ts is built from this list's GUIDs).
+ * The access proof fails on any azurerm_role_assignment of a synthesized stack whose role is not here,
+ * and a test fails on an entry that no fixture environment assigns.
+ */
+export const PLATFORM_ASSIGNED_ROLES: readonly string[] = [
+  'AcrPull', // ContainerRegistry.grantPull: the kubelet pulls images
+  'Key Vault Secrets User', // KeyVault.grantSecretsRead: the app identity and the app routing add-on
+  'Managed Identity Operator', // ClusterIdentities: the control plane assigns the kubelet identity
+  'Network Contributor', // ClusterIdentities: the control plane manages its subnets
+  'Monitoring Data Reader', // ManagedPrometheus: Grafana reads the Azure Monitor workspace
+  'Grafana Admin', // ManagedPrometheus: the cluster admin groups administer Grafana
+  'Monitoring Metrics Publisher', // ApplicationInsights: the app identity sends telemetry with Entra ID (no local auth)
+  NAMESPACE_ROLES.read, // NamespaceAccess: the app team's namespace
+  NAMESPACE_ROLES.write,
+  'Azure Kubernetes Service Cluster User Role', // NamespaceAccess: the app team fetches a kubeconfig
+  'DNS Zone Contributor', // platform-add-ons: app routing writes records in a public zone
+  'Private DNS Zone Contributor', // platform-add-ons: ... or in a private zone
+];

@@ -1,0 +1,89 @@
+import type { EnvironmentConfig } from '../../../config';
+import { PLATFORM_ASSIGNED_ROLES } from '../../../infra/access/assigned-roles';
+import { builtinRoleById } from '../../../infra/access/builtin-roles';
+import { proveAccess, type SynthesizedStack } from '../../../infra/access/proof';
+import { environment, ENVIRONMENT_NAMES } from '../../config/fixtures';
+import { synthApps, synthPlatform } from '../synth';
+
+/*
+ * infra/access/assigned-roles.ts is what the deploy identity's RBAC administrator condition lets it assign.
+ * The proof fails on a role a stack assigns that the list lacks; here, the other way round: an entry that no
+ * stack assigns any more, for the fixture environments and the optional features that assign roles, only
+ * widens the condition, and fails.
+ */
+
+const ingress = (dnsZoneId: string) => ({ ingress: { host: 'photos.example.com', certificateName: 'photos', dnsZoneId } });
+const ZONES = 'resourceGroups/rg-dns/providers/Microsoft.Network';
+
+/** Configs that between them turn on every feature that assigns a role, each with the feature named. */
+const VARIANTS: Array<{ variant: string; env: EnvironmentConfig }> = [
+  ...ENVIRONMENT_NAMES.map((name) => ({ variant: name, env: environment(name) })),
+  // managedPrometheus.grafana: Grafana reads the workspace (Monitoring Data Reader); admin groups get Grafana Admin.
+  { variant: 'prod with Grafana', env: environment('prod', { managedPrometheus: { grafana: true } }) },
+  // ingress.dnsZoneId: app routing writes records in a public zone (here in another subscription) ...
+  {
+    variant: 'dev with a public DNS zone',
+    env: environment('dev', ingress(`/subscriptions/44444444-4444-4444-4444-444444444444/${ZONES}/dnszones/example.com`)),
+  },
+  // ... or in a private one.
+  {
+    variant: 'prod with a private DNS zone',
+    env: environment('prod', ingress(`/subscriptions/33333333-3333-3333-3333-333333333333/${ZONES}/privateDnsZones/example.com`)),
+  },
+];
+
+/** A config's stacks: the fixture environments' apps stacks too (they would assign in the cluster's name). */
+function stacksOf(variant: string, env: EnvironmentConfig): SynthesizedStack[] {
+  const platform = { name: `platform-${env.name}`, json: synthPlatform(env).json };
+  return ENVIRONMENT_NAMES.includes(variant) ? [platform, { name: `apps-${env.name}`, json: synthApps(env).json }] : [platform];
+}
+
+/** Names of the roles a stack's azurerm_role_assignment resources assign, by name or by built-in GUID. */
+function assignedRoles(stack: SynthesizedStack): string[] {
+  return Object.values(stack.json.resource?.azurerm_role_assignment ?? {}).map(
+    (a) => a.role_definition_name ?? builtinRoleById(String(a.role_definition_id).split('/').pop() ?? '')?.roleName ?? a.role_definition_id,
+  );
+}
+
+/** Entries of a list of assignable roles that none of the stacks assigns. */
+function staleRoles(listed: readonly string[], stacks: SynthesizedStack[]): string[] {
+  const assigned = new Set(stacks.flatMap(assignedRoles));
+  return listed.filter((role) => !assigned.has(role));
+}
+
+describe('infra/access/assigned-roles.ts', () => {
+  const stacks = VARIANTS.map(({ variant, env }) => ({ variant, env, stacks: stacksOf(variant, env) }));
+
+  it('lists no role that no stack assigns any more, for the fixture environments and the role-assigning features', () => {
+    expect(
+      staleRoles(
+        PLATFORM_ASSIGNED_ROLES,
+        stacks.flatMap((s) => s.stacks),
+      ),
+    ).toEqual([]);
+  });
+
+  it('would find a stale entry: one no config assigns, and one only a feature variant assigns when that variant is left out', () => {
+    const fixturesOnly = stacks.filter((s) => ENVIRONMENT_NAMES.includes(s.variant)).flatMap((s) => s.stacks);
+    expect(
+      staleRoles(
+        [...PLATFORM_ASSIGNED_ROLES, 'Contributor'],
+        stacks.flatMap((s) => s.stacks),
+      ),
+    ).toEqual(['Contributor']);
+    expect(staleRoles(PLATFORM_ASSIGNED_ROLES, fixturesOnly).sort()).toEqual([
+      'DNS Zone Contributor',
+      'Grafana Admin',
+      'Monitoring Data Reader',
+      'Private DNS Zone Contributor',
+    ]);
+  });
+
+  it.each(VARIANTS.filter((v) => !ENVIRONMENT_NAMES.includes(v.variant)).map((v) => [v.variant]))(
+    'the access proof passes for %s (the grants follow the feature)',
+    (variant) => {
+      const { env, stacks: own } = stacks.find((s) => s.variant === variant)!;
+      expect(proveAccess(own, env).map((p) => p.message)).toEqual([]);
+    },
+  );
+});

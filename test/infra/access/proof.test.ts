@@ -1,0 +1,167 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { EnvironmentConfig } from '../../../config';
+import { builtinRole } from '../../../infra/access/builtin-roles';
+import { assignOnlyCondition, identityGrants, requiredRegistrations, POLICY_ASSIGNMENT_WRITER, type Grant } from '../../../infra/access/grants';
+import { PLATFORM_ASSIGNED_ROLES } from '../../../infra/access/assigned-roles';
+import { accessModel, proveAccess, type AccessModel, type SynthesizedStack } from '../../../infra/access/proof';
+import { kubernetesOperations, resourceOperations } from '../../../infra/access/operations';
+import { environment, ENVIRONMENT_NAMES } from '../../config/fixtures';
+import { synthApps, synthPlatform } from '../synth';
+import { AZURERM_LEGACY_PROVIDERS } from './azurerm-legacy-providers';
+
+/** An environment's two stacks as the proof reads them (fresh copies: tests may change them). */
+function stacksOf(env: EnvironmentConfig): SynthesizedStack[] {
+  return [
+    { name: `platform-${env.name}`, json: synthPlatform(env).json },
+    { name: `apps-${env.name}`, json: synthApps(env).json },
+  ];
+}
+
+/** The model with one identity's grants changed. */
+function withGrants(env: EnvironmentConfig, identity: 'deploy' | 'plan', change: (grants: Grant[]) => Grant[]): AccessModel {
+  const model = accessModel(env);
+  return { ...model, grants: { ...model.grants, [identity]: change(model.grants[identity]) } };
+}
+
+const isRole = (name: string) => (g: Grant) => 'builtIn' in g.role && g.role.builtIn === name;
+
+describe.each(ENVIRONMENT_NAMES)('access proof of %s', (name) => {
+  const env = environment(name);
+
+  it('passes: each identity may do everything its stacks need, and every provider is registered', () => {
+    expect(proveAccess(stacksOf(env), env).map((p) => p.message)).toEqual([]);
+  });
+
+  it('stops on the roles the platform assigns when the RBAC administrator may assign only AcrPull and Key Vault Secrets User', () => {
+    const old = assignOnlyCondition([builtinRole('AcrPull').id, builtinRole('Key Vault Secrets User').id]);
+    const model = withGrants(env, 'deploy', (grants) => grants.map((g) => (g.condition ? { ...g, condition: old } : g)));
+    const denied = proveAccess(stacksOf(env), env, model).filter((p) => p.address.startsWith('azurerm_role_assignment.'));
+    expect(denied.every((p) => p.identity === 'deploy')).toBe(true);
+    expect(denied.map((p) => p.missing).join('\n')).toContain("Microsoft.Authorization/roleAssignments/write of role 'Managed Identity Operator'");
+  });
+
+  it('stops on the pod security policy assignment without the policy assignment role (Contributor cannot write it)', () => {
+    const model = withGrants(env, 'deploy', (grants) => grants.filter((g) => !('custom' in g.role && g.role.custom === POLICY_ASSIGNMENT_WRITER)));
+    const denied = proveAccess(stacksOf(env), env, model);
+    expect(denied.map((p) => `${p.address.split('.')[0]} ${p.missing}`)).toEqual(
+      expect.arrayContaining(['azurerm_resource_policy_assignment Microsoft.Authorization/policyAssignments/write']),
+    );
+  });
+
+  it('stops the apps plan without Azure Kubernetes Service Cluster User Role (no kube_config)', () => {
+    const model = withGrants(env, 'plan', (grants) => grants.filter((g) => !isRole('Azure Kubernetes Service Cluster User Role')(g)));
+    const denied = proveAccess(stacksOf(env), env, model).filter((p) => p.stack === `apps-${name}`);
+    expect(denied.map((p) => `${p.identity} ${p.address} ${p.missing}`)).toContain(
+      'plan data.azurerm_kubernetes_cluster.Cluster Microsoft.ContainerService/managedClusters/listClusterUserCredential/action',
+    );
+  });
+
+  it('stops when only the resource providers azurerm registers by itself are registered', () => {
+    const model = { ...accessModel(env), registrations: { providers: AZURERM_LEGACY_PROVIDERS } };
+    const missing = new Set(
+      proveAccess(stacksOf(env), env, model)
+        .filter((p) => p.kind === 'unregistered')
+        .map((p) => p.missing),
+    );
+    // Every fixture runs managed Prometheus: an Azure Monitor workspace and Prometheus rule groups.
+    expect([...missing].sort()).toEqual(expect.arrayContaining(['Microsoft.AlertsManagement', 'Microsoft.Monitor']));
+  });
+});
+
+describe('Key Vault secrets written by Terraform', () => {
+  const env = environment('dev');
+  // A secret like the one Application Insights' connection string was written to: the proof must know it.
+  const withSecret = () => {
+    const stacks = stacksOf(env);
+    stacks[0].json.resource!.azurerm_key_vault_secret = { Secret: { name: 's', key_vault_id: '${azurerm_key_vault.Vault.id}', value: 'x' } };
+    return stacks;
+  };
+
+  it('stop the deploy identity with Key Vault Reader only, and the plan identity, which must never read secret values', () => {
+    const problems = proveAccess(withSecret(), env).map((p) => `${p.identity} ${p.missing}`);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'deploy data action Microsoft.KeyVault/vaults/secrets/setSecret/action',
+        'deploy data action Microsoft.KeyVault/vaults/secrets/getSecret/action',
+        'plan data action Microsoft.KeyVault/vaults/secrets/getSecret/action',
+      ]),
+    );
+  });
+
+  it('pass for the deploy identity with Key Vault Secrets Officer (the data role that writes them)', () => {
+    const model = withGrants(env, 'deploy', (grants) => [
+      ...grants,
+      { role: { builtIn: 'Key Vault Secrets Officer' }, scope: { kind: 'subscription' }, why: 'test' },
+    ]);
+    expect(proveAccess(withSecret(), env, model).map((p) => p.identity)).toEqual(['plan']);
+  });
+});
+
+describe('grants', () => {
+  it('name only roles that builtin-roles.json defines (with their GUIDs)', () => {
+    for (const name of ENVIRONMENT_NAMES) {
+      const grants = identityGrants(environment(name));
+      for (const g of [...grants.deploy, ...grants.plan]) if ('builtIn' in g.role) expect(builtinRole(g.role.builtIn).id).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    for (const role of PLATFORM_ASSIGNED_ROLES) expect(builtinRole(role).id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("give the plan identity its own environment's state only, read-only", () => {
+    const plan = identityGrants(environment('dev')).plan.filter((g) => g.scope.kind.startsWith('state'));
+    expect(plan).toEqual([expect.objectContaining({ role: { builtIn: 'Storage Blob Data Reader' }, scope: { kind: 'stateContainer' } })]);
+  });
+
+  it('let the deploy identity assign exactly the roles the platform stack assigns', () => {
+    const condition = identityGrants(environment('dev')).deploy.find(isRole('Role Based Access Control Administrator'))!.condition!;
+    for (const role of PLATFORM_ASSIGNED_ROLES) expect(condition).toContain(builtinRole(role).id);
+    expect(condition).not.toContain(builtinRole('Contributor').id);
+  });
+
+  it('register host encryption only where an environment uses it', () => {
+    expect(requiredRegistrations(environment('prod')).features).toEqual([{ namespace: 'Microsoft.Compute', name: 'EncryptionAtHost' }]);
+    expect(requiredRegistrations(environment('prod', { security: { hostEncryption: false } })).features).toEqual([]);
+    expect(requiredRegistrations(environment('dev')).providers).toEqual(
+      expect.arrayContaining(['Microsoft.Monitor', 'Microsoft.AlertsManagement', 'Microsoft.Dashboard']),
+    );
+  });
+});
+
+describe('operations', () => {
+  it('fail loudly on a resource type or Kubernetes kind they do not know', () => {
+    expect(() => resourceOperations('azurerm_storage_account', {})).toThrow(
+      /'azurerm_storage_account' has no operations in infra\/access\/operations.ts/,
+    );
+    expect(() => kubernetesOperations({ apiVersion: 'batch/v1', kind: 'CronJob' })).toThrow(/'CronJob'/);
+    const env = environment('dev');
+    const stacks = stacksOf(env);
+    stacks[0].json.resource!.azurerm_storage_account = { Account: {} };
+    expect(() => proveAccess(stacks, env)).toThrow(/azurerm_storage_account/);
+  });
+
+  it('name the AKS data actions by API group', () => {
+    expect(kubernetesOperations({ apiVersion: 'apps/v1', kind: 'Deployment' }).map((o) => `${o.phase} ${o.action}`)).toEqual([
+      'create Microsoft.ContainerService/managedClusters/apps/deployments/write',
+      'update Microsoft.ContainerService/managedClusters/apps/deployments/write',
+      'delete Microsoft.ContainerService/managedClusters/apps/deployments/delete',
+      'read Microsoft.ContainerService/managedClusters/apps/deployments/read',
+    ]);
+    expect(kubernetesOperations({ apiVersion: 'v1', kind: 'Namespace' })[3].action).toBe(
+      'Microsoft.ContainerService/managedClusters/namespaces/read',
+    );
+  });
+});
+
+describe('docs/identities-and-ci.md', () => {
+  it("lists every grant of every fixture environment in 'Identities and roles'", () => {
+    const doc = fs.readFileSync(path.resolve(__dirname, '../../../docs/identities-and-ci.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('## Identities and roles'), doc.indexOf('## First deploy'));
+    for (const name of ENVIRONMENT_NAMES) {
+      const grants = identityGrants(environment(name));
+      for (const g of [...grants.deploy, ...grants.plan]) {
+        expect(section).toContain('builtIn' in g.role ? g.role.builtIn : `\`${g.role.custom}\``);
+        expect(section).toContain(g.why);
+      }
+    }
+  });
+});
