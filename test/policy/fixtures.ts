@@ -30,7 +30,14 @@ export function goodKubernetes(): Record<string, any> {
           spec: {
             serviceAccountName: 'shop',
             automountServiceAccountToken: false,
-            securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } },
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: 10001,
+              runAsGroup: 10001,
+              fsGroup: 10001,
+              supplementalGroups: [10001],
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
             nodeSelector: { 'shop.io/pool': 'apps' },
             topologySpreadConstraints: [
               { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: labels } },
@@ -174,6 +181,21 @@ export function goodTerraform(): Record<string, any> {
     output: {
       cluster_name: { value: '${azurerm_kubernetes_cluster.cluster.name}' },
       kube_config: { value: '${azurerm_kubernetes_cluster.cluster.kube_config_raw}', sensitive: true },
+    },
+  };
+}
+
+/**
+ * Assigns the pod security restricted initiative to the fixture cluster, as
+ * infra/constructs/pod-security-policy.ts does (the passing pod satisfies it).
+ */
+export function assignPodSecurity(terraform: Record<string, any>, effect: string, excludedNamespaces = ['kube-system', 'gatekeeper-system']): void {
+  terraform.resource.azurerm_resource_policy_assignment = {
+    podSecurity: {
+      name: 'pod-security-restricted',
+      resource_id: ref('azurerm_kubernetes_cluster.cluster'),
+      policy_definition_id: '/providers/Microsoft.Authorization/policySetDefinitions/42b8ef37-b724-4e24-bbc8-7a7708edfe00',
+      parameters: JSON.stringify({ effect: { value: effect }, excludedNamespaces: { value: excludedNamespaces } }),
     },
   };
 }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { newFindings, runValidate, validatePaths } from '../../policy';
 import type { JsonReport } from '../../policy/report/json';
 import { synthOutput } from '../support/synth-output';
@@ -58,6 +58,45 @@ describe("the project's own output", () => {
     const { status, report } = validateJson(dayAfter);
     expect(status).toBe(1);
     expect(report.findings.filter((f) => f.ruleId === 'WAIVER001')).toHaveLength(ENVIRONMENTS.flatMap(waiversOf).length);
+  });
+
+  it('refuses pods without supplementalGroups where the pod security initiative denies them, and warns where it audits', () => {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'policy-groups-'));
+    fs.cpSync(out, copy, { recursive: true });
+    const strip = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(strip);
+      if (!value || typeof value !== 'object') return value;
+      return Object.fromEntries(
+        Object.entries(value)
+          .filter(([k]) => k !== 'supplementalGroups')
+          .map(([k, v]) => [k, strip(v)]),
+      );
+    };
+    for (const env of ENVIRONMENTS) {
+      const yaml = path.join(copy, `dist/photo-view-${env}.k8s.yaml`);
+      const docs = parseAllDocuments(fs.readFileSync(yaml, 'utf8')).map((d) => stringify(strip(d.toJSON())));
+      fs.writeFileSync(yaml, docs.join('---\n'));
+      const stack = path.join(copy, `cdktf.out/stacks/apps-${env}/cdk.tf.json`);
+      if (fs.existsSync(stack)) fs.writeFileSync(stack, JSON.stringify(strip(JSON.parse(fs.readFileSync(stack, 'utf8')))));
+    }
+    const options = { environmentsDir: path.join(ROOT, 'test/fixtures/environments'), today: '2026-11-23', warn: () => undefined };
+    const findings = (dir: string) =>
+      validatePaths([path.join(dir, 'cdktf.out'), path.join(dir, 'dist')], options)
+        .findings.filter((f) => f.ruleId === 'AZP001')
+        .map((f) => `${f.environment} ${f.severity} ${f.objectId}`);
+    expect(findings(out)).toEqual([]);
+    const severities = Object.fromEntries(
+      ENVIRONMENTS.map((env) => [
+        env,
+        new Set(
+          findings(copy)
+            .filter((f) => f.startsWith(`${env} `))
+            .map((f) => f.split(' ')[1]),
+        ),
+      ]),
+    );
+    // The fixtures: dev audits (security.podSecurityPolicy: audit), staging and prod deny.
+    expect(severities).toEqual({ dev: new Set(['warning']), staging: new Set(['error']), prod: new Set(['error']) });
   });
 
   it('lists the findings that are new in a head output compared with a base output (the PR review diff)', () => {
