@@ -49,6 +49,17 @@ export function networkProblems(env: EnvironmentConfig): Problem[] {
   const vnet = network.virtualNetwork;
   const api = network.apiServer;
 
+  // A private environment is deployed from a runner in a peered VNet (deploy.runner: see deploy-order.ts),
+  // which resolves the private names only through links of the private DNS zones to its VNet.
+  const isPrivate = api.access === 'private' || network.privateEndpoints;
+  if (isPrivate && network.runnerNetworks.length === 0) {
+    add(
+      'network.runnerNetworks',
+      'a private environment (private API server or private endpoints) needs the VNet resource IDs its CI runners and operators ' +
+        'work from, so its private DNS zones can be linked to them (allowed: one or more /subscriptions/.../virtualNetworks/<name>)',
+    );
+  }
+
   // API server access: one decision, no combination the control plane would reject.
   if (api.access === 'authorizedRanges' && api.authorizedIpRanges.length === 0) {
     add('network.apiServer.authorizedIpRanges', "access 'authorizedRanges' needs at least one range (your offices, CI runners' egress)");
@@ -259,9 +270,12 @@ function createdVnetProblems(env: EnvironmentConfig, vnet: CreatedVnet, space: I
   return problems;
 }
 
-/** The app's environment variable (and, kebab-cased, Key Vault secret) holding the Application Insights connection string. */
+/**
+ * The app's setting holding the Application Insights connection string. The chart sets it from the
+ * platform: the resource takes only Entra ID-authenticated telemetry, so it is not a secret.
+ */
 // Also in workloads/photo-view/contract.ts (the image builds without config/); a test keeps them equal.
-export const APPLICATION_INSIGHTS_SECRET = 'APPLICATIONINSIGHTS_CONNECTION_STRING';
+export const APPLICATION_INSIGHTS_SETTING = 'APPLICATIONINSIGHTS_CONNECTION_STRING';
 
 /** Rules of `managedPrometheus`, `security` and `applicationInsights` that span fields. */
 export function addOnProblems(env: EnvironmentConfig): Problem[] {
@@ -272,10 +286,18 @@ export function addOnProblems(env: EnvironmentConfig): Problem[] {
       message: 'Grafana reads the managed Prometheus workspace; set managedPrometheus.enabled: true',
     });
   }
-  if (env.applicationInsights.enabled && !env.app.secretNames.includes(APPLICATION_INSIGHTS_SECRET)) {
+  if (env.app.secretNames.includes(APPLICATION_INSIGHTS_SETTING)) {
     problems.push({
       path: 'app.secretNames',
-      message: `Application Insights is on, but the app does not mount its connection string; add ${APPLICATION_INSIGHTS_SECRET}`,
+      message:
+        `${APPLICATION_INSIGHTS_SETTING} is not a secret: Application Insights takes only Entra ID-authenticated telemetry, ` +
+        'and the app gets the connection string as a setting from the platform (applicationInsights.enabled: true); remove it from app.secretNames',
+    });
+  }
+  if (env.applicationInsights.enabled && env.app.settings[APPLICATION_INSIGHTS_SETTING] !== undefined) {
+    problems.push({
+      path: `app.settings.${APPLICATION_INSIGHTS_SETTING}`,
+      message: "is set by the platform when applicationInsights.enabled is true (the environment's own Application Insights); remove it",
     });
   }
   const ingress = env.ingress;

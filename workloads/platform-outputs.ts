@@ -5,6 +5,11 @@ import { ConfigError, GUID } from '../config';
 export interface PlatformOutputs {
   /** Client ID of the app's workload identity (output `app_identity_client_id`). */
   readonly appIdentityClientId: string;
+  /**
+   * Application Insights connection string (output `application_insights_connection_string`), when
+   * the environment has it. Not a secret: the resource takes only Entra ID-authenticated telemetry.
+   */
+  readonly applicationInsightsConnectionString?: string;
 }
 
 /** Written into manifests while the platform is not deployed yet; `npm run synth` says when it is used. */
@@ -28,5 +33,17 @@ export function readPlatformOutputs(file: string, environment: string, stackName
   if (typeof clientId !== 'string' || !GUID.test(clientId)) {
     throw new ConfigError([{ file, environment, path: `${stackName}.app_identity_client_id`, value: clientId, message: `must be a GUID; ${fix}` }]);
   }
-  return { appIdentityClientId: clientId };
+  const connectionString = outputs[stackName].application_insights_connection_string;
+  if (connectionString !== undefined && (typeof connectionString !== 'string' || !/(^|;)IngestionEndpoint=https:\/\//i.test(connectionString))) {
+    // The value is not echoed: it is a connection string, even if no longer a credential.
+    throw new ConfigError([
+      {
+        file,
+        environment,
+        path: `${stackName}.application_insights_connection_string`,
+        message: `must be an Application Insights connection string with an IngestionEndpoint; ${fix}`,
+      },
+    ]);
+  }
+  return { appIdentityClientId: clientId, applicationInsightsConnectionString: connectionString };
 }

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { ApplicationInsights as Insights } from '@cdktf/provider-azurerm/lib/application-insights';
-import { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
+import { grantRole, type IPrincipal } from './role-assignment';
 import type { ResourceGroup } from './resource-group';
 
 /** Properties of {@link ApplicationInsights}. */
@@ -9,22 +9,22 @@ export interface ApplicationInsightsProps {
   readonly name: string;
   /** Log Analytics workspace the telemetry is stored in (next to Container Insights). */
   readonly logAnalyticsWorkspaceId: string;
-  /** Key Vault that receives the connection string. */
-  readonly keyVaultId: string;
-  /** Name of the Key Vault secret holding the connection string. */
-  readonly secretName: string;
+  /** The identity the app sends telemetry as (its workload identity). */
+  readonly publisher: IPrincipal;
 }
 
 /**
- * Workspace-based Application Insights whose connection string is written to Key Vault, where the app
- * reads it like its other secrets (Secrets Store CSI driver), so no value passes through config,
- * manifests or CI logs. Writing the secret is a Key Vault data-plane call: the deploying identity needs
- * "Key Vault Secrets Officer" on the vault and network access to it (a runner in the VNet when the
- * vault is private). The value is in Terraform state, which is why state is Entra ID-only.
+ * Workspace-based Application Insights that takes only Microsoft Entra ID-authenticated telemetry
+ * (local authentication off): the instrumentation key in the connection string no longer lets anyone
+ * write, so the connection string is a plain setting, not a secret. The app's workload identity gets
+ * "Monitoring Metrics Publisher" on the resource, which despite its name publishes all telemetry.
+ * @see https://learn.microsoft.com/azure/azure-monitor/app/azure-ad-authentication
  * @see https://learn.microsoft.com/azure/azure-monitor/app/create-workspace-resource
  */
 export class ApplicationInsights extends Construct {
   public readonly applicationInsightsId: string;
+  /** Where to send telemetry; sensitive in azurerm, though with local authentication off it grants nothing. */
+  public readonly connectionString: string;
 
   constructor(scope: Construct, id: string, props: ApplicationInsightsProps) {
     super(scope, id);
@@ -34,13 +34,10 @@ export class ApplicationInsights extends Construct {
       location: props.resourceGroup.location,
       applicationType: 'web',
       workspaceId: props.logAnalyticsWorkspaceId,
+      localAuthenticationDisabled: true,
     });
-    new KeyVaultSecret(this, 'ConnectionString', {
-      name: props.secretName,
-      keyVaultId: props.keyVaultId,
-      value: insights.connectionString,
-      contentType: 'text/plain',
-    });
+    grantRole(this, 'TelemetryPublisher', { role: 'Monitoring Metrics Publisher', on: insights.id, principal: props.publisher });
     this.applicationInsightsId = insights.id;
+    this.connectionString = insights.connectionString;
   }
 }

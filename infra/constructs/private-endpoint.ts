@@ -19,6 +19,11 @@ export interface PrivateEndpointProps {
   /** VNet whose clients (nodes, runners) resolve the service to the private address. */
   readonly virtualNetworkId: string;
   /**
+   * Peered VNets of CI runners and operators: a created zone is linked to each too, or they would
+   * resolve the public address, which refuses them. @default none
+   */
+  readonly runnerNetworkIds?: ReadonlyArray<string>;
+  /**
    * An existing private DNS zone for the records (a hub's, already linked to the VNets that resolve it).
    * @default a zone created in the resource group and linked to `virtualNetworkId`
    */
@@ -61,14 +66,21 @@ export class PrivateEndpoint extends Construct {
   private createZone(props: PrivateEndpointProps): string {
     const rg = props.resourceGroup;
     const zone = new PrivateDnsZone(this, 'Zone', { name: PRIVATE_DNS_ZONES[props.subresource], resourceGroupName: rg.resourceGroupName });
-    new PrivateDnsZoneVirtualNetworkLink(this, 'ZoneLink', {
-      name: `${props.name}-link`,
-      resourceGroupName: rg.resourceGroupName,
-      privateDnsZoneName: zone.name,
-      virtualNetworkId: props.virtualNetworkId,
-      // The zone only answers for the service; VMs do not register their names in it.
-      registrationEnabled: false,
-    });
+    const link = (id: string, name: string, virtualNetworkId: string) =>
+      new PrivateDnsZoneVirtualNetworkLink(this, id, {
+        name,
+        resourceGroupName: rg.resourceGroupName,
+        privateDnsZoneName: zone.name,
+        virtualNetworkId,
+        // The zone only answers for the service; VMs do not register their names in it.
+        registrationEnabled: false,
+      });
+    link('ZoneLink', `${props.name}-link`, props.virtualNetworkId);
+    // Named after the runner VNet (unique in the zone); the link to the environment's VNet keeps its address.
+    for (const vnetId of props.runnerNetworkIds ?? []) {
+      const vnetName = vnetId.slice(vnetId.lastIndexOf('/') + 1);
+      link(`RunnerLink-${vnetName}`, `${props.name}-runner-${vnetName}`.slice(0, 80), vnetId);
+    }
     return zone.id;
   }
 }

@@ -1,6 +1,7 @@
 import type { Construct } from 'constructs';
 import { App as Cdk8sApp } from 'cdk8s';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { DataAzurermApplicationInsights } from '@cdktf/provider-azurerm/lib/data-azurerm-application-insights';
 import { DataAzurermKubernetesCluster } from '@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-cluster';
 import { DataAzurermUserAssignedIdentity } from '@cdktf/provider-azurerm/lib/data-azurerm-user-assigned-identity';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
@@ -44,7 +45,8 @@ export class AppsStack extends TerraformStack {
     const naming = namingContext(env);
     const resourceGroupName = resourceName('resourceGroup', naming);
 
-    new AzurermProvider(this, 'azurerm', { subscriptionId: env.subscriptionId, features: [{}] });
+    // Registrations are the bootstrap stack's (see platform-stack.ts): none from the deploy or plan identity.
+    new AzurermProvider(this, 'azurerm', { subscriptionId: env.subscriptionId, resourceProviderRegistrations: 'none', features: [{}] });
     useStateBackend(this, env, stackName, props.stateBackend ?? 'remote');
 
     const cluster = new DataAzurermKubernetesCluster(this, 'Cluster', { name: resourceName('kubernetesCluster', naming), resourceGroupName });
@@ -67,7 +69,13 @@ export class AppsStack extends TerraformStack {
 
     const chart = new PhotoViewChart(new Cdk8sApp(), {
       environment: env,
-      platform: { appIdentityClientId: identity.clientId },
+      platform: {
+        appIdentityClientId: identity.clientId,
+        applicationInsightsConnectionString: env.applicationInsights.enabled
+          ? new DataAzurermApplicationInsights(this, 'AppInsights', { name: resourceName('applicationInsights', naming), resourceGroupName })
+              .connectionString
+          : undefined,
+      },
     });
     this.manifests = new KubernetesManifests(this, 'PhotoView', {
       chart,

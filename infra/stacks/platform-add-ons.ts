@@ -1,11 +1,11 @@
 import type { Construct } from 'constructs';
-import { APPLICATION_INSIGHTS_SECRET, keyVaultSecretName, namingContext, resourceName, type EnvironmentConfig } from '../../config';
+import { namingContext, resourceName, type EnvironmentConfig } from '../../config';
 import { ApplicationInsights } from '../constructs/application-insights';
 import { DefenderForContainers } from '../constructs/defender';
 import { DiagnosticSettings } from '../constructs/diagnostic-settings';
 import type { KeyVault } from '../constructs/key-vault';
 import type { KubernetesCluster } from '../constructs/kubernetes-cluster';
-import { grantRole } from '../constructs/role-assignment';
+import { grantRole, type IPrincipal } from '../constructs/role-assignment';
 import { ManagedPrometheus } from '../constructs/managed-prometheus';
 import { NamespaceAccess } from '../constructs/namespace-access';
 import { PodSecurityPolicy } from '../constructs/pod-security-policy';
@@ -19,6 +19,14 @@ export interface PlatformAddOnTargets {
   readonly actionGroupId: string;
   readonly logAnalyticsWorkspaceId: string;
   readonly keyVault: KeyVault;
+  /** The app's workload identity (it publishes the telemetry). */
+  readonly appIdentity: IPrincipal;
+}
+
+/** What the add-ons give the rest of the stack. */
+export interface PlatformAddOnResults {
+  /** Application Insights connection string, when it is on. */
+  readonly applicationInsightsConnectionString?: string;
 }
 
 /**
@@ -27,7 +35,7 @@ export interface PlatformAddOnTargets {
  * Application Insights. The cluster-side switches
  * (`monitor_metrics`, `microsoft_defender`) are set on the cluster from the same config.
  */
-export function platformAddOns(scope: Construct, env: EnvironmentConfig, targets: PlatformAddOnTargets): void {
+export function platformAddOns(scope: Construct, env: EnvironmentConfig, targets: PlatformAddOnTargets): PlatformAddOnResults {
   const naming = namingContext(env);
   const { cluster } = targets;
   // Who queried the logs (LAQueryLogs), kept in the workspace itself: the audit trail of the audit trail.
@@ -78,13 +86,12 @@ export function platformAddOns(scope: Construct, env: EnvironmentConfig, targets
       grantRole(scope, 'AppRoutingDnsZone', { role, on: zoneId, principal: cluster.webAppRoutingIdentity });
     }
   }
-  if (env.applicationInsights.enabled) {
-    new ApplicationInsights(scope, 'AppInsights', {
-      resourceGroup: targets.resourceGroup,
-      name: resourceName('applicationInsights', naming),
-      logAnalyticsWorkspaceId: targets.logAnalyticsWorkspaceId,
-      keyVaultId: targets.keyVault.keyVaultId,
-      secretName: keyVaultSecretName(APPLICATION_INSIGHTS_SECRET),
-    });
-  }
+  if (!env.applicationInsights.enabled) return {};
+  const insights = new ApplicationInsights(scope, 'AppInsights', {
+    resourceGroup: targets.resourceGroup,
+    name: resourceName('applicationInsights', naming),
+    logAnalyticsWorkspaceId: targets.logAnalyticsWorkspaceId,
+    publisher: targets.appIdentity,
+  });
+  return { applicationInsightsConnectionString: insights.connectionString };
 }

@@ -128,6 +128,7 @@ export function platformNetwork(scope: Construct, env: EnvironmentConfig, rg: Re
           subresource,
           subnetId,
           virtualNetworkId: vnetId,
+          runnerNetworkIds: network.runnerNetworks,
           privateDnsZoneId: zoneId,
         });
       }

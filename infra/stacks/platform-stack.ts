@@ -43,6 +43,10 @@ export class PlatformStack extends TerraformStack {
     new AzurermProvider(this, 'azurerm', {
       subscriptionId: env.subscriptionId,
       storageUseAzuread: true,
+      // The bootstrap stack registers what the stacks need (grants.ts requiredRegistrations), so the deploy
+      // identity never needs subscription-level register rights; azurerm 4.55's default "legacy" set would
+      // try to, and still lacks Microsoft.Monitor, Microsoft.AlertsManagement and Microsoft.Dashboard.
+      resourceProviderRegistrations: 'none',
       features: [
         {
           keyVault: [{ purgeSoftDeleteOnDestroy: false, recoverSoftDeletedKeyVaults: true }],
@@ -147,12 +151,13 @@ export class PlatformStack extends TerraformStack {
       logAnalyticsWorkspaceId: workspace.workspaceId,
       ...env.monitoring.alerts,
     });
-    platformAddOns(this, env, {
+    const addOns = platformAddOns(this, env, {
       resourceGroup: rg,
       cluster: this.cluster,
       actionGroupId: alerts.actionGroupId,
       logAnalyticsWorkspaceId: workspace.workspaceId,
       keyVault: this.keyVault,
+      appIdentity: this.appIdentity,
     });
 
     // What the workloads and people need; never a kubeconfig or a key.
@@ -167,6 +172,14 @@ export class PlatformStack extends TerraformStack {
     };
     for (const [id, [value, description]] of Object.entries(outputs)) {
       new TerraformOutput(this, id, { value, description });
+    }
+    if (addOns.applicationInsightsConnectionString) {
+      // Sensitive in azurerm, so in Terraform too; with local authentication off it only says where to send.
+      new TerraformOutput(this, 'application_insights_connection_string', {
+        value: addOns.applicationInsightsConnectionString,
+        description: 'Application Insights connection string, a plain app setting (ingestion needs Entra ID)',
+        sensitive: true,
+      });
     }
   }
 }

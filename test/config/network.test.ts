@@ -281,10 +281,44 @@ describe('rejects impossible network plans', () => {
   });
 });
 
+describe('runner networks', () => {
+  const RUNNERS = '/subscriptions/44444444-4444-4444-4444-444444444444/resourceGroups/rg-ci/providers/Microsoft.Network/virtualNetworks/vnet-ci';
+
+  it('a private environment must name the VNets its runners work from', () => {
+    expect(configErrorOf(() => environment('prod', { network: { runnerNetworks: [] } }))).toMatch(
+      /network\.runnerNetworks = \[\]: a private environment \(private API server or private endpoints\) needs the VNet resource IDs/,
+    );
+    expect(environment('prod', { network: { runnerNetworks: [RUNNERS] } }).network.runnerNetworks).toEqual([RUNNERS]);
+  });
+
+  it('refuses what is not a VNet resource ID, and asks nothing of a public environment', () => {
+    expect(configErrorOf(() => environment('prod', { network: { runnerNetworks: [`${RUNNERS}/subnets/runners`] } }))).toMatch(
+      /network\.runnerNetworks\.0 = .*must be a virtual network resource ID/,
+    );
+    expect(environment('dev').network.runnerNetworks).toEqual([]);
+  });
+});
+
 describe('Application Insights', () => {
-  it('rejects Application Insights when the app does not mount the connection string', () => {
-    expect(configErrorOf(() => environment('prod', { app: { secretNames: ['STORAGE_CONNECTION_STRING'] } }))).toMatch(
-      /app\.secretNames = \["STORAGE_CONNECTION_STRING"\]: Application Insights is on, but the app does not mount its connection string; add APPLICATIONINSIGHTS_CONNECTION_STRING/,
+  it('refuses the connection string as a secret name: it is a setting the platform provides', () => {
+    for (const enabled of [true, false]) {
+      expect(
+        configErrorOf(() =>
+          environment('prod', {
+            app: { secretNames: ['STORAGE_CONNECTION_STRING', 'APPLICATIONINSIGHTS_CONNECTION_STRING'] },
+            applicationInsights: { enabled },
+          }),
+        ),
+      ).toMatch(
+        /app\.secretNames = \["STORAGE_CONNECTION_STRING","APPLICATIONINSIGHTS_CONNECTION_STRING"\]: APPLICATIONINSIGHTS_CONNECTION_STRING is not a secret: .*remove it from app\.secretNames/,
+      );
+    }
+  });
+
+  it('refuses the connection string in app.settings when the platform sets it', () => {
+    const settings = { GALLERY_TITLE: 'x', APPLICATIONINSIGHTS_CONNECTION_STRING: 'IngestionEndpoint=https://example.invalid/' };
+    expect(configErrorOf(() => environment('prod', { app: { settings } }))).toMatch(
+      /app\.settings\.APPLICATIONINSIGHTS_CONNECTION_STRING = .*is set by the platform when applicationInsights\.enabled is true/,
     );
   });
 });

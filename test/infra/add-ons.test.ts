@@ -168,20 +168,27 @@ describe('app team access and Application Insights', () => {
     );
   });
 
-  it('prod: workspace-based Application Insights, its connection string stored in Key Vault under the name the app mounts', () => {
+  it('prod: workspace-based Application Insights taking Entra ID telemetry only, published by the app identity; nothing in Key Vault', () => {
     const { json } = synthesized.prod;
     expect(only(json, 'azurerm_application_insights')).toMatchObject({
       name: 'appi-photoview-prod-weu',
       application_type: 'web',
       workspace_id: ref(json, 'azurerm_log_analytics_workspace'),
+      local_authentication_disabled: true,
     });
-    expect(only(json, 'azurerm_key_vault_secret')).toMatchObject({
-      name: 'applicationinsights-connection-string',
-      key_vault_id: ref(json, 'azurerm_key_vault'),
+    // Monitoring Metrics Publisher on the resource: what Entra ID ingestion needs (despite the name, all telemetry).
+    expect(all(json, 'azurerm_role_assignment').filter((r) => r.role_definition_name === 'Monitoring Metrics Publisher')).toEqual([
+      expect.objectContaining({
+        scope: ref(json, 'azurerm_application_insights'),
+        principal_id: ref(json, 'azurerm_user_assigned_identity', 'principal_id'),
+      }),
+    ]);
+    expect(json.resource.azurerm_key_vault_secret).toBeUndefined();
+    expect(json.output.application_insights_connection_string).toMatchObject({
       value: ref(json, 'azurerm_application_insights', 'connection_string'),
-      content_type: 'text/plain',
+      sensitive: true,
     });
-    expect(environment('prod').app.secretNames).toContain('APPLICATIONINSIGHTS_CONNECTION_STRING');
+    expect(environment('prod').app.secretNames).not.toContain('APPLICATIONINSIGHTS_CONNECTION_STRING');
   });
 
   it('dev: no Application Insights and no secret written', () => {

@@ -90,8 +90,15 @@ describe.each(ENVIRONMENT_NAMES)('apps stack of %s', (name) => {
   });
 
   it('applies exactly the objects of the photo-view chart (the ones in dist/), with the real identity client ID', () => {
-    const expected = synthPhotoView(env).manifests.map((m) =>
-      JSON.parse(JSON.stringify(m).replaceAll(CLIENT_ID, '${data.azurerm_user_assigned_identity.AppIdentity.client_id}')),
+    const telemetry = 'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://example.invalid/';
+    const platform = { appIdentityClientId: CLIENT_ID, applicationInsightsConnectionString: telemetry };
+    const expected = synthPhotoView(env, platform).manifests.map((m) =>
+      JSON.parse(
+        JSON.stringify(m)
+          .replaceAll(CLIENT_ID, '${data.azurerm_user_assigned_identity.AppIdentity.client_id}')
+          // Read from the resource by its derived name, as the chart gets it in dist/ from the platform output.
+          .replaceAll(telemetry, '${data.azurerm_application_insights.AppInsights.connection_string}'),
+      ),
     );
     const applied = manifests.map((m) => m.manifest);
     expect(applied).toHaveLength(expected.length);

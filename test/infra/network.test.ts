@@ -155,9 +155,16 @@ describe('prod: nothing reachable from the internet', () => {
       );
       expect(zoneKey).toBeDefined();
     }
-    for (const link of all(json, 'azurerm_private_dns_zone_virtual_network_link')) {
-      expect(link).toMatchObject({ virtual_network_id: ref(json, 'azurerm_virtual_network'), registration_enabled: false });
+    // Each zone is linked to the environment's VNet and to every runner network the config names.
+    const runners = environment('prod').network.runnerNetworks;
+    expect(runners).toHaveLength(1);
+    const links = all(json, 'azurerm_private_dns_zone_virtual_network_link');
+    for (const zone of Object.keys(zones)) {
+      const linked = links.filter((l) => l.private_dns_zone_name === `\${azurerm_private_dns_zone.${zone}.name}`).map((l) => l.virtual_network_id);
+      expect(linked.sort()).toEqual([ref(json, 'azurerm_virtual_network'), ...runners].sort());
     }
+    for (const link of links) expect(link.registration_enabled).toBe(false);
+    expect(azurermProblems(json)).toEqual([]);
   });
 });
 
@@ -240,7 +247,7 @@ describe('network options', () => {
         .sort(),
     ).toEqual([SUBNET('api'), SUBNET('apps'), SUBNET('nodes')]);
     for (const endpoint of all(json, 'azurerm_private_endpoint')) expect(endpoint.subnet_id).toBe(SUBNET('pep'));
-    for (const link of all(json, 'azurerm_private_dns_zone_virtual_network_link'))
+    for (const link of all(json, 'azurerm_private_dns_zone_virtual_network_link').filter((l) => !l.name.includes('-runner-')))
       expect(link.virtual_network_id).toBe(SUBNET('x').replace(/\/subnets\/x$/, ''));
     expect(azurermProblems(json)).toEqual([]);
   });

@@ -342,9 +342,11 @@ describe.each(ENVIRONMENT_NAMES)('platform stack of %s', (name) => {
   });
 
   it('outputs what the workloads and people need, and no kubeconfig or key', () => {
+    const insights = environment(name).applicationInsights.enabled;
     expect(Object.keys(json.output).sort()).toEqual([
       'acr_login_server',
       'app_identity_client_id',
+      ...(insights ? ['application_insights_connection_string'] : []),
       'cluster_name',
       'key_vault_uri',
       'log_analytics_workspace_id',

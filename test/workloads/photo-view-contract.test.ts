@@ -1,6 +1,6 @@
 import { environment, ENVIRONMENT_NAMES } from '../config/fixtures';
-import { APPLICATION_INSIGHTS_SECRET as CONFIG_APPLICATION_INSIGHTS_SECRET } from '../../config';
-import { APPLICATION_INSIGHTS_SECRET, PHOTO_VIEW_CONTRACT, type AppContract } from '../../workloads/photo-view/contract';
+import { APPLICATION_INSIGHTS_SETTING as CONFIG_APPLICATION_INSIGHTS_SETTING } from '../../config';
+import { APPLICATION_INSIGHTS_SETTING, PHOTO_VIEW_CONTRACT, type AppContract } from '../../workloads/photo-view/contract';
 import { synthPhotoView, type Manifest } from './synth';
 
 /** What the pods of an environment promise the image, read back from the synthesized manifests. */
@@ -87,7 +87,7 @@ describe('the chart takes its values from the contract module', () => {
 });
 
 // The image is built from workloads/photo-view alone, so its contract cannot import config/; the two
-// names of the Application Insights secret (the platform stores it, the app reads it) must agree.
-it('names the Application Insights secret as the platform stores it', () => {
-  expect(APPLICATION_INSIGHTS_SECRET).toBe(CONFIG_APPLICATION_INSIGHTS_SECRET);
+// names of the Application Insights setting (the config refuses it as a secret, the app reads it) must agree.
+it('names the Application Insights setting as the config knows it', () => {
+  expect(APPLICATION_INSIGHTS_SETTING).toBe(CONFIG_APPLICATION_INSIGHTS_SETTING);
 });

@@ -86,9 +86,25 @@ describe.each(ENVIRONMENT_NAMES)('photo-view in %s', (name) => {
         seccompProfile: { type: 'RuntimeDefault' },
       });
       expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001 });
+      // Azure's pod security restricted initiative requires all three groups in 1-65535 (policy rule AZP001).
+      expect(spec.securityContext).toMatchObject({ runAsGroup: 10001, fsGroup: 10001, supplementalGroups: [10001] });
       expect(c.volumeMounts).toContainEqual({ mountPath: '/tmp', name: 'tmp' });
       expect(spec.volumes).toContainEqual({ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } });
     }
+  });
+
+  it("sets the platform's Application Insights connection string on the container, as a plain value, only when it is on", () => {
+    const connectionString = 'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://example.invalid/';
+    const withOutputs = synthPhotoView(env, { appIdentityClientId: CLIENT_ID, applicationInsightsConnectionString: connectionString });
+    for (const d of withOutputs.find('Deployment')) {
+      const variables = d.spec.template.spec.containers[0].env ?? [];
+      expect(variables.filter((v: any) => v.name === 'APPLICATIONINSIGHTS_CONNECTION_STRING')).toEqual(
+        env.applicationInsights.enabled ? [{ name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: connectionString }] : [],
+      );
+    }
+    // Never in the settings ConfigMap (whose name would not change with it) nor in the Key Vault secrets.
+    expect(JSON.stringify(withOutputs.find('ConfigMap'))).not.toContain('InstrumentationKey');
+    expect(JSON.stringify(withOutputs.find('SecretProviderClass'))).not.toContain('applicationinsights');
   });
 
   it('mounts no service-account token and uses the workload identity service account', () => {

@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import type { EnvironmentConfig } from '../../config';
 import { PhotoViewChart } from '../../workloads/charts/photo-view';
+import type { PlatformOutputs } from '../../workloads/platform-outputs';
 import { PHOTO_VIEW_CONTRACT } from '../../workloads/photo-view/contract';
 import { memoize } from '../support/memo';
 import { kubernetesTestApp } from '../support/test-apps';
@@ -22,22 +23,20 @@ export interface Manifest {
 export const chartInputs = () => ({ contract: { ...PHOTO_VIEW_CONTRACT } });
 
 // `inputs` is only part of the key.
-const photoViewChart = memoize(
-  (environment: EnvironmentConfig, platform: { appIdentityClientId: string }, _inputs: ReturnType<typeof chartInputs>) => {
-    const chart = new PhotoViewChart(kubernetesTestApp(), { environment, platform });
-    const problems = chart.node.findAll().flatMap((c) => c.node.validate());
-    // Synthesis runs the same checks and throws; only synthesize a chart that passes them.
-    const manifests = problems.length === 0 ? JSON.stringify(Testing.synth(chart)) : '[]';
-    return { chart, problems, manifests };
-  },
-);
+const photoViewChart = memoize((environment: EnvironmentConfig, platform: PlatformOutputs, _inputs: ReturnType<typeof chartInputs>) => {
+  const chart = new PhotoViewChart(kubernetesTestApp(), { environment, platform });
+  const problems = chart.node.findAll().flatMap((c) => c.node.validate());
+  // Synthesis runs the same checks and throws; only synthesize a chart that passes them.
+  const manifests = problems.length === 0 ? JSON.stringify(Testing.synth(chart)) : '[]';
+  return { chart, problems, manifests };
+});
 
 /**
  * The photo-view chart of an environment, its manifests, and the problems its synth-time checks report.
  * Memoized per worker by its input (test/support/memo.ts): every call gets its own copy of the manifests
  * and problems; the chart construct is shared by the calls with the same input, to be read only.
  */
-export function synthPhotoView(environment: EnvironmentConfig, platform = { appIdentityClientId: CLIENT_ID }) {
+export function synthPhotoView(environment: EnvironmentConfig, platform: PlatformOutputs = { appIdentityClientId: CLIENT_ID }) {
   const synthesized = photoViewChart(environment, platform, chartInputs());
   const { chart } = synthesized;
   const problems = [...synthesized.problems];

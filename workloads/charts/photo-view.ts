@@ -17,7 +17,7 @@ import { WebApp } from '../constructs/web-app';
 import { READY_BEFORE_TRAFFIC_ANNOTATION, TRAFFIC_ANNOTATION } from '../constructs/labels';
 import { normalizeManifest, type KubernetesObject } from '../normalize';
 import { UNDEPLOYED_CLIENT_ID, type PlatformOutputs } from '../platform-outputs';
-import { PHOTO_VIEW_CONTRACT } from '../photo-view/contract';
+import { APPLICATION_INSIGHTS_SETTING, PHOTO_VIEW_CONTRACT } from '../photo-view/contract';
 
 /** Annotations the apps stack orders the apply by; re-exported so infra/ needs only the chart. */
 export { READY_BEFORE_TRAFFIC_ANNOTATION, TRAFFIC_ANNOTATION };
@@ -80,6 +80,11 @@ export class PhotoViewChart extends Chart {
       serviceType: env.ingress ? 'ClusterIP' : 'LoadBalancer',
       httpAllowedFromNamespaces: env.ingress ? [APP_ROUTING_NAMESPACE] : undefined,
       settings: app.settings,
+      // Telemetry goes out only with the platform's connection string (and the identity's token).
+      platformSettings:
+        env.applicationInsights.enabled && props.platform.applicationInsightsConnectionString
+          ? { [APPLICATION_INSIGHTS_SETTING]: props.platform.applicationInsightsConnectionString }
+          : undefined,
       secrets: {
         keyVaultName: resourceName('keyVault', naming),
         tenantId: env.tenantId,

@@ -52,6 +52,8 @@ export interface TrackTemplate {
   /** The CSI volume's SecretProviderClass, and the synced Secret's variables (environment-mode secrets only). */
   readonly secrets?: { readonly providerClassName: string; readonly syncedSecretName: string; readonly environmentVariables: ReadonlyArray<string> };
   readonly nodeSelector?: { readonly key: string; readonly value: string };
+  /** Plain environment variables from the platform (see WebAppProps.platformSettings). */
+  readonly platformSettings?: Readonly<Record<string, string>>;
 }
 
 /** Properties of an {@link AppTrack}. */
@@ -189,7 +191,7 @@ export class AppTrack extends Construct {
             seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
           },
           envFrom: [kplus.Env.fromConfigMap(t.configMap)],
-          envVariables: this.secretVariables(t),
+          envVariables: this.environmentVariables(t),
         },
       ],
     });
@@ -212,6 +214,9 @@ export class AppTrack extends Construct {
     if (t.nodeSelector) deployment.scheduling.attract(kplus.Node.labeled(kplus.NodeLabelQuery.is(t.nodeSelector.key, t.nodeSelector.value)));
     ApiObject.of(deployment).addJsonPatch(
       JsonPatch.add('/spec/revisionHistoryLimit', 5),
+      // The pod security restricted initiative (allowed users and groups: supplementalGroups MustRunAs
+      // 1-65535) refuses pods without it; cdk8s-plus-28's PodSecurityContextProps has no such field.
+      JsonPatch.add('/spec/template/spec/securityContext/supplementalGroups', [c.uid]),
       // Spread each revision's pods over nodes and zones; ScheduleAnyway lets the autoscaler catch up.
       JsonPatch.add(
         '/spec/template/spec/topologySpreadConstraints',
@@ -228,13 +233,16 @@ export class AppTrack extends Construct {
     return deployment;
   }
 
-  /** Environment variables from the synced Secret, for the secrets whose mode is `environment` only. */
-  private secretVariables(t: TrackTemplate): Record<string, kplus.EnvValue> | undefined {
+  /** The platform's plain settings, and variables from the synced Secret for the secrets whose mode is `environment`. */
+  private environmentVariables(t: TrackTemplate): Record<string, kplus.EnvValue> | undefined {
+    const plain = Object.entries(t.platformSettings ?? {}).map(([name, value]) => [name, kplus.EnvValue.fromValue(value)]);
     const secrets = t.secrets;
-    if (!secrets || secrets.environmentVariables.length === 0) return undefined;
-    const synced = kplus.Secret.fromSecretName(this, 'SyncedSecret', secrets.syncedSecretName);
-    return Object.fromEntries(
-      secrets.environmentVariables.map((variable) => [variable, kplus.EnvValue.fromSecretValue({ secret: synced, key: variable })]),
-    );
+    const synced =
+      secrets && secrets.environmentVariables.length > 0 ? kplus.Secret.fromSecretName(this, 'SyncedSecret', secrets.syncedSecretName) : undefined;
+    const fromSecret = synced
+      ? secrets!.environmentVariables.map((variable) => [variable, kplus.EnvValue.fromSecretValue({ secret: synced, key: variable })])
+      : [];
+    const all = [...plain, ...fromSecret];
+    return all.length > 0 ? Object.fromEntries(all) : undefined;
   }
 }

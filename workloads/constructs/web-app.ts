@@ -75,6 +75,11 @@ export interface WebAppProps {
   readonly httpAllowedFromNamespaces?: ReadonlyArray<string>;
   /** Non-secret settings: a ConfigMap, consumed as environment variables and as files. */
   readonly settings: Readonly<Record<string, string>>;
+  /**
+   * Non-secret values only known once the platform is deployed, set on the container itself: a change
+   * rolls the pods without renaming the settings ConfigMap. @default none
+   */
+  readonly platformSettings?: Readonly<Record<string, string>>;
   /** @default no secrets */
   readonly secrets?: KeyVaultSecretSource;
   /** Client ID of the Azure workload identity the service account is bound to. */
@@ -205,6 +210,7 @@ export class WebApp extends Construct {
         environmentVariables: source?.asEnvironmentVariables ?? [],
       },
       nodeSelector: props.nodeSelector,
+      platformSettings: props.platformSettings,
     };
   }
 }

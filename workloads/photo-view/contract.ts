@@ -45,8 +45,12 @@ export function drainSeconds(contract: AppContract): number {
   return contract.terminationGracePeriodSeconds - contract.preStopDelaySeconds - DRAIN_MARGIN_SECONDS;
 }
 
-/** Secret file holding the Application Insights connection string; present = export traces and metrics. */
-export const APPLICATION_INSIGHTS_SECRET = 'APPLICATIONINSIGHTS_CONNECTION_STRING';
+/**
+ * Setting holding the Application Insights connection string; present = export traces and metrics,
+ * authenticated as the pod's workload identity. Not a secret: the resource refuses telemetry without
+ * an Entra ID token. The chart sets it from the platform, never from app.secretNames.
+ */
+export const APPLICATION_INSIGHTS_SETTING = 'APPLICATIONINSIGHTS_CONNECTION_STRING';
 
 export const PHOTO_VIEW_CONTRACT: AppContract = {
   port: 8080,
@@ -62,5 +66,5 @@ export const PHOTO_VIEW_CONTRACT: AppContract = {
   requestTimeoutSeconds: 10,
   requiredSettings: ['GALLERY_TITLE'],
   requiredSecrets: ['STORAGE_CONNECTION_STRING'],
-  optionalSecrets: [APPLICATION_INSIGHTS_SECRET],
+  optionalSecrets: [],
 };

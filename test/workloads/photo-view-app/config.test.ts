@@ -38,6 +38,12 @@ describe('photo-view configuration', () => {
     expect(inspect(config)).not.toContain('test-key-do-not-log');
   });
 
+  it('prints a secret value as [redacted] however it is shown', () => {
+    const value = new SecretValue('test-key-do-not-log');
+    expect([String(value), JSON.stringify({ value }), inspect(value)]).toEqual(['[redacted]', '{"value":"[redacted]"}', '[redacted]']);
+    expect(value.reveal()).toBe('test-key-do-not-log');
+  });
+
   it('ignores a secret given as an environment variable: secrets come from files only', () => {
     expect(problemsOf(() => load(SETTINGS, {}, { STORAGE_CONNECTION_STRING: SECRET }))).toEqual([
       expect.stringMatching(/^missing required secret STORAGE_CONNECTION_STRING: no non-empty file .*STORAGE_CONNECTION_STRING/),
@@ -117,30 +123,60 @@ describe('contract', () => {
 });
 
 describe('telemetry', () => {
-  const connectionString = new SecretValue('InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:9/');
+  const connectionString = 'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:9/';
+  const inPod = { AZURE_FEDERATED_TOKEN_FILE: '/var/run/secrets/azure/tokens/azure-identity-token' };
+  const distro = () => ({ useAzureMonitor: jest.fn(), shutdownAzureMonitor: jest.fn(async () => undefined) });
 
-  it('without a connection string file, never loads the distro and exports nothing', async () => {
-    const logger = memoryLogger();
-    const load = jest.fn<Promise<AzureMonitorDistro>, []>();
-    expect(await startTelemetry(undefined, logger, load)).toBeUndefined();
-    expect(load).not.toHaveBeenCalled();
-    expect(logger.lines).toEqual([{ level: 'info', msg: 'telemetry off: no APPLICATIONINSIGHTS_CONNECTION_STRING secret file', fields: undefined }]);
+  it('reads the connection string as a setting, not from the secrets folder', () => {
+    expect(
+      load(SETTINGS, { STORAGE_CONNECTION_STRING: SECRET, APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString })
+        .applicationInsightsConnectionString,
+    ).toBeUndefined();
+    expect(
+      load({ ...SETTINGS, APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString }, { STORAGE_CONNECTION_STRING: SECRET })
+        .applicationInsightsConnectionString,
+    ).toBe(connectionString);
   });
 
-  it('with one, starts the Azure Monitor distro with it and shuts it down', async () => {
-    const distro = { useAzureMonitor: jest.fn(), shutdownAzureMonitor: jest.fn(async () => undefined) };
-    const telemetry = await startTelemetry(connectionString, memoryLogger(), async () => distro);
-    expect(distro.useAzureMonitor).toHaveBeenCalledWith({ azureMonitorExporterOptions: { connectionString: connectionString.reveal() } });
+  it('without a connection string, never loads the distro and exports nothing', async () => {
+    const logger = memoryLogger();
+    const load = jest.fn<Promise<AzureMonitorDistro>, []>();
+    expect(await startTelemetry(undefined, logger, inPod, load)).toBeUndefined();
+    expect(load).not.toHaveBeenCalled();
+    expect(logger.lines).toEqual([{ level: 'info', msg: 'telemetry off: no APPLICATIONINSIGHTS_CONNECTION_STRING setting', fields: undefined }]);
+  });
+
+  it('in a pod with workload identity, exports as that identity (the resource refuses anything else) and shuts down', async () => {
+    const started = distro();
+    const credential = { getToken: jest.fn() };
+    const logger = memoryLogger();
+    const telemetry = await startTelemetry(
+      connectionString,
+      logger,
+      inPod,
+      async () => started,
+      async () => credential,
+    );
+    expect(started.useAzureMonitor).toHaveBeenCalledWith({ azureMonitorExporterOptions: { connectionString, credential } });
+    expect(logger.lines.map((l) => l.msg)).toEqual(['telemetry on: traces and request metrics go to Application Insights, as the workload identity']);
     await telemetry?.shutdown();
-    expect(distro.shutdownAzureMonitor).toHaveBeenCalled();
+    expect(started.shutdownAzureMonitor).toHaveBeenCalled();
+  });
+
+  it('outside a pod (no federated token), sends with the connection string alone', async () => {
+    const started = distro();
+    const credential = jest.fn();
+    await startTelemetry(connectionString, memoryLogger(), {}, async () => started, credential);
+    expect(started.useAzureMonitor).toHaveBeenCalledWith({ azureMonitorExporterOptions: { connectionString } });
+    expect(credential).not.toHaveBeenCalled();
   });
 
   it('logs a distro that fails to load or start, without the connection string, and carries on', async () => {
     const logger = memoryLogger();
     const failing = async (): Promise<AzureMonitorDistro> => {
-      throw new Error(`cannot use ${connectionString.reveal()} on this Node version`);
+      throw new Error(`cannot use ${connectionString} on this Node version`);
     };
-    expect(await startTelemetry(connectionString, logger, failing)).toBeUndefined();
+    expect(await startTelemetry(connectionString, logger, {}, failing)).toBeUndefined();
     expect(logger.lines).toEqual([
       {
         level: 'error',

@@ -85,7 +85,7 @@ describe('Dockerfile rules', () => {
     expect(sources).toEqual(['dependencies:/app/node_modules', 'build:/src/app/dist', 'context:app/photos']);
     const dependencies = stages.find((s) => s.from.getBuildStage() === 'dependencies');
     expect(args('RUN', dependencies?.instructions).map((a) => a.join(' '))).toEqual([expect.stringMatching(/^npm ci --omit=dev /)]);
-    expect(Object.keys(appPackage.dependencies)).toEqual(['@azure/monitor-opentelemetry']);
+    expect(Object.keys(appPackage.dependencies)).toEqual(['@azure/identity', '@azure/monitor-opentelemetry']);
   });
 
   it('runs the file the build writes, and puts no secret into the image', () => {
@@ -122,7 +122,7 @@ describe('Dockerfile rules', () => {
     expect(appLock.packages[''].devDependencies.esbuild).toBe(root.dependencies.esbuild);
   });
 
-  it('the server uses Node built-ins only; the one package is the telemetry distro, loaded lazily', () => {
+  it('the server uses Node built-ins only; the packages are the telemetry distro and its Entra ID credential, loaded lazily', () => {
     const dir = path.join(CONTEXT, 'app/src');
     const imports = fs
       .readdirSync(dir)
@@ -130,8 +130,12 @@ describe('Dockerfile rules', () => {
     expect(imports.filter((m) => !m.startsWith('node:') && !m.startsWith('.'))).toEqual([
       '@azure/monitor-opentelemetry',
       '@azure/monitor-opentelemetry',
+      '@azure/identity',
     ]);
     expect(fs.readFileSync(path.join(dir, 'telemetry.ts'), 'utf8')).toContain("import('@azure/monitor-opentelemetry')");
+    // @azure/identity is the distro's own dependency, at the version its lockfile resolves: declaring it adds nothing to the image.
+    expect(appPackage.dependencies['@azure/identity']).toBe(appLock.packages['node_modules/@azure/identity'].version);
+    expect(appLock.packages['node_modules/@azure/monitor-opentelemetry'].dependencies['@azure/identity']).toBeDefined();
   });
 
   it('the app writes no files (the root filesystem is read-only; only the distro may use /tmp)', () => {

@@ -77,7 +77,7 @@ describe('npm run app', () => {
     const page = await get(port, '/');
     expect(page.body).toContain('Photo View (local)');
     expect(page.body).toContain('storage account photoviewlocal');
-    expect(app.stdout()).toContain('"msg":"telemetry off: no APPLICATIONINSIGHTS_CONNECTION_STRING secret file"');
+    expect(app.stdout()).toContain('"msg":"telemetry off: no APPLICATIONINSIGHTS_CONNECTION_STRING setting"');
     expect(app.stdout()).not.toContain('FAKE-LOCAL-ONLY');
     expect(fs.readFileSync(path.join(ROOT, 'workloads/photo-view/app/local.env'), 'utf8')).toMatch(/^HOST=127\.0\.0\.1$/m);
   }, 45_000);
@@ -165,7 +165,7 @@ describe('SIGTERM under concurrent load', () => {
   }, 60_000);
 });
 
-describe('telemetry with an Application Insights connection string secret file', () => {
+describe('telemetry with an Application Insights connection string setting', () => {
   // A stand-in for the ingestion endpoint on 127.0.0.1, over TLS (the exporter turns http:// into
   // https://) with a throw-away certificate the child trusts through NODE_EXTRA_CA_CERTS. The real distro
   // exports to it. Statsbeat is off and CLUSTER_RESOURCE_ID says "AKS", so the distro neither reports to
@@ -223,13 +223,14 @@ describe('telemetry with an Application Insights connection string secret file',
     );
     await new Promise<void>((r) => ingestion.listen(0, '127.0.0.1', r));
     const port = (ingestion.address() as net.AddressInfo).port;
-    const secrets = folderWith({
-      STORAGE_CONNECTION_STRING: LOCAL_SECRET,
+    const secrets = folderWith({ STORAGE_CONNECTION_STRING: LOCAL_SECRET });
+    const connectionString = {
       APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=00000000-0000-0000-0000-000000000001;IngestionEndpoint=https://127.0.0.1:${port}/;LiveEndpoint=https://127.0.0.1:${port}/`,
-    });
+    };
     try {
       const { app, port: appPort } = await ready({
         PHOTO_VIEW_SECRETS_DIR: secrets.dir,
+        ...connectionString,
         APPLICATIONINSIGHTS_STATSBEAT_DISABLED: 'true',
         // The distro's default samples at most 5 traces a second, from an empty bucket at startup; keep every one.
         OTEL_TRACES_SAMPLER: 'always_on',
@@ -237,7 +238,9 @@ describe('telemetry with an Application Insights connection string secret file',
         CLUSTER_RESOURCE_ID:
           '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks-test',
       });
-      expect(app.stdout()).toContain('"msg":"telemetry on: traces and request metrics go to Application Insights"');
+      expect(app.stdout()).toContain(
+        '"msg":"telemetry on: traces and request metrics go to Application Insights, without Entra ID (no workload identity)"',
+      );
       expect((await get(appPort, '/version')).status).toBe(200);
       app.child.kill('SIGTERM');
       expect(await app.exited).toBe(0);

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { APPLICATION_INSIGHTS_SECRET, drainSeconds, PHOTO_VIEW_CONTRACT, type AppContract } from '../../contract';
+import { APPLICATION_INSIGHTS_SETTING, drainSeconds, PHOTO_VIEW_CONTRACT, type AppContract } from '../../contract';
 import { LOG_LEVELS, type LogLevel } from './log';
 
 /** A secret read from a file. Printing, logging or serialising it shows "[redacted]", never the value. */
@@ -38,8 +38,8 @@ export interface AppConfig {
   readonly photosDir: string;
   /** Account named by the storage connection string (not secret; the key in it is). */
   readonly storageAccount: string;
-  /** Present when the Application Insights connection string secret file exists. */
-  readonly applicationInsightsConnectionString?: SecretValue;
+  /** Present when the Application Insights connection string setting is (not a secret: ingestion needs Entra ID). */
+  readonly applicationInsightsConnectionString?: string;
 }
 
 /** Where the app looks for its inputs; each can be overridden for local runs. */
@@ -155,6 +155,6 @@ export function loadConfig(
     drainTimeoutMs,
     photosDir: env[ENVIRONMENT_VARIABLES.photosDir] || defaultPhotosDir,
     storageAccount,
-    applicationInsightsConnectionString: secret(APPLICATION_INSIGHTS_SECRET),
+    applicationInsightsConnectionString: setting(APPLICATION_INSIGHTS_SETTING),
   };
 }
