@@ -131,6 +131,9 @@ export const platformStackName = (env: string) => `platform-${env}`;
 /** Stack name of an environment's apps (photo-view on the cluster); also its state key. */
 export const appsStackName = (env: string) => `apps-${env}`;
 
+/** The one stack that prepares subscriptions for the environments (infra/bootstrap.ts); its state is local. */
+export const BOOTSTRAP_STACK_NAME = 'bootstrap';
+
 /** Tags the project puts on every resource, over the environment's own `tags`. */
 export function projectTags(env: Pick<EnvironmentConfig, 'name' | 'workload'>): Record<string, string> {
   return { environment: env.name, workload: env.workload, 'managed-by': 'cdktf' };

@@ -19,6 +19,9 @@ export const SYSTEM_NAMESPACE = /^(default|kube-.*|gatekeeper-.*)$/;
 /** Full resource ID of a subnet in an existing virtual network. */
 export const SUBNET_ID =
   /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.Network\/virtualNetworks\/[-\w.]{2,64}\/subnets\/[-\w.]{1,80}$/i;
+/** Full resource ID of a virtual network. */
+export const VIRTUAL_NETWORK_ID =
+  /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.Network\/virtualNetworks\/[-\w.]{2,64}$/i;
 /** Resource ID of a public or private Azure DNS zone. */
 export const DNS_ZONE_ID =
   /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.Network\/(dnszones|privateDnsZones)\/[a-z0-9.-]+$/i;
@@ -396,6 +399,21 @@ function defineEnvironmentSchema() {
     }).prefault({}),
     /** Private endpoints (and private DNS zones linked to the VNet) for Key Vault and the registry. */
     privateEndpoints: z.boolean().default(false),
+    /**
+     * VNets (resource IDs) CI runners and operators work from, peered with the environment's VNet: the
+     * private DNS zones the platform creates are linked to each, so they resolve the private addresses.
+     * A private environment (private API server or private endpoints) must name at least one.
+     */
+    runnerNetworks: z
+      .array(
+        z
+          .string()
+          .regex(
+            VIRTUAL_NETWORK_ID,
+            'must be a virtual network resource ID like /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<name>',
+          ),
+      )
+      .default([]),
     /** Key Vault and registry reachable from public networks at all (then only from `trustedIpRanges`). */
     publicNetworkAccess: z.boolean().default(true),
     /** Public source ranges Key Vault and the registry accept when their firewall denies by default (CI egress). */
@@ -435,9 +453,8 @@ function defineEnvironmentSchema() {
 
   const applicationInsights = strict({
     /**
-     * Workspace-based Application Insights on the environment's Log Analytics workspace; its connection
-     * string goes to Key Vault as secret `applicationinsights-connection-string`, which the app mounts
-     * when app.secretNames lists APPLICATIONINSIGHTS_CONNECTION_STRING.
+     * Workspace-based Application Insights on the environment's Log Analytics workspace, Entra ID
+     * ingestion only; the app gets its connection string as the setting APPLICATIONINSIGHTS_CONNECTION_STRING.
      */
     enabled: z.boolean().default(false),
   });
@@ -538,7 +555,26 @@ function defineEnvironmentSchema() {
         .string()
         .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, { error: 'must be 3-63 lowercase letters, digits or single hyphens' })
         .optional(),
+      /**
+       * Subscription that holds the state account (bootstrap stack only: the backend reaches the account by
+       * name). Every environment naming the account must agree. @default the environment's subscriptionId
+       */
+      subscriptionId: uuid.optional(),
+      /** Region of the state account (bootstrap stack only). @default the environment's location */
+      location: region.optional(),
     }),
+    /** The GitHub repository whose workflows deploy and plan this environment (bootstrap stack only). */
+    github: strict({
+      /** `owner/repo`, exactly as GitHub spells it: the federated credentials match it case-sensitively. */
+      repository: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/, {
+        error: 'must be owner/repo, e.g. contoso/aks-environments',
+      }),
+      /**
+       * Let pull requests plan this environment with its plan identity. The pull request's own code runs
+       * in that job, so whoever can push a branch gets the plan identity's read rights. @default false
+       */
+      pullRequestPlans: z.boolean().default(false),
+    }).optional(),
     kubernetes,
     registry: strict({
       sku: z.enum(['Basic', 'Standard', 'Premium']).default('Standard'),
