@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import writer from './data/aks-rbac-writer.json';
 
 /** Properties of {@link NamespaceAccess}. */
 export interface NamespaceAccessProps {
@@ -8,12 +9,39 @@ export interface NamespaceAccessProps {
   readonly namespace: string;
   /** Object ID of the team's Entra ID group. */
   readonly groupObjectId: string;
-  /** `read`: view objects (no Secrets); `write`: also create, change and delete them (no Roles, no quota). */
+  /** `read`: view objects (no Secrets); `write`: also create, change and delete them (no Secrets, no Roles, no quota). */
   readonly access: 'read' | 'write';
+  /**
+   * The environment's name: `write` assigns its copy of {@link APP_TEAM_WRITER_ROLE},
+   * {@link appTeamWriterRoleName}, which the bootstrap stack defines. @default the built-in Writer (reads Secrets)
+   */
+  readonly environment?: string;
 }
 
 /** Built-in Azure RBAC roles for Kubernetes, by access level. @see https://learn.microsoft.com/azure/aks/manage-azure-rbac */
 export const NAMESPACE_ROLES = { read: 'Azure Kubernetes Service RBAC Reader', write: 'Azure Kubernetes Service RBAC Writer' } as const;
+
+const SECRETS = 'Microsoft.ContainerService/managedClusters/secrets/';
+const SERVICE_ACCOUNTS = 'Microsoft.ContainerService/managedClusters/serviceaccounts/';
+
+/**
+ * The built-in Writer (copied in data/aks-rbac-writer.json, with its source) without Secrets and with
+ * ServiceAccounts read-only. Microsoft describes the Writer as able to read Secrets and "run Pods as any
+ * ServiceAccount in the namespace, so it can be used to gain the API access levels of any ServiceAccount";
+ * without Secrets there are no ServiceAccount token Secrets to read, and without ServiceAccount write no
+ * new account, token request or impersonation. Shaped like the custom roles of infra/access/grants.ts.
+ */
+export const APP_TEAM_WRITER_ROLE = {
+  name: 'AKS namespace writer without Secrets',
+  description: `${NAMESPACE_ROLES.write} without Secrets and with ServiceAccounts read-only`,
+  actions: [...writer.actions],
+  notActions: [...writer.notActions],
+  dataActions: writer.dataActions.flatMap((a) => (a.startsWith(SECRETS) ? [] : a === `${SERVICE_ACCOUNTS}*` ? [`${SERVICE_ACCOUNTS}read`] : [a])),
+  notDataActions: [...writer.notDataActions],
+};
+
+/** The tenant-unique name of an environment's copy (role definition names are unique per tenant). */
+export const appTeamWriterRoleName = (environment: string): string => `${APP_TEAM_WRITER_ROLE.name} (${environment})`;
 
 /**
  * An app team's access to one namespace through Azure RBAC for Kubernetes: the Kubernetes role is
@@ -31,7 +59,8 @@ export class NamespaceAccess extends Construct {
         principalId: props.groupObjectId,
         principalType: 'Group',
       });
-    assign('KubernetesRole', NAMESPACE_ROLES[props.access], `${props.clusterId}/namespaces/${props.namespace}`);
+    const role = props.access === 'write' && props.environment ? appTeamWriterRoleName(props.environment) : NAMESPACE_ROLES[props.access];
+    assign('KubernetesRole', role, `${props.clusterId}/namespaces/${props.namespace}`);
     assign('ClusterUser', 'Azure Kubernetes Service Cluster User Role', props.clusterId);
   }
 }
