@@ -1,7 +1,7 @@
 /*
  * `npm run environments -- [--json] [--env NAME] [--help]`: the environments and the order the workflows
- * deploy them in (deploy.after, deploy.runner; config/deploy-order.ts). deploy.yml, image.yml and drift.yml
- * build their jobs from `--json`; `--env` is how they take the environment of a manual run.
+ * deploy them in (deploy.after, deploy.runner; config/deploy-order.ts). deploy.yml, image.yml, drift.yml and
+ * pr-review.yml build their jobs from `--json`; `--env` is how they take the environment of a manual run.
  */
 import * as fs from 'node:fs';
 import { deployStages, InputError, loadEnvironments, type EnvironmentConfig } from '../config';
@@ -12,9 +12,10 @@ export const USAGE = `usage: npm run environments -- [--json] [--env NAME] [--he
 Prints the environments in environments/ (or ENVIRONMENTS_DIR) in deploy stages: stage 1 holds those with no
 deploy.after, each later stage those whose deploy.after are all in earlier stages.
 
-  --json       machine output: { "environments": [{ "name", "after", "runner", "stage", "location", "privateRegistry" }],
-               "stages": [[...], ...] } ("stage" is the index into "stages"; "privateRegistry": the registry
-               denies public networks (network.privateEndpoints), so images are built on the runner, not by ACR Tasks)
+  --json       machine output: { "environments": [{ "name", "after", "runner", "stage", "location", "privateRegistry",
+               "pullRequestPlans" }], "stages": [[...], ...] } ("stage" is the index into "stages"; "privateRegistry":
+               the registry denies public networks (network.privateEndpoints), so only a runner in its network can
+               push; "pullRequestPlans": github.pullRequestPlans, pull requests plan it with its plan identity)
   --env NAME   only that environment, as the single stage (reads only its file; for a manual deploy)
   --help       this text`;
 
@@ -33,6 +34,8 @@ export interface EnvironmentEntry {
    * ACR Tasks, which run outside the VNet, cannot push to it, so image.yml builds on the environment's runner.
    */
   readonly privateRegistry: boolean;
+  /** github.pullRequestPlans: pr-review.yml plans the environment's changed stacks with Azure; others get only the offline diff. */
+  readonly pullRequestPlans: boolean;
 }
 
 /** What `--json` prints. */
@@ -74,6 +77,7 @@ export function environmentsOutput(dir: string, only?: string): EnvironmentsOutp
     stage: stageOf(e.name),
     location: e.location,
     privateRegistry: e.network.privateEndpoints,
+    pullRequestPlans: e.github?.pullRequestPlans ?? false,
   });
   return {
     environments: envs.map(entry).sort((a, b) => a.stage - b.stage || (a.name < b.name ? -1 : 1)),

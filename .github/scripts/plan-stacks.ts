@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs, quoted } from '../../scripts/usage.mjs';
+import { NOT_PLANNED } from './pull-request-plans';
 import { terraformAsync } from './reviewed-plan';
 
 /*
@@ -25,7 +26,7 @@ The providers are cached in TF_PLUGIN_CACHE_DIR (default ~/.terraform.d/plugin-c
 const OPTIONS = { '--stacks': 'value', '--all': 'flag', '--out': 'value', '--cdktf-out': 'value', '--parallel': 'value' } as const;
 
 /** Why the stacks left out were not planned: `--stacks` lists every stack the pull request changes or affects. */
-export const NOT_PLANNED_REASON = 'unchanged by this pull request';
+export const NOT_PLANNED_REASON = NOT_PLANNED.unchanged;
 
 /** `<layer>-<environment>`: environment names are lowercase letters and digits (config/load.ts). Nothing else reaches a path. */
 const STACK_NAME = /^[a-z][a-z0-9]{0,30}-[a-z][a-z0-9]{0,30}$/;

@@ -35,7 +35,7 @@ describe('install scripts in jobs that hold an OIDC token', () => {
       'deploy-environment.yml:plan',
       'drift.yml:plan',
       'image.yml:build',
-      'pr-review.yml:review',
+      'plan-pull-request.yml:plan',
     ]);
   });
 

@@ -48,10 +48,10 @@ const NODE24_MAJOR: Record<string, number> = {
   'actions/attest-build-provenance': 3,
 };
 
-/** Every `uses:` of an action (not of a local reusable workflow), with its version comment. */
+/** Every `uses:` of an action (not of a reusable workflow: local, or this repository's at main), with its version comment. */
 function actionRefs(file: string) {
   return [...text(file).matchAll(/uses:\s*([^\s@]+)@(\S+)(?:\s+#\s*(\S+))?/g)]
-    .filter((m) => !m[1].startsWith('./'))
+    .filter((m) => !m[1].startsWith('./') && !m[1].includes('/.github/workflows/'))
     .map((m) => ({ file, action: m[1], ref: m[2], version: m[3] }));
 }
 

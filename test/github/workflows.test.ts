@@ -33,6 +33,7 @@ describe('GitHub workflows', () => {
       'deploy.yml',
       'drift.yml',
       'image.yml',
+      'plan-pull-request.yml',
       'pr-review-comment.yml',
       'pr-review.yml',
       'prices.yml',
@@ -62,7 +63,10 @@ describe('GitHub workflows', () => {
 
   it.each(files)('%s pins every action to a commit SHA', (file) => {
     const uses = [...text(file).matchAll(/uses:\s*(\S+)/g)].map((m) => m[1]).filter((u) => !u.startsWith('./'));
-    for (const use of uses) expect(use).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
+    // But this repository's own plan workflow, called at main: the token's job_workflow_ref must name main (sign-in.test.ts).
+    const own = (u: string) => /^[\w.-]+\/[\w.-]+\/\.github\/workflows\/plan-pull-request\.yml@main$/.test(u);
+    for (const use of uses.filter((u) => !own(u))) expect(use).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
+    expect(uses.filter(own).length).toBe(file === 'pr-review.yml' ? 1 : 0);
   });
 
   it('ci installs, type-checks and tests, synthesizes, and uploads Terraform JSON and manifests', () => {
@@ -198,7 +202,8 @@ describe('GitHub workflows', () => {
 
   it('deploy applies what was reviewed: plans before the approval gate, applies only that plan after it', () => {
     const jobs = workflow('deploy-environment.yml').jobs;
-    expect(jobs.plan.environment).toBeUndefined();
+    // The plan identity's GitHub environment: no reviewers, so the plans are there before anyone approves.
+    expect(jobs.plan.environment).toBe('plan-${{ inputs.environment }}');
     expect(jobs.deploy.needs).toBe('plan');
     const planRun = steps('deploy-environment.yml', 'plan')
       .map((s) => s.run ?? '')
@@ -222,48 +227,84 @@ describe('GitHub workflows', () => {
     expect(text('deploy-environment.yml')).not.toMatch(/--auto-approve|cdktf deploy/);
   });
 
-  it('pr-review puts the offline diff first and plans only with Azure OIDC on a same-repository pull request', () => {
-    const PLAN_STEP = 'Plan the stacks this pull request changes';
+  it('pr-review: the review job holds no OIDC token; offline diff first, then synth, then which stacks to plan where', () => {
     const job = workflow('pr-review.yml').jobs.review;
-    expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
-    expect(job.env.CAN_PLAN).toContain("vars.AZURE_CLIENT_ID != ''");
-    expect(job.env.CAN_PLAN).toContain('github.event.pull_request.head.repo.full_name == github.repository');
+    expect(job.permissions).toEqual({ contents: 'read' });
+    expect(job.outputs).toEqual({ plans: '${{ steps.select.outputs.plans }}', synth: '${{ steps.synth.outcome }}' });
     const all = steps('pr-review.yml', 'review');
-    const guarded = all.filter((s) => s.uses?.match(/setup-terraform|azure\/login/) || s.name === PLAN_STEP);
-    expect(guarded).toHaveLength(3);
-    for (const s of guarded) expect(s.if).toMatch(/^env\.CAN_PLAN == 'true'( && steps\.synth\.outcome == 'success')?$/);
     expect(step('pr-review.yml', 'review', 'actions/checkout').with['fetch-depth']).toBe(0);
     // A pull request that does not synthesize still gets its comment, and a red run.
     expect(all.find((s) => s.id === 'synth')).toMatchObject({ run: 'npm run synth', 'continue-on-error': true });
-    expect(all.at(-1)).toMatchObject({ if: "steps.synth.outcome == 'failure'", run: expect.stringContaining('exit 1') });
     const diff = all.find((s) => s.name === 'Offline diff of both layers');
     expect(diff.if).toBeUndefined();
     expect(diff.run).toContain('npm run --silent diff -- --base "$BASE_SHA" --format markdown');
-    expect(all.indexOf(diff)).toBeLessThan(all.findIndex((s) => s.name === PLAN_STEP));
-    const build = all.find((s) => s.name === 'Build the comment');
-    expect(build.if).toBeUndefined();
-    expect(build.run.match(/--offline-diff "\$RUNNER_TEMP\/offline-diff"/g)).toHaveLength(3);
-    expect(build.run).toContain('--no-plan-reason');
-    // Only the stacks the pull request changes, as npm run diff selects them, several at once with one provider cache.
-    const plan = all.find((s) => s.name === PLAN_STEP);
-    expect(plan.run).toContain('npm run -s diff -- --base "$BASE_SHA" --stacks > "$RUNNER_TEMP/stacks.txt"');
-    expect(plan.run).toContain('.github/scripts/plan-stacks.ts --stacks "$RUNNER_TEMP/stacks.txt" --out diffs');
-    expect(plan.env.TF_PLUGIN_CACHE_DIR).toBeDefined();
-    expect(job.env.TF_CLI_ARGS_plan).toBe('-lock=false');
-    expect(text('pr-review.yml')).not.toContain('cdktf diff "$stack"');
+    // Only the stacks the pull request changes, as npm run diff selects them, and only in environments that opt in.
+    const select = all.find((s) => s.id === 'select');
+    expect(select.if).toBe("steps.synth.outcome == 'success'");
+    expect(select.run).toContain('npm run -s environments -- --json > "$RUNNER_TEMP/environments.json"');
+    expect(select.run).toContain('npm run -s diff -- --base "$BASE_SHA" --stacks > "$RUNNER_TEMP/stacks.txt"');
+    expect(select.run).toContain('.github/scripts/pull-request-plans.ts select "${args[@]}" >> "$GITHUB_OUTPUT"');
+    expect(select.env).toEqual({
+      BASE_SHA: '${{ github.event.pull_request.base.sha }}',
+      FROM_FORK: '${{ github.event.pull_request.head.repo.full_name != github.repository }}',
+      AZURE_CONFIGURED: "${{ vars.AZURE_TENANT_ID != '' }}",
+    });
+    expect(select.run).toContain('if [ "$FROM_FORK" = true ]; then args+=(--fork); fi');
+    expect(all.indexOf(diff)).toBeLessThan(all.indexOf(select));
+    const upload = step('pr-review.yml', 'review', 'actions/upload-artifact');
+    expect(upload.with.name).toBe('pr-review');
+    expect(upload.with.path).toMatch(/cdktf\.out\/\s+dist\/\s+review\//);
     // This workflow never writes to the pull request; the follow-up does.
     expect(text('pr-review.yml')).not.toMatch(/createComment|updateComment|pull-requests: write|pull_request_target/);
+    expect(text('pr-review.yml')).not.toContain('cdktf diff "$stack"');
   });
 
-  it('pr-review uploads data for the follow-up, never a comment: review.json and the pull request number', () => {
-    const all = steps('pr-review.yml', 'review');
+  it('pr-review plans with Azure only in one plan job per opted-in environment, through plan-pull-request.yml at main', () => {
+    const job = workflow('pr-review.yml').jobs.plan;
+    expect(job.needs).toBe('review');
+    expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    expect(job.strategy).toEqual({ 'fail-fast': false, matrix: { include: '${{ fromJSON(needs.review.outputs.plans) }}' } });
+    expect(job.uses).toMatch(/^[\w.-]+\/[\w.-]+\/\.github\/workflows\/plan-pull-request\.yml@main$/);
+    expect(job.if).toContain("needs.review.outputs.plans != '[]'");
+    expect(job.with).toEqual({ environment: '${{ matrix.environment }}', stacks: '${{ matrix.stacks }}', runner: '${{ matrix.runner }}' });
+    const called = workflow('plan-pull-request.yml');
+    expect(Object.keys(called.on)).toEqual(['workflow_call']);
+    expect(Object.keys(called.on.workflow_call.inputs).sort()).toEqual(Object.keys(job.with).sort());
+    const plan = called.jobs.plan;
+    expect(plan.environment).toBe('plan-${{ inputs.environment }}');
+    expect(plan['runs-on']).toBe('${{ inputs.runner }}');
+    expect(plan.env).toMatchObject({ ARM_CLIENT_ID: '${{ vars.AZURE_CLIENT_ID }}', ARM_USE_OIDC: 'true', TF_CLI_ARGS_plan: '-lock=false' });
+    const all = steps('plan-pull-request.yml', 'plan');
+    // Says which variable is missing before anything else runs.
+    expect(all[0].run).toContain('if [ -z "$ARM_CLIENT_ID" ] || [ -z "$ARM_TENANT_ID" ]; then');
+    expect(all.map((s) => s.run ?? '').join('\n')).toContain(
+      '.github/scripts/plan-stacks.ts --stacks "$RUNNER_TEMP/stacks.txt" --out diffs --parallel 4',
+    );
+    expect(all.find((s) => s.run?.includes('plan-stacks.ts')).env.TF_PLUGIN_CACHE_DIR).toBeDefined();
+    expect(step('plan-pull-request.yml', 'plan', 'actions/upload-artifact').with).toMatchObject({ name: 'pr-plan-${{ inputs.environment }}' });
+  });
+
+  it('pr-review gathers the plans into review.json in a job without OIDC token, and uploads data, never a comment', () => {
+    const job = workflow('pr-review.yml').jobs['comment-data'];
+    expect(job.permissions).toEqual({ contents: 'read' });
+    expect(job.needs).toEqual(['review', 'plan']);
+    // Also when no plan job ran, or one failed.
+    expect(job.if).toBe('${{ !cancelled() }}');
+    const all = steps('pr-review.yml', 'comment-data');
+    const downloads = all.filter((s) => s.uses?.startsWith('actions/download-artifact@'));
+    expect(downloads.map((s) => s.with)).toEqual([{ name: 'pr-review' }, { pattern: 'pr-plan-*', 'merge-multiple': true, path: 'diffs' }]);
+    expect(downloads[1]).toMatchObject({ if: "needs.plan.result != 'skipped'", 'continue-on-error': true });
     const build = all.find((s) => s.name === 'Build the comment');
-    expect(build.run.match(/pr-comment\.ts --json review\/review\.json /g)).toHaveLength(3);
+    expect(build.run.match(/pr-comment\.ts --json review\/review\.json /g)).toHaveLength(2);
+    expect(build.run.indexOf('pull-request-plans.ts complete --plans review/plans/plans.json --diffs diffs')).toBeGreaterThan(-1);
+    expect(build.run.indexOf('pull-request-plans.ts complete')).toBeLessThan(build.run.indexOf('--not-planned review/plans/not-planned.json'));
+    expect(build.run).toContain('--no-plan-reason');
     const keep = all.find((s) => s.name === 'Keep the review data for the follow-up workflow');
     expect(keep.run).toContain('cp review/review.json review-data/review.json');
     expect(keep.run).not.toMatch(/\.md\b/);
     const upload = all.find((s) => s.uses?.startsWith('actions/upload-artifact@') && s.with.name === 'pr-review-data');
     expect(upload.with.path).toBe('review-data/');
+    expect(all.at(-1)).toMatchObject({ if: "needs.review.outputs.synth != 'success'", run: expect.stringContaining('exit 1') });
   });
 
   describe('pr-review-comment (workflow_run, may comment)', () => {
@@ -299,7 +340,7 @@ describe('GitHub workflows', () => {
         path: '${{ runner.temp }}/review-data',
         'run-id': '${{ github.event.workflow_run.id }}',
       });
-      expect(steps('pr-review.yml', 'review').some((s) => s.with?.name === download.with.name)).toBe(true);
+      expect(allSteps('pr-review.yml').some((s) => s.uses?.startsWith('actions/upload-artifact@') && s.with?.name === download.with.name)).toBe(true);
     });
 
     it('runs only the renderer of the default branch on the data, and tells it from the event whether the pull request comes from a fork', () => {
@@ -335,7 +376,9 @@ describe('GitHub workflows', () => {
     expect(wf.jobs.plan['runs-on']).toBe('${{ fromJSON(needs.environments.outputs.runners)[matrix.environment] }}');
     expect(steps('drift.yml', 'plan').map((s) => s.run)).toContain('npm run synth -- --env "$ENVIRONMENT"');
     expect(wf.jobs.plan.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
-    expect(wf.jobs.plan.environment).toBeUndefined();
+    expect(wf.jobs.plan.environment).toBe('plan-${{ matrix.environment }}');
+    // A job's `if` cannot read an environment's variables: the repository's AZURE_TENANT_ID says Azure is set up.
+    expect(wf.jobs.plan.if).toBe("vars.AZURE_TENANT_ID != ''");
     const run = steps('drift.yml', 'plan').find((s) => s.name === 'Plan every stack').run;
     expect(run).toContain('for stack in "platform-$ENVIRONMENT" "apps-$ENVIRONMENT"');
     // The plans leave as data, also when one failed (its record says so).

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { environmentsOutput, renderText, runEnvironments, USAGE } from '../../scripts/environments';
 import { rawEnvironment } from '../config/fixtures';
 
@@ -35,13 +35,39 @@ describe('npm run environments', () => {
     expect(code).toBe(0);
     expect(JSON.parse(out)).toEqual({
       environments: [
-        { name: 'base', after: [], runner: 'ubuntu-latest', stage: 0, location: 'westeurope', privateRegistry: false },
-        { name: 'east', after: ['base'], runner: 'ubuntu-latest', stage: 1, location: 'westeurope', privateRegistry: false },
-        { name: 'west', after: ['base'], runner: 'west-vnet', stage: 1, location: 'westeurope', privateRegistry: false },
-        { name: 'last', after: ['east', 'west'], runner: 'ubuntu-latest', stage: 2, location: 'westeurope', privateRegistry: false },
+        { name: 'base', after: [], runner: 'ubuntu-latest', stage: 0, location: 'westeurope', privateRegistry: false, pullRequestPlans: false },
+        { name: 'east', after: ['base'], runner: 'ubuntu-latest', stage: 1, location: 'westeurope', privateRegistry: false, pullRequestPlans: false },
+        { name: 'west', after: ['base'], runner: 'west-vnet', stage: 1, location: 'westeurope', privateRegistry: false, pullRequestPlans: false },
+        {
+          name: 'last',
+          after: ['east', 'west'],
+          runner: 'ubuntu-latest',
+          stage: 2,
+          location: 'westeurope',
+          privateRegistry: false,
+          pullRequestPlans: false,
+        },
       ],
       stages: [['base'], ['east', 'west'], ['last']],
     });
+  });
+
+  it('--json says which environments pull requests plan with Azure: only those whose file sets github.pullRequestPlans', () => {
+    const dir = folder({ base: undefined, east: undefined, west: undefined });
+    const github = (pullRequestPlans?: boolean) => ({
+      repository: 'contoso/aks-environments',
+      ...(pullRequestPlans === undefined ? {} : { pullRequestPlans }),
+    });
+    for (const [name, value] of [
+      ['east', github(true)],
+      ['west', github()],
+    ] as const) {
+      const file = path.join(dir, `${name}.yaml`);
+      fs.writeFileSync(file, stringify({ ...parse(fs.readFileSync(file, 'utf8')), github: value }));
+    }
+    const byName = Object.fromEntries(environmentsOutput(dir).environments.map((e) => [e.name, e.pullRequestPlans]));
+    expect(byName).toEqual({ base: false, east: true, west: false });
+    expect(environmentsOutput(dir, 'east').environments[0].pullRequestPlans).toBe(true);
   });
 
   it('prints one line per stage without --json', () => {
@@ -54,7 +80,9 @@ describe('npm run environments', () => {
     const dir = folder(DIAMOND);
     fs.writeFileSync(path.join(dir, 'broken.yaml'), 'not: [valid');
     expect(environmentsOutput(dir, 'west')).toEqual({
-      environments: [{ name: 'west', after: ['base'], runner: 'west-vnet', stage: 0, location: 'westeurope', privateRegistry: false }],
+      environments: [
+        { name: 'west', after: ['base'], runner: 'west-vnet', stage: 0, location: 'westeurope', privateRegistry: false, pullRequestPlans: false },
+      ],
       stages: [['west']],
     });
     expect(run(['--env=west'], dir).out).toBe('stage 1: west (west-vnet)\n');
@@ -95,7 +123,7 @@ describe('npm run environments', () => {
   it('text output of a single stage', () => {
     expect(
       renderText({
-        environments: [{ name: 'solo', after: [], runner: 'r1', stage: 0, location: 'westeurope', privateRegistry: false }],
+        environments: [{ name: 'solo', after: [], runner: 'r1', stage: 0, location: 'westeurope', privateRegistry: false, pullRequestPlans: false }],
         stages: [['solo']],
       }),
     ).toBe('stage 1: solo (r1)\n');
