@@ -1,10 +1,12 @@
-import { NAMESPACE_ROLES } from '../constructs/namespace-access';
+import { APP_TEAM_WRITER_ROLE, NAMESPACE_ROLES } from '../constructs/namespace-access';
 
 /**
- * Every built-in role the platform stack assigns, and so the only roles its deploy identity may assign
- * (the Role Based Access Control Administrator condition in grants.ts is built from this list's GUIDs).
- * The access proof fails on any azurerm_role_assignment of a synthesized stack whose role is not here,
- * and a test fails on an entry that no fixture environment assigns.
+ * Every role the platform stack assigns, built-in by its Azure name or custom by its CUSTOM_ROLES name, and
+ * so the only roles its deploy identity may assign (the Role Based Access Control Administrator condition
+ * in grants.ts is built from their GUIDs; a custom role's GUID is its environment's copy's, role-ids.ts).
+ * The access proof fails on any azurerm_role_assignment of a synthesized stack whose role is not here, and
+ * test/infra/access/assigned-roles.test.ts fails on an entry that neither the test fixture environments nor
+ * its feature variants assign.
  */
 export const PLATFORM_ASSIGNED_ROLES: readonly string[] = [
   'AcrPull', // ContainerRegistry.grantPull: the kubelet pulls images
@@ -14,8 +16,8 @@ export const PLATFORM_ASSIGNED_ROLES: readonly string[] = [
   'Monitoring Data Reader', // ManagedPrometheus: Grafana reads the Azure Monitor workspace
   'Grafana Admin', // ManagedPrometheus: the cluster admin groups administer Grafana
   'Monitoring Metrics Publisher', // ApplicationInsights: the app identity sends telemetry with Entra ID (no local auth)
-  NAMESPACE_ROLES.read, // NamespaceAccess: the app team's namespace
-  NAMESPACE_ROLES.write,
+  NAMESPACE_ROLES.read, // NamespaceAccess: the app team's namespace, read ...
+  APP_TEAM_WRITER_ROLE.name, // ... or write (custom: the built-in Writer reads Secrets)
   'Azure Kubernetes Service Cluster User Role', // NamespaceAccess: the app team fetches a kubeconfig
   'DNS Zone Contributor', // platform-add-ons: app routing writes records in a public zone
   'Private DNS Zone Contributor', // platform-add-ons: ... or in a private zone

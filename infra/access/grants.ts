@@ -1,7 +1,11 @@
 import type { EnvironmentConfig } from '../../config';
 import { builtinRole } from './builtin-roles';
+import { APP_TEAM_WRITER_ROLE } from '../constructs/namespace-access';
 import { PLATFORM_ASSIGNED_ROLES } from './assigned-roles';
 import { providerNamespaces } from './providers';
+import { customRoleGuid, type RoleEnvironment } from './role-ids';
+
+export { customRoleName } from './role-ids';
 
 /**
  * What each identity that runs an environment's stacks may do: the one source that the bootstrap stack
@@ -43,10 +47,13 @@ export interface CustomRoleDefinition {
 export const POLICY_ASSIGNMENT_WRITER = 'Policy assignment writer';
 export const AKS_PLAN_READER = 'AKS plan reader';
 export const SUBNET_JOINER = 'Subnet joiner';
+export const VNET_JOINER = 'Virtual network joiner';
 
 /**
- * Custom roles the grants refer to. Role definition names are unique per tenant: the bootstrap stack names
- * each environment's copy with {@link customRoleName}, assignable in that environment's subscription only.
+ * Custom roles the grants refer to or the platform stack assigns (assigned-roles.ts). Role definition names
+ * are unique per tenant: the bootstrap stack defines each environment's copy, named with customRoleName and
+ * with the GUID of customRoleGuid (role-ids.ts), assignable in that environment's subscription and where
+ * its grants use it.
  */
 export const CUSTOM_ROLES: CustomRoleDefinition[] = [
   {
@@ -87,12 +94,20 @@ export const CUSTOM_ROLES: CustomRoleDefinition[] = [
     dataActions: [],
     notDataActions: [],
   },
+  {
+    // Linking a private DNS zone to a runner VNet in another subscription needs join on that VNet only
+    // (operations.ts, azurerm_private_dns_zone_virtual_network_link); the narrowest built-in role with it,
+    // Network Contributor, could also change the VNet's routes and peerings.
+    name: VNET_JOINER,
+    description: 'Link private DNS zones to an existing virtual network (join it), nothing else',
+    actions: ['Microsoft.Network/virtualNetworks/join/action'],
+    notActions: [],
+    dataActions: [],
+    notDataActions: [],
+  },
+  // The platform stack assigns it to the app team (NamespaceAccess) for isolation.appTeam.access=write.
+  APP_TEAM_WRITER_ROLE,
 ];
-
-/** The tenant-unique name of an environment's copy of a custom role. */
-export function customRoleName(role: string, env: Pick<EnvironmentConfig, 'name'>): string {
-  return `${role} (${env.name})`;
-}
 
 /** A custom role by name; throws naming it when it is not in CUSTOM_ROLES. */
 export function customRole(name: string): CustomRoleDefinition {
@@ -113,9 +128,20 @@ export function assignOnlyCondition(roleIds: readonly string[]): string {
   return `${clause('write', 'Request')} AND ${clause('delete', 'Resource')}`;
 }
 
-/** The role GUIDs the platform stack assigns (infra/access/assigned-roles.ts), for the RBAC administrator's condition. */
-export function assignableRoleIds(): string[] {
-  return PLATFORM_ASSIGNED_ROLES.map((name) => builtinRole(name).id);
+/** Whether a name is one of CUSTOM_ROLES (otherwise it is a built-in role's). */
+const isCustom = (name: string) => CUSTOM_ROLES.some((r) => r.name === name);
+
+/** The custom roles the platform stack assigns: the bootstrap defines them though no grant refers to them. */
+export function platformCustomRoles(): string[] {
+  return PLATFORM_ASSIGNED_ROLES.filter(isCustom);
+}
+
+/**
+ * The role GUIDs the platform stack assigns (infra/access/assigned-roles.ts), for the RBAC administrator's
+ * condition: a custom role's is its environment's copy's, which the bootstrap creates with that GUID.
+ */
+export function assignableRoleIds(env: RoleEnvironment): string[] {
+  return PLATFORM_ASSIGNED_ROLES.map((name) => (isCustom(name) ? customRoleGuid(name, env) : builtinRole(name).id));
 }
 
 /** The subscription of a resource ID. */
@@ -123,20 +149,24 @@ export function subscriptionOf(id: string): string | undefined {
   return /^\/subscriptions\/([^/]+)/i.exec(id)?.[1]?.toLowerCase();
 }
 
-/** Resources the environment file names that the platform stack assigns roles on or joins, outside its subscription. */
-export function externalResources(env: EnvironmentConfig): { dnsZones: string[]; virtualNetworks: string[] } {
+/**
+ * Resources the environment file names that the platform stack assigns roles on or joins, outside its
+ * subscription: the DNS zone, the existing VNet's subnets, and the runner VNets its private DNS zones link to.
+ */
+export function externalResources(env: EnvironmentConfig): { dnsZones: string[]; virtualNetworks: string[]; runnerNetworks: string[] } {
   const outside = (id: string) => subscriptionOf(id) !== env.subscriptionId.toLowerCase();
   const vnet = env.network.virtualNetwork;
   const subnets = vnet.mode === 'existing' ? Object.values(vnet.subnets).filter((s): s is string => typeof s === 'string') : [];
   const virtualNetworks = [...new Set(subnets.filter(outside).map((s) => s.replace(/\/subnets\/[^/]+$/i, '')))].sort();
   const zone = env.ingress?.dnsZoneId;
-  return { dnsZones: zone && outside(zone) ? [zone] : [], virtualNetworks };
+  const runnerNetworks = [...new Set(env.network.runnerNetworks.filter(outside))].sort();
+  return { dnsZones: zone && outside(zone) ? [zone] : [], virtualNetworks, runnerNetworks };
 }
 
 /** The grants of an environment's deploy identity (applies both stacks) and plan identity (plans them). */
 export function identityGrants(env: EnvironmentConfig): Record<IdentityKind, Grant[]> {
   const subscription: GrantScope = { kind: 'subscription' };
-  const condition = assignOnlyCondition(assignableRoleIds());
+  const condition = assignOnlyCondition(assignableRoleIds(env));
   const rbacAdmin = 'Role Based Access Control Administrator';
   const external = externalResources(env);
   const deploy: Grant[] = [
@@ -194,6 +224,10 @@ export function identityGrants(env: EnvironmentConfig): Record<IdentityKind, Gra
       },
     );
     plan.push({ role: { builtIn: 'Reader' }, scope: { kind: 'resource', id }, why: 'refresh the role assignments on the existing subnets' });
+  }
+  // Refreshing a link reads only the link, in the zone: the plan identity needs nothing on the runner VNet.
+  for (const id of external.runnerNetworks) {
+    deploy.push({ role: { custom: VNET_JOINER }, scope: { kind: 'resource', id }, why: 'link the private DNS zones to the runner VNet' });
   }
   return { deploy, plan };
 }

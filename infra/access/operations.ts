@@ -1,4 +1,4 @@
-import { builtinRole } from './builtin-roles';
+import { BUILTIN_ROLES, builtinRole } from './builtin-roles';
 import type { Attributes } from './proof';
 
 /**
@@ -70,7 +70,7 @@ const ARM_TYPES: Record<string, string> = {
 const SPECIAL: Record<string, (r: Resource) => Operation[]> = {
   azurerm_role_assignment: (r) => {
     // role_definition_name is looked up among the role definitions at the scope, then the GUID is what is assigned.
-    const role = r.role_definition_name ? builtinRole(r.role_definition_name).id : guidOf(r.role_definition_id);
+    const role = r.role_definition_name ? builtinRoleId(r.role_definition_name) : guidOf(r.role_definition_id);
     const scope = r.scope as string;
     return [
       ...onApply(['create'], 'Microsoft.Authorization/roleAssignments/write', scope).map((o) => ({ ...o, roleDefinitionId: role })),
@@ -135,6 +135,16 @@ const SPECIAL: Record<string, (r: Resource) => Operation[]> = {
   'data.azurerm_application_insights': () => onApply(['read'], 'Microsoft.Insights/components/read'),
   kubernetes_manifest: (r) => kubernetesOperations(r.manifest),
 };
+
+/** A built-in role's GUID; a custom role's name is per environment, so the stacks assign it by ID. */
+function builtinRoleId(name: string): string {
+  if (!BUILTIN_ROLES.some((r) => r.roleName === name)) {
+    throw new Error(
+      `azurerm_role_assignment names role '${name}', which is not a built-in role in infra/access/builtin-roles.json; assign a custom role by role_definition_id (customRoleDefinitionId, infra/access/role-ids.ts)`,
+    );
+  }
+  return builtinRole(name).id;
+}
 
 function guidOf(roleDefinitionId: string | undefined): string {
   const guid = roleDefinitionId?.split('/').pop();

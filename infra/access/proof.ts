@@ -13,6 +13,7 @@ import {
 import { APPLY_PHASES, PLAN_PHASES, resourceOperations, stateOperations, type Operation } from './operations';
 import { conditionAllows, roleAllows, type Permissions } from './permissions';
 import { providersOf } from './providers';
+import { customRoleGuid } from './role-ids';
 
 /**
  * The offline permission proof: every Azure operation Terraform performs for an environment's synthesized
@@ -92,10 +93,14 @@ function allowed(op: Operation, grants: Grant[], model: AccessModel, env: Enviro
   );
 }
 
-function describe(op: Operation): string {
-  const role = op.roleDefinitionId
-    ? ` of role '${builtinRoleById(op.roleDefinitionId)?.roleName ?? op.roleDefinitionId}' (${op.roleDefinitionId})`
-    : '';
+/** A role's name by GUID: built-in, or the environment's copy of a custom role (role-ids.ts). */
+function roleName(guid: string, model: AccessModel, env: EnvironmentConfig): string {
+  const id = guid.toLowerCase();
+  return builtinRoleById(id)?.roleName ?? model.customRoles.find((r) => customRoleGuid(r.name, env) === id)?.name ?? guid;
+}
+
+function describe(op: Operation, model: AccessModel, env: EnvironmentConfig): string {
+  const role = op.roleDefinitionId ? ` of role '${roleName(op.roleDefinitionId, model, env)}' (${op.roleDefinitionId})` : '';
   return `${op.data ? 'data action ' : ''}${op.action}${role}`;
 }
 
@@ -145,7 +150,7 @@ export function proveAccess(stacks: SynthesizedStack[], env: EnvironmentConfig, 
         else denied.set(key, { address, op, phases: [op.phase] });
       }
       for (const { address, op, phases: needed } of denied.values()) {
-        const missing = describe(op);
+        const missing = describe(op, model, env);
         problems.push({
           stack: stack.name,
           address,

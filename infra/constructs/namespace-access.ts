@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { customRoleDefinitionId, customRoleName, type RoleEnvironment } from '../access/role-ids';
 import writer from './data/aks-rbac-writer.json';
 
 /** Properties of {@link NamespaceAccess}. */
@@ -12,13 +13,16 @@ export interface NamespaceAccessProps {
   /** `read`: view objects (no Secrets); `write`: also create, change and delete them (no Secrets, no Roles, no quota). */
   readonly access: 'read' | 'write';
   /**
-   * The environment's name: `write` assigns its copy of {@link APP_TEAM_WRITER_ROLE},
-   * {@link appTeamWriterRoleName}, which the bootstrap stack defines. @default the built-in Writer (reads Secrets)
+   * The environment: `write` assigns its copy of {@link APP_TEAM_WRITER_ROLE}, which the bootstrap stack
+   * defines (infra/access/grants.ts CUSTOM_ROLES), by its deterministic ID (infra/access/role-ids.ts).
    */
-  readonly environment?: string;
+  readonly environment: RoleEnvironment;
 }
 
-/** Built-in Azure RBAC roles for Kubernetes, by access level. @see https://learn.microsoft.com/azure/aks/manage-azure-rbac */
+/**
+ * Built-in Azure RBAC roles for Kubernetes: `read` assigns the Reader; the Writer is only the base of
+ * {@link APP_TEAM_WRITER_ROLE}. @see https://learn.microsoft.com/azure/aks/manage-azure-rbac
+ */
 export const NAMESPACE_ROLES = { read: 'Azure Kubernetes Service RBAC Reader', write: 'Azure Kubernetes Service RBAC Writer' } as const;
 
 const SECRETS = 'Microsoft.ContainerService/managedClusters/secrets/';
@@ -41,7 +45,7 @@ export const APP_TEAM_WRITER_ROLE = {
 };
 
 /** The tenant-unique name of an environment's copy (role definition names are unique per tenant). */
-export const appTeamWriterRoleName = (environment: string): string => `${APP_TEAM_WRITER_ROLE.name} (${environment})`;
+export const appTeamWriterRoleName = (environment: string): string => customRoleName(APP_TEAM_WRITER_ROLE.name, { name: environment });
 
 /**
  * An app team's access to one namespace through Azure RBAC for Kubernetes: the Kubernetes role is
@@ -52,15 +56,13 @@ export const appTeamWriterRoleName = (environment: string): string => `${APP_TEA
 export class NamespaceAccess extends Construct {
   constructor(scope: Construct, id: string, props: NamespaceAccessProps) {
     super(scope, id);
-    const assign = (rid: string, role: string, on: string) =>
-      new RoleAssignment(this, rid, {
-        scope: on,
-        roleDefinitionName: role,
-        principalId: props.groupObjectId,
-        principalType: 'Group',
-      });
-    const role = props.access === 'write' && props.environment ? appTeamWriterRoleName(props.environment) : NAMESPACE_ROLES[props.access];
+    const assign = (rid: string, role: { roleDefinitionName: string } | { roleDefinitionId: string }, on: string) =>
+      new RoleAssignment(this, rid, { scope: on, ...role, principalId: props.groupObjectId, principalType: 'Group' });
+    const role =
+      props.access === 'write'
+        ? { roleDefinitionId: customRoleDefinitionId(APP_TEAM_WRITER_ROLE.name, props.environment) }
+        : { roleDefinitionName: NAMESPACE_ROLES.read };
     assign('KubernetesRole', role, `${props.clusterId}/namespaces/${props.namespace}`);
-    assign('ClusterUser', 'Azure Kubernetes Service Cluster User Role', props.clusterId);
+    assign('ClusterUser', { roleDefinitionName: 'Azure Kubernetes Service Cluster User Role' }, props.clusterId);
   }
 }

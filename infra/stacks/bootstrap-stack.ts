@@ -6,7 +6,17 @@ import { RoleDefinition } from '@cdktf/provider-azurerm/lib/role-definition';
 import { LocalBackend, TerraformOutput, TerraformStack } from '../cdktf';
 import { BOOTSTRAP_STACK_NAME, namingContext, projectTags, resourceName, stateContainerName, type EnvironmentConfig } from '../../config';
 import { githubSubjects } from '../../config/github';
-import { customRole, customRoleName, identityGrants, requiredRegistrations, subscriptionOf, type Grant, type IdentityKind } from '../access/grants';
+import {
+  customRole,
+  customRoleName,
+  identityGrants,
+  platformCustomRoles,
+  requiredRegistrations,
+  subscriptionOf,
+  type Grant,
+  type IdentityKind,
+} from '../access/grants';
+import { customRoleGuid } from '../access/role-ids';
 import { GitHubIdentity } from '../constructs/github-identity';
 import { FeatureRegistrations, splitRegistrations, type Registrations } from '../constructs/provider-registrations';
 import { StateStorage } from '../constructs/state-storage';
@@ -118,6 +128,8 @@ export class BootstrapStack extends TerraformStack {
           description: `GitHub variable AZURE_CLIENT_ID of environment '${kind === 'deploy' ? env.name : `plan-${env.name}`}'`,
         });
       }
+      // The roles the platform stack assigns by their deterministic IDs (the app team's writer role).
+      for (const name of platformCustomRoles()) this.customRoleId(env, name, env.subscriptionId);
     }
   }
 
@@ -187,6 +199,8 @@ export class BootstrapStack extends TerraformStack {
       definition = new RoleDefinition(this, `Role-${env.name}-${label(name)}`, {
         provider: this.provider(env.subscriptionId),
         name: key,
+        // Deterministic: the deploy identity's RBAC administrator condition and the platform stack name it.
+        roleDefinitionId: customRoleGuid(name, env),
         description: role.description,
         scope: subscriptionScope(env.subscriptionId),
         permissions: [{ actions: role.actions, notActions: role.notActions, dataActions: role.dataActions, notDataActions: role.notDataActions }],

@@ -74,6 +74,7 @@ export function platformAddOns(scope: Construct, env: EnvironmentConfig, targets
       namespace: env.app.namespace,
       groupObjectId: env.isolation.appTeam.groupObjectId,
       access: env.isolation.appTeam.access,
+      environment: env,
     });
   }
   if (env.ingress) {

@@ -2,6 +2,8 @@ import { KUBERNETES_RECORDING_RULES, NODE_RECORDING_RULES } from '../../infra/co
 import { environment, ENVIRONMENT_NAMES } from '../config/fixtures';
 import { azurermProblems } from '../support/azurerm-schema';
 import { only, synthPlatform } from './synth';
+import { customRoleDefinitionId } from '../../infra/access/role-ids';
+import { APP_TEAM_WRITER_ROLE } from '../../infra/constructs/namespace-access';
 
 type Json = ReturnType<typeof synthPlatform>['json'];
 const all = (json: Json, type: string): any[] => Object.values(json.resource[type] ?? {});
@@ -154,7 +156,10 @@ describe('app team access and Application Insights', () => {
       expect.arrayContaining([
         {
           scope: `${ref(json, 'azurerm_kubernetes_cluster')}/namespaces/photo-view`,
-          role_definition_name: team.access === 'write' ? 'Azure Kubernetes Service RBAC Writer' : 'Azure Kubernetes Service RBAC Reader',
+          // write: the environment's custom writer role (no Secrets), by its deterministic ID.
+          ...(team.access === 'write'
+            ? { role_definition_id: customRoleDefinitionId(APP_TEAM_WRITER_ROLE.name, env) }
+            : { role_definition_name: 'Azure Kubernetes Service RBAC Reader' }),
           principal_id: team.groupObjectId,
           principal_type: 'Group',
         },

@@ -1,6 +1,8 @@
 import { ConfigError, type EnvironmentConfig } from '../../config';
 import { githubSubjects, oidcSubject } from '../../config/github';
-import { customRoleName, identityGrants, type Grant } from '../../infra/access/grants';
+import { customRoleName, identityGrants, VNET_JOINER, type Grant } from '../../infra/access/grants';
+import { customRoleGuid } from '../../infra/access/role-ids';
+import { APP_TEAM_WRITER_ROLE } from '../../infra/constructs/namespace-access';
 import { providerNamespaces } from '../../infra/access/providers';
 import { Testing } from '../../infra/cdktf';
 import { BOOTSTRAP_STATE_PATH, BootstrapStack } from '../../infra/stacks/bootstrap-stack';
@@ -67,7 +69,9 @@ describe('bootstrap stack, fixture environments with the state in a tooling subs
     walk(json.resource, 'resource');
     walk(json.provider, 'provider');
     // shared_access_key_enabled is the switch that turns keys off (false, checked below); nothing else may name one.
-    expect(keys.filter((k) => /(secret|password|access_key|sas_|client_certificate)[^.]*$/i.test(k))).toEqual([
+    // Resource names are left out: the app team's role is 'AKS namespace writer without Secrets'.
+    const attributes = keys.filter((k) => !/^resource\.[^.]+\.[^.]+$/.test(k));
+    expect(attributes.filter((k) => /(secret|password|access_key|sas_|client_certificate)[^.]*$/i.test(k))).toEqual([
       expect.stringMatching(/^resource\.azurerm_storage_account\.[^.]+\.shared_access_key_enabled$/),
     ]);
     expect(text).not.toMatch(/client_secret|sharedKey|listKeys/i);
@@ -176,6 +180,21 @@ describe('bootstrap stack, fixture environments with the state in a tooling subs
     });
   });
 
+  it("gives every custom role its deterministic GUID, and defines each environment's app team writer role, which only the platform assigns", () => {
+    for (const r of resources(json, 'azurerm_role_definition')) {
+      const env = fixtures().find((e) => r.name.endsWith(`(${e.name})`))!;
+      expect(r.role_definition_id).toBe(customRoleGuid(r.name.slice(0, -` (${env.name})`.length), env));
+    }
+    for (const env of fixtures()) {
+      expect(resources(json, 'azurerm_role_definition').find((r) => r.name === customRoleName(APP_TEAM_WRITER_ROLE.name, env))).toMatchObject({
+        role_definition_id: customRoleGuid(APP_TEAM_WRITER_ROLE.name, env),
+        scope: `/subscriptions/${env.subscriptionId}`,
+        assignable_scopes: [`/subscriptions/${env.subscriptionId}`],
+        permissions: [{ data_actions: APP_TEAM_WRITER_ROLE.dataActions }],
+      });
+    }
+  });
+
   it('registers the resource providers in every subscription, and host encryption as a feature', () => {
     const bySubscription = Object.fromEntries(json.provider.azurerm.map((p) => [p.subscription_id, p]));
     expect(Object.keys(bySubscription).sort()).toEqual([...new Set(fixtures().map((e) => e.subscriptionId)), TOOLS].sort());
@@ -209,6 +228,26 @@ describe('bootstrap stack, fixture environments with the state in a tooling subs
 });
 
 describe('bootstrap stack across subscriptions', () => {
+  it('grants join on a runner VNet in another subscription with the join-only role, assignable there', () => {
+    const runners =
+      '/subscriptions/55555555-5555-5555-5555-555555555555/resourceGroups/rg-ci/providers/Microsoft.Network/virtualNetworks/vnet-runners';
+    const envs = fixtures().map((e) => (e.name === 'prod' ? withState('prod', { network: { runnerNetworks: [runners] } }) : e));
+    const { json } = synth(envs);
+    const prod = envs.find((e) => e.name === 'prod')!;
+    const joiner = Object.entries(json.resource.azurerm_role_definition).find(([, r]) => r.name === customRoleName(VNET_JOINER, prod))!;
+    expect(joiner[1]).toMatchObject({
+      permissions: [{ actions: ['Microsoft.Network/virtualNetworks/join/action'], not_actions: [], data_actions: [], not_data_actions: [] }],
+      assignable_scopes: [`/subscriptions/${prod.subscriptionId}`, '/subscriptions/55555555-5555-5555-5555-555555555555'],
+    });
+    expect(resources(json, 'azurerm_role_assignment').filter((a) => a.scope === runners)).toEqual([
+      expect.objectContaining({
+        role_definition_id: `/subscriptions/55555555-5555-5555-5555-555555555555/providers/Microsoft.Authorization/roleDefinitions/\${azurerm_role_definition.${joiner[0]}.role_definition_id}`,
+        principal_id: expect.stringContaining('prod-deploy'),
+      }),
+    ]);
+    expect(azurermProblems(json)).toEqual([]);
+  });
+
   it('puts the state account in an environment subscription it names, and warns about the reach of that deploy identity', () => {
     const devSubscription = environment('dev').subscriptionId;
     const envs = [

@@ -1,6 +1,7 @@
 import { Testing, TerraformStack } from '../../infra/cdktf';
 import writer from '../../infra/constructs/data/aks-rbac-writer.json';
 import { APP_TEAM_WRITER_ROLE, appTeamWriterRoleName, NamespaceAccess, NAMESPACE_ROLES } from '../../infra/constructs/namespace-access';
+import { customRoleGuid } from '../../infra/access/role-ids';
 import { terraformTestApp } from '../support/test-apps';
 
 /*
@@ -8,11 +9,20 @@ import { terraformTestApp } from '../support/test-apps';
  * Writer's own description says it reads Secrets and can act as any ServiceAccount of the namespace).
  */
 
-const CLUSTER = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks';
+const SUBSCRIPTION = '11111111-1111-1111-1111-111111111111';
+const CLUSTER = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks`;
+const DEV = { name: 'dev', subscriptionId: SUBSCRIPTION, tenantId: '00000000-0000-0000-0000-000000000000' };
 
 function assignments(props: Partial<ConstructorParameters<typeof NamespaceAccess>[2]>) {
   const stack = new TerraformStack(terraformTestApp(), 'test');
-  new NamespaceAccess(stack, 'Access', { clusterId: CLUSTER, namespace: 'photo-view', groupObjectId: 'g', access: 'write', ...props });
+  new NamespaceAccess(stack, 'Access', {
+    clusterId: CLUSTER,
+    namespace: 'photo-view',
+    groupObjectId: 'g',
+    access: 'write',
+    environment: DEV,
+    ...props,
+  });
   return Object.values(JSON.parse(Testing.synth(stack)).resource.azurerm_role_assignment) as Array<Record<string, string>>;
 }
 
@@ -33,17 +43,22 @@ describe('app team writer role', () => {
     expect(APP_TEAM_WRITER_ROLE.actions).toEqual(writer.actions);
   });
 
-  it("assigns the environment's copy on the namespace when the environment is named", () => {
+  it("assigns the environment's copy on the namespace by its deterministic ID (no lookup by name), never the built-in Writer", () => {
     expect(appTeamWriterRoleName('dev')).toBe('AKS namespace writer without Secrets (dev)');
-    expect(assignments({ environment: 'dev' })).toContainEqual({
+    const guid = customRoleGuid(APP_TEAM_WRITER_ROLE.name, DEV);
+    const all = assignments({});
+    expect(all).toContainEqual({
       scope: `${CLUSTER}/namespaces/photo-view`,
-      role_definition_name: 'AKS namespace writer without Secrets (dev)',
+      role_definition_id: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/${guid}`,
       principal_id: 'g',
       principal_type: 'Group',
     });
+    expect(all.map((a) => a.role_definition_name)).not.toContain(NAMESPACE_ROLES.write);
+    // Another environment's copy is another role.
+    expect(customRoleGuid(APP_TEAM_WRITER_ROLE.name, { ...DEV, name: 'prod' })).not.toBe(guid);
   });
 
   it('keeps the built-in Reader for read access', () => {
-    expect(assignments({ access: 'read', environment: 'dev' }).map((a) => a.role_definition_name)).toContain(NAMESPACE_ROLES.read);
+    expect(assignments({ access: 'read' }).map((a) => a.role_definition_name)).toContain(NAMESPACE_ROLES.read);
   });
 });

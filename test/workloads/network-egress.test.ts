@@ -89,7 +89,23 @@ describe('egress policies', () => {
         { matchLabels: { 'app.kubernetes.io/name': 'photo-view', 'app.kubernetes.io/instance': 'photo-view-dev' } },
       ],
     ]);
-    expect(egress[2].spec.egress[0].to[0].ipBlock).toEqual({ cidr: '0.0.0.0/0', except: [...BLOCKED_EGRESS_RANGES] });
+    expect(egress[2].spec.egress[0].to[0].ipBlock).toEqual({ cidr: '0.0.0.0/0', except: egressBlockedRanges(environment('dev')) });
+  });
+
+  it("block the environment's own VNet when it is in public address space (the chart passes egressBlockedRanges)", () => {
+    const subnets = { systemNodes: '52.10.0.0/24', userNodes: '52.10.1.0/24', apiServer: '52.10.2.0/28', privateEndpoints: '52.10.3.0/27' };
+    const env = environment('staging', {
+      network: { virtualNetwork: { addressSpace: '52.10.0.0/16', subnets: { ...subnets, internalLoadBalancers: '52.10.4.0/27' } } },
+    });
+    const { find } = synthPhotoView(env);
+    const policies = find('NetworkPolicy');
+    const labels = find('Deployment')[0].spec.template.metadata.labels;
+    const pod: Pod = { kind: 'pod', namespace: env.app.namespace, labels, ip: '10.244.0.9' };
+    for (const engine of ['cilium', 'generic'] as const) {
+      // A private endpoint or node in the VNet, then the internet next to it.
+      expect(allowed({ policies, engine }, pod, external('52.10.3.4'), 443)).toBe(false);
+      expect(allowed({ policies, engine }, pod, external('52.11.1.4'), 443)).toBe(true);
+    }
   });
 
   it("derive the blocked ranges from the environment's network, including a VNet in public address space", () => {

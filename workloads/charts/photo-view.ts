@@ -13,6 +13,7 @@ import {
 } from '../../config';
 import { NamespaceIsolation } from '../constructs/namespace-isolation';
 import { APP_ROUTING_NAMESPACE, TlsIngress } from '../constructs/tls-ingress';
+import { egressBlockedRanges } from '../constructs/network-policies';
 import { WebApp } from '../constructs/web-app';
 import { READY_BEFORE_TRAFFIC_ANNOTATION, TRAFFIC_ANNOTATION } from '../constructs/labels';
 import { normalizeManifest, type KubernetesObject } from '../normalize';
@@ -79,6 +80,8 @@ export class PhotoViewChart extends Chart {
       internalLoadBalancerSubnet: internalLoadBalancerSubnetName(env),
       serviceType: env.ingress ? 'ClusterIP' : 'LoadBalancer',
       httpAllowedFromNamespaces: env.ingress ? [APP_ROUTING_NAMESPACE] : undefined,
+      // The environment's own ranges too: its VNet may use public address space.
+      egressBlockedRanges: egressBlockedRanges(env),
       settings: app.settings,
       // Telemetry goes out only with the platform's connection string (and the identity's token).
       platformSettings:

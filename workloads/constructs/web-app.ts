@@ -73,6 +73,8 @@ export interface WebAppProps {
   readonly serviceType?: 'LoadBalancer' | 'ClusterIP';
   /** Only pods in these namespaces (e.g. the ingress controller's) may reach the app's port. @default any source */
   readonly httpAllowedFromNamespaces?: ReadonlyArray<string>;
+  /** Ranges the app's HTTPS egress excludes: egressBlockedRanges(env) (network-policies.ts). @default BLOCKED_EGRESS_RANGES */
+  readonly egressBlockedRanges?: ReadonlyArray<string>;
   /** Non-secret settings: a ConfigMap, consumed as environment variables and as files. */
   readonly settings: Readonly<Record<string, string>>;
   /**
@@ -132,6 +134,7 @@ export class WebApp extends Construct {
       podSelector: selectorBase,
       port: props.contract.port,
       allowedFromNamespaces: props.httpAllowedFromNamespaces,
+      egressBlockedRanges: props.egressBlockedRanges,
     });
 
     this.node.addValidation({

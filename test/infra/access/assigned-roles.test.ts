@@ -1,7 +1,10 @@
 import type { EnvironmentConfig } from '../../../config';
 import { PLATFORM_ASSIGNED_ROLES } from '../../../infra/access/assigned-roles';
 import { builtinRoleById } from '../../../infra/access/builtin-roles';
+import { CUSTOM_ROLES } from '../../../infra/access/grants';
 import { proveAccess, type SynthesizedStack } from '../../../infra/access/proof';
+import { customRoleGuid } from '../../../infra/access/role-ids';
+import { APP_TEAM_WRITER_ROLE, NAMESPACE_ROLES } from '../../../infra/constructs/namespace-access';
 import { environment, ENVIRONMENT_NAMES } from '../../config/fixtures';
 import { synthApps, synthPlatform } from '../synth';
 
@@ -38,39 +41,40 @@ function stacksOf(variant: string, env: EnvironmentConfig): SynthesizedStack[] {
   return ENVIRONMENT_NAMES.includes(variant) ? [platform, { name: `apps-${env.name}`, json: synthApps(env).json }] : [platform];
 }
 
-/** Names of the roles a stack's azurerm_role_assignment resources assign, by name or by built-in GUID. */
-function assignedRoles(stack: SynthesizedStack): string[] {
-  return Object.values(stack.json.resource?.azurerm_role_assignment ?? {}).map(
-    (a) => a.role_definition_name ?? builtinRoleById(String(a.role_definition_id).split('/').pop() ?? '')?.roleName ?? a.role_definition_id,
-  );
+/** Names of the roles a stack's azurerm_role_assignment resources assign: by name, by built-in GUID or by the environment's custom role GUID. */
+function assignedRoles(stack: SynthesizedStack, env: EnvironmentConfig): string[] {
+  return Object.values(stack.json.resource?.azurerm_role_assignment ?? {}).map((a) => {
+    if (a.role_definition_name) return a.role_definition_name;
+    const guid = String(a.role_definition_id).split('/').pop() ?? '';
+    return builtinRoleById(guid)?.roleName ?? CUSTOM_ROLES.find((r) => customRoleGuid(r.name, env) === guid)?.name ?? a.role_definition_id;
+  });
 }
 
-/** Entries of a list of assignable roles that none of the stacks assigns. */
-function staleRoles(listed: readonly string[], stacks: SynthesizedStack[]): string[] {
-  const assigned = new Set(stacks.flatMap(assignedRoles));
+type Synthesized = { variant: string; env: EnvironmentConfig; stacks: SynthesizedStack[] };
+
+/** Entries of a list of assignable roles that none of the configs' stacks assigns. */
+function staleRoles(listed: readonly string[], configs: Synthesized[]): string[] {
+  const assigned = new Set(configs.flatMap((c) => c.stacks.flatMap((s) => assignedRoles(s, c.env))));
   return listed.filter((role) => !assigned.has(role));
 }
 
 describe('infra/access/assigned-roles.ts', () => {
-  const stacks = VARIANTS.map(({ variant, env }) => ({ variant, env, stacks: stacksOf(variant, env) }));
+  const stacks: Synthesized[] = VARIANTS.map(({ variant, env }) => ({ variant, env, stacks: stacksOf(variant, env) }));
 
   it('lists no role that no stack assigns any more, for the fixture environments and the role-assigning features', () => {
-    expect(
-      staleRoles(
-        PLATFORM_ASSIGNED_ROLES,
-        stacks.flatMap((s) => s.stacks),
-      ),
-    ).toEqual([]);
+    expect(staleRoles(PLATFORM_ASSIGNED_ROLES, stacks)).toEqual([]);
+  });
+
+  it("lists the app team's custom writer role, which dev (access: write) assigns, and no longer the built-in Writer (it reads Secrets)", () => {
+    expect(PLATFORM_ASSIGNED_ROLES).toContain(APP_TEAM_WRITER_ROLE.name);
+    expect(PLATFORM_ASSIGNED_ROLES).not.toContain(NAMESPACE_ROLES.write);
+    const dev = stacks.filter((s) => s.variant === 'dev');
+    expect(staleRoles([APP_TEAM_WRITER_ROLE.name, NAMESPACE_ROLES.write], dev)).toEqual([NAMESPACE_ROLES.write]);
   });
 
   it('would find a stale entry: one no config assigns, and one only a feature variant assigns when that variant is left out', () => {
-    const fixturesOnly = stacks.filter((s) => ENVIRONMENT_NAMES.includes(s.variant)).flatMap((s) => s.stacks);
-    expect(
-      staleRoles(
-        [...PLATFORM_ASSIGNED_ROLES, 'Contributor'],
-        stacks.flatMap((s) => s.stacks),
-      ),
-    ).toEqual(['Contributor']);
+    const fixturesOnly = stacks.filter((s) => ENVIRONMENT_NAMES.includes(s.variant));
+    expect(staleRoles([...PLATFORM_ASSIGNED_ROLES, 'Contributor'], stacks)).toEqual(['Contributor']);
     expect(staleRoles(PLATFORM_ASSIGNED_ROLES, fixturesOnly).sort()).toEqual([
       'DNS Zone Contributor',
       'Grafana Admin',

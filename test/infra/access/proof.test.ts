@@ -2,7 +2,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { EnvironmentConfig } from '../../../config';
 import { builtinRole } from '../../../infra/access/builtin-roles';
-import { assignOnlyCondition, identityGrants, requiredRegistrations, POLICY_ASSIGNMENT_WRITER, type Grant } from '../../../infra/access/grants';
+import {
+  assignOnlyCondition,
+  customRole,
+  CUSTOM_ROLES,
+  identityGrants,
+  VNET_JOINER,
+  requiredRegistrations,
+  POLICY_ASSIGNMENT_WRITER,
+  type Grant,
+} from '../../../infra/access/grants';
+import { customRoleGuid } from '../../../infra/access/role-ids';
+import { APP_TEAM_WRITER_ROLE, NAMESPACE_ROLES } from '../../../infra/constructs/namespace-access';
 import { PLATFORM_ASSIGNED_ROLES } from '../../../infra/access/assigned-roles';
 import { accessModel, proveAccess, type AccessModel, type SynthesizedStack } from '../../../infra/access/proof';
 import { kubernetesOperations, resourceOperations } from '../../../infra/access/operations';
@@ -104,7 +115,8 @@ describe('grants', () => {
       const grants = identityGrants(environment(name));
       for (const g of [...grants.deploy, ...grants.plan]) if ('builtIn' in g.role) expect(builtinRole(g.role.builtIn).id).toMatch(/^[0-9a-f-]{36}$/);
     }
-    for (const role of PLATFORM_ASSIGNED_ROLES) expect(builtinRole(role).id).toMatch(/^[0-9a-f-]{36}$/);
+    const custom = new Set(CUSTOM_ROLES.map((r) => r.name));
+    for (const role of PLATFORM_ASSIGNED_ROLES) if (!custom.has(role)) expect(builtinRole(role).id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it("give the plan identity its own environment's state only, read-only", () => {
@@ -113,9 +125,32 @@ describe('grants', () => {
   });
 
   it('let the deploy identity assign exactly the roles the platform stack assigns', () => {
-    const condition = identityGrants(environment('dev')).deploy.find(isRole('Role Based Access Control Administrator'))!.condition!;
-    for (const role of PLATFORM_ASSIGNED_ROLES) expect(condition).toContain(builtinRole(role).id);
+    const dev = environment('dev');
+    const condition = identityGrants(dev).deploy.find(isRole('Role Based Access Control Administrator'))!.condition!;
+    const custom = new Set(CUSTOM_ROLES.map((r) => r.name));
+    for (const role of PLATFORM_ASSIGNED_ROLES) expect(condition).toContain(custom.has(role) ? customRoleGuid(role, dev) : builtinRole(role).id);
     expect(condition).not.toContain(builtinRole('Contributor').id);
+    // The app team's writer role is dev's own copy: not staging's, and not the built-in Writer.
+    expect(condition).toContain(customRoleGuid(APP_TEAM_WRITER_ROLE.name, dev));
+    expect(condition).not.toContain(customRoleGuid(APP_TEAM_WRITER_ROLE.name, environment('staging')));
+    expect(condition).not.toContain(builtinRole(NAMESPACE_ROLES.write).id);
+  });
+
+  it("stop the app team's writer role assignment when the condition does not name the environment's copy", () => {
+    const dev = environment('dev');
+    const writerId = customRoleGuid(APP_TEAM_WRITER_ROLE.name, dev);
+    const without = assignOnlyCondition(PLATFORM_ASSIGNED_ROLES.filter((r) => r !== APP_TEAM_WRITER_ROLE.name).map((r) => builtinRole(r).id));
+    const model = withGrants(dev, 'deploy', (grants) => grants.map((g) => (g.condition ? { ...g, condition: without } : g)));
+    expect(proveAccess(stacksOf(dev), dev, model).map((p) => `${p.address.split('.')[0]} ${p.missing}`)).toEqual([
+      `azurerm_role_assignment Microsoft.Authorization/roleAssignments/write of role '${APP_TEAM_WRITER_ROLE.name}' (${writerId})`,
+      `azurerm_role_assignment Microsoft.Authorization/roleAssignments/delete of role '${APP_TEAM_WRITER_ROLE.name}' (${writerId})`,
+    ]);
+  });
+
+  it('tell to assign a custom role by ID when a stack names it (its name differs per environment)', () => {
+    expect(() =>
+      resourceOperations('azurerm_role_assignment', { scope: 's', role_definition_name: 'AKS namespace writer without Secrets (dev)' }),
+    ).toThrow(/not a built-in role in infra\/access\/builtin-roles.json; assign a custom role by role_definition_id/);
   });
 
   it('register host encryption only where an environment uses it', () => {
@@ -163,5 +198,28 @@ describe('docs/identities-and-ci.md', () => {
         expect(section).toContain(g.why);
       }
     }
+  });
+});
+
+describe('a runner VNet in another subscription', () => {
+  const RUNNERS = '/subscriptions/44444444-4444-4444-4444-444444444444/resourceGroups/rg-ci/providers/Microsoft.Network/virtualNetworks/vnet-runners';
+  const env = environment('prod', { network: { runnerNetworks: [RUNNERS] } });
+
+  it('is joined with the join-only custom role on that VNet, and the proof passes', () => {
+    expect(identityGrants(env).deploy).toContainEqual(
+      expect.objectContaining({ role: { custom: VNET_JOINER }, scope: { kind: 'resource', id: RUNNERS } }),
+    );
+    expect(identityGrants(env).plan.filter((g) => g.scope.kind === 'resource')).toEqual([]);
+    expect(customRole(VNET_JOINER).actions).toEqual(['Microsoft.Network/virtualNetworks/join/action']);
+    expect(proveAccess(stacksOf(env), env).map((p) => p.message)).toEqual([]);
+  });
+
+  it('stops the private DNS zone links without that grant', () => {
+    const model = withGrants(env, 'deploy', (grants) => grants.filter((g) => !('custom' in g.role && g.role.custom === VNET_JOINER)));
+    const denied = proveAccess(stacksOf(env), env, model);
+    expect(denied.length).toBeGreaterThan(0);
+    expect(new Set(denied.map((p) => `${p.address.split('.')[0]} ${p.missing} on ${p.operation?.scope}`))).toEqual(
+      new Set([`azurerm_private_dns_zone_virtual_network_link Microsoft.Network/virtualNetworks/join/action on ${RUNNERS}`]),
+    );
   });
 });
