@@ -62,8 +62,8 @@ export class ContainerRegistry extends Construct {
     new DiagnosticSettings(this, 'Diagnostics', {
       targetResourceId: this.registry.id,
       logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId,
+      resourceType: 'Microsoft.ContainerRegistry/registries',
       logCategories: ['ContainerRegistryRepositoryEvents', 'ContainerRegistryLoginEvents'],
-      resourceSpecificTables: true,
     });
   }
 

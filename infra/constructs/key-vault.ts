@@ -48,9 +48,8 @@ export class KeyVault extends Construct {
     new DiagnosticSettings(this, 'Diagnostics', {
       targetResourceId: vault.id,
       logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId,
+      resourceType: 'Microsoft.KeyVault/vaults',
       logCategories: ['AuditEvent'],
-      // Key Vault has no resource-specific tables: setting a destination type shows a diff on every plan.
-      resourceSpecificTables: false,
     });
   }
 

@@ -226,8 +226,8 @@ export class KubernetesCluster extends Construct {
     new DiagnosticSettings(this, 'Diagnostics', {
       targetResourceId: cluster.id,
       logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId,
+      resourceType: 'Microsoft.ContainerService/managedClusters',
       logCategories: CONTROL_PLANE_LOG_CATEGORIES,
-      resourceSpecificTables: true,
     });
 
     this.clusterId = cluster.id;

@@ -9,7 +9,7 @@ import { MonitorDataCollectionRule } from '@cdktf/provider-azurerm/lib/monitor-d
 import { MonitorDataCollectionRuleAssociation } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association';
 import { MonitorWorkspace } from '@cdktf/provider-azurerm/lib/monitor-workspace';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
-import { ALERT_RULES, KUBERNETES_RECORDING_RULES, NODE_RECORDING_RULES, type RecordingRule } from './prometheus-rules';
+import { ALERT_RULES, KUBERNETES_RECORDING_RULES, NODE_RECORDING_RULES, type RecordingRule, UX_RECORDING_RULES } from './prometheus-rules';
 import { grantRole } from './role-assignment';
 import type { ResourceGroup } from './resource-group';
 
@@ -47,7 +47,7 @@ export const GRAFANA_MAJOR_VERSION = '11';
 /**
  * Azure Monitor managed service for Prometheus: an Azure Monitor workspace, the data collection
  * endpoint, rule and association that route the cluster's metrics add-on into it, the recommended
- * recording rules, and alert rules on what only Prometheus sees (HPA at its maximum, quota almost
+ * recording rules (and the portal's UX ones), and alert rules on what only Prometheus sees (HPA at its maximum, quota almost
  * full, OOM kills, nodes not ready, Deployments short of replicas). Optionally
  * Azure Managed Grafana reading the workspace.
  * @see https://learn.microsoft.com/azure/azure-monitor/containers/kubernetes-monitoring-enable?tabs=terraform
@@ -99,6 +99,8 @@ export class ManagedPrometheus extends Construct {
       rules.map((r) => ({ enabled: true, record: r.record, expression: r.expression, labels: r.labels }));
     group('NodeRecordingRules', 'node-recording', recording(NODE_RECORDING_RULES));
     group('KubernetesRecordingRules', 'kubernetes-recording', recording(KUBERNETES_RECORDING_RULES));
+    // Without it the portal's Insights views of the cluster stay empty.
+    group('UxRecordingRules', 'ux-recording', recording(UX_RECORDING_RULES));
     group(
       'Alerts',
       'alerts',

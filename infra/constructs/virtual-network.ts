@@ -66,9 +66,17 @@ const PUBLIC_WEB_RULE = {
  * @see https://learn.microsoft.com/azure/azure-monitor/reference/supported-logs/logs-index
  */
 const NETWORK_LOGS = {
-  virtualNetwork: { logCategories: ['VMProtectionAlerts'], metrics: true },
-  networkSecurityGroup: { logCategories: ['NetworkSecurityGroupEvent', 'NetworkSecurityGroupRuleCounter'], metrics: false },
-  publicIp: { logCategories: ['DDoSProtectionNotifications', 'DDoSMitigationFlowLogs', 'DDoSMitigationReports'], metrics: true },
+  virtualNetwork: { resourceType: 'Microsoft.Network/virtualNetworks', logCategories: ['VMProtectionAlerts'], metrics: true },
+  networkSecurityGroup: {
+    resourceType: 'Microsoft.Network/networkSecurityGroups',
+    logCategories: ['NetworkSecurityGroupEvent', 'NetworkSecurityGroupRuleCounter'],
+    metrics: false,
+  },
+  publicIp: {
+    resourceType: 'Microsoft.Network/publicIPAddresses',
+    logCategories: ['DDoSProtectionNotifications', 'DDoSMitigationFlowLogs', 'DDoSMitigationReports'],
+    metrics: true,
+  },
 } as const;
 
 /**
@@ -107,7 +115,7 @@ export class VirtualNetwork extends Construct {
         logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId,
         logCategories: NETWORK_LOGS[kind].logCategories,
         metrics: NETWORK_LOGS[kind].metrics,
-        resourceSpecificTables: false,
+        resourceType: NETWORK_LOGS[kind].resourceType,
       });
     diagnostics('Diagnostics', vnet.id, 'virtualNetwork');
     const subnetIds = {} as Record<SubnetRole, string>;

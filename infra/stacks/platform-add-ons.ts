@@ -42,8 +42,8 @@ export function platformAddOns(scope: Construct, env: EnvironmentConfig, targets
   new DiagnosticSettings(scope, 'WorkspaceAudit', {
     targetResourceId: targets.logAnalyticsWorkspaceId,
     logAnalyticsWorkspaceId: targets.logAnalyticsWorkspaceId,
+    resourceType: 'Microsoft.OperationalInsights/workspaces',
     logCategories: ['Audit'],
-    resourceSpecificTables: true,
   });
   if (env.managedPrometheus.enabled) {
     new ManagedPrometheus(scope, 'Prometheus', {

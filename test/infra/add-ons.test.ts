@@ -41,7 +41,7 @@ describe.each(ENVIRONMENT_NAMES)('add-ons of %s', (name) => {
     const groups = Object.fromEntries(
       all(json, 'azurerm_monitor_alert_prometheus_rule_group').map((g) => [g.name.replace(/^alert-photoview-\w+-weu-prom-/, ''), g]),
     );
-    expect(Object.keys(groups).sort()).toEqual(['alerts', 'kubernetes-recording', 'node-recording']);
+    expect(Object.keys(groups).sort()).toEqual(['alerts', 'kubernetes-recording', 'node-recording', 'ux-recording']);
     for (const group of Object.values<any>(groups)) {
       expect(group).toMatchObject({ cluster_name: ref(json, 'azurerm_kubernetes_cluster', 'name'), interval: 'PT1M', rule_group_enabled: true });
       expect(group.scopes).toEqual([ref(json, 'azurerm_monitor_workspace'), ref(json, 'azurerm_kubernetes_cluster')]);
