@@ -12,7 +12,7 @@ export const PLATFORM_ASSIGNED_ROLES: readonly string[] = [
   'AcrPull', // ContainerRegistry.grantPull: the kubelet pulls images
   'Key Vault Secrets User', // KeyVault.grantSecretsRead: the app identity and the app routing add-on
   'Managed Identity Operator', // ClusterIdentities: the control plane assigns the kubelet identity
-  'Network Contributor', // ClusterIdentities: the control plane manages its subnets
+  'Network Contributor', // ClusterIdentities: the control plane manages its subnets and links the API server's zone to its VNet
   'Monitoring Data Reader', // ManagedPrometheus: Grafana reads the Azure Monitor workspace
   'Grafana Admin', // ManagedPrometheus: the cluster admin groups administer Grafana
   'Monitoring Metrics Publisher', // ApplicationInsights: the app identity sends telemetry with Entra ID (no local auth)
@@ -20,5 +20,5 @@ export const PLATFORM_ASSIGNED_ROLES: readonly string[] = [
   APP_TEAM_WRITER_ROLE.name, // ... or write (custom: the built-in Writer reads Secrets)
   'Azure Kubernetes Service Cluster User Role', // NamespaceAccess: the app team fetches a kubeconfig
   'DNS Zone Contributor', // platform-add-ons: app routing writes records in a public zone
-  'Private DNS Zone Contributor', // platform-add-ons: ... or in a private zone
+  'Private DNS Zone Contributor', // ClusterIdentities: the control plane writes the API server's record; platform-add-ons: app routing writes records in a private zone
 ];

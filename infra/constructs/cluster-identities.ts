@@ -17,6 +17,12 @@ export interface ClusterIdentitiesProps {
    * balancer subnet): it gets Network Contributor on each. Empty in the AKS-managed VNet.
    */
   readonly subnetIds: Readonly<Partial<Record<SubnetRole, string>>>;
+  /**
+   * A private API server's bring-your-own private DNS zone and the cluster's VNet: the control plane
+   * gets Private DNS Zone Contributor on the zone (it writes the API server's record) and Network
+   * Contributor on the VNet (AKS links the zone to it). @default the AKS-managed zone, no extra rights
+   */
+  readonly apiServerDnsZone?: { readonly zoneId: string; readonly virtualNetworkId: string };
 }
 
 /** The identity blocks of azurerm_kubernetes_cluster for {@link ClusterIdentities}. */
@@ -32,6 +38,7 @@ export interface ClusterIdentityArguments {
  * needs Managed Identity Operator on the kubelet identity to assign it to the nodes.
  * @see https://learn.microsoft.com/azure/aks/use-managed-identity#bring-your-own-managed-identity
  * @see https://learn.microsoft.com/azure/aks/configure-azure-cni#prerequisites (Network Contributor on the subnet)
+ * @see https://learn.microsoft.com/azure/aks/private-clusters#custom-private-dns-zone-or-subzone-create-a-private-aks-cluster
  */
 export class ClusterIdentities extends Construct {
   public readonly controlPlane: IPrincipal & { readonly identityId: string };
@@ -60,6 +67,17 @@ export class ClusterIdentities extends Construct {
       granted.add(subnetId);
       this.dependables.push(
         grantRole(this, `NetworkContributor-${role}`, { role: 'Network Contributor', on: subnetId, principal: this.controlPlane }),
+      );
+    }
+    const dnsZone = props.apiServerDnsZone;
+    if (dnsZone) {
+      this.dependables.push(
+        grantRole(this, 'ApiServerDnsZoneContributor', { role: 'Private DNS Zone Contributor', on: dnsZone.zoneId, principal: this.controlPlane }),
+        grantRole(this, 'NetworkContributor-virtualNetwork', {
+          role: 'Network Contributor',
+          on: dnsZone.virtualNetworkId,
+          principal: this.controlPlane,
+        }),
       );
     }
   }

@@ -1,4 +1,8 @@
+import { Construct } from 'constructs';
 import type { KubernetesClusterApiServerAccessProfile } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
+import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
+import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
+import type { ResourceGroup } from './resource-group';
 
 /** Where a cluster's nodes and API server live, and how they are reached. */
 export interface ClusterNetwork {
@@ -19,6 +23,8 @@ export interface ClusterNetwork {
   readonly authorizedIpRanges: ReadonlyArray<string>;
   /** Delegated subnet the API server is projected into (API server VNet integration). @default no VNet integration */
   readonly apiServerSubnetId?: string;
+  /** Private DNS zone of a private API server, created by the platform ({@link ApiServerDnsZone}). @default `System` (AKS-managed) */
+  readonly privateDnsZoneId?: string;
 }
 
 /** The azurerm_kubernetes_cluster arguments a {@link ClusterNetwork} sets. */
@@ -32,8 +38,9 @@ export interface ClusterNetworkArguments {
 }
 
 /**
- * The cluster-level network arguments. Private clusters use the AKS-managed private DNS zone
- * (`System`), linked to the cluster's VNet; the API server's FQDN then resolves only inside that VNet,
+ * The cluster-level network arguments. Private clusters use the platform's zone when given, else the
+ * AKS-managed private DNS zone (`System`), linked to the cluster's VNet; the API server's FQDN then
+ * resolves only inside the linked VNets,
  * which is where the apps stack's kubernetes provider (host from `kube_config[0].host`) must run
  * (hashicorp/terraform-provider-azurerm#18310). VNet integration uses `subnet_id` and
  * `virtual_network_integration_enabled`, present again in azurerm 4.x
@@ -57,8 +64,57 @@ export function clusterNetworkArguments(network: ClusterNetwork): ClusterNetwork
       outboundType: network.outboundType,
     },
     privateClusterEnabled: isPrivate,
-    privateDnsZoneId: isPrivate ? 'System' : undefined,
+    privateDnsZoneId: isPrivate ? (network.privateDnsZoneId ?? 'System') : undefined,
     privateClusterPublicFqdnEnabled: isPrivate ? false : undefined,
     apiServerAccessProfile: Object.keys(profile).length > 0 ? profile : undefined,
   };
+}
+
+/** Properties of an {@link ApiServerDnsZone}. */
+export interface ApiServerDnsZoneProps {
+  readonly resourceGroup: ResourceGroup;
+  /** Subzone label, unique per cluster (the cluster name). */
+  readonly subzone: string;
+  /** Azure region name of the cluster, e.g. `westeurope`. */
+  readonly region: string;
+  /** The cluster's VNet. */
+  readonly virtualNetworkId: string;
+  /** VNets of CI runners and operators: each gets a link, so they resolve the private FQDN. */
+  readonly runnerNetworkIds: ReadonlyArray<string>;
+}
+
+/**
+ * A bring-your-own private DNS zone for a private API server, linked to the cluster's VNet and every
+ * runner VNet (the AKS-managed `System` zone lives in the node resource group, out of the platform's
+ * reach). Its name must be `privatelink.<region>.azmk8s.io` or `<subzone>.privatelink.<region>.azmk8s.io`;
+ * a subzone per cluster, because a VNet cannot be linked to two zones of the same name
+ * (MicrosoftDocs/azure-aks-docs#212), and two environments in one region may share a runner VNet.
+ * The control plane needs Private DNS Zone Contributor on it (ClusterIdentities).
+ * @see https://learn.microsoft.com/azure/aks/private-clusters#custom-private-dns-zone-or-subzone-create-a-private-aks-cluster
+ */
+export class ApiServerDnsZone extends Construct {
+  public readonly privateDnsZoneId: string;
+  public readonly zoneName: string;
+
+  constructor(scope: Construct, id: string, props: ApiServerDnsZoneProps) {
+    super(scope, id);
+    const rg = props.resourceGroup;
+    this.zoneName = `${props.subzone}.privatelink.${props.region}.azmk8s.io`;
+    const zone = new PrivateDnsZone(this, 'Zone', { name: this.zoneName, resourceGroupName: rg.resourceGroupName });
+    const link = (lid: string, name: string, virtualNetworkId: string) =>
+      new PrivateDnsZoneVirtualNetworkLink(this, lid, {
+        name: name.slice(0, 80),
+        resourceGroupName: rg.resourceGroupName,
+        privateDnsZoneName: zone.name,
+        virtualNetworkId,
+        // AKS writes the API server's record; VMs do not register their names in it.
+        registrationEnabled: false,
+      });
+    link('ClusterLink', `${props.subzone}-link`, props.virtualNetworkId);
+    for (const vnetId of props.runnerNetworkIds) {
+      const vnetName = vnetId.slice(vnetId.lastIndexOf('/') + 1);
+      link(`RunnerLink-${vnetName}`, `${props.subzone}-runner-${vnetName}`, vnetId);
+    }
+    this.privateDnsZoneId = zone.id;
+  }
 }

@@ -11,7 +11,7 @@ import {
 } from '../../config';
 import type { ITerraformDependable } from '../cdktf';
 import { ClusterIdentities } from '../constructs/cluster-identities';
-import type { ClusterNetwork } from '../constructs/cluster-network';
+import { ApiServerDnsZone, type ClusterNetwork } from '../constructs/cluster-network';
 import { PrivateEndpoint } from '../constructs/private-endpoint';
 import type { ResourceGroup } from '../constructs/resource-group';
 import { OPEN_NETWORK_ACCESS, type ServiceNetworkAccess } from '../constructs/service-network-access';
@@ -75,6 +75,18 @@ export function platformNetwork(scope: Construct, env: EnvironmentConfig, rg: Re
   }
 
   const apiServerSubnetId = network.apiServer.vnetIntegration ? subnetIds.apiServer : undefined;
+  // A private API server's zone, linked to the runner networks like the other private zones. Only with a
+  // VNet the platform knows: in the AKS-managed VNet the cluster keeps the AKS-managed zone (docs/network.md).
+  const apiServerDnsZone =
+    network.apiServer.access === 'private' && network.runnerNetworks.length > 0 && virtualNetworkId
+      ? new ApiServerDnsZone(scope, 'ApiServerDns', {
+          resourceGroup: rg,
+          subzone: resourceName('kubernetesCluster', naming),
+          region: env.location,
+          virtualNetworkId,
+          runnerNetworkIds: network.runnerNetworks,
+        })
+      : undefined;
   const identities = new ClusterIdentities(scope, 'ClusterIdentity', {
     resourceGroup: rg,
     controlPlaneName: resourceName('managedIdentity', naming, 'aks'),
@@ -87,6 +99,7 @@ export function platformNetwork(scope: Construct, env: EnvironmentConfig, rg: Re
       apiServer: apiServerSubnetId,
       internalLoadBalancers: subnetIds.internalLoadBalancers,
     },
+    apiServerDnsZone: apiServerDnsZone && virtualNetworkId ? { zoneId: apiServerDnsZone.privateDnsZoneId, virtualNetworkId } : undefined,
   });
   dependables.push(...identities.dependables);
 
@@ -102,6 +115,7 @@ export function platformNetwork(scope: Construct, env: EnvironmentConfig, rg: Re
       apiServerAccess: network.apiServer.access,
       authorizedIpRanges: network.apiServer.authorizedIpRanges,
       apiServerSubnetId,
+      privateDnsZoneId: apiServerDnsZone?.privateDnsZoneId,
     },
     identities,
     clusterDependsOn: dependables,

@@ -14,6 +14,10 @@ const subnetRef = (json: Json, role: string) => {
   return `\${azurerm_subnet.${key}.id}`;
 };
 const roleAssignments = (json: Json, role: string) => all(json, 'azurerm_role_assignment').filter((a) => a.role_definition_name === role);
+const keyOf = (json: Json, type: string, value: unknown) => Object.keys(json.resource[type]).find((k) => json.resource[type][k] === value);
+/** The private DNS zones the private endpoints use (not the API server's). */
+const endpointZoneKeys = (json: Json) =>
+  Object.keys(json.resource.azurerm_private_dns_zone ?? {}).filter((k) => !json.resource.azurerm_private_dns_zone[k].name.endsWith('.azmk8s.io'));
 
 const SUBNET = (subnet: string) =>
   `/subscriptions/44444444-4444-4444-4444-444444444444/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-spoke/subnets/${subnet}`;
@@ -107,15 +111,41 @@ describe('prod: nothing reachable from the internet', () => {
     expect(only(json, 'azurerm_kubernetes_cluster_node_pool').vnet_subnet_id).toBe(subnetRef(json, 'userNodes'));
   });
 
-  it('is a private cluster (AKS-managed private DNS zone, no public FQDN) with the API server in its subnet', () => {
-    expect(cluster).toMatchObject({ private_cluster_enabled: true, private_dns_zone_id: 'System', private_cluster_public_fqdn_enabled: false });
+  it('is a private cluster (no public FQDN) with the API server in its subnet', () => {
+    expect(cluster).toMatchObject({ private_cluster_enabled: true, private_cluster_public_fqdn_enabled: false });
     expect(cluster.api_server_access_profile).toEqual({ subnet_id: subnetRef(json, 'apiServer'), virtual_network_integration_enabled: true });
+  });
+
+  it("registers the API server in the platform's private DNS zone, linked to the VNet and every runner network", () => {
+    const zones = json.resource.azurerm_private_dns_zone;
+    const zoneKey = Object.keys(zones).find((k) => zones[k].name.endsWith('.azmk8s.io'))!;
+    // <subzone>.privatelink.<region>.azmk8s.io, one of the two names AKS accepts for a bring-your-own zone.
+    expect(zones[zoneKey].name).toBe('aks-photoview-prod-weu.privatelink.westeurope.azmk8s.io');
+    expect(cluster.private_dns_zone_id).toBe(`\${azurerm_private_dns_zone.${zoneKey}.id}`);
+    const runners = environment('prod').network.runnerNetworks;
+    const links = all(json, 'azurerm_private_dns_zone_virtual_network_link').filter(
+      (l) => l.private_dns_zone_name === `\${azurerm_private_dns_zone.${zoneKey}.name}`,
+    );
+    expect(links.map((l) => l.virtual_network_id).sort()).toEqual([ref(json, 'azurerm_virtual_network'), ...runners].sort());
+    for (const link of links) expect(link.registration_enabled).toBe(false);
+  });
+
+  it('gives the control plane Private DNS Zone Contributor on that zone and Network Contributor on the VNet before the cluster starts', () => {
+    const zoneKey = Object.keys(json.resource.azurerm_private_dns_zone).find((k) => !endpointZoneKeys(json).includes(k));
+    const controlPlane = `\${azurerm_user_assigned_identity.${Object.keys(json.resource.azurerm_user_assigned_identity).find((k) => k.startsWith('ClusterIdentity_ControlPlane_'))}.principal_id}`;
+    const [dns] = roleAssignments(json, 'Private DNS Zone Contributor');
+    expect(dns).toMatchObject({ scope: `\${azurerm_private_dns_zone.${zoneKey}.id}`, principal_id: controlPlane });
+    const vnet = roleAssignments(json, 'Network Contributor').find((a) => a.scope === ref(json, 'azurerm_virtual_network'));
+    expect(vnet).toMatchObject({ principal_id: controlPlane });
+    for (const assignment of [dns, vnet])
+      expect(cluster.depends_on).toContain(`azurerm_role_assignment.${keyOf(json, 'azurerm_role_assignment', assignment)}`);
   });
 
   it('gives the control plane Network Contributor on the node, API server and load balancer subnets, not the endpoint subnet', () => {
     expect(
       roleAssignments(json, 'Network Contributor')
         .map((a) => a.scope)
+        .filter((scope) => scope !== ref(json, 'azurerm_virtual_network'))
         .sort(),
     ).toEqual(['systemNodes', 'userNodes', 'apiServer', 'internalLoadBalancers'].map((r) => subnetRef(json, r)).sort());
   });
@@ -145,12 +175,12 @@ describe('prod: nothing reachable from the internet', () => {
     expect(endpoints.registry.private_service_connection.private_connection_resource_id).toBe(ref(json, 'azurerm_container_registry'));
     const zones = json.resource.azurerm_private_dns_zone;
     expect(
-      Object.values(zones)
-        .map((z: any) => z.name)
+      endpointZoneKeys(json)
+        .map((k) => zones[k].name)
         .sort(),
     ).toEqual(['privatelink.azurecr.io', 'privatelink.vaultcore.azure.net']);
     for (const endpoint of Object.values(endpoints)) {
-      const zoneKey = Object.keys(zones).find(
+      const zoneKey = endpointZoneKeys(json).find(
         (k) => endpoint.private_dns_zone_group.private_dns_zone_ids[0] === `\${azurerm_private_dns_zone.${k}.id}`,
       );
       expect(zoneKey).toBeDefined();
@@ -159,7 +189,7 @@ describe('prod: nothing reachable from the internet', () => {
     const runners = environment('prod').network.runnerNetworks;
     expect(runners).toHaveLength(1);
     const links = all(json, 'azurerm_private_dns_zone_virtual_network_link');
-    for (const zone of Object.keys(zones)) {
+    for (const zone of endpointZoneKeys(json)) {
       const linked = links.filter((l) => l.private_dns_zone_name === `\${azurerm_private_dns_zone.${zone}.name}`).map((l) => l.virtual_network_id);
       expect(linked.sort()).toEqual([ref(json, 'azurerm_virtual_network'), ...runners].sort());
     }
@@ -179,6 +209,8 @@ describe('dev: AKS-managed VNet, public endpoints (Entra ID and RBAC only)', () 
     expect(cluster.default_node_pool).not.toHaveProperty('vnet_subnet_id');
     expect(cluster.private_cluster_enabled).toBe(false);
     expect(cluster).not.toHaveProperty('api_server_access_profile');
+    expect(cluster).not.toHaveProperty('private_dns_zone_id');
+    expect(roleAssignments(json, 'Private DNS Zone Contributor')).toEqual([]);
   });
 
   it('leaves Key Vault open with an explicit Allow and the registry without a firewall', () => {
@@ -206,7 +238,26 @@ describe('network options', () => {
     const cluster = only(json, 'azurerm_kubernetes_cluster');
     expect(cluster.private_cluster_enabled).toBe(true);
     expect(cluster).not.toHaveProperty('api_server_access_profile');
-    expect(roleAssignments(json, 'Network Contributor')).toHaveLength(3);
+    // Node and load balancer subnets, and the VNet (the API server's private DNS zone is linked to it).
+    expect(roleAssignments(json, 'Network Contributor')).toHaveLength(4);
+  });
+
+  it('a public API server in a created VNet gets no API server zone or VNet-wide rights', () => {
+    const { json } = synthesized.staging;
+    expect(environment('staging').network.apiServer.access).not.toBe('private');
+    expect(all(json, 'azurerm_private_dns_zone').filter((z) => z.name.endsWith('.azmk8s.io'))).toEqual([]);
+    expect(only(json, 'azurerm_kubernetes_cluster')).not.toHaveProperty('private_dns_zone_id');
+    expect(roleAssignments(json, 'Network Contributor').map((a) => a.scope)).not.toContain(ref(json, 'azurerm_virtual_network'));
+  });
+
+  it('a private cluster in the AKS-managed VNet keeps the AKS-managed zone (no VNet to link the platform zone to)', () => {
+    const runnerNetworks = environment('prod').network.runnerNetworks;
+    const { json } = synthPlatform(
+      environment('dev', { network: { apiServer: { access: 'private' }, runnerNetworks }, deploy: { runner: 'self-hosted-vnet' } }),
+    );
+    expect(only(json, 'azurerm_kubernetes_cluster')).toMatchObject({ private_cluster_enabled: true, private_dns_zone_id: 'System' });
+    expect(json.resource.azurerm_private_dns_zone).toBeUndefined();
+    expect(azurermProblems(json)).toEqual([]);
   });
 
   it('VNet integration with authorized ranges on a public API server', () => {
@@ -245,7 +296,7 @@ describe('network options', () => {
       roleAssignments(json, 'Network Contributor')
         .map((a) => a.scope)
         .sort(),
-    ).toEqual([SUBNET('api'), SUBNET('apps'), SUBNET('nodes')]);
+    ).toEqual([SUBNET('x').replace(/\/subnets\/x$/, ''), SUBNET('api'), SUBNET('apps'), SUBNET('nodes')]);
     for (const endpoint of all(json, 'azurerm_private_endpoint')) expect(endpoint.subnet_id).toBe(SUBNET('pep'));
     for (const link of all(json, 'azurerm_private_dns_zone_virtual_network_link').filter((l) => !l.name.includes('-runner-')))
       expect(link.virtual_network_id).toBe(SUBNET('x').replace(/\/subnets\/x$/, ''));
@@ -340,8 +391,9 @@ describe('central private DNS zones (hub/spoke)', () => {
         },
       }),
     );
-    expect(json.resource.azurerm_private_dns_zone).toBeUndefined();
-    expect(json.resource.azurerm_private_dns_zone_virtual_network_link).toBeUndefined();
+    // Only the API server's zone, which the central zones do not cover.
+    expect(all(json, 'azurerm_private_dns_zone').map((z) => z.name)).toEqual(['aks-photoview-prod-weu.privatelink.westeurope.azmk8s.io']);
+    for (const link of all(json, 'azurerm_private_dns_zone_virtual_network_link')) expect(link.name).toMatch(/^aks-photoview-prod-weu-/);
     const zoneOf = Object.fromEntries(
       all(json, 'azurerm_private_endpoint').map((e) => [
         e.private_service_connection.subresource_names[0],

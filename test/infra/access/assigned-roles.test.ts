@@ -79,7 +79,6 @@ describe('infra/access/assigned-roles.ts', () => {
       'DNS Zone Contributor',
       'Grafana Admin',
       'Monitoring Data Reader',
-      'Private DNS Zone Contributor',
     ]);
   });
 
