@@ -534,7 +534,7 @@ export function estimateCost(stacks: { platform: StackJson; apps?: StackJson }, 
     });
   }
   for (const type of Object.keys(stacks.apps?.resource ?? {})) {
-    if (type !== 'kubernetes_manifest')
+    if (type !== 'kubernetes_manifest' && !Object.hasOwn(NOT_BILLED, type))
       unpriced.push({ id: `type:${type}`, what: `${type} in the apps stack`, why: 'no pricing rule for this resource type in cost/estimate.ts' });
   }
 

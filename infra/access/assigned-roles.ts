@@ -1,7 +1,7 @@
 import { APP_TEAM_WRITER_ROLE, NAMESPACE_ROLES } from '../constructs/namespace-access';
 
 /**
- * Every role the platform stack assigns, built-in by its Azure name or custom by its CUSTOM_ROLES name, and
+ * Every role the platform and apps stacks assign, built-in by its Azure name or custom by its CUSTOM_ROLES name, and
  * so the only roles its deploy identity may assign (the Role Based Access Control Administrator condition
  * in grants.ts is built from their GUIDs; a custom role's GUID is its environment's copy's, role-ids.ts).
  * The access proof fails on any azurerm_role_assignment of a synthesized stack whose role is not here, and
@@ -10,7 +10,7 @@ import { APP_TEAM_WRITER_ROLE, NAMESPACE_ROLES } from '../constructs/namespace-a
  */
 export const PLATFORM_ASSIGNED_ROLES: readonly string[] = [
   'AcrPull', // ContainerRegistry.grantPull: the kubelet pulls images
-  'Key Vault Secrets User', // KeyVault.grantSecretsRead: the app identity and the app routing add-on
+  'Key Vault Secrets User', // KeyVault.grantSecretsRead: the app routing add-on; grantSecretRead (apps stack): the app identity, per secret
   'Managed Identity Operator', // ClusterIdentities: the control plane assigns the kubelet identity
   'Network Contributor', // ClusterIdentities: the control plane manages its subnets and links the API server's zone to its VNet
   'Monitoring Data Reader', // ManagedPrometheus: Grafana reads the Azure Monitor workspace

@@ -53,8 +53,27 @@ export class KeyVault extends Construct {
     });
   }
 
-  /** Lets an identity read secret values ("Key Vault Secrets User"). */
+  /** Lets an identity read every secret value in the vault ("Key Vault Secrets User"). */
   public grantSecretsRead(identity: IPrincipal, id = 'SecretsUser'): RoleAssignment {
     return grantRole(this, id, { role: 'Key Vault Secrets User', on: this.keyVaultId, principal: identity });
   }
+}
+
+/** The resource ID of a vault from its derived names, for stacks that do not create it. */
+export function keyVaultResourceId(subscriptionId: string, resourceGroupName: string, name: string): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}/providers/Microsoft.KeyVault/vaults/${name}`;
+}
+
+/**
+ * Lets an identity read one secret's value ("Key Vault Secrets User" at the secret's scope, `<vault id>/secrets/<name>`),
+ * not the rest of the vault. Operators set the secrets after the platform deploy; the deploy's pre-flight
+ * (scripts/preflight.mjs) checks each exists before the apps stack assigns on it.
+ * @see https://learn.microsoft.com/azure/key-vault/general/rbac-guide#secret-scope-role-assignment
+ */
+export function grantSecretRead(
+  scope: Construct,
+  id: string,
+  props: { readonly keyVaultId: string; readonly secretName: string; readonly principal: IPrincipal },
+): RoleAssignment {
+  return grantRole(scope, id, { role: 'Key Vault Secrets User', on: `${props.keyVaultId}/secrets/${props.secretName}`, principal: props.principal });
 }

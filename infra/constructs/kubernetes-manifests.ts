@@ -12,6 +12,8 @@ export interface KubernetesManifestsProps {
   readonly provider: KubernetesProvider;
   /** How long to wait for each Deployment's rollout, and for traffic readiness, before the apply fails. */
   readonly rolloutTimeoutMinutes: number;
+  /** What the pods need before they start, e.g. their identity's grants on the secrets they mount: every Deployment waits for it. */
+  readonly podsDependOn?: ITerraformDependable[];
 }
 
 /** The fields of a chart object the apply order reads. */
@@ -116,7 +118,7 @@ export class KubernetesManifests extends Construct {
     const resources: Record<string, Manifest> = {};
 
     for (const { object, tier } of [...objects].sort((a, b) => a.tier - b.tier)) {
-      const earlier = tiers.slice(0, tier).flat();
+      const earlier = [...tiers.slice(0, tier).flat(), ...(object.kind === 'Deployment' ? (props.podsDependOn ?? []) : [])];
       const wait = waitFor(object, tier);
       const resource = new Manifest(this, `${object.kind}-${object.metadata.name}`, {
         provider: props.provider,

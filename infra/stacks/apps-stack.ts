@@ -6,7 +6,8 @@ import { DataAzurermKubernetesCluster } from '@cdktf/provider-azurerm/lib/data-a
 import { DataAzurermUserAssignedIdentity } from '@cdktf/provider-azurerm/lib/data-azurerm-user-assigned-identity';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Fn, TerraformStack } from '../cdktf';
-import { namingContext, type EnvironmentConfig, appsStackName, resourceName } from '../../config';
+import { namingContext, type EnvironmentConfig, appsStackName, keyVaultSecretName, resourceName } from '../../config';
+import { grantSecretRead, keyVaultResourceId } from '../constructs/key-vault';
 import { KubernetesManifests } from '../constructs/kubernetes-manifests';
 import { PhotoViewChart } from '../../workloads/charts/photo-view';
 import { useStateBackend, type StateBackendMode } from './state-backend';
@@ -55,6 +56,17 @@ export class AppsStack extends TerraformStack {
       resourceGroupName,
     });
 
+    // One grant per secret the pods mount, not the vault: the secrets exist only once operators set them after
+    // the platform deploy, and the pre-flight checks them before this stack is applied.
+    const keyVaultId = keyVaultResourceId(env.subscriptionId, resourceGroupName, resourceName('keyVault', naming));
+    const secretGrants = env.app.secretNames.map((variable) =>
+      grantSecretRead(this, `AppSecretUser-${keyVaultSecretName(variable)}`, {
+        keyVaultId,
+        secretName: keyVaultSecretName(variable),
+        principal: identity,
+      }),
+    );
+
     const provider = new KubernetesProvider(this, 'kubernetes', {
       host: cluster.kubeConfig.get(0).host,
       clusterCaCertificate: Fn.base64decode(cluster.kubeConfig.get(0).clusterCaCertificate),
@@ -81,6 +93,9 @@ export class AppsStack extends TerraformStack {
       chart,
       provider,
       rolloutTimeoutMinutes: env.app.rolloutTimeoutMinutes,
+      // A new assignment takes a while to take effect (learn.microsoft.com/azure/role-based-access-control/troubleshooting);
+      // until then the CSI driver's mount is denied and the kubelet retries it, within the rollout timeout.
+      podsDependOn: secretGrants,
     });
   }
 }

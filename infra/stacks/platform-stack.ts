@@ -139,7 +139,7 @@ export class PlatformStack extends TerraformStack {
       namespace: env.app.namespace,
       serviceAccountName: env.app.serviceAccountName,
     });
-    this.keyVault.grantSecretsRead(this.appIdentity, 'AppSecretsUser');
+    // Its Key Vault Secrets User assignments are per secret, in the apps stack: the secrets are set after this deploy.
 
     const alerts = new ClusterAlerts(this, 'Alerts', {
       resourceGroup: rg,

@@ -33,16 +33,17 @@ describe('Terraform comparison', () => {
 
   it('replaces what refers to a re-created resource by an argument that forces replacement', () => {
     const head = platform();
-    only(head.resource, 'azurerm_key_vault').name = 'kv-photoview-dev-new1';
+    only(head.resource, 'azurerm_container_registry').name = 'crphotoviewdevnew1';
     const changes = compare(head);
-    expect(byType(changes, 'azurerm_key_vault')[0]).toMatchObject({ action: 'replace', level: 'high' });
-    const grant = byType(changes, 'azurerm_role_assignment').find((c) => c.address.includes('KeyVault'));
+    expect(byType(changes, 'azurerm_container_registry')[0]).toMatchObject({ action: 'replace', level: 'high' });
+    const grant = byType(changes, 'azurerm_role_assignment').find((c) => c.address.includes('Registry'));
     expect(grant).toMatchObject({ action: 'replace' });
     expect(grant?.attributes).toContainEqual(expect.objectContaining({ path: 'scope', new: KNOWN_AFTER_APPLY, effect: 'replace' }));
-    const diagnostics = byType(changes, 'azurerm_monitor_diagnostic_setting').find((c) => c.address.includes('KeyVault'));
+    const diagnostics = byType(changes, 'azurerm_monitor_diagnostic_setting').find((c) => c.address.includes('Registry'));
     expect(diagnostics).toMatchObject({ action: 'replace' });
-    // The registry's grant does not refer to the vault and stays.
-    expect(byType(changes, 'azurerm_role_assignment').some((c) => c.address.includes('Registry'))).toBe(false);
+    // The vault's diagnostic setting and the cluster's grants do not refer to the registry and stay.
+    expect(byType(changes, 'azurerm_monitor_diagnostic_setting').some((c) => c.address.includes('KeyVault'))).toBe(false);
+    expect(byType(changes, 'azurerm_role_assignment').some((c) => c.address.includes('AppTeamAccess'))).toBe(false);
   });
 
   it('replaces for a block the docs say forces a new resource only when the block is added or removed', () => {

@@ -1,8 +1,9 @@
+import { parse } from 'yaml';
 import { AKS_ENTRA_SERVER_ID } from '../../infra/stacks/apps-stack';
 import { atLeastPattern, escapeTemplates } from '../../infra/constructs/kubernetes-manifests';
 import { synthPhotoView, CLIENT_ID } from '../workloads/synth';
 import { environment, ENVIRONMENT_NAMES } from '../config/fixtures';
-import { namingContext, resourceName } from '../../config';
+import { keyVaultSecretName, namingContext, resourceName } from '../../config';
 import { only, synthApps, synthPlatform, type AppsStackJson, type ManifestResource } from './synth';
 
 /** One kubernetes_manifest of the apps stack, as the dependency graph sees it. */
@@ -22,7 +23,8 @@ function applyGraph(json: AppsStackJson) {
     kind: r.manifest.kind,
     name: r.manifest.metadata.name,
     role: r.manifest.metadata.annotations?.['photo-view.io/traffic'],
-    dependsOn: r.depends_on ?? [],
+    // Only the graph of the manifests; the Deployments also wait for the secret grants (tested on their own).
+    dependsOn: (r.depends_on ?? []).filter((d) => d.startsWith('kubernetes_manifest.')),
     resource: r,
   }));
   const find = (kind: string, name?: string) => {
@@ -39,6 +41,10 @@ function applyGraph(json: AppsStackJson) {
   };
   return { nodes, find, before, all: (kind: string) => nodes.filter((n) => n.kind === kind) };
 }
+
+/** The stack's azurerm_role_assignment resources by key. */
+const roleAssignments = (json: AppsStackJson) =>
+  ((json.resource as Record<string, unknown>).azurerm_role_assignment ?? {}) as Record<string, { scope: string; [k: string]: unknown }>;
 
 describe.each(ENVIRONMENT_NAMES)('apps stack of %s', (name) => {
   const env = environment(name);
@@ -103,6 +109,35 @@ describe.each(ENVIRONMENT_NAMES)('apps stack of %s', (name) => {
     const applied = manifests.map((m) => m.manifest);
     expect(applied).toHaveLength(expected.length);
     for (const object of expected) expect(applied).toContainEqual(object);
+  });
+
+  it('grants the app identity Key Vault Secrets User on each secret it mounts, and nothing on the vault', () => {
+    const naming = namingContext(env);
+    const vault = `/subscriptions/${env.subscriptionId}/resourceGroups/${resourceName('resourceGroup', naming)}/providers/Microsoft.KeyVault/vaults/${resourceName('keyVault', naming)}`;
+    const assignments = Object.values(roleAssignments(json));
+    expect(env.app.secretNames.length).toBeGreaterThan(0);
+    expect(assignments).toEqual(
+      env.app.secretNames.map((variable) => ({
+        scope: `${vault}/secrets/${keyVaultSecretName(variable)}`,
+        role_definition_name: 'Key Vault Secrets User',
+        principal_id: '${data.azurerm_user_assigned_identity.AppIdentity.principal_id}',
+        principal_type: 'ServicePrincipal',
+        skip_service_principal_aad_check: true,
+      })),
+    );
+    // The names the SecretProviderClass mounts, so the ones the pre-flight checks exist.
+    const entries = byKind('SecretProviderClass').flatMap((m) => (parse(m.manifest.spec.parameters.objects) as { array: string[] }).array);
+    const mounted = entries.map((entry) => (parse(entry) as { objectName: string }).objectName);
+    expect(assignments.map((a) => a.scope.split('/secrets/')[1]).sort()).toEqual([...mounted].sort());
+  });
+
+  it('starts the pods only after their identity may read the secrets: every Deployment depends on every grant', () => {
+    const grants = Object.keys(roleAssignments(json)).map((key) => `azurerm_role_assignment.${key}`);
+    expect(grants).toHaveLength(env.app.secretNames.length);
+    for (const d of byKind('Deployment')) expect(d.depends_on).toEqual(expect.arrayContaining(grants));
+    for (const m of manifests.filter((r) => r.manifest.kind !== 'Deployment')) {
+      expect((m.depends_on ?? []).filter((x) => x.startsWith('azurerm_role_assignment.'))).toEqual([]);
+    }
   });
 
   it('waits for every Deployment to roll out, within the configured time', () => {

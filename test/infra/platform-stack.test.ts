@@ -235,18 +235,21 @@ describe.each(ENVIRONMENT_NAMES)('platform stack of %s', (name) => {
     expect(text).toHaveResourceWithProperties(MonitorDiagnosticSetting, { enabled_log: [{ category: 'AuditEvent' }] });
   });
 
-  it('federates the app identity with its service account and lets it read Key Vault secrets', () => {
+  it('federates the app identity with its service account, and grants it nothing on the whole vault (the apps stack grants each secret)', () => {
     expect(text).toHaveResourceWithProperties(FederatedIdentityCredential, {
       issuer: '${azurerm_kubernetes_cluster.Cluster_EB0386A7.oidc_issuer_url}',
       subject: 'system:serviceaccount:photo-view:photo-view',
       audience: ['api://AzureADTokenExchange'],
       parent_id: '${azurerm_user_assigned_identity.AppIdentity_404A30DF.id}',
     });
-    expect(text).toHaveResourceWithProperties(RoleAssignment, {
-      role_definition_name: 'Key Vault Secrets User',
-      scope: '${azurerm_key_vault.KeyVault_EBBC7C6F.id}',
-      principal_id: '${azurerm_user_assigned_identity.AppIdentity_404A30DF.principal_id}',
-    });
+    const appIdentity = '${azurerm_user_assigned_identity.AppIdentity_404A30DF.principal_id}';
+    const assignments = Object.values(json.resource.azurerm_role_assignment) as Array<{
+      principal_id: string;
+      role_definition_name?: string;
+      scope: string;
+    }>;
+    expect(assignments.filter((a) => a.principal_id === appIdentity && a.role_definition_name?.startsWith('Key Vault'))).toEqual([]);
+    expect(assignments.filter((a) => a.scope === '${azurerm_key_vault.KeyVault_EBBC7C6F.id}' && a.principal_id === appIdentity)).toEqual([]);
   });
 
   it('alerts the configured receivers on node pressure and autoscaler trouble (platform metrics)', () => {

@@ -75,11 +75,7 @@ describe('infra/access/assigned-roles.ts', () => {
   it('would find a stale entry: one no config assigns, and one only a feature variant assigns when that variant is left out', () => {
     const fixturesOnly = stacks.filter((s) => ENVIRONMENT_NAMES.includes(s.variant));
     expect(staleRoles([...PLATFORM_ASSIGNED_ROLES, 'Contributor'], stacks)).toEqual(['Contributor']);
-    expect(staleRoles(PLATFORM_ASSIGNED_ROLES, fixturesOnly).sort()).toEqual([
-      'DNS Zone Contributor',
-      'Grafana Admin',
-      'Monitoring Data Reader',
-    ]);
+    expect(staleRoles(PLATFORM_ASSIGNED_ROLES, fixturesOnly).sort()).toEqual(['DNS Zone Contributor', 'Grafana Admin', 'Monitoring Data Reader']);
   });
 
   it.each(VARIANTS.filter((v) => !ENVIRONMENT_NAMES.includes(v.variant)).map((v) => [v.variant]))(

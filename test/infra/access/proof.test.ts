@@ -52,6 +52,23 @@ describe.each(ENVIRONMENT_NAMES)('access proof of %s', (name) => {
     expect(denied.map((p) => p.missing).join('\n')).toContain("Microsoft.Authorization/roleAssignments/write of role 'Managed Identity Operator'");
   });
 
+  it("checks the apps stack's per-secret grants as role assignment writes at the secret's scope, allowed only by the condition", () => {
+    const withoutSecretsUser = assignOnlyCondition(
+      PLATFORM_ASSIGNED_ROLES.filter((r) => r !== 'Key Vault Secrets User' && !CUSTOM_ROLES.some((c) => c.name === r)).map((r) => builtinRole(r).id),
+    );
+    const model = withGrants(env, 'deploy', (grants) => grants.map((g) => (g.condition ? { ...g, condition: withoutSecretsUser } : g)));
+    const denied = proveAccess(stacksOf(env), env, model).filter((p) => p.stack === `apps-${name}`);
+    // Per secret: the write (create) and the delete (destroy).
+    expect(denied.length).toBe(2 * env.app.secretNames.length);
+    for (const p of denied) {
+      expect(p.identity).toBe('deploy');
+      expect(p.operation?.scope).toMatch(
+        new RegExp(`^/subscriptions/${env.subscriptionId}/resourceGroups/[^/]+/providers/Microsoft.KeyVault/vaults/[^/]+/secrets/[a-z0-9-]+$`),
+      );
+      expect(p.missing).toMatch(/^Microsoft\.Authorization\/roleAssignments\/(write|delete) of role 'Key Vault Secrets User'/);
+    }
+  });
+
   it('stops on the pod security policy assignment without the policy assignment role (Contributor cannot write it)', () => {
     const model = withGrants(env, 'deploy', (grants) => grants.filter((g) => !('custom' in g.role && g.role.custom === POLICY_ASSIGNMENT_WRITER)));
     const denied = proveAccess(stacksOf(env), env, model);
