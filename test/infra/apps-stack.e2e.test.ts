@@ -30,12 +30,19 @@ describeWithTerraform('apply order under a real Terraform (terraform_data stand-
   /** Applies the apps stack of `app` as stand-ins; returns the operations in the order Terraform ran them. */
   function apply(app: Record<string, unknown>): string[] {
     const { json } = synthApps(environment('staging', { app }));
+    // The per-secret role assignments the Deployments wait for stand in too (same names, other type).
+    const types = json.resource as unknown as Record<string, Record<string, Record<string, unknown>> | undefined>;
+    const standIns = { ...types.kubernetes_manifest, ...types.azurerm_role_assignment } as Record<string, Record<string, unknown>>;
     const resources = Object.fromEntries(
-      Object.entries(json.resource.kubernetes_manifest).map(([key, r]) => [
+      Object.entries(standIns).map(([key, r]) => [
         key,
         {
-          input: createHash('sha256').update(JSON.stringify(r.manifest)).digest('hex'),
-          depends_on: (r.depends_on ?? []).map((d: string) => d.replace('kubernetes_manifest.', 'terraform_data.')),
+          input: createHash('sha256')
+            .update(JSON.stringify(r.manifest ?? r))
+            .digest('hex'),
+          depends_on: ((r.depends_on as string[] | undefined) ?? []).map((d) =>
+            d.replace(/^(kubernetes_manifest|azurerm_role_assignment)\./, 'terraform_data.'),
+          ),
           ...(r.lifecycle ? { lifecycle: r.lifecycle } : {}),
         },
       ]),
