@@ -33,7 +33,7 @@ it('exits with process.exitCode once everything written to stdout and stderr is 
  */
 const ROOT = path.resolve(__dirname, '../..');
 const SCRIPTS = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
-const WITH_OPTIONS = ['synth', 'diff', 'test', 'test:all', 'bench', 'validate', 'app', 'environments'];
+const WITH_OPTIONS = ['synth', 'diff', 'test', 'test:all', 'bench', 'validate', 'app', 'environments', 'github-settings'];
 
 interface Run {
   readonly status: number | null;
@@ -113,6 +113,7 @@ describe('every npm script that takes options', () => {
     ['validate', '--format'],
     ['diff', '--base'],
     ['environments', '--env'],
+    ['github-settings', '--repo'],
   ])('%s refuses %s without a value in one line, exit 2', async (script, option) => {
     const run = await npmRun(script, [option]);
     expect(run).toEqual({
