@@ -34,11 +34,6 @@ export function isLinuxPayg(e: Pick<PriceEntry, 'productName' | 'skuName' | 'met
   return !NOT_LINUX_PAYG.test(e.productName) && !NOT_LINUX_PAYG.test(e.skuName) && !NOT_LINUX_PAYG.test(e.meterName);
 }
 
-/** Azure Monitor's managed Prometheus ingestion rows: a Prometheus product, SKU or meter whose meter counts ingestion. */
-export function isPrometheusIngestion(e: Pick<PriceEntry, 'productName' | 'skuName' | 'meterName'>): boolean {
-  return /prometheus/i.test(`${e.productName} ${e.skuName} ${e.meterName}`) && /ingest/i.test(e.meterName);
-}
-
 /** The count and base of a unitOfMeasure: '1 Hour' → 1 hour, '1/Day' → 1 day, '1 GB/Month' → 1 month, '10K' → 10,000 units. */
 export function parseUnit(unitOfMeasure: string): { count: number; base: UnitBase } | undefined {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([KMB])?\b/i.exec(unitOfMeasure);
@@ -120,12 +115,13 @@ export const METERS = {
     meterName: 'Analytics Logs Data Retention',
     per: 'month',
   } as MeterSpec,
+  // Managed Prometheus bills its samples on Azure Monitor's one metrics ingestion meter, which names no Prometheus
+  // (https://learn.microsoft.com/azure/azure-monitor/cost-meters, "Azure Monitor metrics meters").
   prometheusIngestion: {
     what: 'Managed Prometheus metrics ingestion',
     serviceName: 'Azure Monitor',
-    meterName: '',
+    meterName: 'Metrics ingestion Metric samples',
     per: 'unit',
-    test: isPrometheusIngestion,
   } as MeterSpec,
   keyVaultOperations: (sku: string): MeterSpec => ({
     what: `Key Vault ${sku} operations`,
@@ -149,7 +145,14 @@ export const METERS = {
     meterName: `${tier} LRS Disk`,
     per: 'month',
   }),
-  internetEgress: { what: 'internet egress', serviceName: 'Bandwidth', meterName: 'Standard Data Transfer Out', per: 'unit' } as MeterSpec,
+  // Routed over Microsoft's network, the default: routing preference Internet has its own product with the same meter name.
+  internetEgress: {
+    what: 'internet egress',
+    serviceName: 'Bandwidth',
+    productName: 'Rtn Preference: MGN',
+    meterName: 'Standard Data Transfer Out',
+    per: 'unit',
+  } as MeterSpec,
 } as const;
 
 /** Whether a row is one of the spec's, in any region. */
@@ -250,7 +253,7 @@ export function refreshQueries(): PriceQuery[] {
     {
       filter: consumption("serviceName eq 'Azure Monitor'"),
       keep: (e) =>
-        isPrometheusIngestion(e) ||
+        e.meterName === METERS.prometheusIngestion.meterName ||
         e.meterName === METERS.metricAlert.meterName ||
         /^Alerts System Log Monitored at \d+ Minute Frequency$/.test(e.meterName),
     },
@@ -273,7 +276,10 @@ export function refreshQueries(): PriceQuery[] {
       filter: consumption("serviceName eq 'Storage' and productName eq 'Standard SSD Managed Disks'"),
       keep: (e) => /^E\d+ LRS Disk$/.test(e.meterName),
     },
-    { filter: consumption("serviceName eq 'Bandwidth'"), keep: oneOf([METERS.internetEgress.meterName]) },
+    {
+      filter: consumption("serviceName eq 'Bandwidth'"),
+      keep: (e) => e.productName === METERS.internetEgress.productName && e.meterName === METERS.internetEgress.meterName,
+    },
   ];
   return [...vms, ...services];
 }

@@ -177,4 +177,20 @@ describe('the refresh of the price snapshot', () => {
       /not a Retail Prices API page/,
     );
   });
+
+  it("keeps the rows the estimate prices egress and Prometheus by: the default routing's egress and Azure Monitor's metrics ingestion", () => {
+    const keeper = (service: string) => refreshQueries().find((q) => q.filter.startsWith(`serviceName eq '${service}'`))!.keep;
+    // Both products bill on meter 'Standard Data Transfer Out'; the Microsoft network routing is the default.
+    const egress = keeper('Bandwidth');
+    expect(egress(item({ serviceName: 'Bandwidth', productName: 'Rtn Preference: MGN', meterName: 'Standard Data Transfer Out' }))).toBe(true);
+    expect(
+      egress(item({ serviceName: 'Bandwidth', productName: 'Bandwidth - Routing Preference: Internet', meterName: 'Standard Data Transfer Out' })),
+    ).toBe(false);
+    // Managed Prometheus samples bill on the one metrics ingestion meter (learn.microsoft.com/azure/azure-monitor/cost-meters).
+    const monitor = keeper('Azure Monitor');
+    expect(monitor(item({ serviceName: 'Azure Monitor', skuName: 'Metrics ingestion', meterName: 'Metrics ingestion Metric samples' }))).toBe(true);
+    expect(
+      monitor(item({ serviceName: 'Azure Monitor', skuName: 'Prometheus Metrics Queries', meterName: 'Prometheus Metrics Queries Metric samples' })),
+    ).toBe(false);
+  });
 });
