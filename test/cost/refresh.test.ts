@@ -179,7 +179,10 @@ describe('the refresh of the price snapshot', () => {
   });
 
   it("keeps the rows the estimate prices egress and Prometheus by: the default routing's egress and Azure Monitor's metrics ingestion", () => {
-    const keeper = (service: string) => refreshQueries().find((q) => q.filter.startsWith(`serviceName eq '${service}'`))!.keep;
+    const keeper = (service: string) => {
+      const keep = refreshQueries().find((q) => q.filter.startsWith(`serviceName eq '${service}'`))!.keep;
+      return (row: RetailPriceItem) => keep({ ...row, fetchedAt: '2026-01-01', filter: '', source: '' });
+    };
     // Both products bill on meter 'Standard Data Transfer Out'; the Microsoft network routing is the default.
     const egress = keeper('Bandwidth');
     expect(egress(item({ serviceName: 'Bandwidth', productName: 'Rtn Preference: MGN', meterName: 'Standard Data Transfer Out' }))).toBe(true);

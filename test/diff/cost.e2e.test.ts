@@ -23,7 +23,7 @@ describe('npm run diff --fail-on cost', () => {
     expect(dev?.lines).toContainEqual(expect.objectContaining({ id: 'aks-tier:aks-photoview-dev-weu', after: { min: 73, max: 73 } }));
     expect(dev!.after!.max - dev!.before!.max).toBeCloseTo(73, 6);
     expect(run.stderr).toContain('npm run diff: --fail-on high,cost:+20% matched:');
-    expect(run.stderr).toMatch(/^ {2}dev: monthly max [\d,.]+ → [\d,.]+ USD \(\+73, \+\d+(\.\d)? %\) rises more than \+20%$/m);
+    expect(run.stderr).toMatch(/^ {2}dev: monthly (min|max) [\d,.]+ → [\d,.]+ USD \(\+73, \+\d+(\.\d)? %\) rises more than \+20%$/m);
     expect(run.stderr).not.toMatch(/^ {2}(prod|staging):/m);
     expect(run.status).toBe(1);
   });
