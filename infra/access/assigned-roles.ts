@@ -1,4 +1,5 @@
 import { APP_TEAM_WRITER_ROLE, NAMESPACE_ROLES } from '../constructs/namespace-access';
+import { PLAN_READER_ROLE } from '../constructs/plan-identity-access';
 
 /**
  * Every role the platform and apps stacks assign, built-in by its Azure name or custom by its CUSTOM_ROLES name, and
@@ -19,6 +20,7 @@ export const PLATFORM_ASSIGNED_ROLES: readonly string[] = [
   NAMESPACE_ROLES.read, // NamespaceAccess: the app team's namespace, read ...
   APP_TEAM_WRITER_ROLE.name, // ... or write (custom: the built-in Writer reads Secrets)
   'Azure Kubernetes Service Cluster User Role', // NamespaceAccess: the app team fetches a kubeconfig
+  PLAN_READER_ROLE.name, // PlanIdentityAccess: the CI plan identity reads the app namespace (custom: no Secrets)
   'DNS Zone Contributor', // platform-add-ons: app routing writes records in a public zone
   'Private DNS Zone Contributor', // ClusterIdentities: the control plane writes the API server's record; platform-add-ons: app routing writes records in a private zone
 ];

@@ -1,6 +1,7 @@
-import type { EnvironmentConfig } from '../../config';
+import { namingContext, resourceName, type EnvironmentConfig } from '../../config';
 import { builtinRole } from './builtin-roles';
 import { APP_TEAM_WRITER_ROLE } from '../constructs/namespace-access';
+import { PLAN_READER_ROLE } from '../constructs/plan-identity-access';
 import { PLATFORM_ASSIGNED_ROLES } from './assigned-roles';
 import { providerNamespaces } from './providers';
 import { customRoleGuid, type RoleEnvironment } from './role-ids';
@@ -15,12 +16,16 @@ export { customRoleName } from './role-ids';
 /** Who runs a stack: `deploy` applies; `plan` plans (pull requests, the deploy's plan job, drift). */
 export type IdentityKind = 'deploy' | 'plan';
 
-/** Where a grant applies. Resolved to an Azure resource ID by the bootstrap stack. */
+/** Where a grant applies. Resolved to an Azure resource ID by the bootstrap stack (appNamespace: by the platform stack). */
 export type GrantScope =
   | { kind: 'subscription' } // the environment's subscription
   | { kind: 'stateContainer' } // the environment's blob container in the state account
   | { kind: 'stateAccount' } // the state storage account
-  | { kind: 'resource'; id: string }; // a resource the environment file names outside its subscription (DNS zone, existing VNet)
+  | { kind: 'resource'; id: string } // a resource the environment file names outside its subscription (DNS zone, existing VNet)
+  | { kind: 'planIdentity' } // the environment's plan identity, which the bootstrap creates (githubIdentity)
+  // The app namespace in the environment's cluster (<cluster id>/namespaces/<app.namespace>). The cluster does not
+  // exist when the bootstrap runs, so the platform stack assigns these grants (PlanIdentityAccess), not the bootstrap.
+  | { kind: 'appNamespace' };
 
 /** A role: built-in by its exact Azure roleName, or one of CUSTOM_ROLES by name. */
 export type RoleRef = { builtIn: string } | { custom: string };
@@ -45,7 +50,8 @@ export interface CustomRoleDefinition {
 
 /** Names of the custom roles, for RoleRef. */
 export const POLICY_ASSIGNMENT_WRITER = 'Policy assignment writer';
-export const AKS_PLAN_READER = 'AKS plan reader';
+export const AKS_PLAN_READER = PLAN_READER_ROLE.name;
+export const AKS_CRD_READER = 'AKS CRD reader';
 export const SUBNET_JOINER = 'Subnet joiner';
 export const VNET_JOINER = 'Virtual network joiner';
 
@@ -70,15 +76,20 @@ export const CUSTOM_ROLES: CustomRoleDefinition[] = [
     dataActions: [],
     notDataActions: [],
   },
+  // The platform stack assigns it to the plan identity on the app namespace (PlanIdentityAccess).
+  PLAN_READER_ROLE,
   {
-    // kubernetes_manifest reads every object it manages at plan, the Namespace included, so the role cannot be
-    // limited to one namespace; the cluster does not exist when the bootstrap assigns it, so its scope is the subscription.
-    name: AKS_PLAN_READER,
-    description: 'Read Kubernetes objects through AKS Azure RBAC, except Secrets',
+    // kubernetes_manifest types every object from the cluster's CRDs: plan and refresh list them all, a
+    // cluster-scoped call (TFTypeFromOpenAPI -> lookUpGVKinCRDs in hashicorp/terraform-provider-kubernetes
+    // manifest/provider/resource.go). Discovery and OpenAPI need nothing: Kubernetes' system:discovery role is
+    // bound to every authenticated user (kubernetes.io/docs/reference/access-authn-authz/rbac/#discovery-roles),
+    // and AKS's authorization webhook allows those paths by default (kubeguard/guard azure.allow-nonres-discovery-path-access).
+    name: AKS_CRD_READER,
+    description: 'Read CustomResourceDefinitions (schemas, no objects) through AKS Azure RBAC',
     actions: [],
     notActions: [],
-    dataActions: ['Microsoft.ContainerService/managedClusters/*/read'],
-    notDataActions: ['Microsoft.ContainerService/managedClusters/secrets/read'],
+    dataActions: ['Microsoft.ContainerService/managedClusters/apiextensions.k8s.io/customresourcedefinitions/read'],
+    notDataActions: [],
   },
   {
     // AKS and private endpoints join subnets of an existing VNet; Network Contributor there would also let
@@ -163,6 +174,18 @@ export function externalResources(env: EnvironmentConfig): { dnsZones: string[];
   return { dnsZones: zone && outside(zone) ? [zone] : [], virtualNetworks, runnerNetworks };
 }
 
+/** Where the bootstrap creates an environment's GitHub identity: in the state's resource group and subscription. */
+export function githubIdentity(
+  env: EnvironmentConfig,
+  kind: IdentityKind,
+): { name: string; resourceGroupName: string; subscriptionId: string; id: string } {
+  const name = resourceName('managedIdentity', namingContext(env), `github-${kind}`);
+  const resourceGroupName = env.state.resourceGroupName;
+  const subscriptionId = env.state.subscriptionId ?? env.subscriptionId;
+  const id = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`;
+  return { name, resourceGroupName, subscriptionId, id };
+}
+
 /** The grants of an environment's deploy identity (applies both stacks) and plan identity (plans them). */
 export function identityGrants(env: EnvironmentConfig): Record<IdentityKind, Grant[]> {
   const subscription: GrantScope = { kind: 'subscription' };
@@ -193,13 +216,29 @@ export function identityGrants(env: EnvironmentConfig): Record<IdentityKind, Gra
       scope: subscription,
       why: "the apps stack reads the cluster's kube_config (listClusterUserCredential); without it azurerm returns an empty one",
     },
-    { role: { custom: AKS_PLAN_READER }, scope: subscription, why: 'kubernetes_manifest reads the live objects; no Secret can be read' },
+    {
+      role: { custom: AKS_CRD_READER },
+      scope: subscription,
+      why: 'kubernetes_manifest lists the CustomResourceDefinitions to type every object (schemas only)',
+    },
+    {
+      role: { custom: AKS_PLAN_READER },
+      scope: { kind: 'appNamespace' },
+      why: 'kubernetes_manifest reads the live photo-view objects, the Namespace included; no Secret, no other namespace',
+    },
     {
       role: { builtIn: 'Storage Blob Data Reader' },
       scope: { kind: 'stateContainer' },
       why: "read its environment's state only (plans run with -lock=false)",
     },
   ];
+  // The platform stack reads the plan identity's principal ID (PlanIdentityAccess); Contributor and Reader on
+  // the environment's subscription cover it only when the state lives there.
+  if (githubIdentity(env, 'plan').subscriptionId.toLowerCase() !== env.subscriptionId.toLowerCase()) {
+    const why = "read the plan identity's principal ID, to which the platform stack assigns the namespace role";
+    deploy.push({ role: { builtIn: 'Reader' }, scope: { kind: 'planIdentity' }, why });
+    plan.push({ role: { builtIn: 'Reader' }, scope: { kind: 'planIdentity' }, why });
+  }
   for (const id of external.dnsZones) {
     deploy.push({
       role: { builtIn: rbacAdmin },

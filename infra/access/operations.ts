@@ -18,7 +18,8 @@ export interface Operation {
   data: boolean;
   /**
    * Where it happens: a resource ID (a literal, or a Terraform reference to a resource of the stack, which
-   * lives in the environment's subscription), `subscription`, or `stateContainer`.
+   * lives in the environment's subscription), `subscription`, `stateContainer`, or the environment's cluster:
+   * `cluster` for cluster-scoped Kubernetes requests, `cluster/namespaces/<name>` for namespaced ones.
    */
   scope: string;
   /** For role assignment writes and deletes: the GUID of the role being assigned (what ABAC conditions see). */
@@ -130,7 +131,12 @@ const SPECIAL: Record<string, (r: Resource) => Operation[]> = {
     // kube_config: without this the data source returns an empty one and the apps plan fails on "Invalid index".
     ...onApply(['read'], 'Microsoft.ContainerService/managedClusters/listClusterUserCredential/action'),
   ],
-  'data.azurerm_user_assigned_identity': () => onApply(['read'], 'Microsoft.ManagedIdentity/userAssignedIdentities/read'),
+  // Read by name: through an aliased provider (the plan identity, in the state's subscription) the scope is that identity.
+  'data.azurerm_user_assigned_identity': (r) => {
+    const subscription = providerSubscription(r);
+    const id = `/subscriptions/${subscription}/resourceGroups/${r.resource_group_name}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${r.name}`;
+    return onApply(['read'], 'Microsoft.ManagedIdentity/userAssignedIdentities/read', subscription ? id : SUB);
+  },
   // The connection string is a property of the component: a plain GET.
   'data.azurerm_application_insights': () => onApply(['read'], 'Microsoft.Insights/components/read'),
   kubernetes_manifest: (r) => kubernetesOperations(r.manifest),
@@ -152,6 +158,18 @@ function guidOf(roleDefinitionId: string | undefined): string {
   return guid;
 }
 
+/**
+ * The subscription of a resource's aliased azurerm provider, which the stacks name `subscription-<id>` (as the
+ * bootstrap does); undefined for the default provider. Another alias throws: the proof would have to guess.
+ */
+export function providerSubscription(resource: Resource): string | undefined {
+  const provider = resource.provider as string | undefined;
+  if (!provider?.startsWith('azurerm.')) return undefined;
+  const subscription = /^azurerm\.subscription-([0-9a-f-]{36})$/i.exec(provider)?.[1];
+  if (!subscription) throw new Error(`provider '${provider}' does not name its subscription; alias azurerm providers subscription-<id>`);
+  return subscription;
+}
+
 /** Plural resource names of the Kubernetes kinds the apps stack applies, by `apiVersion` group. */
 const KUBERNETES_RESOURCES: Record<string, string> = {
   Namespace: 'namespaces',
@@ -170,27 +188,46 @@ const KUBERNETES_RESOURCES: Record<string, string> = {
   RoleBinding: 'rolebindings',
 };
 
+/** The one cluster-scoped kind above; the others live in a namespace. */
+const CLUSTER_SCOPED = new Set(['Namespace']);
+
+/** The environment's cluster, and one of its namespaces, as operation scopes. */
+export const CLUSTER = 'cluster';
+export const namespaceScope = (namespace: string): string => `${CLUSTER}/namespaces/${namespace}`;
+
 /**
  * kubernetes_manifest applies with server-side apply (a PATCH: Azure RBAC's `write`), reads the object on
  * every refresh and deletes it on destroy. AKS names the data actions
- * Microsoft.ContainerService/managedClusters/<group>/<resource>/<read|write|delete>, without a group for the core API.
+ * Microsoft.ContainerService/managedClusters/<group>/<resource>/<read|write|delete>, without a group for the core API,
+ * and checks a namespaced request at <cluster>/namespaces/<namespace>. Requests on a Namespace by name carry
+ * that name as their namespace (k8s.io/apiserver/pkg/endpoints/request/requestinfo.go), so they are checked there too.
+ * Every plan and refresh also lists the cluster's CRDs to type the object (terraform-provider-kubernetes
+ * manifest/provider/resource.go, lookUpGVKinCRDs), a cluster-scoped read.
  * @see https://learn.microsoft.com/azure/aks/manage-azure-rbac
  */
-export function kubernetesOperations(manifest: { apiVersion: string; kind: string }): Operation[] {
+export function kubernetesOperations(manifest: { apiVersion: string; kind: string; metadata?: { name?: string; namespace?: string } }): Operation[] {
   const plural = KUBERNETES_RESOURCES[manifest.kind];
   if (!plural) throw new Error(`Kubernetes kind '${manifest.kind}' has no resource name in infra/access/operations.ts; add it`);
+  const namespace = CLUSTER_SCOPED.has(manifest.kind) ? manifest.metadata?.name : manifest.metadata?.namespace;
+  if (!namespace) throw new Error(`Kubernetes ${manifest.kind} '${manifest.metadata?.name}' has no namespace; the access proof needs it`);
   const group = manifest.apiVersion.includes('/') ? `${manifest.apiVersion.split('/')[0]}/` : '';
   const base = `Microsoft.ContainerService/managedClusters/${group}${plural}`;
-  return all((p) => `${base}/${p === 'create' || p === 'update' ? 'write' : p}`, SUB, true);
+  return [
+    ...all((p) => `${base}/${p === 'create' || p === 'update' ? 'write' : p}`, namespaceScope(namespace), true),
+    ...onApply(['read'], 'Microsoft.ContainerService/managedClusters/apiextensions.k8s.io/customresourcedefinitions/read', CLUSTER, true),
+  ];
 }
 
 /** The operations of one resource (`type` is `data.<type>` for data sources); throws naming an unknown type. */
 export function resourceOperations(type: string, resource: Resource): Operation[] {
   const special = SPECIAL[type];
-  if (special) return special(resource);
   const armType = ARM_TYPES[type];
-  if (!armType) throw new Error(`resource type '${type}' has no operations in infra/access/operations.ts; add what Terraform calls for it`);
-  return crud(armType);
+  if (!special && !armType)
+    throw new Error(`resource type '${type}' has no operations in infra/access/operations.ts; add what Terraform calls for it`);
+  const ops = special ? special(resource) : crud(armType);
+  // Through an aliased provider, what would happen in the environment's subscription happens in the alias's.
+  const subscription = providerSubscription(resource);
+  return subscription ? ops.map((o) => (o.scope === SUB ? { ...o, scope: `/subscriptions/${subscription}` } : o)) : ops;
 }
 
 /**

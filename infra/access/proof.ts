@@ -2,6 +2,7 @@ import type { EnvironmentConfig } from '../../config';
 import { builtinRole, builtinRoleById } from './builtin-roles';
 import {
   CUSTOM_ROLES,
+  githubIdentity,
   identityGrants,
   requiredRegistrations,
   subscriptionOf,
@@ -10,7 +11,7 @@ import {
   type GrantScope,
   type IdentityKind,
 } from './grants';
-import { APPLY_PHASES, PLAN_PHASES, resourceOperations, stateOperations, type Operation } from './operations';
+import { APPLY_PHASES, PLAN_PHASES, namespaceScope, resourceOperations, stateOperations, type Operation } from './operations';
 import { conditionAllows, roleAllows, type Permissions } from './permissions';
 import { providersOf } from './providers';
 import { customRoleGuid } from './role-ids';
@@ -70,18 +71,30 @@ function permissionsOf(grant: Grant, customRoles: CustomRoleDefinition[]): Permi
   return role;
 }
 
-/** Whether a grant's scope contains the operation's scope. Terraform references point into the stack, so into the subscription. */
+/**
+ * Whether a grant's scope contains the operation's scope. Terraform references point into the stack, so into
+ * the subscription, as does the environment's cluster.
+ */
 function covers(scope: GrantScope, opScope: string, env: EnvironmentConfig): boolean {
   if (opScope === 'stateContainer') return scope.kind === 'stateContainer' || scope.kind === 'stateAccount';
   const literalSub = opScope.startsWith('/subscriptions/') ? subscriptionOf(opScope) : undefined;
   const inSubscription = literalSub === undefined || literalSub === env.subscriptionId.toLowerCase();
-  if (scope.kind === 'subscription') return inSubscription;
-  if (scope.kind === 'resource') {
-    const id = scope.id.toLowerCase();
-    const target = opScope.toLowerCase();
-    return target === id || target.startsWith(`${id}/`);
+  const within = (id: string) => {
+    const [outer, target] = [id.toLowerCase(), opScope.toLowerCase()];
+    return target === outer || target.startsWith(`${outer}/`);
+  };
+  switch (scope.kind) {
+    case 'subscription':
+      return inSubscription;
+    case 'resource':
+      return within(scope.id);
+    case 'planIdentity':
+      return within(githubIdentity(env, 'plan').id);
+    case 'appNamespace':
+      return within(namespaceScope(env.app.namespace));
+    default:
+      return false;
   }
-  return false;
 }
 
 function allowed(op: Operation, grants: Grant[], model: AccessModel, env: EnvironmentConfig): boolean {

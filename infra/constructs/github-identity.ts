@@ -22,6 +22,8 @@ export interface GitHubIdentityProps {
  * secret or certificate exists. Only the listed subjects are trusted.
  */
 export class GitHubIdentity extends Construct {
+  /** The identity's resource ID (a reference: what is assigned on it waits for it). */
+  public readonly identityId: string;
   public readonly principalId: string;
   public readonly clientId: string;
 
@@ -50,6 +52,7 @@ export class GitHubIdentity extends Construct {
         dependsOn: previous ? [previous] : undefined,
       });
     }
+    this.identityId = identity.id;
     this.principalId = identity.principalId;
     this.clientId = identity.clientId;
   }

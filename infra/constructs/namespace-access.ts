@@ -47,6 +47,30 @@ export const APP_TEAM_WRITER_ROLE = {
 /** The tenant-unique name of an environment's copy (role definition names are unique per tenant). */
 export const appTeamWriterRoleName = (environment: string): string => customRoleName(APP_TEAM_WRITER_ROLE.name, { name: environment });
 
+/** A role assignment's role: a built-in role by name, or a custom role by its ID. */
+export type NamespaceRole = { roleDefinitionName: string } | { roleDefinitionId: string };
+
+/**
+ * Assigns a Kubernetes role on one namespace of a cluster (`<cluster>/namespaces/<name>`): Azure RBAC for
+ * Kubernetes then allows it there only, not in other namespaces or on cluster-scoped objects.
+ * @see https://learn.microsoft.com/azure/aks/manage-azure-rbac
+ */
+export function assignInNamespace(
+  scope: Construct,
+  id: string,
+  props: { clusterId: string; namespace: string; role: NamespaceRole; principalId: string; principalType: 'Group' | 'ServicePrincipal' },
+): RoleAssignment {
+  const servicePrincipal = props.principalType === 'ServicePrincipal';
+  return new RoleAssignment(scope, id, {
+    scope: `${props.clusterId}/namespaces/${props.namespace}`,
+    ...props.role,
+    principalId: props.principalId,
+    principalType: props.principalType,
+    // A managed identity is a service principal; skipping the Entra ID lookup avoids a replication-delay failure.
+    ...(servicePrincipal ? { skipServicePrincipalAadCheck: true } : {}),
+  });
+}
+
 /**
  * An app team's access to one namespace through Azure RBAC for Kubernetes: the Kubernetes role is
  * assigned at the namespace scope (`<cluster>/namespaces/<name>`), so the group has no rights in other
@@ -56,13 +80,16 @@ export const appTeamWriterRoleName = (environment: string): string => customRole
 export class NamespaceAccess extends Construct {
   constructor(scope: Construct, id: string, props: NamespaceAccessProps) {
     super(scope, id);
-    const assign = (rid: string, role: { roleDefinitionName: string } | { roleDefinitionId: string }, on: string) =>
-      new RoleAssignment(this, rid, { scope: on, ...role, principalId: props.groupObjectId, principalType: 'Group' });
-    const role =
+    const role: NamespaceRole =
       props.access === 'write'
         ? { roleDefinitionId: customRoleDefinitionId(APP_TEAM_WRITER_ROLE.name, props.environment) }
         : { roleDefinitionName: NAMESPACE_ROLES.read };
-    assign('KubernetesRole', role, `${props.clusterId}/namespaces/${props.namespace}`);
-    assign('ClusterUser', { roleDefinitionName: 'Azure Kubernetes Service Cluster User Role' }, props.clusterId);
+    const group = { principalId: props.groupObjectId, principalType: 'Group' } as const;
+    assignInNamespace(this, 'KubernetesRole', { clusterId: props.clusterId, namespace: props.namespace, role, ...group });
+    new RoleAssignment(this, 'ClusterUser', {
+      scope: props.clusterId,
+      roleDefinitionName: 'Azure Kubernetes Service Cluster User Role',
+      ...group,
+    });
   }
 }

@@ -4,16 +4,18 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { RoleDefinition } from '@cdktf/provider-azurerm/lib/role-definition';
 import { LocalBackend, TerraformOutput, TerraformStack } from '../cdktf';
-import { BOOTSTRAP_STACK_NAME, namingContext, projectTags, resourceName, stateContainerName, type EnvironmentConfig } from '../../config';
+import { BOOTSTRAP_STACK_NAME, projectTags, stateContainerName, type EnvironmentConfig } from '../../config';
 import { githubSubjects } from '../../config/github';
 import {
   customRole,
   customRoleName,
+  githubIdentity,
   identityGrants,
   platformCustomRoles,
   requiredRegistrations,
   subscriptionOf,
   type Grant,
+  type GrantScope,
   type IdentityKind,
 } from '../access/grants';
 import { customRoleGuid } from '../access/role-ids';
@@ -43,6 +45,13 @@ export const BOOTSTRAP_STATE_PATH = `../../../../${LOCAL_STATE_DIR}/${BOOTSTRAP_
 
 /** What an Owner applies once (and again after adding an environment or subscription) before any environment deploys. */
 export const BOOTSTRAP_RESOURCE_PROVIDERS = ['Microsoft.ManagedIdentity', 'Microsoft.Storage'];
+
+/** What the bootstrap resolves an environment's grant scopes to. */
+interface ScopeTargets {
+  readonly storage: StateStorage;
+  readonly account: StateAccountLayout;
+  readonly planIdentityId: string;
+}
 
 const subscriptionScope = (id: string) => `/subscriptions/${id}`;
 const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 8);
@@ -111,39 +120,38 @@ export class BootstrapStack extends TerraformStack {
     for (const env of account.environments) {
       const subjects = githubSubjects(env.github.repository, env);
       const grants = identityGrants(env);
-      for (const kind of ['deploy', 'plan'] as const) {
-        // In the state's resource group, outside the environment's subscription where possible: an identity
-        // with Contributor there could otherwise add itself a federated credential for any branch.
-        const identity = new GitHubIdentity(this, `${env.name}-${kind}`, {
-          provider,
-          name: resourceName('managedIdentity', namingContext(env), `github-${kind}`),
-          resourceGroupName: storage.resourceGroupName,
-          location: account.location,
-          subjects: subjects[kind],
-          tags: { ...projectTags(env), purpose: `github-${kind}` },
-        });
-        this.assign(env, kind, grants[kind], identity.principalId, storage, account);
+      const kinds = ['deploy', 'plan'] as const;
+      // In the state's resource group, outside the environment's subscription where possible: an identity
+      // with Contributor there could otherwise add itself a federated credential for any branch.
+      const identities = kinds.map(
+        (kind) =>
+          new GitHubIdentity(this, `${env.name}-${kind}`, {
+            provider,
+            name: githubIdentity(env, kind).name,
+            resourceGroupName: storage.resourceGroupName,
+            location: account.location,
+            subjects: subjects[kind],
+            tags: { ...projectTags(env), purpose: `github-${kind}` },
+          }),
+      );
+      const planIdentityId = identities[1].identityId;
+      kinds.forEach((kind, i) => {
+        this.assign(env, kind, grants[kind], identities[i].principalId, { storage, account, planIdentityId });
         new TerraformOutput(this, `${env.name}_${kind}_client_id`, {
-          value: identity.clientId,
+          value: identities[i].clientId,
           description: `GitHub variable AZURE_CLIENT_ID of environment '${kind === 'deploy' ? env.name : `plan-${env.name}`}'`,
         });
-      }
+      });
       // The roles the platform stack assigns by their deterministic IDs (the app team's writer role).
       for (const name of platformCustomRoles()) this.customRoleId(env, name, env.subscriptionId);
     }
   }
 
-  /** The role assignments of one identity, exactly as grants.ts lists them. */
-  private assign(
-    env: EnvironmentConfig,
-    kind: IdentityKind,
-    grants: Grant[],
-    principalId: string,
-    storage: StateStorage,
-    account: StateAccountLayout,
-  ): void {
+  /** The role assignments of one identity, exactly as grants.ts lists them (but the platform stack's, on the app namespace). */
+  private assign(env: EnvironmentConfig, kind: IdentityKind, grants: Grant[], principalId: string, at: ScopeTargets): void {
     for (const grant of grants) {
-      const { scope, subscription } = this.resolveScope(env, grant, storage, account);
+      if (grant.scope.kind === 'appNamespace') continue;
+      const { scope, subscription } = this.resolveScope(env, grant.scope, at);
       const role = 'builtIn' in grant.role ? grant.role.builtIn : grant.role.custom;
       const id = `${env.name}-${kind}-${label(role)}-${grant.scope.kind}${grant.scope.kind === 'resource' ? `-${shortHash(grant.scope.id)}` : ''}`;
       new RoleAssignment(this, id, {
@@ -163,16 +171,19 @@ export class BootstrapStack extends TerraformStack {
     }
   }
 
-  private resolveScope(env: EnvironmentConfig, grant: Grant, storage: StateStorage, account: StateAccountLayout) {
-    switch (grant.scope.kind) {
+  private resolveScope(env: EnvironmentConfig, scope: Exclude<GrantScope, { kind: 'appNamespace' }>, at: ScopeTargets) {
+    const { storage, account } = at;
+    switch (scope.kind) {
       case 'subscription':
         return { scope: subscriptionScope(env.subscriptionId), subscription: env.subscriptionId };
       case 'stateContainer':
         return { scope: storage.containerScope(stateContainerName(env)), subscription: account.subscriptionId };
       case 'stateAccount':
         return { scope: storage.accountId, subscription: account.subscriptionId };
+      case 'planIdentity':
+        return { scope: at.planIdentityId, subscription: account.subscriptionId };
       case 'resource':
-        return { scope: grant.scope.id, subscription: subscriptionOf(grant.scope.id) ?? env.subscriptionId };
+        return { scope: scope.id, subscription: subscriptionOf(scope.id) ?? env.subscriptionId };
     }
   }
 

@@ -8,6 +8,9 @@ import type { KubernetesCluster } from '../constructs/kubernetes-cluster';
 import { grantRole, type IPrincipal } from '../constructs/role-assignment';
 import { ManagedPrometheus } from '../constructs/managed-prometheus';
 import { NamespaceAccess } from '../constructs/namespace-access';
+import { PlanIdentityAccess } from '../constructs/plan-identity-access';
+import { githubIdentity, identityGrants } from '../access/grants';
+import { customRoleDefinitionId } from '../access/role-ids';
 import { PodSecurityPolicy } from '../constructs/pod-security-policy';
 import type { ResourceGroup } from '../constructs/resource-group';
 
@@ -31,8 +34,8 @@ export interface PlatformAddOnResults {
 
 /**
  * The environment's optional security and observability add-ons: managed Prometheus (and Grafana),
- * the pod security restricted initiative, Defender for Containers, the app team's namespace access and
- * Application Insights. The cluster-side switches
+ * the pod security restricted initiative, Defender for Containers, the app team's and the CI plan
+ * identity's namespace access and Application Insights. The cluster-side switches
  * (`monitor_metrics`, `microsoft_defender`) are set on the cluster from the same config.
  */
 export function platformAddOns(scope: Construct, env: EnvironmentConfig, targets: PlatformAddOnTargets): PlatformAddOnResults {
@@ -75,6 +78,20 @@ export function platformAddOns(scope: Construct, env: EnvironmentConfig, targets
       groupObjectId: env.isolation.appTeam.groupObjectId,
       access: env.isolation.appTeam.access,
       environment: env,
+    });
+  }
+  // The bootstrap creates the CI identities only for environments with a GitHub repository.
+  if (env.github) {
+    const grants = identityGrants(env).plan.filter((g) => g.scope.kind === 'appNamespace');
+    new PlanIdentityAccess(scope, 'PlanIdentityAccess', {
+      clusterId: cluster.clusterId,
+      namespace: env.app.namespace,
+      identity: githubIdentity(env, 'plan'),
+      subscriptionId: env.subscriptionId,
+      roles: grants.map(({ role }) => ({
+        label: ('builtIn' in role ? role.builtIn : role.custom).replace(/[^A-Za-z0-9]+/g, ''),
+        role: 'builtIn' in role ? { roleDefinitionName: role.builtIn } : { roleDefinitionId: customRoleDefinitionId(role.custom, env) },
+      })),
     });
   }
   if (env.ingress) {

@@ -1,6 +1,6 @@
 import { ConfigError, type EnvironmentConfig } from '../../config';
 import { githubSubjects, oidcSubject } from '../../config/github';
-import { customRoleName, identityGrants, VNET_JOINER, type Grant } from '../../infra/access/grants';
+import { AKS_CRD_READER, AKS_PLAN_READER, customRoleName, identityGrants, VNET_JOINER, type Grant } from '../../infra/access/grants';
 import { customRoleGuid } from '../../infra/access/role-ids';
 import { APP_TEAM_WRITER_ROLE } from '../../infra/constructs/namespace-access';
 import { providerNamespaces } from '../../infra/access/providers';
@@ -137,13 +137,15 @@ describe('bootstrap stack, fixture environments with the state in a tooling subs
         const actual = resources(json, 'azurerm_role_assignment')
           .filter((a) => a.principal_id === principal)
           .map((a) => ({ role: a.role_definition_name ?? a.role_definition_id, scope: a.scope, condition: a.condition, provider: a.provider }));
-        const scopeOf = (g: Grant) =>
-          g.scope.kind === 'subscription'
-            ? `/subscriptions/${env.subscriptionId}`
-            : g.scope.kind === 'stateContainer'
-              ? `\${azurerm_storage_account.${account}.id}/blobServices/default/containers/tfstate-${env.name}`
-              : '(not in the fixtures)';
-        const expected = identityGrants(env)[kind].map((g) => ({
+        const scopes: Partial<Record<Grant['scope']['kind'], string>> = {
+          subscription: `/subscriptions/${env.subscriptionId}`,
+          stateContainer: `\${azurerm_storage_account.${account}.id}/blobServices/default/containers/tfstate-${env.name}`,
+          planIdentity: `\${azurerm_user_assigned_identity.${identityKey(json, `id-photoview-${env.name}-weu-github-plan`)}.id}`,
+        };
+        const scopeOf = (g: Grant) => scopes[g.scope.kind] ?? '(not in the fixtures)';
+        // The app namespace's grants are the platform stack's: the cluster does not exist yet.
+        const bootstrapGrants = identityGrants(env)[kind].filter((g) => g.scope.kind !== 'appNamespace');
+        const expected = bootstrapGrants.map((g) => ({
           role:
             'builtIn' in g.role
               ? g.role.builtIn
@@ -162,6 +164,27 @@ describe('bootstrap stack, fixture environments with the state in a tooling subs
     const conditioned = resources(json, 'azurerm_role_assignment').filter((a) => a.condition);
     expect(conditioned.length).toBe(ENVIRONMENT_NAMES.length);
     for (const a of conditioned) expect(a.condition_version).toBe('2.0');
+  });
+
+  it('gives the plan identity the CRD reader on the subscription, the plan reader nowhere (the platform assigns it on the app namespace), and Reader on itself', () => {
+    const roleKey = (role: string, env: EnvironmentConfig) =>
+      Object.entries(json.resource.azurerm_role_definition).find(([, r]) => r.name === customRoleName(role, env))![0];
+    for (const env of fixtures()) {
+      const planKey = identityKey(json, `id-photoview-${env.name}-weu-github-plan`);
+      const plan = resources(json, 'azurerm_role_assignment').filter(
+        (a) => a.principal_id === `\${azurerm_user_assigned_identity.${planKey}.principal_id}`,
+      );
+      const byRole = (role: string) => plan.filter((a) => String(a.role_definition_id).includes(`azurerm_role_definition.${roleKey(role, env)}.`));
+      expect(byRole(AKS_PLAN_READER)).toEqual([]);
+      expect(byRole(AKS_CRD_READER).map((a) => a.scope)).toEqual([`/subscriptions/${env.subscriptionId}`]);
+      // The state is in the tooling subscription: Reader there on the plan identity, for both identities.
+      const onPlanIdentity = resources(json, 'azurerm_role_assignment').filter((a) => a.scope === `\${azurerm_user_assigned_identity.${planKey}.id}`);
+      expect(
+        onPlanIdentity
+          .map((a) => `${a.role_definition_name} ${a.provider} ${a.principal_id.includes(`${env.name}-deploy`) ? 'deploy' : 'plan'}`)
+          .sort(),
+      ).toEqual([`Reader azurerm.subscription-${TOOLS} deploy`, `Reader azurerm.subscription-${TOOLS} plan`]);
+    }
   });
 
   it("defines each environment's copy of a custom role in its subscription", () => {

@@ -11,6 +11,8 @@ import { MonitorDataCollectionRule } from '@cdktf/provider-azurerm/lib/monitor-d
 import { MonitorDataCollectionRuleAssociation } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { AZURE_REGIONS } from '../../config';
+import { AKS_PLAN_READER, identityGrants } from '../../infra/access/grants';
+import { customRoleDefinitionId } from '../../infra/access/role-ids';
 import { environment, ENVIRONMENT_NAMES } from '../config/fixtures';
 import { only, synthPlatform } from './synth';
 import { azurermProblems, azurermSchema } from '../support/azurerm-schema';
@@ -437,5 +439,60 @@ describe('differences between environments are data', () => {
   it('keeps a pinned node pool version when it is behind the control plane', () => {
     const { json } = synthPlatform(environment('dev', { kubernetes: { userPool: { orchestratorVersion: '1.35' } } }));
     expect(only(json, 'azurerm_kubernetes_cluster_node_pool').orchestrator_version).toBe('1.35');
+  });
+});
+
+describe("the CI plan identity's access to the app namespace", () => {
+  const REPO = 'contoso/aks-environments';
+  const TOOLS = '44444444-4444-4444-4444-444444444444';
+  const planAssignments = (json: ReturnType<typeof synthPlatform>['json']) =>
+    Object.values(json.resource.azurerm_role_assignment).filter((a: any) => String(a.principal_id).includes('PlanIdentityAccess'));
+
+  it('assigns the namespace grants of grants.ts, and only those, to the principal the data source reads', () => {
+    const env = environment('staging', { github: { repository: REPO } });
+    const { json } = synthPlatform(env);
+    expect(azurermProblems(json)).toEqual([]);
+    const [key, identity] = Object.entries(json.data.azurerm_user_assigned_identity as Record<string, any>).find(([k]) =>
+      k.startsWith('PlanIdentityAccess_'),
+    )!;
+    // In the same subscription as the environment: read through the stack's own provider.
+    expect(identity).toEqual({ name: 'id-photoview-staging-weu-github-plan', resource_group_name: 'rg-tfstate-weu' });
+    const cluster = Object.keys(json.resource.azurerm_kubernetes_cluster)[0];
+    const expected = identityGrants(env)
+      .plan.filter((g) => g.scope.kind === 'appNamespace')
+      .map((g) => ({
+        scope: `\${azurerm_kubernetes_cluster.${cluster}.id}/namespaces/${env.app.namespace}`,
+        role_definition_id: customRoleDefinitionId('custom' in g.role ? g.role.custom : '(built-in)', env),
+        principal_id: `\${data.azurerm_user_assigned_identity.${key}.principal_id}`,
+        principal_type: 'ServicePrincipal',
+        skip_service_principal_aad_check: true,
+      }));
+    expect(expected.map((a) => a.role_definition_id)).toEqual([customRoleDefinitionId(AKS_PLAN_READER, env)]);
+    expect(planAssignments(json)).toEqual(expected);
+    expect(json.provider.azurerm).toHaveLength(1);
+  });
+
+  it('reads the plan identity through a provider for the state subscription when that is another one, registering nothing', () => {
+    const env = environment('prod', { github: { repository: REPO }, state: { subscriptionId: TOOLS } });
+    const { json } = synthPlatform(env);
+    expect(azurermProblems(json)).toEqual([]);
+    const identity = Object.entries(json.data.azurerm_user_assigned_identity as Record<string, any>).find(([k]) =>
+      k.startsWith('PlanIdentityAccess_'),
+    )![1];
+    expect(identity.provider).toBe(`azurerm.subscription-${TOOLS}`);
+    expect(json.provider.azurerm).toContainEqual({
+      alias: `subscription-${TOOLS}`,
+      subscription_id: TOOLS,
+      resource_provider_registrations: 'none',
+      features: [{}],
+    });
+    // The assignment is in the cluster's subscription: the default provider.
+    expect(planAssignments(json).map((a: any) => a.provider)).toEqual([undefined]);
+  });
+
+  it('assigns nothing without a GitHub repository: the bootstrap creates no CI identities then', () => {
+    const { json } = synthPlatform(environment('staging'));
+    expect(json.data?.azurerm_user_assigned_identity).toBeUndefined();
+    expect(planAssignments(json)).toEqual([]);
   });
 });

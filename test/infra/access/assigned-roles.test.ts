@@ -23,6 +23,8 @@ const VARIANTS: Array<{ variant: string; env: EnvironmentConfig }> = [
   ...ENVIRONMENT_NAMES.map((name) => ({ variant: name, env: environment(name) })),
   // managedPrometheus.grafana: Grafana reads the workspace (Monitoring Data Reader); admin groups get Grafana Admin.
   { variant: 'prod with Grafana', env: environment('prod', { managedPrometheus: { grafana: true } }) },
+  // github.repository: the bootstrap creates the CI identities; the platform gives the plan identity the app namespace.
+  { variant: 'staging with its CI identities', env: environment('staging', { github: { repository: 'contoso/aks-environments' } }) },
   // ingress.dnsZoneId: app routing writes records in a public zone (here in another subscription) ...
   {
     variant: 'dev with a public DNS zone',
@@ -75,7 +77,12 @@ describe('infra/access/assigned-roles.ts', () => {
   it('would find a stale entry: one no config assigns, and one only a feature variant assigns when that variant is left out', () => {
     const fixturesOnly = stacks.filter((s) => ENVIRONMENT_NAMES.includes(s.variant));
     expect(staleRoles([...PLATFORM_ASSIGNED_ROLES, 'Contributor'], stacks)).toEqual(['Contributor']);
-    expect(staleRoles(PLATFORM_ASSIGNED_ROLES, fixturesOnly).sort()).toEqual(['DNS Zone Contributor', 'Grafana Admin', 'Monitoring Data Reader']);
+    expect(staleRoles(PLATFORM_ASSIGNED_ROLES, fixturesOnly).sort()).toEqual([
+      'AKS plan reader',
+      'DNS Zone Contributor',
+      'Grafana Admin',
+      'Monitoring Data Reader',
+    ]);
   });
 
   it.each(VARIANTS.filter((v) => !ENVIRONMENT_NAMES.includes(v.variant)).map((v) => [v.variant]))(

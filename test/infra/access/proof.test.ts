@@ -3,9 +3,12 @@ import * as path from 'node:path';
 import type { EnvironmentConfig } from '../../../config';
 import { builtinRole } from '../../../infra/access/builtin-roles';
 import {
+  AKS_CRD_READER,
+  AKS_PLAN_READER,
   assignOnlyCondition,
   customRole,
   CUSTOM_ROLES,
+  githubIdentity,
   identityGrants,
   VNET_JOINER,
   requiredRegistrations,
@@ -156,7 +159,8 @@ describe('grants', () => {
   it("stop the app team's writer role assignment when the condition does not name the environment's copy", () => {
     const dev = environment('dev');
     const writerId = customRoleGuid(APP_TEAM_WRITER_ROLE.name, dev);
-    const without = assignOnlyCondition(PLATFORM_ASSIGNED_ROLES.filter((r) => r !== APP_TEAM_WRITER_ROLE.name).map((r) => builtinRole(r).id));
+    const roleId = (r: string) => (CUSTOM_ROLES.some((c) => c.name === r) ? customRoleGuid(r, dev) : builtinRole(r).id);
+    const without = assignOnlyCondition(PLATFORM_ASSIGNED_ROLES.filter((r) => r !== APP_TEAM_WRITER_ROLE.name).map(roleId));
     const model = withGrants(dev, 'deploy', (grants) => grants.map((g) => (g.condition ? { ...g, condition: without } : g)));
     expect(proveAccess(stacksOf(dev), dev, model).map((p) => `${p.address.split('.')[0]} ${p.missing}`)).toEqual([
       `azurerm_role_assignment Microsoft.Authorization/roleAssignments/write of role '${APP_TEAM_WRITER_ROLE.name}' (${writerId})`,
@@ -191,16 +195,109 @@ describe('operations', () => {
     expect(() => proveAccess(stacks, env)).toThrow(/azurerm_storage_account/);
   });
 
-  it('name the AKS data actions by API group', () => {
-    expect(kubernetesOperations({ apiVersion: 'apps/v1', kind: 'Deployment' }).map((o) => `${o.phase} ${o.action}`)).toEqual([
-      'create Microsoft.ContainerService/managedClusters/apps/deployments/write',
-      'update Microsoft.ContainerService/managedClusters/apps/deployments/write',
-      'delete Microsoft.ContainerService/managedClusters/apps/deployments/delete',
-      'read Microsoft.ContainerService/managedClusters/apps/deployments/read',
+  it('name the AKS data actions by API group, at the namespace scope, and list the CRDs at the cluster scope', () => {
+    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'photo-view' } };
+    expect(kubernetesOperations(deployment).map((o) => `${o.phase} ${o.action} on ${o.scope}`)).toEqual([
+      'create Microsoft.ContainerService/managedClusters/apps/deployments/write on cluster/namespaces/photo-view',
+      'update Microsoft.ContainerService/managedClusters/apps/deployments/write on cluster/namespaces/photo-view',
+      'delete Microsoft.ContainerService/managedClusters/apps/deployments/delete on cluster/namespaces/photo-view',
+      'read Microsoft.ContainerService/managedClusters/apps/deployments/read on cluster/namespaces/photo-view',
+      'read Microsoft.ContainerService/managedClusters/apiextensions.k8s.io/customresourcedefinitions/read on cluster',
     ]);
-    expect(kubernetesOperations({ apiVersion: 'v1', kind: 'Namespace' })[3].action).toBe(
-      'Microsoft.ContainerService/managedClusters/namespaces/read',
+    // A Namespace is cluster-scoped, but a request on it by name is authorized in that namespace.
+    expect(kubernetesOperations({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'photo-view' } })[3]).toMatchObject({
+      action: 'Microsoft.ContainerService/managedClusters/namespaces/read',
+      scope: 'cluster/namespaces/photo-view',
+    });
+    expect(() => kubernetesOperations({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } })).toThrow(/ConfigMap 'c' has no namespace/);
+  });
+});
+
+const REPO = 'contoso/aks-environments';
+const TOOLS = '44444444-4444-4444-4444-444444444444';
+/** A fixture with its CI identities: the bootstrap creates them, and the platform stack assigns the plan identity's namespace role. */
+const withGitHub = (name: string, patch: Record<string, any> = {}) => environment(name, { ...patch, github: { repository: REPO } });
+const isCustom = (name: string) => (g: Grant) => 'custom' in g.role && g.role.custom === name;
+
+describe("the plan identity's Kubernetes reads", () => {
+  const env = withGitHub('dev');
+  const manifests = () => Object.keys(synthApps(env).json.resource.kubernetes_manifest).map((key) => `kubernetes_manifest.${key}`);
+
+  it.each(ENVIRONMENT_NAMES)('are allowed for %s with its CI identities, and only in the app namespace', (name) => {
+    const withIdentities = withGitHub(name);
+    expect(proveAccess(stacksOf(withIdentities), withIdentities).map((p) => p.message)).toEqual([]);
+    const planReader = identityGrants(withIdentities).plan.filter(isCustom(AKS_PLAN_READER));
+    expect(planReader.map((g) => g.scope)).toEqual([{ kind: 'appNamespace' }]);
+  });
+
+  it('stop at every photo-view object, the Namespace included, without the plan reader on the app namespace', () => {
+    const model = withGrants(env, 'plan', (grants) => grants.filter((g) => g.scope.kind !== 'appNamespace'));
+    const denied = proveAccess(stacksOf(env), env, model);
+    expect(new Set(denied.map((p) => `${p.identity} on ${p.operation?.scope}`))).toEqual(
+      new Set([`plan on cluster/namespaces/${env.app.namespace}`]),
     );
+    expect(denied.map((p) => p.address).sort()).toEqual(manifests().sort());
+    expect(denied.map((p) => p.missing)).toContain('data action Microsoft.ContainerService/managedClusters/namespaces/read');
+  });
+
+  it('stop at every object without the CRD reader on the cluster; a role that reads only Namespaces there is not enough', () => {
+    const namespacesOnly = {
+      ...customRole(AKS_CRD_READER),
+      name: 'namespaces only',
+      dataActions: ['Microsoft.ContainerService/managedClusters/namespaces/read'],
+    };
+    const model = withGrants(env, 'plan', (grants) =>
+      grants.map((g) => (isCustom(AKS_CRD_READER)(g) ? { ...g, role: { custom: namespacesOnly.name } } : g)),
+    );
+    model.customRoles = [...model.customRoles, namespacesOnly];
+    const denied = proveAccess(stacksOf(env), env, model);
+    expect(new Set(denied.map((p) => `${p.identity} ${p.missing} on ${p.operation?.scope}`))).toEqual(
+      new Set(['plan data action Microsoft.ContainerService/managedClusters/apiextensions.k8s.io/customresourcedefinitions/read on cluster']),
+    );
+    expect(denied.map((p) => p.address).sort()).toEqual(manifests().sort());
+  });
+
+  it('stop at an object in another namespace, such as kube-system', () => {
+    const stacks = stacksOf(env);
+    const manifest = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: 'kube-system' } };
+    stacks[1].json.resource!.kubernetes_manifest.Other = { manifest };
+    expect(proveAccess(stacks, env).map((p) => `${p.identity} ${p.address} ${p.missing} on ${p.operation?.scope}`)).toEqual([
+      'plan kubernetes_manifest.Other data action Microsoft.ContainerService/managedClusters/configmaps/read on cluster/namespaces/kube-system',
+    ]);
+  });
+});
+
+describe('the plan identity in a state subscription of its own', () => {
+  const env = withGitHub('prod', { state: { subscriptionId: TOOLS } });
+  const planIdentity = githubIdentity(env, 'plan');
+
+  it("is read by both identities through Reader on it, its own subscription's provider, and the proof passes", () => {
+    expect(planIdentity.id).toBe(
+      `/subscriptions/${TOOLS}/resourceGroups/rg-tfstate-weu/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-photoview-prod-weu-github-plan`,
+    );
+    const grants = identityGrants(env);
+    for (const kind of ['deploy', 'plan'] as const) {
+      expect(grants[kind].filter((g) => g.scope.kind === 'planIdentity')).toEqual([expect.objectContaining({ role: { builtIn: 'Reader' } })]);
+    }
+    expect(identityGrants(withGitHub('prod')).plan.filter((g) => g.scope.kind === 'planIdentity')).toEqual([]);
+    expect(proveAccess(stacksOf(env), env).map((p) => p.message)).toEqual([]);
+  });
+
+  it.each(['deploy', 'plan'] as const)('stops the %s identity at the data source without that Reader', (identity) => {
+    const model = withGrants(env, identity, (grants) => grants.filter((g) => g.scope.kind !== 'planIdentity'));
+    expect(proveAccess(stacksOf(env), env, model).map((p) => `${p.identity} ${p.address} ${p.missing} on ${p.operation?.scope}`)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          String.raw`^${identity} data\.azurerm_user_assigned_identity\.PlanIdentityAccess_Identity_\w+ Microsoft\.ManagedIdentity/userAssignedIdentities/read on ${planIdentity.id}$`,
+        ),
+      ),
+    ]);
+  });
+
+  it('refuses a provider alias that does not name its subscription', () => {
+    expect(() =>
+      resourceOperations('data.azurerm_user_assigned_identity', { name: 'i', resource_group_name: 'rg', provider: 'azurerm.state' }),
+    ).toThrow(/provider 'azurerm.state' does not name its subscription/);
   });
 });
 
@@ -208,8 +305,9 @@ describe('docs/identities-and-ci.md', () => {
   it("lists every grant of every fixture environment in 'Identities and roles'", () => {
     const doc = fs.readFileSync(path.resolve(__dirname, '../../../docs/identities-and-ci.md'), 'utf8');
     const section = doc.slice(doc.indexOf('## Identities and roles'), doc.indexOf('## First deploy'));
-    for (const name of ENVIRONMENT_NAMES) {
-      const grants = identityGrants(environment(name));
+    const withStateElsewhere = withGitHub('dev', { state: { subscriptionId: TOOLS } });
+    for (const env of [...ENVIRONMENT_NAMES.map((name) => environment(name)), withStateElsewhere]) {
+      const grants = identityGrants(env);
       for (const g of [...grants.deploy, ...grants.plan]) {
         expect(section).toContain('builtIn' in g.role ? g.role.builtIn : `\`${g.role.custom}\``);
         expect(section).toContain(g.why);
