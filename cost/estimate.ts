@@ -1,7 +1,7 @@
 /*
  * What an environment costs a month, from its synthesized stacks (cdktf.out/stacks/<stack>/cdk.tf.json,
  * azurerm 4.55.0 attribute names), the usage assumptions (cost/usage.yaml) and the price snapshot
- * (cost/prices.json). A pure function: no files, no clock, no network.
+ * (cost/price-snapshot.json). A pure function: no files, no clock, no network.
  *
  * Fixed costs come from the resources (node pools from min_count to max_count, the AKS tier, registry units
  * and geo-replicas, private endpoints, public IPs, load balancer rules, managed OS disks, private DNS zones,

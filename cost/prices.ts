@@ -1,5 +1,5 @@
 /*
- * The committed price snapshot (cost/prices.json): rows in the shape of the Azure Retail Prices API
+ * The committed price snapshot (cost/price-snapshot.json): rows in the shape of the Azure Retail Prices API
  * (https://prices.azure.com/api/retail/prices), one currency for the file, each row with the OData $filter
  * that fetches it, when it was read and where from. `npm run prices -- --refresh` rebuilds it from the API
  * (cost/refresh.ts); docs/cost.md says what it holds.
@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { z } from 'zod';
 
 /** The snapshot's file, from the project root (npm scripts and jest run there). */
-export const SNAPSHOT_FILE = 'cost/prices.json';
+export const SNAPSHOT_FILE = 'cost/price-snapshot.json';
 
 /** The API's region for meters priced the same everywhere (e.g. 'Standard Private Endpoint'). */
 export const GLOBAL_REGION = 'Global';
@@ -111,7 +111,7 @@ export function parseSnapshot(data: unknown, file = SNAPSHOT_FILE): PriceSnapsho
   return { ...snapshot, pricesAsOf: dates[0] ?? 'never' };
 }
 
-/** The snapshot in `file` (default cost/prices.json, from the working directory). */
+/** The snapshot in `file` (default cost/price-snapshot.json, from the working directory). */
 export function loadSnapshot(file = SNAPSHOT_FILE): PriceSnapshot {
   let text: string;
   try {

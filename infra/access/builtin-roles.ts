@@ -1,6 +1,6 @@
-import data from './builtin-roles.json';
+import data from './builtin-role-definitions.json';
 
-/** A built-in Azure role as Azure defines it (copied as data; source in builtin-roles.json). */
+/** A built-in Azure role as Azure defines it (copied as data; source in builtin-role-definitions.json). */
 export interface RoleDefinition {
   roleName: string;
   /** Role definition GUID. */
@@ -14,10 +14,11 @@ export interface RoleDefinition {
 /** The built-in roles this project grants or assigns, with their source. */
 export const BUILTIN_ROLES: readonly RoleDefinition[] = data.roles;
 
-/** A built-in role by its exact Azure name; throws naming it when it is not in builtin-roles.json. */
+/** A built-in role by its exact Azure name; throws naming it when it is not in builtin-role-definitions.json. */
 export function builtinRole(roleName: string): RoleDefinition {
   const role = BUILTIN_ROLES.find((r) => r.roleName === roleName);
-  if (!role) throw new Error(`built-in role '${roleName}' is not in infra/access/builtin-roles.json; copy it from the built-in roles reference`);
+  if (!role)
+    throw new Error(`built-in role '${roleName}' is not in infra/access/builtin-role-definitions.json; copy it from the built-in roles reference`);
   return role;
 }
 

@@ -146,7 +146,7 @@ const SPECIAL: Record<string, (r: Resource) => Operation[]> = {
 function builtinRoleId(name: string): string {
   if (!BUILTIN_ROLES.some((r) => r.roleName === name)) {
     throw new Error(
-      `azurerm_role_assignment names role '${name}', which is not a built-in role in infra/access/builtin-roles.json; assign a custom role by role_definition_id (customRoleDefinitionId, infra/access/role-ids.ts)`,
+      `azurerm_role_assignment names role '${name}', which is not a built-in role in infra/access/builtin-role-definitions.json; assign a custom role by role_definition_id (customRoleDefinitionId, infra/access/role-ids.ts)`,
     );
   }
   return builtinRole(name).id;

@@ -21,7 +21,7 @@ export interface CostInputs {
 }
 
 /**
- * The head tree's cost/prices.json and cost/usage.yaml (the checkout's when the head predates them), and the
+ * The head tree's cost/price-snapshot.json and cost/usage.yaml (the checkout's when the head predates them), and the
  * base tree's usage file (the head's when the base has none or it does not parse: the base is not what is
  * under review). Throws an Error naming the file when the head's do not parse.
  */
@@ -33,7 +33,7 @@ export function loadCostInputs(baseTree: string, headTree: string, checkout: str
     prices = loadSnapshot(inHead(SNAPSHOT_FILE));
     after = loadUsageFile(inHead(USAGE_FILE));
   } catch (error) {
-    // Named from the tree's top (cost/prices.json), not by the temporary folder the diff made.
+    // Named from the tree's top (cost/price-snapshot.json), not by the temporary folder the diff made.
     const message = (error as Error).message.replaceAll(`${headTree}${path.sep}`, '').replaceAll(`${checkout}${path.sep}`, '');
     throw new Error(message, { cause: error });
   }

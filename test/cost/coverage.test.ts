@@ -12,7 +12,7 @@ import { synthApps, synthPlatform } from '../infra/synth';
  * figures that could be sourced from published pages (docs/cost.md): its gaps are listed here by name, so a new
  * gap fails and a filled one too (then shorten the list). The lists empty with the first refresh.
  */
-const snapshot = loadSnapshot(path.resolve(__dirname, '../../cost/prices.json'));
+const snapshot = loadSnapshot(path.resolve(__dirname, '../../cost/price-snapshot.json'));
 const usage = loadUsageFile(path.resolve(__dirname, '../../cost/usage.yaml'));
 const stacksOf = (name: string) => {
   const env = environment(name);

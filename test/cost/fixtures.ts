@@ -4,7 +4,7 @@ import type { Usage } from '../../cost/usage';
 
 /*
  * Hand-made stacks and a hand-made price list with round prices, so every expected total in the tests can
- * be worked out by hand. The prices here are test data, not Azure's: the committed snapshot is cost/prices.json.
+ * be worked out by hand. The prices here are test data, not Azure's: the committed snapshot is cost/price-snapshot.json.
  */
 
 /** A price row of the test list. */

@@ -34,6 +34,6 @@ describe('npm run prices', () => {
   it('prints what the committed snapshot holds', async () => {
     const run = await prices([]);
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^cost\/prices\.json: \d+ prices in USD, \d+ regions, as of \d{4}-\d{2}-\d{2} \((hand-sourced|refreshed)\)\n/);
+    expect(run.stdout).toMatch(/^cost\/price-snapshot\.json: \d+ prices in USD, \d+ regions, as of \d{4}-\d{2}-\d{2} \((hand-sourced|refreshed)\)\n/);
   }, 120_000);
 });

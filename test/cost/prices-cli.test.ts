@@ -5,7 +5,7 @@ import { runPrices, USAGE } from '../../cost/prices-cli';
 import { loadSnapshot } from '../../cost/prices';
 import type { FetchLike, RetailPricesPage } from '../../cost/refresh';
 
-const FILE = path.resolve(__dirname, '../../cost/prices.json');
+const FILE = path.resolve(__dirname, '../../cost/price-snapshot.json');
 
 async function run(args: string[], fetch: FetchLike = async () => ({ ok: false, status: 599, json: async () => ({}) })) {
   let out = '';

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { loadSnapshot, parseSnapshot, PriceSnapshotError, snapshotText, writeSnapshot } from '../../cost/prices';
 import { row } from './fixtures';
 
-const FILE = path.resolve(__dirname, '../../cost/prices.json');
+const FILE = path.resolve(__dirname, '../../cost/price-snapshot.json');
 
 describe('the price snapshot', () => {
   it('the committed snapshot validates, is sorted as the refresh writes it, and names a source for every row', () => {

@@ -197,11 +197,14 @@ describe('the JSON of npm run diff: cost per environment', () => {
   });
 
   it('says why there is no cost when the inputs could not be read', () => {
-    const broken: DiffReport = { ...compareOutputs(base, head, { base: report.base, head: report.head }), costError: 'cost/prices.json is not JSON' };
-    expect(costSection(broken)).toEqual(['**Monthly cost**', '', 'Not computed: cost/prices.json is not JSON', '']);
-    expect(renderText(broken, false)).toContain('Monthly cost\n  not computed: cost/prices.json is not JSON');
+    const broken: DiffReport = {
+      ...compareOutputs(base, head, { base: report.base, head: report.head }),
+      costError: 'cost/price-snapshot.json is not JSON',
+    };
+    expect(costSection(broken)).toEqual(['**Monthly cost**', '', 'Not computed: cost/price-snapshot.json is not JSON', '']);
+    expect(renderText(broken, false)).toContain('Monthly cost\n  not computed: cost/price-snapshot.json is not JSON');
     expect(costGate(broken, [{ item: 'cost:+20%', amount: 20, percent: true }])).toEqual([
-      'cost not computed (cost:+20%): cost/prices.json is not JSON',
+      'cost not computed (cost:+20%): cost/price-snapshot.json is not JSON',
     ]);
   });
 
@@ -311,17 +314,17 @@ describe('the cost inputs of both sides', () => {
   };
   const usage = (gb: number) =>
     `defaults: { logAnalyticsGbPerDay: ${gb}, applicationInsightsGbPerDay: 0, prometheusSamplesPerMinute: 0, keyVaultOperationsPerMonth: 0, internetEgressGbPerMonth: 0, loadBalancerGbProcessedPerMonth: 0 }\n`;
-  const prices = fs.readFileSync(path.join(root, 'cost/prices.json'), 'utf8');
+  const prices = fs.readFileSync(path.join(root, 'cost/price-snapshot.json'), 'utf8');
 
   it('prices both sides with the head’s snapshot, each with its own usage (the head’s when the base has none or a broken one)', () => {
-    const head = tree({ 'cost/prices.json': prices, 'cost/usage.yaml': usage(2) });
+    const head = tree({ 'cost/price-snapshot.json': prices, 'cost/usage.yaml': usage(2) });
     expect(loadCostInputs(tree({ 'cost/usage.yaml': usage(1) }), head, root).usage.before.defaults.logAnalyticsGbPerDay).toBe(1);
     expect(loadCostInputs(tree({}), head, root).usage.before.defaults.logAnalyticsGbPerDay).toBe(2);
     expect(loadCostInputs(tree({ 'cost/usage.yaml': 'defaults: 1\n' }), head, root).usage.before.defaults.logAnalyticsGbPerDay).toBe(2);
   });
 
   it('names a head file that does not read by its path in the tree, not the temporary folder', () => {
-    const head = tree({ 'cost/prices.json': '{ not json', 'cost/usage.yaml': usage(1) });
-    expect(() => loadCostInputs(tree({}), head, root)).toThrow(/^cost\/prices\.json is not JSON: /);
+    const head = tree({ 'cost/price-snapshot.json': '{ not json', 'cost/usage.yaml': usage(1) });
+    expect(() => loadCostInputs(tree({}), head, root)).toThrow(/^cost\/price-snapshot\.json is not JSON: /);
   });
 });

@@ -48,7 +48,7 @@ export function userEnvironmentProblems(dir: string): { names: string[]; problem
   problems.push(...gate.errors.map((f) => `guardrail ${f.ruleId} ${f.environment}: ${f.objectId}: ${f.message}`));
 
   const root = path.resolve(__dirname, '../..');
-  const prices = loadSnapshot(path.join(root, 'cost/prices.json'));
+  const prices = loadSnapshot(path.join(root, 'cost/price-snapshot.json'));
   const usage = loadUsageFile(path.join(root, 'cost/usage.yaml'));
   for (const name of names) {
     const stacks: { platform?: any; apps?: any } = {};

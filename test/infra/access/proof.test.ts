@@ -130,7 +130,7 @@ describe('Key Vault secrets written by Terraform', () => {
 });
 
 describe('grants', () => {
-  it('name only roles that builtin-roles.json defines (with their GUIDs)', () => {
+  it('name only roles that builtin-role-definitions.json defines (with their GUIDs)', () => {
     for (const name of ENVIRONMENT_NAMES) {
       const grants = identityGrants(environment(name));
       for (const g of [...grants.deploy, ...grants.plan]) if ('builtIn' in g.role) expect(builtinRole(g.role.builtIn).id).toMatch(/^[0-9a-f-]{36}$/);
@@ -171,7 +171,7 @@ describe('grants', () => {
   it('tell to assign a custom role by ID when a stack names it (its name differs per environment)', () => {
     expect(() =>
       resourceOperations('azurerm_role_assignment', { scope: 's', role_definition_name: 'AKS namespace writer without Secrets (dev)' }),
-    ).toThrow(/not a built-in role in infra\/access\/builtin-roles.json; assign a custom role by role_definition_id/);
+    ).toThrow(/not a built-in role in infra\/access\/builtin-role-definitions.json; assign a custom role by role_definition_id/);
   });
 
   it('register host encryption only where an environment uses it', () => {
