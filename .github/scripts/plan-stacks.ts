@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs, quoted } from '../../scripts/usage.mjs';
+import { providerLockArgs } from './provider-lock';
 import { NOT_PLANNED } from './pull-request-plans';
 import { terraformAsync } from './reviewed-plan';
 
@@ -115,7 +116,8 @@ async function main(): Promise<number> {
     const what = code === 0 ? 'no changes' : code === 2 ? 'changes' : 'could not be planned';
     console.log(`${stack}: ${what} (exit code ${code}, ${seconds(since)} s)`);
   };
-  const init = (stack: string) => terraformAsync(process.cwd(), [`-chdir=${dirOf(stack)}`, 'init', '-input=false', '-no-color'], env);
+  const init = (stack: string) =>
+    terraformAsync(process.cwd(), [`-chdir=${dirOf(stack)}`, 'init', '-input=false', '-no-color', ...providerLockArgs(dirOf(stack))], env);
 
   // terraform's plugin cache is not safe for concurrent writes: two inits installing the same provider at
   // once can leave a package that matches no checksum (hashicorp/terraform#31964). And since 1.4 an init

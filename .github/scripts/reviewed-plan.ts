@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Json } from '../../scripts/diff/model';
 import { diffValues } from '../../scripts/diff/values';
+import { providerLockArgs } from './provider-lock';
 
 /*
  * Apply what was reviewed: plan before the approval gate, keep a hash of the planned changes, and after
@@ -155,7 +156,7 @@ function planStack(stackDir: string, stack: string, planFile: string, lock: bool
     text: error,
   });
   if (!fs.existsSync(path.join(stackDir, 'cdk.tf.json'))) return failed(`${stackDir}/cdk.tf.json does not exist: run npm run synth first`);
-  const init = terraform(stackDir, ['init', '-input=false', '-no-color']);
+  const init = terraform(stackDir, ['init', '-input=false', '-no-color', ...providerLockArgs(stackDir)]);
   if (!init.ok) return failed(init.stdout + init.stderr);
   const plan = terraform(stackDir, ['plan', '-input=false', '-no-color', `-lock=${lock}`, `-out=${planFile}`]);
   if (!plan.ok) return failed(plan.stdout + plan.stderr);
