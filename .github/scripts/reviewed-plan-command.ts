@@ -6,7 +6,7 @@ import { applyReviewed, reviewPlan } from './reviewed-plan';
  * otherwise applies that saved plan file with terraform (in cdktf.out/stacks/<stack>, where `cdktf deploy`
  * runs it too). Locally, `cdktf deploy` stays the way to deploy.
  *
- *   node scripts/run-app.mjs .github/scripts/reviewed-plan-command.ts plan  <stack> --dir DIR [--cdktf-out cdktf.out]
+ *   node scripts/run-app.mjs .github/scripts/reviewed-plan-command.ts plan  <stack> --dir DIR [--cdktf-out cdktf.out] [--deferred-after <stack>]
  *   node scripts/run-app.mjs .github/scripts/reviewed-plan-command.ts apply <stack> --dir DIR [--cdktf-out cdktf.out] [--deferred-after <stack>] [--outputs-file FILE]
  *
  * `plan` writes DIR/<stack>.json ({ status, hash, counts }) and DIR/<stack>.txt (the plan), and adds the
@@ -14,7 +14,8 @@ import { applyReviewed, reviewPlan } from './reviewed-plan';
  * fresh plan's, except with `--deferred-after P`: an apps stack whose reviewed plan failed because the AKS
  * cluster it reads was not found, while the reviewed plan of its platform stack P creates that cluster
  * (a new environment, or a replaced cluster); it is then planned after P is applied, shown and applied.
- * Any other failure of the reviewed plan stops the deploy.
+ * Any other failure of the reviewed plan stops the deploy: `plan --deferred-after P` fails for it already,
+ * before the approval and before P is applied.
  */
 
 function main(argv: ReadonlyArray<string>): number {
@@ -36,7 +37,7 @@ function main(argv: ReadonlyArray<string>): number {
   }
   const cdktfOut = option('--cdktf-out') ?? 'cdktf.out';
   return command === 'plan'
-    ? reviewPlan(stack, dir, cdktfOut)
+    ? reviewPlan(stack, dir, cdktfOut, { deferredAfter: option('--deferred-after') })
     : applyReviewed(stack, dir, cdktfOut, { deferredAfter: option('--deferred-after'), outputsFile: option('--outputs-file') });
 }
 

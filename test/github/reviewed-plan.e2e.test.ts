@@ -132,6 +132,37 @@ describe('apply what was reviewed', () => {
     expect(state('apps-dev')).toContain('"input"');
   });
 
+  it('fails the review of an apps plan at once unless it may be planned after the platform plan that creates its cluster', () => {
+    // terraform prints a failed precondition's message as an error, as it prints the data source's "not found".
+    const failing = (stack: string, message: string) => {
+      const dir = path.join(cdktfOut, 'stacks', stack);
+      fs.mkdirSync(dir, { recursive: true });
+      const resource = { terraform_data: { read: { lifecycle: { precondition: [{ condition: false, error_message: message }] } } } };
+      fs.writeFileSync(
+        path.join(dir, 'cdk.tf.json'),
+        JSON.stringify({ terraform: { backend: { local: { path: path.join(root, `${stack}.tfstate`) } } }, resource }),
+      );
+    };
+    const platform = (extra: object) =>
+      fs.writeFileSync(
+        path.join(reviewed, 'platform-qa.json'),
+        JSON.stringify({ stack: 'platform-qa', status: 'changes', add: 1, change: 0, destroy: 0, hash: 'x', ...extra }),
+      );
+    const notFound = 'Managed Cluster (Subscription: "0" Resource Group Name: "rg" Managed Cluster Name: "aks") was not found.';
+    failing('apps-qa', notFound);
+    platform({ createsCluster: true });
+    expect(reviewPlan('apps-qa', reviewed, cdktfOut, { deferredAfter: 'platform-qa' })).toBe(0);
+    expect(record('apps-qa')).toMatchObject({ status: 'failed', clusterNotFound: true });
+    // Without the option (or when the platform plan does not create the cluster) the same failure fails the review.
+    expect(reviewPlan('apps-qa', reviewed, cdktfOut)).toBe(1);
+    platform({});
+    expect(reviewPlan('apps-qa', reviewed, cdktfOut, { deferredAfter: 'platform-qa' })).toBe(1);
+    // Any other failure fails it, whatever the platform plan does.
+    platform({ createsCluster: true });
+    failing('apps-qa', 'The role assignment is missing.');
+    expect(reviewPlan('apps-qa', reviewed, cdktfOut, { deferredAfter: 'platform-qa' })).toBe(1);
+  });
+
   describe('with a terraform whose apply fails (a stand-in that runs the real one for everything else)', () => {
     const bin = path.join(root, 'bin');
     const real = spawnSync('sh', ['-c', 'command -v terraform'], { encoding: 'utf8' }).stdout.trim();
