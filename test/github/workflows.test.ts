@@ -458,6 +458,18 @@ describe('GitHub workflows', () => {
     expect(text('image.yml')).not.toMatch(/^\s+az acr build/m);
   });
 
+  it('image leaves no builder or registry login behind on a self-hosted runner, so the next run starts clean', () => {
+    const all = steps('image.yml', 'build');
+    const builder = /docker buildx create --use --name "(photo-view-\$GITHUB_RUN_ID-\$GITHUB_RUN_ATTEMPT)"/.exec(
+      all.map((s) => s.run ?? '').join('\n'),
+    );
+    expect(builder).not.toBeNull();
+    const cleanup = all[all.length - 1];
+    expect(cleanup.if).toBe('always()');
+    expect(cleanup.run).toContain(`docker buildx rm "${builder![1]}"`);
+    expect(cleanup.run).toContain('docker logout "$LOGIN_SERVER"');
+  });
+
   it('image attests the build provenance of the pushed digest, signed and stored in the registry', () => {
     const all = steps('image.yml', 'build');
     const attest = step('image.yml', 'build', 'actions/attest-build-provenance');
