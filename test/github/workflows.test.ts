@@ -151,7 +151,12 @@ describe('GitHub workflows', () => {
   it('deploys one environment behind its GitHub environment, never two at once, with OIDC and no stored secret', () => {
     const job = workflow('deploy-environment.yml').jobs.deploy;
     expect(job.environment).toBe('${{ inputs.environment }}');
-    expect(job.concurrency).toEqual({ group: 'deploy-${{ inputs.environment }}', 'cancel-in-progress': false });
+    // Never two at once, from the plan to the apply: the calling stage job holds the environment's group for the
+    // whole reusable workflow (a later merge plans after the earlier apply); a group inside it would wait for itself.
+    const stages = Object.entries<any>(workflow('deploy.yml').jobs).filter(([name]) => name.startsWith('stage-'));
+    expect(stages.length).toBe(MAX_DEPLOY_STAGES);
+    for (const [, stage] of stages) expect(stage.concurrency).toEqual({ group: 'deploy-${{ matrix.environment }}', 'cancel-in-progress': false });
+    expect(valuesOf(workflow('deploy-environment.yml'), 'concurrency')).toEqual([]);
     expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
     expect(job.env).toMatchObject({ ARM_USE_OIDC: 'true' });
     const login = step('deploy-environment.yml', 'deploy', 'azure/login');
