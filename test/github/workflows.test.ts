@@ -411,7 +411,7 @@ describe('GitHub workflows', () => {
       'actions/github-script',
     ]);
     expect(step('drift.yml', 'issues', 'actions/checkout').with).toEqual({
-      ref: '${{ github.event.repository.default_branch }}',
+      ref: '${{ github.event.repository.default_branch || github.ref_name }}',
       'persist-credentials': false,
     });
     expect(step('drift.yml', 'issues', 'actions/download-artifact').with).toEqual({
@@ -461,6 +461,15 @@ describe('GitHub workflows', () => {
     expect(run[lock]).toContain('--image "$IMAGE" --write-enabled false --delete-enabled false');
     // ACR Tasks run outside the VNet: a registry that denies public networks cannot be built into with them.
     expect(text('image.yml')).not.toMatch(/^\s+az acr build/m);
+  });
+
+  it('scheduled workflows fall back to the ref they run on where the payload has no repository', () => {
+    // A schedule event's payload has no `repository`: github.event.repository.default_branch is empty there.
+    for (const file of files.filter((f) => (workflow(f).on as Record<string, unknown>).schedule !== undefined)) {
+      const uses = text(file).match(/\$\{\{[^}]*github\.event\.repository\.default_branch[^}]*\}\}/g) ?? [];
+      for (const expression of uses)
+        expect(`${file}: ${expression}`).toBe(`${file}: \${{ github.event.repository.default_branch || github.ref_name }}`);
+    }
   });
 
   it('image leaves no builder or registry login behind on a self-hosted runner, so the next run starts clean', () => {
