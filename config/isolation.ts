@@ -10,23 +10,35 @@ export interface NamespaceQuota {
   readonly limitsMemoryMiB: number;
 }
 
+/** Pods a rolling update of `replicas` may add (Kubernetes rounds a percentage up) or take down (rounded down). */
 function surgePods(replicas: number, maxSurge: PercentOrCount): number {
   return 'count' in maxSurge ? maxSurge.count : Math.ceil((replicas * maxSurge.percent) / 100);
 }
+function unavailablePods(replicas: number, maxUnavailable: PercentOrCount): number {
+  return 'count' in maxUnavailable ? maxUnavailable.count : Math.floor((replicas * maxUnavailable.percent) / 100);
+}
 
 /**
- * What photo-view can need at its peak, so the quota never blocks a legitimate rollout: the HPA
- * maximum (or the fixed replicas) per track, both colours at full size during a blue/green switch, the
- * canary's pods on top of stable, plus the rolling-update surge; times the container requests and
- * limits. Anything beyond that (a runaway HPA target, a stray Deployment) is refused.
+ * What photo-view can need at its peak, so the quota never blocks a legitimate rollout: per track (one
+ * for rolling, both colours at full size for blue/green, stable and canary for canary), its HPA maximum
+ * (or fixed replicas), plus, because every track may roll at once (a change to the pod template of all),
+ * its rolling-update surge and its maxUnavailable: pods being replaced keep counting against `pods` until
+ * they are gone (the quota's pod evaluator counts a terminating pod until its grace period ends,
+ * kubernetes pkg/quota/v1/evaluator/core/pods.go), while the Deployment controller already creates their
+ * replacements. Times the container requests and limits. Anything beyond (a runaway HPA target, a stray
+ * Deployment) is refused.
  */
 export function namespaceQuota(env: EnvironmentConfig): NamespaceQuota {
   const { app } = env;
   const peak = app.autoscaling?.maxReplicas ?? app.replicas;
   const release = app.release;
-  const tracksAtPeak =
-    release.strategy === 'blueGreen' ? 2 * peak : release.strategy === 'canary' ? peak + Math.ceil((peak * release.canaryPercent) / 100) : peak;
-  const pods = tracksAtPeak + surgePods(peak, app.maxSurge);
+  const tracks =
+    release.strategy === 'blueGreen'
+      ? [peak, peak]
+      : release.strategy === 'canary'
+        ? [peak, Math.ceil((peak * release.canaryPercent) / 100)]
+        : [peak];
+  const pods = tracks.reduce((sum, size) => sum + size + surgePods(size, app.maxSurge) + unavailablePods(size, app.maxUnavailable), 0);
   const r = app.resources;
   return {
     pods,
