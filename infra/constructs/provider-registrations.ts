@@ -40,6 +40,12 @@ export function splitRegistrations(needs: ReadonlyArray<Registrations>): { provi
  * under running environments, so it is refused. In a subscription where the namespace is already registered
  * the first apply stops with "already exists - to be managed via Terraform this resource needs to be imported":
  * import it (docs/identities-and-ci.md, "First deploy from an empty subscription") and apply again.
+ *
+ * `feature` is applied when the resource is created and then ignored: azurerm reads back every feature of
+ * the namespace the subscription has ever registered, and an update unregisters each one missing from the
+ * configuration (Read and applyFeatures in the resource's source), so a Microsoft.Compute registration
+ * would plan a change at every run and unregister other teams' features. A feature added later, or one in
+ * an imported namespace, is registered with `az feature register` (the same docs section).
  */
 export class FeatureRegistrations extends Construct {
   constructor(
@@ -53,7 +59,7 @@ export class FeatureRegistrations extends Construct {
         provider: props.provider,
         name: namespace,
         feature: features.map((name) => ({ name, registered: true })),
-        lifecycle: { preventDestroy: true },
+        lifecycle: { preventDestroy: true, ignoreChanges: ['feature'] },
       });
     }
   }
