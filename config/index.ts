@@ -11,3 +11,4 @@ export * from './network';
 export * from './network-validate';
 export * from './isolation';
 export * from './deploy-order';
+export * from './runner-networks';

@@ -4,6 +4,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type
 import { environmentSchema, type EnvironmentConfig, type SchemaOutput } from './schema';
 import { configWarnings, crossFieldProblems, placeholderIdWarnings, type ConfigProblem } from './validate';
 import { deployOrderProblems, deployRunnerProblems } from './deploy-order';
+import { runnerNetworkProblems } from './runner-networks';
 import { containsSecretShape, secretShape } from './secret-rules';
 
 /** Environment names come from file names and end up in every resource name. */
@@ -249,6 +250,11 @@ export function listEntryLines(file: string, key: string): number[] {
 export interface LoadOptions {
   /** Only these environments (file names without extension). @default every file in the folder */
   readonly only?: ReadonlyArray<string>;
+  /**
+   * With `only`: still check every file and what spans files (deploy order, shared runner networks), and
+   * return only `only`'s environments; for one share of a synth of the whole folder. @default false
+   */
+  readonly checkFolder?: boolean;
   /** Warnings (placeholder IDs) become errors; for deploy paths. @default false */
   readonly strict?: boolean;
   /** Where warnings go. @default console.error */
@@ -300,9 +306,14 @@ export function loadEnvironments(dir: string, options: LoadOptions = {}): Enviro
     }
   }
   const envs: EnvironmentConfig[] = [];
-  for (const file of files.filter((f) => !options.only || options.only.includes(f.replace(/\.ya?ml$/, '')))) {
+  const wanted = (name: string) => !options.only || options.only.includes(name);
+  for (const file of files.filter((f) => options.checkFolder || wanted(f.replace(/\.ya?ml$/, '')))) {
     try {
       const env = loadEnvironmentFile(path.join(dir, file));
+      if (!wanted(env.name)) {
+        envs.push(env); // checked across files below, not returned and not warned about (another share's)
+        continue;
+      }
       const where = { file: path.join(dir, file), environment: env.name };
       const warn = (text: string) => {
         if (!warned.has(text)) (options.warn ?? console.error)(text);
@@ -324,21 +335,22 @@ export function loadEnvironments(dir: string, options: LoadOptions = {}): Enviro
       problems.push(...error.problems);
     }
   }
-  // The deploy order spans files: checked when the whole folder is loaded (a deploy of one environment
-  // reads only its own file), and once every file is valid on its own.
-  if (!options.only && problems.length === 0) {
-    problems.push(...deployOrderProblems(envs, new Map(files.map((f) => [f.replace(/\.ya?ml$/, ''), path.join(dir, f)]))));
+  // The deploy order and shared runner networks span files: checked when the whole folder is loaded (a
+  // deploy of one environment reads only its own file), and once every file is valid on its own.
+  if ((!options.only || options.checkFolder) && problems.length === 0) {
+    const byName = new Map(files.map((f) => [f.replace(/\.ya?ml$/, ''), path.join(dir, f)]));
+    problems.push(...deployOrderProblems(envs, byName), ...runnerNetworkProblems(envs, byName));
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return envs;
+  return envs.filter((env) => wanted(env.name));
 }
 
 const STRICT_VALUES = ['0', '1', 'false', 'true'];
 
 /**
  * The environments an app synthesizes, as the process environment says: ENVIRONMENTS_DIR (default
- * `environments`), SYNTH_ENVIRONMENTS (comma-separated names, set by `npm run synth -- --env`) and
- * SYNTH_STRICT (set by `--strict`). Shared by the infra and workloads apps.
+ * `environments`), SYNTH_ENVIRONMENTS (comma-separated names, set by `npm run synth -- --env`, and for each share of a
+ * large synth, one of which also sets SYNTH_CHECK_FOLDER=1) and SYNTH_STRICT (set by `--strict`). Shared by the infra and workloads apps.
  */
 export function loadEnvironmentsFromProcess(env: NodeJS.ProcessEnv = process.env): EnvironmentConfig[] {
   const strict = env.SYNTH_STRICT ?? '0';
@@ -347,6 +359,8 @@ export function loadEnvironmentsFromProcess(env: NodeJS.ProcessEnv = process.env
   }
   return loadEnvironments(env.ENVIRONMENTS_DIR ?? 'environments', {
     only: env.SYNTH_ENVIRONMENTS ? env.SYNTH_ENVIRONMENTS.split(',').filter(Boolean) : undefined,
+    // Set by synth.mjs for its own share of a whole-folder synth: that share checks the whole folder.
+    checkFolder: env.SYNTH_CHECK_FOLDER === '1',
     strict: strict === '1' || strict === 'true',
     // The one clock read of synth: it warns about AKS support dates; its output never depends on them.
     today: new Date(),

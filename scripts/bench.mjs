@@ -76,7 +76,11 @@ function environmentCopies(count) {
   for (let n = 0; n < count; n++) {
     const [prefix, text] = kinds[n % 3];
     const chain = Math.floor(n / 3) + 1;
-    const copy = text.replace(/after: \[dev\]/, `after: [dev${chain}]`).replace(/after: \[staging\]/, `after: [stg${chain}]`);
+    // Each private copy gets a runner network of its own: a network resolves one private DNS zone of a name.
+    const copy = text
+      .replace(/after: \[dev\]/, `after: [dev${chain}]`)
+      .replace(/after: \[staging\]/, `after: [stg${chain}]`)
+      .replace(/virtualNetworks\/vnet-ci-runners\]/, `virtualNetworks/vnet-ci-runners-${prefix}${chain}]`);
     fs.writeFileSync(path.join(dir, `${prefix}${chain}.yaml`), copy);
   }
   return dir;

@@ -143,7 +143,9 @@ try {
   let gate;
   let results;
   try {
-    Object.assign(process.env, parallel ? shareVariables(shares[1], parts[1]) : outputVariables);
+    // This thread's share also checks the whole folder (what spans files: deploy order, shared runner
+    // networks), unless --env synthesizes only some environments.
+    Object.assign(process.env, parallel ? { ...shareVariables(shares[1], parts[1]), SYNTH_CHECK_FOLDER: options.env ? '0' : '1' } : outputVariables);
     for (const app of APPS) bundle.run(app);
     gate = bundle.run(GATE);
     if (parallel) results = [gate.checkOutput(shareGate(1))];

@@ -165,6 +165,20 @@ describe('npm run synth', () => {
     }
   });
 
+  it('checks what spans files over the whole folder when it shares the environments between two workers', () => {
+    const envs = fs.mkdtempSync(path.join(scratch, 'envs-'));
+    const prod = fs.readFileSync(path.join(ROOT, 'test/fixtures/environments/prod.yaml'), 'utf8').replace(/after: \[staging\]/, 'after: []');
+    // Two private environments on prod's runner network, one in each share (sorted, they alternate).
+    for (const name of ['prod', 'prodb']) fs.writeFileSync(path.join(envs, `${name}.yaml`), prod);
+    for (let i = 1; i <= 6; i++) fs.copyFileSync(path.join(ROOT, 'test/fixtures/environments/dev.yaml'), path.join(envs, `qa${i}.yaml`));
+    const many = fs.mkdtempSync(path.join(scratch, 'many-'));
+    const run = synth(many, { ENVIRONMENTS_DIR: envs });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`${path.join(envs, 'prodb.yaml')} (environment 'prodb'): network.runnerNetworks.0`);
+    expect(run.stderr).toContain("is also a runner network of 'prod'");
+    expect(run.stderr).toContain('synth failed; cdktf.out/ and dist/ were left as they were');
+  });
+
   it('checks the policy of each share in its own thread and refuses the findings of both in one report', () => {
     const envs = fs.mkdtempSync(path.join(scratch, 'envs-'));
     const dev = fs.readFileSync(path.join(ROOT, 'test/fixtures/environments/dev.yaml'), 'utf8');

@@ -99,7 +99,18 @@ describe('the review plans only the stacks a pull request changes, among 30 envi
     for (const [name, fixture, values] of [
       [`dev${i}`, 'dev', {}],
       [`stg${i}`, 'staging', { 'deploy.after': [`dev${i}`] }],
-      [`prd${i}`, 'prod', { 'deploy.after': [`stg${i}`], 'deploy.runner': `photo-view-prd${i}-vnet` }],
+      [
+        `prd${i}`,
+        'prod',
+        {
+          'deploy.after': [`stg${i}`],
+          'deploy.runner': `photo-view-prd${i}-vnet`,
+          // A private environment's runner network of its own (a network resolves one private DNS zone of a name).
+          'network.runnerNetworks': [
+            `/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/rg-ci-runners/providers/Microsoft.Network/virtualNetworks/vnet-prd${i}`,
+          ],
+        },
+      ],
     ] as const) {
       fs.copyFileSync(path.join(ROOT, 'test/fixtures/environments', `${fixture}.yaml`), path.join(repo.dir, 'environments', `${name}.yaml`));
       repo.setEnvironment(name, { 'tags.environment': name, 'monitoring.actionGroup.shortName': `pv-${name}`, ...values });

@@ -22,6 +22,10 @@ function derived(fixture: string, values: Edit): string {
   return doc.toString();
 }
 
+/** A private environment's own runner network: Azure links a network to one private DNS zone of a name. */
+const runnerNetwork = (name: string) =>
+  `/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/rg-ci-runners/providers/Microsoft.Network/virtualNetworks/vnet-ci-runners-${name}`;
+
 /** A private network like prod's, in its own address space. */
 const network = (second: number) => ({
   'network.virtualNetwork.addressSpace': `10.${second}.0.0/16`,
@@ -80,6 +84,7 @@ export const ENVIRONMENT_SETS = {
       'tags.environment': 'delta',
       'deploy.after': ['bravo', 'charlie'],
       'deploy.runner': 'photo-view-delta-vnet',
+      'network.runnerNetworks': [runnerNetwork('delta')],
       ...network(50),
     }),
     echo: derived('prod', {
@@ -89,6 +94,7 @@ export const ENVIRONMENT_SETS = {
       'tags.environment': 'echo',
       'deploy.after': ['delta'],
       'deploy.runner': 'photo-view-echo-vnet',
+      'network.runnerNetworks': [runnerNetwork('echo')],
       ...network(60),
     }),
   }),
