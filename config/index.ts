@@ -12,3 +12,4 @@ export * from './network-validate';
 export * from './isolation';
 export * from './deploy-order';
 export * from './runner-networks';
+export * from './printable';

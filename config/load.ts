@@ -5,7 +5,8 @@ import { environmentSchema, type EnvironmentConfig, type SchemaOutput } from './
 import { configWarnings, crossFieldProblems, placeholderIdWarnings, type ConfigProblem } from './validate';
 import { deployOrderProblems, deployRunnerProblems } from './deploy-order';
 import { runnerNetworkProblems } from './runner-networks';
-import { containsSecretShape, secretShape } from './secret-rules';
+import { printable } from './printable';
+import { containsSecretShape, isSecretName, secretShape } from './secret-rules';
 
 /** Environment names come from file names and end up in every resource name. */
 const ENVIRONMENT_FILE = /^([a-z][a-z0-9]{1,11})\.ya?ml$/;
@@ -29,14 +30,31 @@ export class ConfigError extends InputError {
   }
 }
 
-/** A problem as one line; a value or a field name with a secret's shape is left out, whatever the problem is. */
+/** Longest value a message shows; a longer one is cut (a 200 KB value is not a useful error line). */
+const MAX_SHOWN_VALUE = 200;
+
+/**
+ * A problem as one line. The value is left out when the problem is `sensitive`, when the field's name says
+ * it holds a secret (app.settings.DB_PASSWORD: whatever the value's type) or when the value has a secret's
+ * shape; so is any quoted part of the message that has one, and the hidden value wherever the message
+ * repeats it. Field names with a secret's shape are replaced. Control characters are escaped (printable).
+ */
 function describeProblem(p: FileProblem): string {
-  const value = p.value === undefined || p.sensitive || containsSecretShape(p.value) ? '' : ` = ${JSON.stringify(p.value)}`;
-  const at = p.path
-    .split('.')
-    .map((key) => (secretShape(key) ? '(a name that looks like a secret)' : key))
-    .join('.');
-  return `  ${p.file} (environment '${p.environment}'): ${at || '(file)'}${value}: ${p.message}`;
+  const keys = p.path.split('.');
+  // A value under a secret-like name in a free-form mapping (app.settings.DB_PASSWORD, tags.api_token), whatever its type.
+  const last = keys.length - 1 - [...keys].reverse().findIndex((key) => !/^\d+$/.test(key));
+  const secretEntry = last > 0 && ['settings', 'tags'].includes(keys[last - 1]) && isSecretName(keys[last]);
+  const hidden = p.sensitive === true || secretEntry || containsSecretShape(p.value);
+  let value = p.value === undefined || hidden ? '' : ` = ${JSON.stringify(p.value)}`;
+  if (value.length > MAX_SHOWN_VALUE) value = `${value.slice(0, MAX_SHOWN_VALUE)}... (cut)`;
+  const at = keys.map((key) => (secretShape(key) ? '(a name that looks like a secret)' : key)).join('.');
+  let message = p.message.replace(/'([^']*)'|"([^"]*)"/g, (quoted, single?: string, double?: string) =>
+    secretShape(single ?? double ?? '') ? "'(a value that looks like a secret)'" : quoted,
+  );
+  if (hidden && ['string', 'number', 'bigint'].includes(typeof p.value) && String(p.value).length >= 4) {
+    message = message.split(String(p.value)).join('(the value)');
+  }
+  return printable(`  ${p.file} (environment '${p.environment}'): ${at || '(file)'}${value}: ${message}`);
 }
 
 function valueAt(input: unknown, keys: ReadonlyArray<PropertyKey>): unknown {
@@ -57,7 +75,8 @@ function schemaOutput(name: string, input: unknown, file: string): SchemaOutput 
         file,
         environment: name,
         path: issue.path.join('.'),
-        value: issue.code === 'unrecognized_keys' ? undefined : valueAt(input, issue.path),
+        // Not the whole file (an issue at its top level), and not a mapping's keys.
+        value: issue.code === 'unrecognized_keys' || issue.path.length === 0 ? undefined : valueAt(input, issue.path),
         message: issue.message,
       })),
     );
@@ -151,6 +170,9 @@ export function loadEnvironmentFile(file: string): EnvironmentConfig {
     throw problem(`the file does not exist${link}`);
   }
   if (!stat.isFile()) throw problem('is a directory, not an environment file; rename or remove it');
+  // A link committed in a pull request could point at any file on the machine that runs synth.
+  if (fs.lstatSync(file).isSymbolicLink())
+    throw problem(`is a symbolic link (to '${fs.readlinkSync(file)}'); keep environment files as regular files`);
 
   const bytes = fs.readFileSync(file);
   const key = `${path.resolve(file)}\0${environment}`;
@@ -186,6 +208,8 @@ function parseFile(file: string, environment: string, bytes: Buffer): ParsedFile
       `YAML aliases (*name) expand to more than ${MAX_YAML_ALIASES} copies; write the values out instead (${error.message})`,
     );
   }
+  if (input === null || input === undefined)
+    throw fileProblem(file, environment, 'the file is empty; it needs the settings of an environment (see README, "Add an environment")');
   return { data: schemaOutput(environment, input, file), listLines: topLevelListLines(doc, lines) };
 }
 
@@ -301,7 +325,7 @@ export function loadEnvironments(dir: string, options: LoadOptions = {}): Enviro
     const unknown = options.only.filter((name) => !byName.has(name));
     if (unknown.length > 0) {
       throw new InputError(
-        `unknown environment(s) ${unknown.map((u) => `'${u}'`).join(', ')}; environments in '${dir}': ${[...byName.keys()].join(', ')}`,
+        printable(`unknown environment(s) ${unknown.map((u) => `'${u}'`).join(', ')}; environments in '${dir}': ${[...byName.keys()].join(', ')}`),
       );
     }
   }

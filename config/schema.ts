@@ -45,13 +45,25 @@ function defineEnvironmentSchema() {
       .min(min, `must be a whole number from ${min} to ${max}`)
       .max(max, `must be a whole number from ${min} to ${max}`);
 
+  /** A list whose entries (by `key`) differ: a repeated one would be a second, identical resource or block, or a crash. */
+  const uniqueList = <T extends z.ZodType>(item: T, key: (entry: z.output<T>) => string = String) =>
+    z.array(item).superRefine((list, ctx) =>
+      list.forEach((entry, i) => {
+        if (list.findIndex((other) => key(other) === key(entry)) !== i)
+          ctx.addIssue({ code: 'custom', path: [i], message: `'${key(entry)}' is listed twice; list each once` });
+      }),
+    );
+
   const region = z.string().refine((r) => r in AZURE_REGIONS, {
     error: `unknown Azure region; allowed: ${Object.keys(AZURE_REGIONS).join(', ')}`,
   });
 
-  const kubernetesVersion = z.string().regex(/^1\.\d{1,2}(\.\d{1,3})?$/, {
-    error: `malformed Kubernetes version; expected <major>.<minor> or <major>.<minor>.<patch>, e.g. 1.32 or 1.32.4`,
-  });
+  // Unquoted, YAML reads 1.30 as the number 1.3: say so instead of "expected string".
+  const kubernetesVersion = z
+    .string({ error: 'must be a quoted version like "1.33" (unquoted, YAML reads 1.30 as the number 1.3)' })
+    .regex(/^1\.\d{1,2}(\.\d{1,3})?$/, {
+      error: `malformed Kubernetes version; expected <major>.<minor> or <major>.<minor>.<patch>, e.g. 1.32 or 1.32.4`,
+    });
 
   const duration = z.string().regex(/^\d+(s|m|h)$/, { error: `must be a duration like 10s, 5m or 1h` });
   const uuid = z.string().regex(GUID, {
@@ -85,8 +97,7 @@ function defineEnvironmentSchema() {
     /** Nodes at creation; the autoscaler owns the count afterwards. @default minCount */
     nodeCount: int(1, 1000).optional(),
     /** Availability zones to spread nodes over. @default all three where the region has zones */
-    zones: z
-      .array(z.enum(['1', '2', '3']))
+    zones: uniqueList(z.enum(['1', '2', '3']))
       .min(1)
       .optional(),
     /** Pods per node (Azure CNI overlay allows up to 250). */
@@ -243,7 +254,7 @@ function defineEnvironmentSchema() {
      * Secrets the app reads; each value lives in Key Vault under the secret name derived from it
      * (DB_PASSWORD -> db-password) and is mounted as the file /mnt/secrets/DB_PASSWORD.
      */
-    secretNames: z.array(z.string().regex(/^[A-Z][A-Z0-9_]*$/, { error: 'secret names must be UPPER_SNAKE_CASE' })).default([]),
+    secretNames: uniqueList(z.string().regex(/^[A-Z][A-Z0-9_]*$/, { error: 'secret names must be UPPER_SNAKE_CASE' })).default([]),
     /**
      * Per secret, how it reaches the app: `file` (default) only, or `environment`: also an environment
      * variable, fed from a Kubernetes Secret the CSI driver syncs, which puts the value in etcd.
@@ -404,16 +415,15 @@ function defineEnvironmentSchema() {
      * private DNS zones the platform creates are linked to each, so they resolve the private addresses.
      * A private environment (private API server or private endpoints) must name at least one.
      */
-    runnerNetworks: z
-      .array(
-        z
-          .string()
-          .regex(
-            VIRTUAL_NETWORK_ID,
-            'must be a virtual network resource ID like /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<name>',
-          ),
-      )
-      .default([]),
+    runnerNetworks: uniqueList(
+      z
+        .string()
+        .regex(
+          VIRTUAL_NETWORK_ID,
+          'must be a virtual network resource ID like /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<name>',
+        ),
+      (id) => id.toLowerCase(),
+    ).default([]),
     /** Key Vault and registry reachable from public networks at all (then only from `trustedIpRanges`). */
     publicNetworkAccess: z.boolean().default(true),
     /** Public source ranges Key Vault and the registry accept when their firewall denies by default (CI egress). */
@@ -585,7 +595,7 @@ function defineEnvironmentSchema() {
        */
       zoneRedundancy: z.boolean().optional(),
       /** Extra regions the registry replicates to (Premium only). */
-      geoReplicationLocations: z.array(region).default([]),
+      geoReplicationLocations: uniqueList(region).default([]),
       /** Days untagged manifests are kept (Premium only). */
       untaggedRetentionDays: int(0, 365).optional(),
     }).prefault({}),
@@ -598,9 +608,10 @@ function defineEnvironmentSchema() {
       retentionInDays: int(30, 730).default(30),
       actionGroup: strict({
         shortName: z.string().regex(/^[A-Za-z0-9-]{1,12}$/, { error: 'must be 1-12 letters, digits or hyphens' }),
-        emailReceivers: z
-          .array(strict({ name: z.string().min(1), email: z.email({ error: 'must be an e-mail address' }) }))
-          .min(1, 'needs at least one receiver'),
+        emailReceivers: uniqueList(
+          strict({ name: z.string().min(1), email: z.email({ error: 'must be an e-mail address' }) }),
+          (receiver) => receiver.name,
+        ).min(1, 'needs at least one receiver'),
       }),
       alerts: strict({
         nodeCpuPercent: alertRule(int(1, 100), 2).prefault({ threshold: 80 }),

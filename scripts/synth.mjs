@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { bundleFor, loadBundle, projectRoot, reportError } from './bundle.mjs';
 import { createStaging, keepOtherEnvironments, mergeParts, OUTPUTS, recoverAndClean, removeStaging, swapIn, withLock } from './output.mjs';
-import { exitWhenFlushed, optionsOrExit, parseArgs } from './usage.mjs';
+import { exitWhenFlushed, optionsOrExit, parseArgs, quoted } from './usage.mjs';
 
 const started = performance.now();
 const USAGE = `usage: npm run synth -- [--env NAMES] [--strict] [--outdir DIR] [--help]
@@ -41,6 +41,10 @@ function parseCommandLine(args) {
 const options = optionsOrExit(parseCommandLine(process.argv.slice(2)), USAGE);
 
 const root = options.outdir;
+if (fs.existsSync(root) && !fs.statSync(root).isDirectory()) {
+  console.error(`npm run synth: --outdir ${quoted(root)} is a file, not a folder; name a folder (it is created when missing)`);
+  process.exit(2);
+}
 const project = projectRoot();
 if (options.strict) process.env.SYNTH_STRICT = '1';
 if (options.env) process.env.SYNTH_ENVIRONMENTS = options.env.join(',');

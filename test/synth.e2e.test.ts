@@ -123,6 +123,14 @@ describe('npm run synth', () => {
     expect(strict.stderr).not.toContain('bundling'); // no source changed since the first run
   });
 
+  it('refuses an --outdir that is a file, in one line', () => {
+    const file = path.join(scratch, 'a-file');
+    fs.writeFileSync(file, '');
+    const run = synth(out, {}, ['--outdir', file]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^npm run synth: --outdir '[^'\n]+' is a file, not a folder; name a folder \(it is created when missing\)\n$/);
+  });
+
   it("--env synthesizes only those environments and keeps the others' output as it was", () => {
     const before = new Map(files(out).map((f) => [path.relative(out, f), fs.readFileSync(f, 'utf8')]));
     const envs = fs.mkdtempSync(path.join(scratch, 'envs-'));
