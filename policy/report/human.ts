@@ -1,3 +1,4 @@
+import { printable } from '../../config/printable';
 import type { Finding } from '../model';
 import type { Report } from '../engine';
 import { RULES } from '../rules';
@@ -19,16 +20,18 @@ export function renderHuman(report: Report, options: { colour: boolean; elapsedM
   for (const environment of new Set([...report.environments, ...report.findings.map((f) => f.environment)])) {
     const own = report.findings.filter((f) => f.environment === environment);
     lines.push(
-      bold(environment === undefined ? 'files of no environment' : `environment ${environment}`) + dim(own.length === 0 ? '  no findings' : ''),
+      bold(environment === undefined ? 'files of no environment' : `environment ${printable(environment)}`) +
+        dim(own.length === 0 ? '  no findings' : ''),
     );
     const byObject = new Map<string, Finding[]>();
     for (const f of own) byObject.set(f.objectId, [...(byObject.get(f.objectId) ?? []), f]);
     for (const [objectId, findings] of byObject) {
-      lines.push(`  ${objectId}  ${dim(`${findings[0].source.file}:${findings[0].source.line}`)}`);
+      lines.push(`  ${printable(objectId)}  ${dim(printable(`${findings[0].source.file}:${findings[0].source.line}`))}`);
       for (const f of findings) {
         const label = f.waiver ? dim('waived ') : f.severity === 'error' ? red('error  ') : yellow('warning');
-        lines.push(`    ${label} ${f.ruleId}  ${titles.get(f.ruleId) ?? ''}: ${f.message}`);
-        if (f.waiver) lines.push(dim(`             waived until ${f.waiver.expires} by ${f.waiver.owner}: ${f.waiver.reason}`));
+        lines.push(`    ${label} ${f.ruleId}  ${titles.get(f.ruleId) ?? ''}: ${printable(f.message)}`);
+        // Waivers, object names and messages come from environment files: printable keeps them on their line.
+        if (f.waiver) lines.push(dim(printable(`             waived until ${f.waiver.expires} by ${f.waiver.owner}: ${f.waiver.reason}`)));
       }
     }
   }

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type * as Sarif from 'sarif';
 import type { Finding, Rule, Severity, SourceLocation } from '../model';
 import type { Report } from '../engine';
+import { printable } from '../../config/printable';
 import { RULES } from '../rules';
 import { WAIVER_RULES } from '../waivers';
 
@@ -26,6 +27,16 @@ function artifact(file: string): Sarif.ArtifactLocation {
     ? { uri: `file://${path.resolve(file).split(path.sep).join('/')}` }
     : { uri: relative.split(path.sep).join('/'), uriBaseId: '%SRCROOT%' };
 }
+
+/**
+ * Untrusted text (object names, messages and waivers from environment files) as SARIF plain text: printable,
+ * with the characters SARIF gives a meaning escaped, so `[text](uri)` is never an embedded link and `{0}`
+ * never a placeholder (SARIF 2.1.0, 3.11.5 and 3.11.6).
+ */
+const sarifText = (text: string) =>
+  printable(text)
+    .replace(/[[\]]/g, (c) => `\\${c}`)
+    .replace(/[{}]/g, (c) => c + c);
 
 const location = (source: SourceLocation, message?: string): Sarif.Location => ({
   physicalLocation: { artifactLocation: artifact(source.file), region: { startLine: Math.max(1, source.line) } },
@@ -78,9 +89,9 @@ export function toSarif(report: Report, options: SarifOptions = {}): Sarif.Log {
       ruleId: f.ruleId,
       ruleIndex: index.get(f.ruleId),
       level: LEVEL[f.severity],
-      message: { text: `${f.environment ? `[${f.environment}] ` : ''}${f.objectId}: ${f.message}` },
-      locations: [{ ...primary, logicalLocations: [{ fullyQualifiedName: `${f.environment ?? '-'}/${f.objectId}`, kind: 'resource' }] }],
-      ...(inEnvironmentFile ? { relatedLocations: [{ id: 0, ...location(f.source, `${f.objectId} in the synthesized output`) }] } : {}),
+      message: { text: `${f.environment ? `[${f.environment}] ` : ''}${sarifText(`${f.objectId}: ${f.message}`)}` },
+      locations: [{ ...primary, logicalLocations: [{ fullyQualifiedName: printable(`${f.environment ?? '-'}/${f.objectId}`), kind: 'resource' }] }],
+      ...(inEnvironmentFile ? { relatedLocations: [{ id: 0, ...location(f.source, `${sarifText(f.objectId)} in the synthesized output`) }] } : {}),
       partialFingerprints: { 'policyFinding/v1': f.fingerprint },
       ...(f.waiver
         ? {
@@ -88,7 +99,7 @@ export function toSarif(report: Report, options: SarifOptions = {}): Sarif.Log {
               {
                 kind: 'external',
                 status: 'accepted',
-                justification: `${f.waiver.reason} (owner ${f.waiver.owner}, expires ${f.waiver.expires})`,
+                justification: printable(`${f.waiver.reason} (owner ${f.waiver.owner}, expires ${f.waiver.expires})`),
               },
             ],
           }

@@ -101,4 +101,34 @@ describe('SARIF output', () => {
     expect(byRule.AKS002.suppressions).toBeUndefined();
     expect(byRule.WAIVER002.locations?.[0].physicalLocation?.region?.startLine).toBe(17);
   });
+
+  it('keeps text from environment files as plain text: no embedded link, no placeholder, no control character', () => {
+    const k8s = goodKubernetes();
+    delete k8s.service.metadata.annotations; // NET004, waived below
+    const owner = 'team\u001b[2J\n::error file=x::forged';
+    const waiver = (object: string, expires: string, line: number) => ({
+      rule: 'NET004',
+      object,
+      reason: 'public [until](http://evil) {0}',
+      owner,
+      expires,
+      environment: 'prod',
+      source: { file: 'environments/prod.yaml', line },
+    });
+    const facts: EnvironmentFacts = {
+      ...PROD_FACTS,
+      file: 'environments/prod.yaml',
+      waivers: [waiver('Service/shop/shop', '2026-12-31', 12), waiver('Service/x/[y](http://evil){0}', '2026-12-31', 17)],
+    };
+    const log = toSarif(validate(inputFiles('prod', k8s, goodTerraform()), { environments: [facts], today: '2026-11-23' }));
+    const strings: string[] = [];
+    JSON.stringify(log.runs[0].results, (_, value) => (typeof value === 'string' ? (strings.push(value), value) : value));
+    expect(check(log) ? [] : check.errors).toEqual([]);
+    // oxlint-disable-next-line no-control-regex -- no string of the log may hold a control character
+    expect(strings.filter((v) => /[\u0000-\u001f]/.test(v))).toEqual([]);
+    const unused = (log.runs[0].results ?? []).find((r) => r.message.text?.includes('Service/x/'));
+    expect(unused?.message.text).toContain('Service/x/\\[y\\](http://evil){{0}}');
+    const suppression = (log.runs[0].results ?? []).find((r) => r.ruleId === 'NET004')?.suppressions?.[0];
+    expect(suppression?.justification).toContain('owner team\\u001b[2J\\u000a::error file=x::forged');
+  });
 });
