@@ -203,6 +203,26 @@ export function assignPodSecurity(terraform: Record<string, any>, effect: string
 /** The config side of the fixture environment `prod`: its registry and the secret it asks for. */
 export const PROD_FACTS: EnvironmentFacts = { name: 'prod', registries: [REGISTRY], secretEnvironmentVariables: ['DB_PASSWORD'], waivers: [] };
 
+type Waiver = EnvironmentFacts['waivers'][number];
+
+/** prod's facts read from environments/prod.yaml, with waivers of NET004 on the line each names (by default of the shop Service, owned by team-shop until 2026-12-31). */
+export function prodFactsWithWaivers(...waivers: Array<Partial<Waiver> & { line: number }>): EnvironmentFacts {
+  return {
+    ...PROD_FACTS,
+    file: 'environments/prod.yaml',
+    waivers: waivers.map(({ line, ...waiver }) => ({
+      rule: 'NET004',
+      object: 'Service/shop/shop',
+      reason: 'public until the ingress exists',
+      owner: 'team-shop',
+      expires: '2026-12-31',
+      environment: 'prod',
+      source: { file: 'environments/prod.yaml', line },
+      ...waiver,
+    })),
+  };
+}
+
 /** Input files of an environment, as the reader would make them from `photo-view-<env>.k8s.yaml` and `platform-<env>`. */
 export function inputFiles(environment: string, kubernetes: Record<string, unknown>, terraform: Record<string, unknown>): InputFile[] {
   const objects = Object.values(kubernetes) as KubernetesObject[];

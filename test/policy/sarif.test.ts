@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { validate, type EnvironmentFacts } from '../../policy/engine';
+import { validate } from '../../policy/engine';
 import { toSarif } from '../../policy/report/sarif';
 import { RULES } from '../../policy/rules';
-import { goodKubernetes, goodTerraform, inputFiles, PROD_FACTS } from './fixtures';
+import { goodKubernetes, goodTerraform, inputFiles, prodFactsWithWaivers } from './fixtures';
 
 /*
  * SARIF validity: the log is checked against the OASIS SARIF 2.1.0 JSON schema (rtm.5, as shipped by
@@ -29,30 +29,7 @@ function mixedReport() {
   const tf = goodTerraform();
   delete tf.resource.azurerm_container_registry.registry.retention_policy_in_days; // ACR003 warning
   tf.resource.azurerm_kubernetes_cluster.cluster.local_account_disabled = false; // AKS002 error
-  const facts: EnvironmentFacts = {
-    ...PROD_FACTS,
-    file: 'environments/prod.yaml',
-    waivers: [
-      {
-        rule: 'NET004',
-        object: 'Service/shop/shop',
-        reason: 'public until the ingress exists',
-        owner: 'team-shop',
-        expires: '2026-12-31',
-        environment: 'prod',
-        source: { file: 'environments/prod.yaml', line: 12 },
-      },
-      {
-        rule: 'KV003',
-        object: '*',
-        reason: 'no longer needed, for the test',
-        owner: 'team-shop',
-        expires: '2026-12-31',
-        environment: 'prod',
-        source: { file: 'environments/prod.yaml', line: 17 },
-      },
-    ],
-  };
+  const facts = prodFactsWithWaivers({ line: 12 }, { line: 17, rule: 'KV003', object: '*', reason: 'no longer needed, for the test' });
   return validate(inputFiles('prod', k8s, tf), { environments: [facts], today: '2026-11-23' });
 }
 
@@ -105,21 +82,8 @@ describe('SARIF output', () => {
   it('keeps text from environment files as plain text: no embedded link, no placeholder, no control character', () => {
     const k8s = goodKubernetes();
     delete k8s.service.metadata.annotations; // NET004, waived below
-    const owner = 'team\u001b[2J\n::error file=x::forged';
-    const waiver = (object: string, expires: string, line: number) => ({
-      rule: 'NET004',
-      object,
-      reason: 'public [until](http://evil) {0}',
-      owner,
-      expires,
-      environment: 'prod',
-      source: { file: 'environments/prod.yaml', line },
-    });
-    const facts: EnvironmentFacts = {
-      ...PROD_FACTS,
-      file: 'environments/prod.yaml',
-      waivers: [waiver('Service/shop/shop', '2026-12-31', 12), waiver('Service/x/[y](http://evil){0}', '2026-12-31', 17)],
-    };
+    const untrusted = { reason: 'public [until](http://evil) {0}', owner: 'team\u001b[2J\n::error file=x::forged' };
+    const facts = prodFactsWithWaivers({ line: 12, ...untrusted }, { line: 17, object: 'Service/x/[y](http://evil){0}', ...untrusted });
     const log = toSarif(validate(inputFiles('prod', k8s, goodTerraform()), { environments: [facts], today: '2026-11-23' }));
     const strings: string[] = [];
     JSON.stringify(log.runs[0].results, (_, value) => (typeof value === 'string' ? (strings.push(value), value) : value));
