@@ -183,7 +183,7 @@ describe('npm run synth', () => {
     const run = synth(many, { ENVIRONMENTS_DIR: envs });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`${path.join(envs, 'prodb.yaml')} (environment 'prodb'): network.runnerNetworks.0`);
-    expect(run.stderr).toContain("is also a runner network of 'prod'");
+    expect(run.stderr).toContain("'prod' also links its privatelink.vaultcore.azure.net and privatelink.azurecr.io zones to this network");
     expect(run.stderr).toContain('synth failed; cdktf.out/ and dist/ were left as they were');
   });
 

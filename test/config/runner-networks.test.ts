@@ -42,7 +42,7 @@ describe('runner networks shared across environments', () => {
     const problems = runnerNetworkProblems([privateCopy('prod'), privateCopy('prodeu')]);
     expect(problems.map((p) => [p.environment, p.path])).toEqual([['prodeu', 'network.runnerNetworks.0']]);
     expect(problems[0].message).toContain(
-      "is also a runner network of 'prod', and each would link its own privatelink.vaultcore.azure.net and privatelink.azurecr.io zones to it",
+      "'prod' also links its privatelink.vaultcore.azure.net and privatelink.azurecr.io zones to this network, and each would link its own",
     );
   });
 
@@ -50,6 +50,27 @@ describe('runner networks shared across environments', () => {
     expect(runnerNetworkProblems([privateCopy('prod'), privateCopy('prodeu', { runnerNetworks: [OTHER_RUNNER] })])).toEqual([]);
     expect(runnerNetworkProblems([privateCopy('prod'), environment('dev')])).toEqual([]);
     expect(runnerNetworkProblems([central('prod'), central('prodeu')])).toEqual([]);
+  });
+
+  it('compares network IDs without case, as Azure does', () => {
+    expect(runnerNetworkProblems([privateCopy('prod'), privateCopy('prodeu', { runnerNetworks: [RUNNER.toUpperCase()] })])).toHaveLength(1);
+  });
+
+  it("refuses zones of their own in one VNet, and a runner network that is another environment's VNet", () => {
+    const existing = (name: string, zones: boolean) => {
+      const env = central(name);
+      if (!zones && env.network.virtualNetwork.mode === 'existing')
+        delete (env.network.virtualNetwork as { privateDnsZones?: unknown }).privateDnsZones;
+      return { ...env, network: { ...env.network, runnerNetworks: [`${OTHER_RUNNER}-${name}`] } };
+    };
+    expect(runnerNetworkProblems([existing('prod', false), existing('prodeu', false)]).map((p) => p.path)).toEqual([
+      'network.virtualNetwork.subnets.systemNodes',
+    ]);
+    const spoke = SUBNETS.slice(0, SUBNETS.lastIndexOf('/subnets'));
+    const runsInSpoke = privateCopy('prodeu', { runnerNetworks: [spoke] });
+    expect(runnerNetworkProblems([existing('prod', false), runsInSpoke]).map((p) => [p.environment, p.path])).toEqual([
+      ['prodeu', 'network.runnerNetworks.0'],
+    ]);
   });
 
   it('refuses a created zone beside a central one of the same name on one runner network', () => {
