@@ -63,6 +63,11 @@ describe('quota sizing', () => {
     });
   });
 
+  it('counts one pod being replaced when surge and unavailable both round to 0, as Kubernetes does', () => {
+    const env = environment('dev', { app: { replicas: 3, maxSurge: 0, maxUnavailable: '10%' } });
+    expect(synthPhotoView(env).one('ResourceQuota').spec.hard.pods).toBe('4');
+  });
+
   it('can be turned off', () => {
     expect(synthPhotoView(environment('dev', { isolation: { resourceQuota: false } })).find('ResourceQuota')).toEqual([]);
   });
