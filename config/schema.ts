@@ -60,7 +60,10 @@ function defineEnvironmentSchema() {
 
   // Unquoted, YAML reads 1.30 as the number 1.3: say so instead of "expected string".
   const kubernetesVersion = z
-    .string({ error: 'must be a quoted version like "1.33" (unquoted, YAML reads 1.30 as the number 1.3)' })
+    .string({
+      error: (issue) =>
+        typeof issue.input === 'number' ? 'must be a quoted version like "1.33" (unquoted, YAML reads 1.30 as the number 1.3)' : undefined,
+    })
     .regex(/^1\.\d{1,2}(\.\d{1,3})?$/, {
       error: `malformed Kubernetes version; expected <major>.<minor> or <major>.<minor>.<patch>, e.g. 1.32 or 1.32.4`,
     });

@@ -43,6 +43,15 @@ describe('errors never echo a secret', () => {
     expect(key).toContain("unknown key(s) '(a value that looks like a secret)'");
   });
 
+  it('where a message repeats a hidden value, quoted or not', () => {
+    const value = fake(16);
+    const line = new ConfigError([
+      { file: 'environments/dev.yaml', environment: 'dev', path: 'app.settings.DB_PASSWORD', value, message: `${value} is not allowed here` },
+    ]).message;
+    expect(line).toContain('app.settings.DB_PASSWORD: (the value) is not allowed here');
+    expect(line).not.toContain(value);
+  });
+
   it('when a value under a secret-like name has another type than a string (a number, a list, a mapping, binary)', () => {
     const password = loadError((raw) => (raw.app.settings = { DB_PASSWORD: 83920174 }));
     expect(password).toContain('app.settings.DB_PASSWORD: ');
@@ -118,6 +127,14 @@ describe('lists that would repeat a resource or a block', () => {
     ],
     ['node pool zones', (raw: any) => (raw.kubernetes.userPool.zones = ['1', '1', '2']), 'kubernetes.userPool.zones.1'],
     [
+      'runner networks, compared without case',
+      (raw: any) => {
+        const vnet = '/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/rg-ci/providers/Microsoft.Network/virtualNetworks/vnet-ci';
+        raw.network = { ...raw.network, runnerNetworks: [vnet, vnet.toUpperCase()] };
+      },
+      'network.runnerNetworks.1',
+    ],
+    [
       'e-mail receivers by name',
       (raw: any) => {
         const [first] = raw.monitoring.actionGroup.emailReceivers;
@@ -135,6 +152,12 @@ describe('lists that would repeat a resource or a block', () => {
 describe('messages that say what to do', () => {
   it('an unquoted Kubernetes version, which YAML reads as a number', () => {
     expect(loadError((raw) => (raw.kubernetes.version = 1.4))).toContain('kubernetes.version = 1.4: must be a quoted version like "1.33"');
+  });
+
+  it('a missing version says what is missing, not how to quote it', () => {
+    const message = loadError((raw) => delete raw.kubernetes.version);
+    expect(message).toContain('kubernetes.version');
+    expect(message).not.toContain('quoted version');
   });
 
   it('an empty file', () => {
