@@ -23,7 +23,8 @@ function refresh(curlScript: string): { status: number | null; token: string } {
   fs.writeFileSync(path.join(bin, 'curl'), `#!/usr/bin/env bash\n${curlScript}\n`, { mode: 0o755 });
   const tokenFile = path.join(dir, 'federated-token');
   fs.writeFileSync(tokenFile, 'last-good-token\n');
-  const result = spawnSync('bash', ['-e', '-c', `${definition}\nrequest_token`], {
+  // Called as the refresh loop calls it, in an `||` list, where bash -e does not stop a failed command.
+  const result = spawnSync('bash', ['-e', '-c', `${definition}\nrequest_token || exit 1`], {
     encoding: 'utf8',
     env: {
       ...process.env,

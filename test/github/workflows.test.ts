@@ -474,7 +474,7 @@ describe('GitHub workflows', () => {
 
   it('image leaves no builder or registry login behind on a self-hosted runner, so the next run starts clean', () => {
     const all = steps('image.yml', 'build');
-    const builder = /docker buildx create --use --name "(photo-view-\$GITHUB_RUN_ID-\$GITHUB_RUN_ATTEMPT)"/.exec(
+    const builder = /docker buildx create --use --name "(photo-view-\$ENVIRONMENT-\$GITHUB_RUN_ID-\$GITHUB_RUN_ATTEMPT)"/.exec(
       all.map((s) => s.run ?? '').join('\n'),
     );
     expect(builder).not.toBeNull();
