@@ -197,6 +197,8 @@ export function placeholderIdWarnings(env: EnvironmentConfig): ConfigProblem[] {
     ['subscriptionId', env.subscriptionId],
     ['tenantId', env.tenantId],
     ...env.kubernetes.adminGroupObjectIds.map((id, i): [string, string] => [`kubernetes.adminGroupObjectIds.${i}`, id]),
+    // A role assignment to a group that does not exist fails at apply ("principal not found").
+    ...(env.isolation.appTeam ? [['isolation.appTeam.groupObjectId', env.isolation.appTeam.groupObjectId] as [string, string]] : []),
   ];
   return ids
     .filter(([, id]) => isPlaceholderGuid(id))

@@ -112,7 +112,7 @@ describe('npm run synth', () => {
 
   it('warns about placeholder IDs, and --strict refuses them (running from the build cache)', () => {
     expect(result.stderr).toContain(
-      "environments/dev.yaml (environment 'dev'): subscriptionId, tenantId, kubernetes.adminGroupObjectIds.0: are placeholders",
+      "environments/dev.yaml (environment 'dev'): subscriptionId, tenantId, kubernetes.adminGroupObjectIds.0, isolation.appTeam.groupObjectId: are placeholders",
     );
     const strict = synth(out, {}, ['--outdir', out, '--strict']);
     expect(strict.status).toBe(1);

@@ -172,7 +172,7 @@ describe('placeholder IDs: synth warns, strict (deploy) refuses', () => {
     const warnings: string[] = [];
     loadEnvironments(dir, { warn: (w) => warnings.push(w) });
     expect(warnings).toEqual([
-      `warning: ${dir}/dev.yaml (environment 'dev'): subscriptionId, tenantId, kubernetes.adminGroupObjectIds.0: ` +
+      `warning: ${dir}/dev.yaml (environment 'dev'): subscriptionId, tenantId, kubernetes.adminGroupObjectIds.0, isolation.appTeam.groupObjectId: ` +
         'are placeholders, not real IDs; fine for synth, refused by --strict (deploy)',
     ]);
   });
@@ -184,11 +184,18 @@ describe('placeholder IDs: synth warns, strict (deploy) refuses', () => {
     expect(message).toContain('kubernetes.adminGroupObjectIds.0 = "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa"');
   });
 
+  it('refuses a placeholder app team group with strict (its role assignments would fail at apply)', () => {
+    const staging = fs.readFileSync(path.join(ENVIRONMENTS_DIR, 'staging.yaml'), 'utf8');
+    const message = errorOf(() => loadEnvironments(folderWith({ 'staging.yaml': staging }), { strict: true }));
+    expect(message).toContain('isolation.appTeam.groupObjectId = "bbbbbbbb-bbbb-bbbb-bbbb-bbbbbbbbbbbb": is a placeholder, not a real ID');
+  });
+
   it('accepts real-looking IDs with strict', () => {
     const real = devYaml
       .replace('11111111-1111-1111-1111-111111111111', '5f0c6d2e-8a41-4b7e-9c3d-2e1f0a9b8c7d')
       .replace('00000000-0000-0000-0000-000000000000', '72f988bf-86f1-41af-91ab-2d7cd011db47')
-      .replace('aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa', '0b9e2f4c-3d1a-4e5b-8f6c-7a8d9e0f1a2b');
+      .replace('aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa', '0b9e2f4c-3d1a-4e5b-8f6c-7a8d9e0f1a2b')
+      .replace('bbbbbbbb-bbbb-bbbb-bbbb-bbbbbbbbbbbb', '9c4d7e1f-2a3b-4c5d-8e9f-0a1b2c3d4e5f');
     expect(loadEnvironments(folderWith({ 'dev.yaml': real }), { strict: true }).map((e) => e.name)).toEqual(['dev']);
   });
 
