@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from './cdktf';
 import { InputError, loadEnvironments } from '../config';
@@ -24,6 +25,8 @@ if (process.env.SYNTH_ENVIRONMENTS) {
 }
 const dir = process.env.ENVIRONMENTS_DIR ?? 'environments';
 const environments = loadEnvironments(dir, { strict: true });
+// cdktf creates only the last folder of outdir: in a fresh clone, cdktf.out/ does not exist yet.
+fs.mkdirSync(outdir, { recursive: true });
 const app = new App({ outdir, skipValidation: false });
 const stack = new BootstrapStack(app, { environments, files: new Map(environments.map((e) => [e.name, path.join(dir, `${e.name}.yaml`)])) });
 for (const warning of stack.warnings) console.error(warning);
