@@ -98,3 +98,32 @@ describe('kubelogin', () => {
     expect(script).not.toMatch(/latest|api\.github\.com/);
   });
 });
+
+describe("the cdktf CLI's terminal module", () => {
+  // cdktf-cli 0.21.0 requires @cdktf/node-pty-prebuilt-multiarch, whose binaries stop at Node 22: on Node 24
+  // its install script compiled it, so `npm ci` failed without a C++ toolchain. package.json points that
+  // name at @lydell/node-pty, node-pty with a prebuilt package per platform (overrides, and a top-level
+  // alias that the CLI's bundle resolves from).
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const NAME = '@cdktf/node-pty-prebuilt-multiarch';
+  const packages = lock.packages as Record<string, { hasInstallScript?: boolean; name?: string; optionalDependencies?: Record<string, string> }>;
+
+  it('installs without an install script, from a package locked for every platform the CLI runs on', () => {
+    expect(pkg.overrides[NAME]).toBe(pkg.devDependencies[NAME]);
+    const terminal = packages[`node_modules/${NAME}`];
+    expect(terminal).toMatchObject({ name: '@lydell/node-pty' });
+    expect(terminal.hasInstallScript).toBeUndefined();
+    const platforms = Object.keys(terminal.optionalDependencies ?? {});
+    expect(platforms.map((p) => p.replace('@lydell/node-pty-', '')).sort()).toEqual([
+      'darwin-arm64',
+      'darwin-x64',
+      'linux-arm64',
+      'linux-x64',
+      'win32-arm64',
+      'win32-x64',
+    ]);
+    for (const platform of platforms) expect(packages[`node_modules/${platform}`]).toBeDefined();
+    // No other copy of the module, with its install script, is nested anywhere.
+    expect(Object.keys(packages).filter((k) => k.endsWith(`/${NAME}`))).toEqual([`node_modules/${NAME}`]);
+  });
+});
