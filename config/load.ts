@@ -6,7 +6,8 @@ import { configWarnings, crossFieldProblems, placeholderIdWarnings, type ConfigP
 import { deployOrderProblems, deployRunnerProblems } from './deploy-order';
 import { runnerNetworkProblems } from './runner-networks';
 import { printable } from './printable';
-import { containsSecretShape, isSecretName, secretShape } from './secret-rules';
+import { containsSecretShape, secretShape } from './secret-rules';
+import { isSecretEntry } from './secrets';
 
 /** Environment names come from file names and end up in every resource name. */
 const ENVIRONMENT_FILE = /^([a-z][a-z0-9]{1,11})\.ya?ml$/;
@@ -41,10 +42,7 @@ const MAX_SHOWN_VALUE = 200;
  */
 function describeProblem(p: FileProblem): string {
   const keys = p.path.split('.');
-  // A value under a secret-like name in a free-form mapping (app.settings.DB_PASSWORD, tags.api_token), whatever its type.
-  const last = keys.length - 1 - [...keys].reverse().findIndex((key) => !/^\d+$/.test(key));
-  const secretEntry = last > 0 && ['settings', 'tags'].includes(keys[last - 1]) && isSecretName(keys[last]);
-  const hidden = p.sensitive === true || secretEntry || containsSecretShape(p.value);
+  const hidden = p.sensitive === true || isSecretEntry(p.path) || containsSecretShape(p.value);
   let value = p.value === undefined || hidden ? '' : ` = ${JSON.stringify(p.value)}`;
   if (value.length > MAX_SHOWN_VALUE) value = `${value.slice(0, MAX_SHOWN_VALUE)}... (cut)`;
   const at = keys.map((key) => (secretShape(key) ? '(a name that looks like a secret)' : key)).join('.');

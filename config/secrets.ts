@@ -1,5 +1,5 @@
 import type { EnvironmentConfig } from './schema';
-import { secretLikeness, secretShape } from './secret-rules';
+import { isSecretName, secretLikeness, secretShape } from './secret-rules';
 import type { ConfigProblem } from './validate';
 
 /**
@@ -16,6 +16,15 @@ const HOW_TAG =
   'tags are readable by anyone who can read the resource. Remove it; secrets belong in Key Vault, read by the app through app.secretNames';
 const HOW_FIELD =
   'this field is stored in plain text in git and in the synthesized output. Remove it; secrets belong in Key Vault, read by the app through app.secretNames';
+
+/** The free-form records whose entry names say what a value is: a secret-like name (DB_PASSWORD) makes its value secret. */
+const NAMED_RECORDS = ['app.settings', 'tags'];
+
+/** Whether a field path is, or lies under, an entry of a named record whose name says it holds a secret. */
+export function isSecretEntry(path: string): boolean {
+  const record = NAMED_RECORDS.find((r) => path.startsWith(`${r}.`));
+  return record !== undefined && isSecretName(path.slice(record.length + 1).split('.')[0]);
+}
 
 /** Every secret-looking value (or name) in the environment, one problem each. */
 export function secretProblems(env: EnvironmentConfig): ConfigProblem[] {
@@ -34,7 +43,7 @@ export function secretProblems(env: EnvironmentConfig): ConfigProblem[] {
   named(env.app.settings, 'app.settings', HOW_SETTING);
   named(env.tags, 'tags', () => HOW_TAG);
   walk(env, [], (path, text, isKey) => {
-    if (path[0] === 'tags' || (path[0] === 'app' && path[1] === 'settings')) return;
+    if (NAMED_RECORDS.some((r) => `${path.join('.')}.`.startsWith(`${r}.`))) return;
     const why = secretShape(text);
     if (why) add((isKey ? path.slice(0, -1) : path).join('.') || '(file)', isKey ? `a name is ${why}` : why, HOW_FIELD);
   });

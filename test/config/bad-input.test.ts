@@ -11,6 +11,7 @@ import {
   MAX_YAML_ALIASES,
 } from '../../config';
 import { ENVIRONMENTS_DIR, environment } from './fixtures';
+import { withRealIds } from '../support/real-ids';
 
 /*
  * Input that Azure or Kubernetes would refuse at deploy time (or that does harm) is refused when the
@@ -191,11 +192,7 @@ describe('placeholder IDs: synth warns, strict (deploy) refuses', () => {
   });
 
   it('accepts real-looking IDs with strict', () => {
-    const real = devYaml
-      .replace('11111111-1111-1111-1111-111111111111', '5f0c6d2e-8a41-4b7e-9c3d-2e1f0a9b8c7d')
-      .replace('00000000-0000-0000-0000-000000000000', '72f988bf-86f1-41af-91ab-2d7cd011db47')
-      .replace('aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa', '0b9e2f4c-3d1a-4e5b-8f6c-7a8d9e0f1a2b')
-      .replace('bbbbbbbb-bbbb-bbbb-bbbb-bbbbbbbbbbbb', '9c4d7e1f-2a3b-4c5d-8e9f-0a1b2c3d4e5f');
+    const real = withRealIds(devYaml);
     expect(loadEnvironments(folderWith({ 'dev.yaml': real }), { strict: true }).map((e) => e.name)).toEqual(['dev']);
   });
 
