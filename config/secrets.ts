@@ -20,10 +20,16 @@ const HOW_FIELD =
 /** The free-form records whose entry names say what a value is: a secret-like name (DB_PASSWORD) makes its value secret. */
 const NAMED_RECORDS = ['app.settings', 'tags'];
 
+/** The entry name a field path lies under in a named record ('' for the record itself), or undefined outside them. */
+function namedEntryOf(path: string): string | undefined {
+  const record = NAMED_RECORDS.find((r) => `${path}.`.startsWith(`${r}.`));
+  return record === undefined ? undefined : path.slice(record.length + 1).split('.')[0];
+}
+
 /** Whether a field path is, or lies under, an entry of a named record whose name says it holds a secret. */
 export function isSecretEntry(path: string): boolean {
-  const record = NAMED_RECORDS.find((r) => path.startsWith(`${r}.`));
-  return record !== undefined && isSecretName(path.slice(record.length + 1).split('.')[0]);
+  const entry = namedEntryOf(path);
+  return entry !== undefined && entry !== '' && isSecretName(entry);
 }
 
 /** Every secret-looking value (or name) in the environment, one problem each. */
@@ -43,7 +49,7 @@ export function secretProblems(env: EnvironmentConfig): ConfigProblem[] {
   named(env.app.settings, 'app.settings', HOW_SETTING);
   named(env.tags, 'tags', () => HOW_TAG);
   walk(env, [], (path, text, isKey) => {
-    if (NAMED_RECORDS.some((r) => `${path.join('.')}.`.startsWith(`${r}.`))) return;
+    if (namedEntryOf(path.join('.')) !== undefined) return; // checked by name above
     const why = secretShape(text);
     if (why) add((isKey ? path.slice(0, -1) : path).join('.') || '(file)', isKey ? `a name is ${why}` : why, HOW_FIELD);
   });

@@ -15,10 +15,16 @@ const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'untrusted-input-'));
 afterAll(() => fs.rmSync(tmpRoot, { recursive: true, force: true }));
 let folders = 0;
 
-/** The error of loading a folder holding dev's fixture with `edit` applied, as `fileName`. */
-function loadError(edit: (raw: Record<string, any>) => void, fileName = 'dev.yaml', type: new (...args: never[]) => Error = ConfigError): string {
+/** An empty folder of its own for one test's environment files. */
+function newFolder(): string {
   const dir = path.join(tmpRoot, `envs-${folders++}`);
   fs.mkdirSync(dir);
+  return dir;
+}
+
+/** The error of loading a folder holding dev's fixture with `edit` applied, as `fileName`. */
+function loadError(edit: (raw: Record<string, any>) => void, fileName = 'dev.yaml', type: new (...args: never[]) => Error = ConfigError): string {
+  const dir = newFolder();
   const raw = rawEnvironment('dev');
   edit(raw);
   fs.writeFileSync(path.join(dir, fileName), stringify(raw));
@@ -90,8 +96,7 @@ describe('errors are printable', () => {
 
 describe('files are read only as regular files', () => {
   it('refuses a symbolic link, without reading or echoing what it points at', () => {
-    const dir = path.join(tmpRoot, `envs-${folders++}`);
-    fs.mkdirSync(dir);
+    const dir = newFolder();
     const target = path.join(tmpRoot, 'private.txt');
     fs.writeFileSync(target, 'root:x:0:0:root:/root:/bin/bash\n');
     fs.symlinkSync(target, path.join(dir, 'uat.yaml'));
@@ -106,8 +111,7 @@ describe('files are read only as regular files', () => {
   });
 
   it('does not echo a file whose YAML is not a mapping', () => {
-    const dir = path.join(tmpRoot, `envs-${folders++}`);
-    fs.mkdirSync(dir);
+    const dir = newFolder();
     fs.writeFileSync(path.join(dir, 'dev.yaml'), 'just some text that is not a mapping of settings\n');
     expect(() => loadEnvironments(dir, { warn: () => undefined })).toThrow(/dev\.yaml \(environment 'dev'\): \(file\): (?!.*just some text)/);
   });
@@ -161,8 +165,7 @@ describe('messages that say what to do', () => {
   });
 
   it('an empty file', () => {
-    const dir = path.join(tmpRoot, `envs-${folders++}`);
-    fs.mkdirSync(dir);
+    const dir = newFolder();
     fs.writeFileSync(path.join(dir, 'dev.yaml'), '# nothing yet\n');
     expect(() => loadEnvironments(dir, { warn: () => undefined })).toThrow("dev.yaml (environment 'dev'): (file): the file is empty");
   });
